@@ -1,0 +1,87 @@
+import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { Vendor } from './contract/schemas';
+import { VendorHttpError, VendorNetworkError } from './errors';
+import { redactSecrets } from './redact';
+import { parseVendorErrorBody } from './vendorErrors';
+
+/** The stream type n8n hands out, named without importing node:stream (not allowed in nodes). */
+export type BinaryStream = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+
+export interface DownloadRequest {
+	url: string;
+	vendor: Vendor;
+	itemIndex: number;
+	jobId?: string;
+	/** Set for vendor endpoints that need the key; signed CDN URLs are fetched without credentials. */
+	credentialType?: string;
+	qs?: IHttpRequestOptions['qs'];
+	fileName: string;
+	mimeType?: string;
+	timeoutMs?: number;
+}
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+async function readSmall(stream: AsyncIterable<Uint8Array>): Promise<string> {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	for await (const chunk of stream) {
+		chunks.push(Buffer.from(chunk));
+		total += chunk.length;
+		if (total >= MAX_ERROR_BODY) break;
+	}
+	return Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY);
+}
+
+/**
+ * Streams a rendered file into n8n's binary store. The body is never buffered: in filesystem
+ * mode peak memory stays flat whatever the clip size.
+ */
+export async function downloadToBinary(ctx: IExecuteFunctions, request: DownloadRequest): Promise<IBinaryData> {
+	const context = { vendor: request.vendor, itemIndex: request.itemIndex, jobId: request.jobId, operation: 'Download' };
+	const options: IHttpRequestOptions = {
+		method: 'GET',
+		url: request.url,
+		qs: request.qs,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: { ignore: true, except: [401] },
+		timeout: request.timeoutMs ?? 600_000,
+		headers: { Accept: '*/*' },
+	};
+	let response: { statusCode: number; headers: Record<string, unknown>; body: BinaryStream };
+	try {
+		response = request.credentialType
+			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, request.credentialType, options)
+			: await ctx.helpers.httpRequest({ ...options, abortSignal: ctx.getExecutionCancelSignal() });
+	} catch (error) {
+		const status = Number((error as { httpCode?: unknown }).httpCode);
+		if (Number.isInteger(status) && status >= 100) {
+			throw new VendorHttpError({ ...context, statusCode: status, vendorMessage: redactSecrets((error as Error).message) });
+		}
+		const code = String((error as { cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code ?? 'ENETWORK');
+		throw new VendorNetworkError({ ...context, code, detail: redactSecrets((error as Error).message), neverSent: false });
+	}
+	if (response.statusCode < 200 || response.statusCode >= 300) {
+		const text = await readSmall(response.body);
+		let body: unknown = text;
+		try {
+			body = JSON.parse(text);
+		} catch {
+			// plain-text error page
+		}
+		const parsed = parseVendorErrorBody(request.vendor, body, `HTTP ${response.statusCode}`);
+		throw new VendorHttpError({
+			...context,
+			statusCode: response.statusCode,
+			vendorCode: parsed.code,
+			vendorMessage:
+				response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410
+					? `${parsed.message} (the output URL may have expired; fetch the job again for a fresh one)`
+					: parsed.message,
+		});
+	}
+	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+	const mimeType = request.mimeType ?? (contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4');
+	return await ctx.helpers.prepareBinaryData(response.body, request.fileName, mimeType);
+}

@@ -1,0 +1,311 @@
+import { z } from 'zod/v4';
+
+/**
+ * The shared state contract: one n8n item is one shot, and every node of the package reads and
+ * writes this shape. Each node validates only the parts it consumes (see `validate.ts`).
+ */
+
+export const VENDORS = ['openai', 'google', 'runway'] as const;
+export const vendorSchema = z.enum(VENDORS);
+export type Vendor = z.infer<typeof vendorSchema>;
+
+/** Layers that render and therefore own a retry budget. */
+export const RENDER_LAYERS = ['narrative', 'hero', 'control'] as const;
+export const renderLayerSchema = z.enum(RENDER_LAYERS);
+export type RenderLayer = z.infer<typeof renderLayerSchema>;
+
+/** Every layer that can spend money (QC spends on the vision judge). */
+export const costLayerSchema = z.enum(['narrative', 'pin', 'hero', 'control', 'qc']);
+export type CostLayer = z.infer<typeof costLayerSchema>;
+
+export const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'] as const;
+export const aspectRatioSchema = z.enum(ASPECT_RATIOS);
+export type AspectRatio = z.infer<typeof aspectRatioSchema>;
+
+export const RESOLUTIONS = ['720p', '1080p', '4k'] as const;
+export const resolutionSchema = z.enum(RESOLUTIONS);
+export type Resolution = z.infer<typeof resolutionSchema>;
+
+/** Runway's `@tag` rules are the strictest of the vendors, so every character tag follows them. */
+export const characterTagSchema = z
+	.string()
+	.regex(/^[A-Za-z][A-Za-z0-9_]{2,15}$/, 'must be 3-16 letters, digits or _, starting with a letter');
+
+const sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'must be a lowercase hex SHA-256');
+const isoDateTimeSchema = z.iso.datetime({ offset: true });
+const mimeTypeSchema = z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/i, 'must be a MIME type such as video/mp4');
+
+const ASSET_REF_PATTERNS: Record<string, { pattern: RegExp; expected: string }> = {
+	url: { pattern: /^https?:\/\/[^\s]+$/i, expected: 'an http(s) URL' },
+	gcs: { pattern: /^gs:\/\/[a-z0-9._-]{3,63}\/.+/, expected: 'a gs://bucket/object URI' },
+	runway: { pattern: /^runway:\/\/\S+$/, expected: 'a runway:// upload URI' },
+	binary: { pattern: /^[A-Za-z0-9_.-]+$/, expected: 'the name of a binary property on the item' },
+};
+
+/** Assets travel as references; bytes are pulled only where a node needs them. */
+export const assetRefSchema = z
+	.object({
+		kind: z.enum(['binary', 'url', 'gcs', 'runway']),
+		ref: z.string().min(1),
+		mimeType: mimeTypeSchema,
+		bytes: z.number().int().nonnegative().optional(),
+		sha256: sha256Schema.optional(),
+	})
+	.strict()
+	.superRefine((asset, ctx) => {
+		const rule = ASSET_REF_PATTERNS[asset.kind];
+		if (rule && !rule.pattern.test(asset.ref)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['ref'],
+				message: `must be ${rule.expected} for kind "${asset.kind}"`,
+			});
+		}
+	});
+export type AssetRef = z.infer<typeof assetRefSchema>;
+
+export const pipelineSchema = z
+	.object({
+		runId: z
+			.string()
+			.min(1)
+			.max(128)
+			.regex(/^[A-Za-z0-9._:-]+$/, 'may only contain letters, digits, . _ : -'),
+		project: z.string().min(1),
+		variant: z.string().min(1).optional(),
+		shotCount: z.number().int().positive().max(500),
+		budgetUsd: z.number().positive().optional(),
+		spentUsd: z.number().nonnegative(),
+	})
+	.strict();
+export type Pipeline = z.infer<typeof pipelineSchema>;
+
+export const shotSchema = z
+	.object({
+		id: z.string().min(1).max(64),
+		index: z.number().int().nonnegative(),
+		beat: z
+			.object({
+				label: z.string().min(1),
+				startSeconds: z.number().nonnegative(),
+			})
+			.strict(),
+		prompt: z.string().min(1).max(4000),
+		durationSeconds: z.number().positive().max(120),
+		aspectRatio: aspectRatioSchema,
+		resolution: resolutionSchema,
+		layer: z.enum(['hero', 'broll']),
+		characters: z.array(characterTagSchema).max(8),
+		dialogue: z.string().min(1).optional(),
+		camera: z.string().min(1).optional(),
+		needsAudio: z.boolean().optional(),
+	})
+	.strict();
+export type Shot = z.infer<typeof shotSchema>;
+
+const hexColourSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a #RRGGBB colour');
+
+export const pinCharacterSchema = z
+	.object({
+		tag: characterTagSchema,
+		description: z.string().min(1).max(1000),
+		refs: z.array(assetRefSchema).max(8),
+	})
+	.strict()
+	.superRefine((character, ctx) => {
+		character.refs.forEach((ref, index) => {
+			if (!ref.mimeType.startsWith('image/')) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['refs', index, 'mimeType'],
+					message: 'character references must be images',
+				});
+			}
+		});
+	});
+export type PinCharacter = z.infer<typeof pinCharacterSchema>;
+
+export const seedPolicySchema = z
+	.object({
+		policy: z.enum(['fixed', 'per_shot', 'random']),
+		base: z.number().int().min(0).max(4294967295),
+	})
+	.strict();
+
+export const audioBedSchema = z
+	.object({
+		mood: z.string().min(1),
+		tempoBpm: z.number().min(20).max(300).optional(),
+		key: z.string().min(1).optional(),
+		music: assetRefSchema.nullable(),
+		dialogueLanguage: z
+			.string()
+			.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or en-US')
+			.optional(),
+		loudnessLufs: z.number().min(-70).max(-5),
+	})
+	.strict();
+
+export const gradeSchema = z
+	.object({
+		lut: assetRefSchema.optional(),
+		palette: z.array(hexColourSchema).max(16),
+		look: z.string().min(1),
+	})
+	.strict();
+
+export const pinSchema = z
+	.object({
+		fingerprint: sha256Schema,
+		characters: z.array(pinCharacterSchema).max(16),
+		grade: gradeSchema,
+		audioBed: audioBedSchema,
+		style: z.string(),
+		negativePrompt: z.string(),
+		seed: seedPolicySchema,
+		/** Vendor-side copies of references made once per run (e.g. runway:// URIs), keyed by original ref. */
+		uploads: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+	})
+	.strict()
+	.superRefine((pin, ctx) => {
+		const seen = new Set<string>();
+		pin.characters.forEach((character, index) => {
+			if (seen.has(character.tag)) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['characters', index, 'tag'],
+					message: `duplicate character tag "${character.tag}"`,
+				});
+			}
+			seen.add(character.tag);
+		});
+	});
+export type Pin = z.infer<typeof pinSchema>;
+
+export const TAKE_STATUSES = [
+	'submitted',
+	'queued',
+	'running',
+	'succeeded',
+	'failed',
+	'cancelled',
+	'timed_out',
+] as const;
+export const takeStatusSchema = z.enum(TAKE_STATUSES);
+export type TakeStatus = z.infer<typeof takeStatusSchema>;
+
+export const takeSchema = z
+	.object({
+		layer: renderLayerSchema,
+		vendor: vendorSchema,
+		model: z.string().min(1),
+		operation: z.string().min(1).optional(),
+		jobId: z.string().min(1),
+		status: takeStatusSchema,
+		asset: assetRefSchema.optional(),
+		pinFingerprint: sha256Schema.nullable(),
+		attempt: z.number().int().positive(),
+		startedAt: isoDateTimeSchema,
+		finishedAt: isoDateTimeSchema.optional(),
+		costUsd: z.number().nonnegative(),
+		progress: z.number().min(0).max(1).optional(),
+		refsSent: z.array(z.string()).optional(),
+		failure: z
+			.object({
+				code: z.string().optional(),
+				message: z.string(),
+				retryable: z.boolean(),
+			})
+			.strict()
+			.optional(),
+	})
+	.strict()
+	.superRefine((take, ctx) => {
+		if (take.status === 'succeeded' && !take.asset) {
+			ctx.addIssue({ code: 'custom', path: ['asset'], message: 'a succeeded take must carry its asset' });
+		}
+		if (take.finishedAt && Date.parse(take.finishedAt) < Date.parse(take.startedAt)) {
+			ctx.addIssue({ code: 'custom', path: ['finishedAt'], message: 'must not be before startedAt' });
+		}
+	});
+export type Take = z.infer<typeof takeSchema>;
+
+export const QC_STATUSES = ['pending', 'passed', 'retry', 'needs_review'] as const;
+
+export const verdictSchema = z
+	.object({
+		check: z.string().min(1),
+		value: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+		threshold: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+		pass: z.boolean(),
+		layer: renderLayerSchema,
+	})
+	.strict();
+export type Verdict = z.infer<typeof verdictSchema>;
+
+export const qcSchema = z
+	.object({
+		attempts: z
+			.object({
+				narrative: z.number().int().nonnegative(),
+				hero: z.number().int().nonnegative(),
+				control: z.number().int().nonnegative(),
+			})
+			.strict(),
+		verdicts: z.array(verdictSchema),
+		status: z.enum(QC_STATUSES),
+	})
+	.strict();
+export type Qc = z.infer<typeof qcSchema>;
+
+export const ledgerEntrySchema = z
+	.object({
+		layer: costLayerSchema,
+		vendor: vendorSchema,
+		model: z.string().min(1),
+		unit: z.enum(['second', 'credit', 'image', 'token', 'request']),
+		units: z.number().nonnegative(),
+		unitPriceUsd: z.number().nonnegative(),
+		usd: z.number().nonnegative(),
+		jobId: z.string().min(1),
+		estimated: z.boolean(),
+	})
+	.strict()
+	.superRefine((entry, ctx) => {
+		if (Math.abs(entry.units * entry.unitPriceUsd - entry.usd) > 1e-6) {
+			ctx.addIssue({ code: 'custom', path: ['usd'], message: 'must equal units x unitPriceUsd' });
+		}
+	});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
+
+/** The JSON of one n8n item: one shot with everything that travels with it. */
+export const shotItemSchema = z
+	.object({
+		pipeline: pipelineSchema,
+		shot: shotSchema,
+		pin: pinSchema.optional(),
+		takes: z.array(takeSchema),
+		qc: qcSchema.optional(),
+		ledger: z.array(ledgerEntrySchema),
+	})
+	.superRefine((item, ctx) => {
+		if (item.shot.index >= item.pipeline.shotCount) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['shot', 'index'],
+				message: `must be below pipeline.shotCount (${item.pipeline.shotCount})`,
+			});
+		}
+	});
+export type ShotItem = z.infer<typeof shotItemSchema>;
+
+/** The parts of an item a node can ask for; each is validated on its own. */
+export const shotItemPartSchemas = {
+	pipeline: pipelineSchema,
+	shot: shotSchema,
+	pin: pinSchema,
+	takes: z.array(takeSchema),
+	qc: qcSchema,
+	ledger: z.array(ledgerEntrySchema),
+} as const;
+export type ShotItemPart = keyof typeof shotItemPartSchemas;

@@ -1,0 +1,131 @@
+import type { CostLayer, LedgerEntry, Pipeline, Vendor } from './contract/schemas';
+import { BudgetExceededError } from './errors';
+import { CREDIT_USD, type PriceEstimate } from './registry/registry';
+
+const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
+
+export function ledgerEntry(args: {
+	layer: CostLayer;
+	vendor: Vendor;
+	model: string;
+	jobId: string;
+	estimate: PriceEstimate;
+	/** Credits the vendor itself reported (Runway `cost` or `estimatedCost`); replaces our estimate. */
+	vendorCredits?: number;
+	/** True when `vendorCredits` is the vendor's final charge rather than its estimate. */
+	vendorCreditsFinal?: boolean;
+}): LedgerEntry {
+	if (args.vendorCredits !== undefined && Number.isFinite(args.vendorCredits)) {
+		return {
+			layer: args.layer,
+			vendor: args.vendor,
+			model: args.model,
+			unit: 'credit',
+			units: args.vendorCredits,
+			unitPriceUsd: CREDIT_USD,
+			usd: round6(args.vendorCredits * CREDIT_USD),
+			jobId: args.jobId,
+			estimated: !args.vendorCreditsFinal,
+		};
+	}
+	const { unit, units, unitPriceUsd } = args.estimate;
+	return {
+		layer: args.layer,
+		vendor: args.vendor,
+		model: args.model,
+		unit,
+		units,
+		unitPriceUsd,
+		usd: round6(units * unitPriceUsd),
+		jobId: args.jobId,
+		estimated: args.estimate.estimated,
+	};
+}
+
+/** Ledger entries can travel on several items (a storyboard call shared by every shot); count each once. */
+function entryKey(entry: LedgerEntry): string {
+	return `${entry.layer}|${entry.vendor}|${entry.model}|${entry.jobId}`;
+}
+
+export function ledgerTotal(entries: Iterable<LedgerEntry>): number {
+	const seen = new Map<string, number>();
+	for (const entry of entries) seen.set(entryKey(entry), entry.usd);
+	return round6([...seen.values()].reduce((sum, usd) => sum + usd, 0));
+}
+
+export function costByLayer(entries: Iterable<LedgerEntry>): Record<string, number> {
+	const seen = new Map<string, LedgerEntry>();
+	for (const entry of entries) seen.set(entryKey(entry), entry);
+	const out: Record<string, number> = {};
+	for (const entry of seen.values()) out[entry.layer] = round6((out[entry.layer] ?? 0) + entry.usd);
+	return out;
+}
+
+interface RunBudget {
+	budgetUsd?: number;
+	spentUsd: number;
+	reservedUsd: number;
+}
+
+/**
+ * The budget of every run seen in one node execution. Items of a run are submitted
+ * concurrently, so each submit reserves its estimate first; a reservation that would take the
+ * run past its budget is refused before any request is sent.
+ */
+export class BudgetTracker {
+	private readonly runs = new Map<string, RunBudget>();
+
+	/** `items` are the runs' items as they enter the node (pipeline + ledger of each). */
+	static fromItems(items: Iterable<{ pipeline: Pipeline; ledger: LedgerEntry[] }>): BudgetTracker {
+		const tracker = new BudgetTracker();
+		const ledgers = new Map<string, LedgerEntry[]>();
+		for (const { pipeline, ledger } of items) {
+			const run = tracker.runs.get(pipeline.runId) ?? { spentUsd: 0, reservedUsd: 0 };
+			if (pipeline.budgetUsd !== undefined) {
+				run.budgetUsd = run.budgetUsd === undefined ? pipeline.budgetUsd : Math.min(run.budgetUsd, pipeline.budgetUsd);
+			}
+			run.spentUsd = Math.max(run.spentUsd, pipeline.spentUsd);
+			tracker.runs.set(pipeline.runId, run);
+			ledgers.set(pipeline.runId, [...(ledgers.get(pipeline.runId) ?? []), ...ledger]);
+		}
+		for (const [runId, entries] of ledgers) {
+			const run = tracker.runs.get(runId)!;
+			run.spentUsd = Math.max(run.spentUsd, ledgerTotal(entries));
+		}
+		return tracker;
+	}
+
+	/** Reserves `costUsd` for a submit, or throws BudgetExceededError. */
+	reserve(runId: string, costUsd: number, itemIndex: number): void {
+		const run = this.runs.get(runId) ?? { spentUsd: 0, reservedUsd: 0 };
+		this.runs.set(runId, run);
+		if (run.budgetUsd !== undefined && run.spentUsd + run.reservedUsd + costUsd > run.budgetUsd + 1e-9) {
+			throw new BudgetExceededError({
+				itemIndex,
+				runId,
+				budgetUsd: run.budgetUsd,
+				spentUsd: run.spentUsd + run.reservedUsd,
+				costUsd,
+			});
+		}
+		run.reservedUsd = round6(run.reservedUsd + costUsd);
+	}
+
+	/** Turns a reservation into spend at the vendor's actual figure (0 when nothing was charged). */
+	settle(runId: string, reservedUsd: number, actualUsd: number): void {
+		const run = this.runs.get(runId);
+		if (!run) return;
+		run.reservedUsd = round6(Math.max(0, run.reservedUsd - reservedUsd));
+		run.spentUsd = round6(run.spentUsd + actualUsd);
+	}
+
+	spent(runId: string): number {
+		return this.runs.get(runId)?.spentUsd ?? 0;
+	}
+
+	remaining(runId: string): number | undefined {
+		const run = this.runs.get(runId);
+		if (!run || run.budgetUsd === undefined) return undefined;
+		return round6(run.budgetUsd - run.spentUsd - run.reservedUsd);
+	}
+}

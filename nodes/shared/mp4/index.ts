@@ -1,0 +1,3 @@
+export * from './boxes';
+export * from './probe';
+export * from './sources';

@@ -1,0 +1,212 @@
+import type { Vendor } from '../contract/schemas';
+import {
+	JobCancelledError,
+	JobFailedError,
+	JobTimedOutError,
+	SubmitOutcomeUnknownError,
+	VendorHttpError,
+	VendorJobError,
+	VendorNetworkError,
+} from '../errors';
+import { nextInterval, withJitter, type BackoffPolicy } from './backoff';
+import type { Clock } from './clock';
+
+/**
+ * Rules that must not regress:
+ * - a paid submit is sent once; it is repeated only when the vendor certainly did not accept it
+ *   (HTTP 429, or the connection was refused before anything was sent);
+ * - the first poll comes one interval after the submit;
+ * - transient poll errors (408, 429, 5xx, resets, malformed bodies) are tolerated up to a limit,
+ *   and a vendor's retry hint is honoured; any other poll error ends the wait at once;
+ * - every error names the vendor, the job ID and the item index;
+ * - waiting is bounded by a timeout and stops as soon as the execution is cancelled.
+ */
+
+export type JobPhase = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface JobStatus<R = unknown> {
+	phase: JobPhase;
+	/** The vendor's own word for the state (THROTTLED, in_progress, done, ...). */
+	vendorStatus: string;
+	/** 0..1 where the vendor reports progress. */
+	progress?: number;
+	failure?: { code?: string; message: string; retryable: boolean };
+	/** The vendor's response body, for the operation to read outputs from. */
+	body: R;
+}
+
+export interface SubmitResult<R = unknown> {
+	jobId: string;
+	/** Some vendors answer the submit with a first status (or a finished result). */
+	status?: JobStatus<R>;
+	body?: unknown;
+}
+
+export interface JobAdapter<R = unknown> {
+	vendor: Vendor;
+	itemIndex: number;
+	submit(): Promise<SubmitResult<R>>;
+	poll(jobId: string): Promise<JobStatus<R>>;
+	/** Called right after the vendor accepted the submit: record the job ID before waiting. */
+	onSubmitted?(jobId: string): void | Promise<void>;
+	onStatus?(status: JobStatus<R>, jobId: string): void | Promise<void>;
+}
+
+export interface WaitPolicy extends BackoffPolicy {
+	timeoutMs: number;
+	/** Consecutive transient poll failures tolerated before giving up. */
+	maxConsecutivePollErrors: number;
+	/** How often a submit rejected with 429 is sent again. */
+	maxSubmitRetries: number;
+}
+
+export interface RunOptions {
+	clock: Clock;
+	signal?: AbortSignal;
+	/** A job ID already recorded on the item: poll it instead of paying again. */
+	existingJobId?: string;
+}
+
+export interface JobOutcome<R = unknown> {
+	jobId: string;
+	status: JobStatus<R>;
+	/** False when the job was resumed from a recorded ID. */
+	submitted: boolean;
+	polls: number;
+	startedAt: number;
+	finishedAt: number;
+}
+
+const TERMINAL: ReadonlySet<JobPhase> = new Set(['succeeded', 'failed', 'cancelled']);
+
+export function isTerminal(phase: JobPhase): boolean {
+	return TERMINAL.has(phase);
+}
+
+/** The one place that decides whether an error may be answered by trying again. */
+export function isTransientPollError(error: unknown): boolean {
+	if (error instanceof VendorNetworkError) return true;
+	if (error instanceof VendorHttpError) return error.retryable;
+	return false;
+}
+
+export function isSafeToResubmit(error: unknown): boolean {
+	if (error instanceof VendorHttpError) return error.statusCode === 429;
+	if (error instanceof VendorNetworkError) return error.neverSent;
+	return false;
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+	return error instanceof VendorHttpError ? error.retryAfterMs : undefined;
+}
+
+async function sleepOrCancel(
+	ms: number,
+	options: RunOptions,
+	context: { vendor: Vendor; itemIndex: number; jobId?: string },
+): Promise<void> {
+	if (options.signal?.aborted) throw new JobCancelledError(context, false);
+	try {
+		await options.clock.sleep(ms, options.signal);
+	} catch (error) {
+		if (options.signal?.aborted) throw new JobCancelledError(context, false);
+		throw error;
+	}
+}
+
+/** Sends the paid submit, repeating it only where the vendor certainly did not accept it. */
+export async function submitJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, options: RunOptions): Promise<SubmitResult<R>> {
+	const context = { vendor: adapter.vendor, itemIndex: adapter.itemIndex };
+	let delay = policy.intervalMs;
+	for (let attempt = 0; ; attempt++) {
+		if (options.signal?.aborted) throw new JobCancelledError(context, false);
+		try {
+			const result = await adapter.submit();
+			await adapter.onSubmitted?.(result.jobId);
+			return result;
+		} catch (error) {
+			if (isSafeToResubmit(error) && attempt < policy.maxSubmitRetries) {
+				const hinted = retryAfterOf(error);
+				await sleepOrCancel(Math.max(hinted ?? 0, withJitter(delay, policy.jitter, options.clock.random)), options, context);
+				delay = nextInterval(delay, policy);
+				continue;
+			}
+			if (error instanceof VendorJobError && (error instanceof VendorNetworkError || (error instanceof VendorHttpError && error.statusCode >= 500) || (error instanceof VendorHttpError && error.statusCode === 408))) {
+				throw new SubmitOutcomeUnknownError({ ...context, cause: error });
+			}
+			throw error;
+		}
+	}
+}
+
+function failureOf<R>(status: JobStatus<R>, context: { vendor: Vendor; itemIndex: number; jobId: string }): Error {
+	if (status.phase === 'cancelled') return new JobCancelledError(context, true);
+	return new JobFailedError({
+		...context,
+		failureCode: status.failure?.code,
+		reason: status.failure?.message ?? `vendor status ${status.vendorStatus}`,
+		retryable: status.failure?.retryable ?? false,
+	});
+}
+
+/**
+ * Polls a submitted job until it is terminal. Resolves with the succeeded status; a failed or
+ * cancelled job, a timeout, a cancellation or a non-transient poll error rejects.
+ */
+export async function waitForJob<R>(
+	adapter: JobAdapter<R>,
+	jobId: string,
+	policy: WaitPolicy,
+	options: RunOptions,
+	firstStatus?: JobStatus<R>,
+): Promise<{ status: JobStatus<R>; polls: number }> {
+	const context = { vendor: adapter.vendor, itemIndex: adapter.itemIndex, jobId };
+	if (firstStatus && isTerminal(firstStatus.phase)) {
+		if (firstStatus.phase === 'succeeded') return { status: firstStatus, polls: 0 };
+		throw failureOf(firstStatus, context);
+	}
+	const deadline = options.clock.now() + policy.timeoutMs;
+	let interval = policy.intervalMs;
+	let wait = Math.max(0, policy.firstDelayMs);
+	let polls = 0;
+	let consecutiveErrors = 0;
+	let lastStatus = firstStatus?.vendorStatus ?? 'submitted';
+
+	for (;;) {
+		const remaining = deadline - options.clock.now();
+		if (remaining <= 0) {
+			throw new JobTimedOutError({ ...context, waitedMs: policy.timeoutMs, lastStatus });
+		}
+		await sleepOrCancel(Math.min(withJitter(wait, policy.jitter, options.clock.random), remaining), options, context);
+		polls++;
+		let status: JobStatus<R>;
+		try {
+			status = await adapter.poll(jobId);
+			consecutiveErrors = 0;
+		} catch (error) {
+			if (options.signal?.aborted) throw new JobCancelledError(context, false);
+			if (!isTransientPollError(error) || ++consecutiveErrors > policy.maxConsecutivePollErrors) throw error;
+			interval = nextInterval(interval, policy);
+			wait = Math.max(retryAfterOf(error) ?? 0, interval);
+			continue;
+		}
+		lastStatus = status.vendorStatus;
+		await adapter.onStatus?.(status, jobId);
+		if (status.phase === 'succeeded') return { status, polls };
+		if (isTerminal(status.phase)) throw failureOf(status, context);
+		wait = interval;
+		interval = nextInterval(interval, policy);
+	}
+}
+
+/** Submit (or resume a recorded job) and wait for the result. */
+export async function runJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, options: RunOptions): Promise<JobOutcome<R>> {
+	const startedAt = options.clock.now();
+	if (options.existingJobId) {
+		const { status, polls } = await waitForJob(adapter, options.existingJobId, { ...policy, firstDelayMs: 0 }, options);
+		return { jobId: options.existingJobId, status, submitted: false, polls, startedAt, finishedAt: options.clock.now() };
+	}
+	const submitted = await submitJob(adapter, policy, options);
+	const { status, polls } = await waitForJob(adapter, submitted.jobId, policy, options, submitted.status);
+	return { jobId: submitted.jobId, status, submitted: true, polls, startedAt, finishedAt: options.clock.now() };
+}

@@ -1,0 +1,118 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { Vendor } from './contract/schemas';
+import { VendorHttpError, VendorNetworkError } from './errors';
+import { redactSecrets } from './redact';
+import { retryAfterFromHeaders } from './runtime/retryHints';
+import { parseVendorErrorBody } from './vendorErrors';
+
+export interface VendorCall {
+	vendor: Vendor;
+	credentialType: string;
+	/** What the call does, for error messages ("Submit render", "Poll job"). */
+	operation: string;
+	method: IHttpRequestMethods;
+	url: string;
+	body?: IHttpRequestOptions['body'];
+	qs?: IDataObject;
+	headers?: IDataObject;
+	itemIndex: number;
+	jobId?: string;
+	/** Per-request timeout; n8n's default of 300 s is far too long for a status poll. */
+	timeoutMs?: number;
+}
+
+export interface VendorResponse<T = unknown> {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: T;
+}
+
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+
+function errorCode(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; current && depth < 5; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return 'ENETWORK';
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+	const candidates = [
+		(error as { httpCode?: unknown })?.httpCode,
+		(error as { cause?: { response?: { status?: unknown } } })?.cause?.response?.status,
+		(error as { response?: { status?: unknown } })?.response?.status,
+	];
+	for (const candidate of candidates) {
+		const status = Number(candidate);
+		if (Number.isInteger(status) && status >= 100) return status;
+	}
+	return undefined;
+}
+
+/** Parses a JSON body that may arrive as text, a Buffer or already parsed. */
+export function parseJsonBody(body: unknown): unknown {
+	if (body === undefined || body === null || body === '') return undefined;
+	if (typeof body === 'string' || body instanceof Uint8Array) {
+		return JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
+	}
+	return body;
+}
+
+/**
+ * The one way nodes talk to vendors. Every status comes back (401 excepted, so n8n can refresh
+ * an expired Google token); non-2xx answers, dropped connections and bodies that are not JSON
+ * become typed errors that carry the vendor, the job ID and the item index.
+ */
+export async function vendorRequest<T = unknown>(ctx: IExecuteFunctions, call: VendorCall): Promise<VendorResponse<T>> {
+	const context = { vendor: call.vendor, itemIndex: call.itemIndex, jobId: call.jobId, operation: call.operation };
+	let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
+	try {
+		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, call.credentialType, {
+			method: call.method,
+			url: call.url,
+			body: call.body,
+			qs: call.qs,
+			headers: { Accept: 'application/json', ...(call.headers ?? {}) },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: { ignore: true, except: [401] },
+			encoding: 'text',
+			timeout: call.timeoutMs ?? 60_000,
+		});
+	} catch (error) {
+		const status = httpStatusOf(error);
+		if (status !== undefined) {
+			throw new VendorHttpError({ ...context, statusCode: status, vendorMessage: redactSecrets((error as Error).message ?? 'Unauthorized') });
+		}
+		const code = errorCode(error);
+		throw new VendorNetworkError({
+			...context,
+			code,
+			detail: redactSecrets((error as Error)?.message ?? String(error)),
+			neverSent: NEVER_SENT_CODES.has(code),
+		});
+	}
+
+	let body: unknown;
+	try {
+		body = parseJsonBody(response.body);
+	} catch {
+		if (response.statusCode >= 200 && response.statusCode < 300) {
+			throw new VendorNetworkError({ ...context, code: 'MALFORMED_BODY', detail: 'the vendor answered with a body that is not JSON', neverSent: false });
+		}
+		body = String(response.body);
+	}
+	if (response.statusCode < 200 || response.statusCode >= 300) {
+		const parsed = parseVendorErrorBody(call.vendor, body, `HTTP ${response.statusCode}`);
+		throw new VendorHttpError({
+			...context,
+			statusCode: response.statusCode,
+			vendorCode: parsed.code,
+			vendorMessage: parsed.message,
+			retryAfterMs: retryAfterFromHeaders(response.headers, Date.now()) ?? parsed.retryAfterMs,
+		});
+	}
+	return { statusCode: response.statusCode, headers: response.headers, body: body as T };
+}
