@@ -49,8 +49,8 @@ export class GoogleVideoPipelineApi implements ICredentialType {
 			],
 		},
 		{
-			displayName: 'Service Account JSON',
-			name: 'serviceAccountJson',
+			displayName: 'Service Account Key (JSON)',
+			name: 'privateKeyJson',
 			type: 'string',
 			typeOptions: { password: true, rows: 6 },
 			default: '',
@@ -118,7 +118,7 @@ export class GoogleVideoPipelineApi implements ICredentialType {
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		if (credentials.authMode !== 'serviceAccount') return {};
-		const key = parseServiceAccountKey(String(credentials.serviceAccountJson ?? ''));
+		const key = parseServiceAccountKey(String(credentials.privateKeyJson ?? ''));
 		const tokenUrl = String(credentials.tokenUrl || key.token_uri || GOOGLE_TOKEN_URL);
 		const assertion = signServiceAccountAssertion(key, tokenUrl, Math.floor(Date.now() / 1000));
 		const response = (await this.helpers.httpRequest({
@@ -145,7 +145,7 @@ export class GoogleVideoPipelineApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
-			url: '={{ $credentials.authMode === "geminiApiKey" ? $credentials.geminiBaseUrl.replace(/\\/+$/, "") + "/v1beta/models/gemini-3.5-flash:countTokens" : ($credentials.vertexBaseUrl ? $credentials.vertexBaseUrl.replace(/\\/+$/, "") : ($credentials.authMode === "vertexExpressKey" || $credentials.location === "global" ? "https://aiplatform.googleapis.com" : "https://" + $credentials.location + "-aiplatform.googleapis.com")) + ($credentials.authMode === "vertexExpressKey" ? "/v1/publishers/google/models/gemini-3.5-flash:countTokens" : "/v1/projects/" + ($credentials.projectId || JSON.parse($credentials.serviceAccountJson).project_id) + "/locations/" + $credentials.location + "/publishers/google/models/gemini-3.5-flash:countTokens") }}',
+			url: '={{ $credentials.authMode === "geminiApiKey" ? $credentials.geminiBaseUrl.replace(/\\/+$/, "") + "/v1beta/models/gemini-3.5-flash:countTokens" : ($credentials.vertexBaseUrl ? $credentials.vertexBaseUrl.replace(/\\/+$/, "") : ($credentials.authMode === "vertexExpressKey" || $credentials.location === "global" ? "https://aiplatform.googleapis.com" : "https://" + $credentials.location + "-aiplatform.googleapis.com")) + ($credentials.authMode === "vertexExpressKey" ? "/v1/publishers/google/models/gemini-3.5-flash:countTokens" : "/v1/projects/" + ($credentials.projectId || JSON.parse($credentials.privateKeyJson).project_id) + "/locations/" + $credentials.location + "/publishers/google/models/gemini-3.5-flash:countTokens") }}',
 			body: { contents: [{ role: 'user', parts: [{ text: 'ping' }] }] },
 		},
 	};

@@ -1,7 +1,8 @@
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import type { Vendor } from './contract/schemas';
-import { VendorHttpError, VendorNetworkError } from './errors';
-import { redactSecrets } from './redact';
+import { VendorHttpError } from './errors';
+import { settle } from './runtime/concurrency';
+import { transportError } from './transport';
 import { parseVendorErrorBody } from './vendorErrors';
 
 /** The stream type n8n hands out, named without importing node:stream (not allowed in nodes). */
@@ -49,27 +50,17 @@ export async function downloadToBinary(ctx: IExecuteFunctions, request: Download
 		timeout: request.timeoutMs ?? 600_000,
 		headers: { Accept: '*/*' },
 	};
-	let response: { statusCode: number; headers: Record<string, unknown>; body: BinaryStream };
-	try {
-		response = request.credentialType
+	const sent = await settle<{ statusCode: number; headers: Record<string, unknown>; body: BinaryStream }>(async () =>
+		request.credentialType
 			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, request.credentialType, options)
-			: await ctx.helpers.httpRequest({ ...options, abortSignal: ctx.getExecutionCancelSignal() });
-	} catch (error) {
-		const status = Number((error as { httpCode?: unknown }).httpCode);
-		if (Number.isInteger(status) && status >= 100) {
-			throw new VendorHttpError({ ...context, statusCode: status, vendorMessage: redactSecrets((error as Error).message) });
-		}
-		const code = String((error as { cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code ?? 'ENETWORK');
-		throw new VendorNetworkError({ ...context, code, detail: redactSecrets((error as Error).message), neverSent: false });
-	}
+			: await ctx.helpers.httpRequest({ ...options, abortSignal: ctx.getExecutionCancelSignal() }),
+	);
+	if (!sent.ok) throw transportError(sent.error, context);
+	const response = sent.value;
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		const text = await readSmall(response.body);
-		let body: unknown = text;
-		try {
-			body = JSON.parse(text);
-		} catch {
-			// plain-text error page
-		}
+		const json = await settle(async () => JSON.parse(text) as unknown);
+		const body = json.ok ? json.value : text;
 		const parsed = parseVendorErrorBody(request.vendor, body, `HTTP ${response.statusCode}`);
 		throw new VendorHttpError({
 			...context,

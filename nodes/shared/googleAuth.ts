@@ -17,14 +17,17 @@ export function parseServiceAccountKey(json: string): ServiceAccountKey {
 	try {
 		parsed = JSON.parse(json);
 	} catch {
-		throw new Error('Service Account JSON is not valid JSON: paste the whole key file downloaded from Google Cloud');
+		parsed = undefined;
+	}
+	if (parsed === undefined) {
+		throw new Error('Service Account Key is not valid JSON: paste the whole key file downloaded from Google Cloud');
 	}
 	const key = parsed as Partial<ServiceAccountKey> & { type?: string };
 	if (typeof key?.client_email !== 'string' || !key.client_email.includes('@')) {
-		throw new Error('Service Account JSON has no client_email');
+		throw new Error('Service Account Key has no client_email');
 	}
 	if (typeof key.private_key !== 'string' || !key.private_key.includes('PRIVATE KEY')) {
-		throw new Error('Service Account JSON has no private_key');
+		throw new Error('Service Account Key has no private_key');
 	}
 	return key as ServiceAccountKey;
 }

@@ -3,6 +3,7 @@ import type { Vendor } from './contract/schemas';
 import { VendorHttpError, VendorNetworkError } from './errors';
 import { redactSecrets } from './redact';
 import { retryAfterFromHeaders } from './runtime/retryHints';
+import { settle } from './runtime/concurrency';
 import { parseVendorErrorBody } from './vendorErrors';
 
 export interface VendorCall {
@@ -68,9 +69,8 @@ export function parseJsonBody(body: unknown): unknown {
  */
 export async function vendorRequest<T = unknown>(ctx: IExecuteFunctions, call: VendorCall): Promise<VendorResponse<T>> {
 	const context = { vendor: call.vendor, itemIndex: call.itemIndex, jobId: call.jobId, operation: call.operation };
-	let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
-	try {
-		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, call.credentialType, {
+	const sent = await settle<{ statusCode: number; headers: Record<string, unknown>; body: unknown }>(async () =>
+		await ctx.helpers.httpRequestWithAuthentication.call(ctx, call.credentialType, {
 			method: call.method,
 			url: call.url,
 			body: call.body,
@@ -80,28 +80,18 @@ export async function vendorRequest<T = unknown>(ctx: IExecuteFunctions, call: V
 			ignoreHttpStatusErrors: { ignore: true, except: [401] },
 			encoding: 'text',
 			timeout: call.timeoutMs ?? 60_000,
-		});
-	} catch (error) {
-		const status = httpStatusOf(error);
-		if (status !== undefined) {
-			throw new VendorHttpError({ ...context, statusCode: status, vendorMessage: redactSecrets((error as Error).message ?? 'Unauthorized') });
-		}
-		const code = errorCode(error);
-		throw new VendorNetworkError({
-			...context,
-			code,
-			detail: redactSecrets((error as Error)?.message ?? String(error)),
-			neverSent: NEVER_SENT_CODES.has(code),
-		});
-	}
+		}),
+	);
+	if (!sent.ok) throw transportError(sent.error, context);
+	const response = sent.value;
 
 	let body: unknown;
-	try {
-		body = parseJsonBody(response.body);
-	} catch {
-		if (response.statusCode >= 200 && response.statusCode < 300) {
-			throw new VendorNetworkError({ ...context, code: 'MALFORMED_BODY', detail: 'the vendor answered with a body that is not JSON', neverSent: false });
-		}
+	const parsedBody = await settle(async () => parseJsonBody(response.body));
+	if (parsedBody.ok) {
+		body = parsedBody.value;
+	} else if (response.statusCode >= 200 && response.statusCode < 300) {
+		throw new VendorNetworkError({ ...context, code: 'MALFORMED_BODY', detail: 'the vendor answered with a body that is not JSON', neverSent: false });
+	} else {
 		body = String(response.body);
 	}
 	if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -115,4 +105,19 @@ export async function vendorRequest<T = unknown>(ctx: IExecuteFunctions, call: V
 		});
 	}
 	return { statusCode: response.statusCode, headers: response.headers, body: body as T };
+}
+
+/** An error thrown by n8n's HTTP layer (it wraps everything in NodeApiError) as one of ours. */
+export function transportError(error: unknown, context: { vendor: Vendor; itemIndex: number; jobId?: string; operation: string }): VendorHttpError | VendorNetworkError {
+		const status = httpStatusOf(error);
+		if (status !== undefined) {
+			return new VendorHttpError({ ...context, statusCode: status, vendorMessage: redactSecrets((error as Error).message ?? 'Unauthorized') });
+		}
+		const code = errorCode(error);
+		return new VendorNetworkError({
+			...context,
+			code,
+			detail: redactSecrets((error as Error)?.message ?? String(error)),
+			neverSent: NEVER_SENT_CODES.has(code),
+		});
 }

@@ -1,6 +1,15 @@
 /** Runs `limit` tasks at a time; resolves in input order. Failures are kept per item, never thrown. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
+/** Runs `task` and reports how it ended instead of throwing, so callers can map the error first. */
+export async function settle<T>(task: () => Promise<T>): Promise<Settled<T>> {
+	try {
+		return { ok: true, value: await task() };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}
+
 export async function mapWithConcurrency<I, O>(
 	inputs: readonly I[],
 	limit: number,
@@ -11,11 +20,7 @@ export async function mapWithConcurrency<I, O>(
 	const worker = async (): Promise<void> => {
 		while (next < inputs.length) {
 			const index = next++;
-			try {
-				results[index] = { ok: true, value: await task(inputs[index], index) };
-			} catch (error) {
-				results[index] = { ok: false, error };
-			}
+			results[index] = await settle(async () => await task(inputs[index], index));
 		}
 	};
 	const workers = Math.max(1, Math.min(Math.floor(limit) || 1, inputs.length));

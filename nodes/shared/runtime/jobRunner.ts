@@ -10,6 +10,7 @@ import {
 } from '../errors';
 import { nextInterval, withJitter, type BackoffPolicy } from './backoff';
 import type { Clock } from './clock';
+import { settle } from './concurrency';
 
 /**
  * Rules that must not regress:
@@ -90,6 +91,12 @@ export function isTransientPollError(error: unknown): boolean {
 	return false;
 }
 
+/** The request reached the vendor but no clear answer came back: it may have been accepted. */
+function isOutcomeUnknown(error: unknown): error is VendorJobError {
+	if (error instanceof VendorNetworkError) return !error.neverSent;
+	return error instanceof VendorHttpError && (error.statusCode >= 500 || error.statusCode === 408);
+}
+
 export function isSafeToResubmit(error: unknown): boolean {
 	if (error instanceof VendorHttpError) return error.statusCode === 429;
 	if (error instanceof VendorNetworkError) return error.neverSent;
@@ -106,12 +113,10 @@ async function sleepOrCancel(
 	context: { vendor: Vendor; itemIndex: number; jobId?: string },
 ): Promise<void> {
 	if (options.signal?.aborted) throw new JobCancelledError(context, false);
-	try {
-		await options.clock.sleep(ms, options.signal);
-	} catch (error) {
-		if (options.signal?.aborted) throw new JobCancelledError(context, false);
-		throw error;
-	}
+	const slept = await settle(async () => await options.clock.sleep(ms, options.signal));
+	if (slept.ok) return;
+	if (options.signal?.aborted) throw new JobCancelledError(context, false);
+	throw slept.error;
 }
 
 /** Sends the paid submit, repeating it only where the vendor certainly did not accept it. */
@@ -120,22 +125,20 @@ export async function submitJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, o
 	let delay = policy.intervalMs;
 	for (let attempt = 0; ; attempt++) {
 		if (options.signal?.aborted) throw new JobCancelledError(context, false);
-		try {
-			const result = await adapter.submit();
-			await adapter.onSubmitted?.(result.jobId);
-			return result;
-		} catch (error) {
-			if (isSafeToResubmit(error) && attempt < policy.maxSubmitRetries) {
-				const hinted = retryAfterOf(error);
-				await sleepOrCancel(Math.max(hinted ?? 0, withJitter(delay, policy.jitter, options.clock.random)), options, context);
-				delay = nextInterval(delay, policy);
-				continue;
-			}
-			if (error instanceof VendorJobError && (error instanceof VendorNetworkError || (error instanceof VendorHttpError && error.statusCode >= 500) || (error instanceof VendorHttpError && error.statusCode === 408))) {
-				throw new SubmitOutcomeUnknownError({ ...context, cause: error });
-			}
-			throw error;
+		const submitted = await settle(async () => await adapter.submit());
+		if (submitted.ok) {
+			await adapter.onSubmitted?.(submitted.value.jobId);
+			return submitted.value;
 		}
+		const error = submitted.error;
+		if (isSafeToResubmit(error) && attempt < policy.maxSubmitRetries) {
+			const hinted = retryAfterOf(error);
+			await sleepOrCancel(Math.max(hinted ?? 0, withJitter(delay, policy.jitter, options.clock.random)), options, context);
+			delay = nextInterval(delay, policy);
+			continue;
+		}
+		if (isOutcomeUnknown(error)) throw new SubmitOutcomeUnknownError({ ...context, cause: error });
+		throw error;
 	}
 }
 
@@ -179,17 +182,16 @@ export async function waitForJob<R>(
 		}
 		await sleepOrCancel(Math.min(withJitter(wait, policy.jitter, options.clock.random), remaining), options, context);
 		polls++;
-		let status: JobStatus<R>;
-		try {
-			status = await adapter.poll(jobId);
-			consecutiveErrors = 0;
-		} catch (error) {
+		const polled = await settle(async () => await adapter.poll(jobId));
+		if (!polled.ok) {
 			if (options.signal?.aborted) throw new JobCancelledError(context, false);
-			if (!isTransientPollError(error) || ++consecutiveErrors > policy.maxConsecutivePollErrors) throw error;
+			if (!isTransientPollError(polled.error) || ++consecutiveErrors > policy.maxConsecutivePollErrors) throw polled.error;
 			interval = nextInterval(interval, policy);
-			wait = Math.max(retryAfterOf(error) ?? 0, interval);
+			wait = Math.max(retryAfterOf(polled.error) ?? 0, interval);
 			continue;
 		}
+		const status = polled.value;
+		consecutiveErrors = 0;
 		lastStatus = status.vendorStatus;
 		await adapter.onStatus?.(status, jobId);
 		if (status.phase === 'succeeded') return { status, polls };

@@ -1,0 +1,41 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { router } from './actions/router';
+import * as video from './actions/video';
+
+export class OpenAiStoryboard implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'OpenAI Storyboard',
+		name: 'openAiStoryboard',
+		icon: { light: 'file:../../icons/storyboard.svg', dark: 'file:../../icons/storyboard.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Narrative layer: shot manifests with OpenAI, and renders on the OpenAI-compatible Videos API',
+		defaults: { name: 'OpenAI Storyboard' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'openAiVideoPipelineApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Video', value: 'video' }],
+				default: 'video',
+			},
+			...video.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

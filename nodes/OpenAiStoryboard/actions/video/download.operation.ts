@@ -1,0 +1,68 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { openAiDownload } from '../../transport';
+import { readVideoId } from './get.operation';
+
+const VARIANT_MIME: Record<string, { mimeType: string; extension: string }> = {
+	video: { mimeType: 'video/mp4', extension: 'mp4' },
+	thumbnail: { mimeType: 'image/webp', extension: 'webp' },
+	spritesheet: { mimeType: 'image/jpeg', extension: 'jpg' },
+};
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Video ID',
+		name: 'videoId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.jobId }}',
+		placeholder: 'video_abc123',
+		description: 'The job ID of a completed render',
+	},
+	{
+		displayName: 'Variant',
+		name: 'variant',
+		type: 'options',
+		default: 'video',
+		options: [
+			{ name: 'Video (MP4)', value: 'video' },
+			{ name: 'Thumbnail (WebP)', value: 'thumbnail' },
+			{ name: 'Spritesheet (JPEG)', value: 'spritesheet' },
+		],
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field to put the file in',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['download'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const jobId = readVideoId(this, itemIndex);
+	const variant = this.getNodeParameter('variant', itemIndex, 'video') as string;
+	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const { mimeType, extension } = VARIANT_MIME[variant] ?? VARIANT_MIME.video;
+	const binary = await openAiDownload(this, `/videos/${encodeURIComponent(jobId)}/content`, {
+		qs: { variant },
+		itemIndex,
+		jobId,
+		fileName: `${jobId}.${extension}`,
+		mimeType,
+	});
+	const input = this.getInputData()[itemIndex];
+	return [
+		{
+			json: {
+				...input.json,
+				jobId,
+				download: { variant, fileName: binary.fileName ?? null, mimeType: binary.mimeType, bytes: binary.bytes ?? null },
+			},
+			binary: { ...(input.binary ?? {}), [binaryPropertyName]: binary },
+			pairedItem: { item: itemIndex },
+		},
+	];
+}

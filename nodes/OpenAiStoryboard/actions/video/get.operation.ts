@@ -1,0 +1,50 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { ContractError } from '../../../shared/errors';
+import { videoJobStatus, type VideoObject } from '../../helpers/videoJob';
+import { openAiRequest } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Video ID',
+		name: 'videoId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.jobId }}',
+		placeholder: 'video_abc123',
+		description: 'The job ID the Videos API returned when the render was submitted',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
+
+export function readVideoId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const id = String(ctx.getNodeParameter('videoId', itemIndex, '') ?? '').trim();
+	if (!id) throw new ContractError(itemIndex, [{ path: 'videoId', message: 'is required (the job ID of the render)' }]);
+	return id;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const jobId = readVideoId(this, itemIndex);
+	const { body } = await openAiRequest<VideoObject>(this, {
+		method: 'GET',
+		path: `/videos/${encodeURIComponent(jobId)}`,
+		operation: 'Get video status',
+		itemIndex,
+		jobId,
+	});
+	const status = videoJobStatus(body);
+	return [
+		{
+			json: {
+				...this.getInputData()[itemIndex].json,
+				jobId,
+				status: status.phase,
+				vendorStatus: status.vendorStatus,
+				progress: status.progress ?? null,
+				failure: status.failure ?? null,
+				video: body as unknown as Record<string, never>,
+			},
+			pairedItem: { item: itemIndex },
+		},
+	];
+}

@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import { downloadToBinary, type DownloadRequest } from '../../shared/binary';
+import { vendorRequest, type VendorResponse } from '../../shared/transport';
+
+export const OPENAI_CREDENTIAL = 'openAiVideoPipelineApi';
+
+/** The credential's base URL (an OpenAI-compatible gateway or the sandbox when changed). */
+export async function openAiBaseUrl(ctx: IExecuteFunctions): Promise<string> {
+	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(OPENAI_CREDENTIAL);
+	return String(credentials.baseUrl || 'https://api.openai.com/v1').replace(/\/+$/, '');
+}
+
+export async function openAiRequest<T>(
+	ctx: IExecuteFunctions,
+	call: { method: IHttpRequestMethods; path: string; operation: string; itemIndex: number; jobId?: string; body?: IHttpRequestOptions['body']; qs?: IHttpRequestOptions['qs'] },
+): Promise<VendorResponse<T>> {
+	return await vendorRequest<T>(ctx, {
+		vendor: 'openai',
+		credentialType: OPENAI_CREDENTIAL,
+		operation: call.operation,
+		method: call.method,
+		url: `${await openAiBaseUrl(ctx)}${call.path}`,
+		body: call.body,
+		qs: call.qs,
+		itemIndex: call.itemIndex,
+		jobId: call.jobId,
+	});
+}
+
+export async function openAiDownload(ctx: IExecuteFunctions, path: string, request: Omit<DownloadRequest, 'url' | 'vendor' | 'credentialType'>) {
+	return await downloadToBinary(ctx, {
+		...request,
+		url: `${await openAiBaseUrl(ctx)}${path}`,
+		vendor: 'openai',
+		credentialType: OPENAI_CREDENTIAL,
+	});
+}
