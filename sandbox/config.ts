@@ -1,0 +1,52 @@
+export interface SandboxConfig {
+	/** Keys the sandbox accepts. They are throwaway values, never real vendor keys. */
+	keys: { openai: string; runway: string; googleApiKey: string };
+	/** Render time per vendor (or per model ID), milliseconds. */
+	renderMs: Record<string, number>;
+	/** How long output URLs / content stay downloadable. */
+	outputTtlMs: number;
+	/** Answer `sora-2*` as OpenAI does since the Videos API shutdown (404 model_not_found). */
+	openaiRetired: boolean;
+	/** Concurrent generations per account and vendor (Runway reports the rest THROTTLED). */
+	concurrency: Record<string, number>;
+	/** Vertex requests per minute per project before 429 RESOURCE_EXHAUSTED. */
+	vertexRequestsPerMinute: number;
+	/** Runway daily generations per model before 429. */
+	runwayDailyGenerations: number;
+	/** Starting Runway credit balance. */
+	runwayCredits: number;
+}
+
+/** Typical vendor latencies (seconds) for the realistic profile, before SANDBOX_TIME_SCALE. */
+export const REALISTIC_RENDER_SECONDS: Record<string, number> = {
+	openai: 90,
+	google: 75,
+	runway: 45,
+};
+
+export function defaultConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig {
+	const profile = env.SANDBOX_PROFILE ?? 'fast';
+	const scale = Number(env.SANDBOX_TIME_SCALE ?? 1);
+	const renderMs: Record<string, number> =
+		profile === 'realistic'
+			? Object.fromEntries(Object.entries(REALISTIC_RENDER_SECONDS).map(([vendor, seconds]) => [vendor, seconds * 1000 * scale]))
+			: { openai: 300, google: 300, runway: 300 };
+	return {
+		keys: {
+			openai: env.SANDBOX_OPENAI_KEY ?? 'sk-sandbox-openai-0000000000000000',
+			runway: env.SANDBOX_RUNWAY_KEY ?? 'key_sandbox00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+			googleApiKey: env.SANDBOX_GOOGLE_KEY ?? 'AIzaSandbox0000000000000000000000000000',
+		},
+		renderMs,
+		outputTtlMs: Number(env.SANDBOX_OUTPUT_TTL_MS ?? 60 * 60 * 1000),
+		openaiRetired: env.SANDBOX_OPENAI_RETIRED === '1' || env.SANDBOX_OPENAI_RETIRED === 'true',
+		concurrency: { openai: Number(env.SANDBOX_OPENAI_CONCURRENCY ?? 8), google: Number(env.SANDBOX_GOOGLE_CONCURRENCY ?? 8), runway: Number(env.SANDBOX_RUNWAY_CONCURRENCY ?? 3) },
+		vertexRequestsPerMinute: Number(env.SANDBOX_VERTEX_RPM ?? 600),
+		runwayDailyGenerations: Number(env.SANDBOX_RUNWAY_DAILY ?? 10000),
+		runwayCredits: Number(env.SANDBOX_RUNWAY_CREDITS ?? 100000),
+	};
+}
+
+export function renderTime(config: SandboxConfig, vendor: string, model: string): number {
+	return config.renderMs[model] ?? config.renderMs[vendor] ?? 300;
+}

@@ -1,0 +1,31 @@
+import type { ServerResponse } from 'node:http';
+import type { SandboxConfig } from './config';
+import type { FaultInjector, FaultRule } from './faults';
+import type { SandboxRequest } from './http';
+import type { JobEngine } from './jobs';
+import type { BillingLedger } from './ledger';
+
+export interface SandboxContext {
+	config: SandboxConfig;
+	jobs: JobEngine;
+	ledger: BillingLedger;
+	faults: FaultInjector;
+	/** Base URL of the running server, e.g. http://127.0.0.1:8787 */
+	origin(): string;
+}
+
+export type VendorName = 'openai' | 'google' | 'runway';
+
+export interface VendorHandler {
+	vendor: VendorName;
+	/** Which fault class a request belongs to, and the model it names when known. */
+	classify(req: SandboxRequest): { op: 'submit' | 'poll' | 'download' | 'other'; model?: string };
+	/** The vendor's own error envelope for a status. */
+	errorBody(status: number, message: string, extra?: { code?: string; retryAfterSeconds?: number }): { body: unknown; headers: Record<string, string> };
+	handle(ctx: SandboxContext, req: SandboxRequest, res: ServerResponse): Promise<void>;
+}
+
+/** Job-level faults drawn when a job is created. */
+export function drawJobFault(ctx: SandboxContext, vendor: VendorName, model: string): FaultRule | undefined {
+	return ctx.faults.draw(vendor, 'submit', model, ['job_failed', 'stuck', 'drift']);
+}

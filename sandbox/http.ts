@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface SandboxRequest {
+	method: string;
+	/** Path below the vendor prefix, e.g. `/v1/videos/abc`. */
+	path: string;
+	query: URLSearchParams;
+	headers: IncomingMessage['headers'];
+	raw: Buffer;
+	/** Parsed JSON body, or undefined. */
+	json?: unknown;
+	/** Parsed multipart/url-encoded form, or undefined. */
+	form?: FormData;
+}
+
+export class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly body: unknown,
+		readonly headers: Record<string, string> = {},
+	) {
+		super(typeof body === 'string' ? body : JSON.stringify(body));
+	}
+}
+
+export async function readRequest(req: IncomingMessage, prefixLength: number): Promise<SandboxRequest> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	const raw = Buffer.concat(chunks);
+	const url = new URL(req.url ?? '/', 'http://sandbox.local');
+	const contentType = String(req.headers['content-type'] ?? '');
+	const out: SandboxRequest = {
+		method: req.method ?? 'GET',
+		path: url.pathname.slice(prefixLength) || '/',
+		query: url.searchParams,
+		headers: req.headers,
+		raw,
+	};
+	if (raw.length && contentType.includes('application/json')) {
+		try {
+			out.json = JSON.parse(raw.toString('utf8'));
+		} catch {
+			out.json = Symbol.for('invalid-json');
+		}
+	} else if (raw.length && (contentType.includes('multipart/form-data') || contentType.includes('application/x-www-form-urlencoded'))) {
+		out.form = await new Request('http://sandbox.local', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+	}
+	return out;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	const text = JSON.stringify(body);
+	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+	res.end(text);
+}
+
+export function sendEmpty(res: ServerResponse, status: number): void {
+	res.writeHead(status);
+	res.end();
+}
+
+/** Serves bytes with Range support (206 + Content-Range), as vendor CDNs do. */
+export function sendBytes(req: { headers: IncomingMessage['headers'] }, res: ServerResponse, data: Buffer, mimeType: string, extra: Record<string, string> = {}): void {
+	const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
+	const size = data.length;
+	const base = { 'content-type': mimeType, 'accept-ranges': 'bytes', ...extra };
+	if (!range) {
+		res.writeHead(200, { ...base, 'content-length': size });
+		res.end(data);
+		return;
+	}
+	let start = range[1] === '' ? size - Number(range[2]) : Number(range[1]);
+	let end = range[1] === '' || range[2] === '' ? size - 1 : Number(range[2]);
+	start = Math.max(0, start);
+	end = Math.min(end, size - 1);
+	if (start > end || start >= size) {
+		res.writeHead(416, { ...base, 'content-range': `bytes */${size}` });
+		res.end();
+		return;
+	}
+	res.writeHead(206, { ...base, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
+	res.end(data.subarray(start, end + 1));
+}
+
+export function bearerToken(req: SandboxRequest): string | undefined {
+	const header = String(req.headers.authorization ?? '');
+	const match = /^Bearer\s+(.+)$/i.exec(header);
+	return match?.[1]?.trim();
+}
+
+/** Form or JSON field as a string. */
+export function field(req: SandboxRequest, name: string): unknown {
+	if (req.form) {
+		const value = req.form.get(name);
+		return value === null ? undefined : value;
+	}
+	return (req.json as Record<string, unknown> | undefined)?.[name];
+}

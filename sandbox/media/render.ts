@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { canonicalJson, sha256 } from '../random';
+
+const run = promisify(execFile);
+
+/**
+ * What a render shows. Frame content is a pure function of this spec, so two renders with the
+ * same pin look alike and a drifted one measurably differs:
+ * - background: the grade's first palette colour (else a colour from the prompt);
+ * - one identity swatch per reference, coloured from the reference's content hash, in fixed slots
+ *   along the top edge (the vision judge reads these pixels back);
+ * - a moving bar so the clip is real video; a tone whose pitch comes from the prompt.
+ */
+export interface RenderSpec {
+	kind: 'video' | 'image';
+	width: number;
+	height: number;
+	fps: number;
+	durationSeconds: number;
+	audio: boolean;
+	prompt: string;
+	/** Content hashes of the reference images the vendor received. */
+	references: string[];
+	palette?: string[];
+	/** Put moov after mdat (what a plain encoder writes) instead of fast start. */
+	moovAtEnd?: boolean;
+	/** Extra bitrate for large-file tests; default keeps clips small. */
+	videoBitrateKbps?: number;
+}
+
+export const SWATCH_SIZE = 48;
+
+export function swatchColour(referenceHash: string): string {
+	return `#${referenceHash.slice(0, 6)}`;
+}
+
+export function backgroundColour(spec: Pick<RenderSpec, 'palette' | 'prompt'>): string {
+	const first = spec.palette?.find((c) => /^#[0-9a-fA-F]{6}$/.test(c));
+	return (first ?? `#${sha256(spec.prompt).slice(6, 12)}`).toLowerCase();
+}
+
+/** Top-left corner of the swatch of reference `index`. */
+export function swatchPosition(index: number): { x: number; y: number } {
+	return { x: 16 + index * (SWATCH_SIZE + 16), y: 16 };
+}
+
+let ffmpegChecked = false;
+
+export async function assertFfmpeg(): Promise<void> {
+	if (ffmpegChecked) return;
+	try {
+		await run('ffmpeg', ['-version']);
+		ffmpegChecked = true;
+	} catch {
+		throw new Error('The sandbox needs ffmpeg to make real MP4 files; install it (Debian: apt-get install ffmpeg) and start again');
+	}
+}
+
+const mediaDir = (): string => {
+	const dir = process.env.SANDBOX_MEDIA_DIR ?? path.join(tmpdir(), 'vp-sandbox-media');
+	mkdirSync(dir, { recursive: true });
+	return dir;
+};
+
+const hex = (colour: string): string => `0x${colour.replace('#', '')}`;
+
+/** Renders (or reuses) the file for a spec and returns its path. */
+export async function render(spec: RenderSpec): Promise<string> {
+	await assertFfmpeg();
+	const key = sha256(canonicalJson(spec)).slice(0, 32);
+	const ext = spec.kind === 'image' ? 'png' : 'mp4';
+	const out = path.join(mediaDir(), `${key}.${ext}`);
+	if (existsSync(out)) return out;
+	const tmp = `${out}.${process.pid}.${Date.now()}.tmp.${ext}`;
+	const swatches = spec.references
+		.slice(0, 8)
+		.map((ref, index) => {
+			const { x, y } = swatchPosition(index);
+			return `drawbox=x=${x}:y=${y}:w=${SWATCH_SIZE}:h=${SWATCH_SIZE}:color=${hex(swatchColour(ref))}:t=fill`;
+		});
+	const bar = `drawbox=x='mod(t*${Math.round(spec.width / 2)}\\,${spec.width})':y=${Math.round(spec.height / 2)}:w=${Math.max(8, Math.round(spec.width / 40))}:h=${Math.round(spec.height / 3)}:color=white@0.7:t=fill`;
+	const filters = [...swatches, ...(spec.kind === 'video' ? [bar] : [])].join(',') || 'null';
+	const colourInput = `color=c=${hex(backgroundColour(spec))}:s=${spec.width}x${spec.height}:r=${spec.fps}`;
+	const args = ['-v', 'error', '-y'];
+	if (spec.kind === 'image') {
+		args.push('-f', 'lavfi', '-i', colourInput, '-frames:v', '1', '-vf', filters, tmp);
+	} else {
+		const duration = spec.durationSeconds.toFixed(3);
+		args.push('-f', 'lavfi', '-i', `${colourInput}:d=${duration}`);
+		if (spec.audio) {
+			const frequency = 220 + (parseInt(sha256(spec.prompt).slice(0, 4), 16) % 660);
+			args.push('-f', 'lavfi', '-i', `sine=frequency=${frequency}:sample_rate=48000:duration=${duration}`);
+		}
+		args.push('-vf', filters, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(spec.fps));
+		if (spec.videoBitrateKbps) args.push('-b:v', `${spec.videoBitrateKbps}k`, '-x264-params', 'nal-hrd=cbr', '-minrate', `${spec.videoBitrateKbps}k`, '-maxrate', `${spec.videoBitrateKbps}k`, '-bufsize', `${spec.videoBitrateKbps}k`);
+		if (spec.audio) args.push('-c:a', 'aac', '-b:a', '64k');
+		if (!spec.moovAtEnd) args.push('-movflags', '+faststart');
+		args.push('-t', duration, '-f', 'mp4', tmp);
+	}
+	await run('ffmpeg', args, { maxBuffer: 16 * 1024 * 1024 });
+	renameSync(tmp, out);
+	return out;
+}
+
+/** A still taken from a rendered clip (Videos API thumbnail / spritesheet variants). */
+export async function still(videoPath: string, format: 'webp' | 'jpg'): Promise<string> {
+	const out = videoPath.replace(/\.mp4$/, `.${format}`);
+	if (existsSync(out)) return out;
+	const tmp = `${out}.${process.pid}.tmp.${format}`;
+	await run('ffmpeg', ['-v', 'error', '-y', '-i', videoPath, '-frames:v', '1', '-f', format === 'webp' ? 'webp' : 'mjpeg', tmp]);
+	renameSync(tmp, out);
+	return out;
+}
+
+export function readMedia(file: string): Buffer {
+	return readFileSync(file);
+}

@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultConfig, type SandboxConfig } from './config';
+import type { SandboxContext, VendorHandler } from './context';
+import { FaultInjector, faultPlanFromEnv, type FaultPlan } from './faults';
+import { HttpError, readRequest, sendJson } from './http';
+import { JobEngine } from './jobs';
+import { BillingLedger } from './ledger';
+import { assertFfmpeg } from './media/render';
+import { openaiHandler } from './vendors/openai';
+
+export interface SandboxOptions {
+	port?: number;
+	host?: string;
+	config?: Partial<SandboxConfig>;
+	faults?: FaultPlan;
+	env?: NodeJS.ProcessEnv;
+}
+
+export interface Sandbox {
+	origin: string;
+	port: number;
+	baseUrls: { openai: string; gemini: string; vertex: string; token: string; runway: string };
+	context: SandboxContext;
+	setFaults(plan: FaultPlan): void;
+	stop(): Promise<void>;
+}
+
+/** Vendor handlers by path prefix. */
+const HANDLERS: Array<{ prefix: string; handler: VendorHandler }> = [{ prefix: '/openai', handler: openaiHandler }];
+
+function sendVendorError(res: ServerResponse, handler: VendorHandler, status: number, message: string, extra?: { code?: string; retryAfterSeconds?: number }): void {
+	const { body, headers } = handler.errorBody(status, message, extra);
+	sendJson(res, status, body, headers);
+}
+
+async function applyTransportFault(ctx: SandboxContext, handler: VendorHandler, req: IncomingMessage, res: ServerResponse, op: 'submit' | 'poll' | 'download' | 'other', model?: string): Promise<boolean> {
+	const fault = ctx.faults.draw(handler.vendor, op, model, ['rate_limit', 'server_error', 'reset', 'slow', 'malformed']);
+	if (!fault) return false;
+	switch (fault.fault) {
+		case 'reset':
+			req.socket.destroy();
+			return true;
+		case 'slow':
+			await new Promise((resolve) => setTimeout(resolve, Number(fault.params?.delayMs ?? 2000)));
+			return false;
+		case 'rate_limit':
+			sendVendorError(res, handler, 429, String(fault.params?.message ?? 'Rate limit reached; please retry after a short wait.'), { retryAfterSeconds: Number(fault.params?.retryAfterSeconds ?? 1) });
+			return true;
+		case 'server_error': {
+			const status = Number(fault.params?.status ?? 500);
+			sendVendorError(res, handler, status, String(fault.params?.message ?? 'The server had an error while processing your request.'));
+			return true;
+		}
+		case 'malformed':
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end('{"id": "trunc');
+			return true;
+	}
+	return false;
+}
+
+async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+	const request = await readRequest(req, '/_sandbox'.length);
+	const body = (request.json ?? {}) as Record<string, unknown>;
+	switch (`${request.method} ${request.path}`) {
+		case 'GET /ledger':
+			return sendJson(res, 200, ctx.ledger.summary());
+		case 'GET /jobs':
+			return sendJson(res, 200, {
+				jobs: [...ctx.jobs.jobs.values()].map(({ spec, onSucceeded: _cb, file: _file, ...job }) => ({ ...job, spec })),
+			});
+		case 'GET /faults':
+			return sendJson(res, 200, { ...ctx.faults.plan(), log: ctx.faults.log });
+		case 'POST /faults':
+			ctx.faults.configure(body as unknown as FaultPlan);
+			return sendJson(res, 200, ctx.faults.plan());
+		case 'GET /config':
+			return sendJson(res, 200, { ...ctx.config, keys: undefined, baseUrls: sandbox().baseUrls });
+		case 'PATCH /config':
+			Object.assign(ctx.config, body);
+			return sendJson(res, 200, { ok: true });
+		case 'POST /reset':
+			ctx.jobs.clear();
+			ctx.ledger.clear();
+			ctx.faults.configure({ rules: [] });
+			return sendJson(res, 200, { ok: true });
+	}
+	sendJson(res, 404, { error: `unknown control endpoint ${request.method} /_sandbox${request.path}` });
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	await assertFfmpeg();
+	const env = options.env ?? process.env;
+	const config: SandboxConfig = { ...defaultConfig(env), ...(options.config ?? {}) };
+	const faults = new FaultInjector();
+	const plan = options.faults ?? faultPlanFromEnv(env);
+	if (plan) faults.configure(plan);
+	let origin = '';
+	const context: SandboxContext = {
+		config,
+		faults,
+		ledger: new BillingLedger(),
+		jobs: new JobEngine({ concurrency: (vendor) => config.concurrency[vendor] ?? Infinity, outputTtlMs: () => config.outputTtlMs }),
+		origin: () => origin,
+	};
+	let sandbox: Sandbox;
+
+	const server: Server = createServer((req, res) => {
+		const url = req.url ?? '/';
+		void (async () => {
+			if (url.startsWith('/_sandbox/')) return await control(context, () => sandbox, req, res);
+			const route = HANDLERS.find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`));
+			if (!route) return sendJson(res, 404, { error: `no vendor is served at ${url}` });
+			const request = await readRequest(req, route.prefix.length);
+			const { op, model } = route.handler.classify(request);
+			if (await applyTransportFault(context, route.handler, req, res, op, model)) return;
+			try {
+				await route.handler.handle(context, request, res);
+			} catch (error) {
+				if (error instanceof HttpError) return sendJson(res, error.status, error.body, error.headers);
+				console.error('sandbox error', error);
+				sendVendorError(res, route.handler, 500, `sandbox failure: ${(error as Error).message}`);
+			}
+		})().catch((error) => {
+			if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+		});
+	});
+	server.keepAliveTimeout = 1000;
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+	});
+	const { port } = server.address() as AddressInfo;
+	origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
+	sandbox = {
+		origin,
+		port,
+		baseUrls: {
+			openai: `${origin}/openai/v1`,
+			gemini: `${origin}/gemini`,
+			vertex: `${origin}/vertex`,
+			token: `${origin}/oauth2/token`,
+			runway: `${origin}/runway`,
+		},
+		context,
+		setFaults: (faultPlan) => faults.configure(faultPlan),
+		stop: async () => {
+			context.jobs.stop();
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+	return sandbox;
+}
