@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { shotItemSchema } from '../../nodes/shared/contract';
 import { bufferSource, probeMp4 } from '../../nodes/shared/mp4';
+import { validShotItem } from '../fixtures/shotItem';
 import { readBinary, runWorkflow, type WorkflowJson } from '../harness/engine';
 import { openAiCredentials, waitForSandboxJob, withSandbox, type Sandbox } from '../harness/sandbox';
 
@@ -65,6 +67,21 @@ describe('engine harness: a real n8n execution over loopback HTTP', () => {
 		expect(error.message).toContain('HTTP 401');
 		expect(error.message).toContain('item 0');
 		expect(JSON.stringify(result.run.data)).not.toContain(wrongKey);
+	});
+
+	it('updates the take of that job when the item is a shot item', async () => {
+		const jobId = await renderInSandbox();
+		const item = validShotItem();
+		item.takes = [
+			{ ...item.takes[0], jobId: 'older-job' },
+			{ ...item.takes[0], layer: 'narrative', vendor: 'openai', model: 'sora-2', jobId, status: 'running', asset: undefined, finishedAt: undefined, attempt: 2 },
+		];
+		const result = await runWorkflow(workflow, { credentials: openAiCredentials(sandbox), input: [{ json: { ...item, jobId } as never }] });
+		expect(result.run.status).toBe('success');
+		const [, take] = shotItemSchema.parse(result.output('Get Render')[0].json).takes;
+		expect(take).toMatchObject({ jobId, status: 'succeeded', progress: 1, asset: { kind: 'url', ref: `${sandbox.baseUrls.openai}/videos/${jobId}/content`, mimeType: 'video/mp4' } });
+		expect(take.finishedAt).toBeDefined();
+		expect(result.output('Get Render')[0].json.takes).toEqual(expect.arrayContaining([expect.objectContaining({ jobId: 'older-job', status: 'succeeded' })]));
 	});
 
 	it('names the missing job as a 404 with its ID', async () => {

@@ -35,6 +35,9 @@ export default async function makeFixtures(): Promise<void> {
 		if (existsSync(out)) continue;
 		execFileSync('ffmpeg', ['-v', 'error', '-y', ...args, out]);
 	}
+	const large = path.join(FIXTURE_DIR, 'large.mp4');
+	const largeFaststart = path.join(FIXTURE_DIR, 'large-faststart.mp4');
+	if (!existsSync(largeFaststart)) execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', large, '-c', 'copy', '-movflags', '+faststart', largeFaststart]);
 	const faststart = readFileSync(path.join(FIXTURE_DIR, 'faststart.mp4'));
 	const moovAtEnd = readFileSync(path.join(FIXTURE_DIR, 'moov-at-end.mp4'));
 	writeFileSync(path.join(FIXTURE_DIR, 'truncated-in-moov.mp4'), faststart.subarray(0, 2000));

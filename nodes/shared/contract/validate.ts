@@ -44,7 +44,7 @@ export function toContractIssues(error: z.ZodError, root: unknown, prefix: reado
 			received === undefined && issue.code === 'invalid_type'
 				? 'is required'
 				: issue.code === 'invalid_type' || issue.code === 'invalid_value'
-					? `${issue.message.replace(/^Invalid input: /, '')}, got ${describeReceived(received)}`
+					? `${issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '')}, got ${describeReceived(received)}`
 					: issue.message;
 		return { path: formatPath(segments), message };
 	});

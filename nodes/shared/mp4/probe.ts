@@ -76,7 +76,21 @@ function hex2(n: number): string {
 	return n.toString(16).padStart(2, '0');
 }
 
-function esdsCodec(r: Reader, esds: Box): string {
+/** Bit reader over the AudioSpecificConfig inside esds. */
+function bits(r: Reader, start: number, end: number) {
+	let position = start * 8;
+	return (count: number): number => {
+		let value = 0;
+		for (let i = 0; i < count; i++, position++) {
+			const byte = position >> 3;
+			value = byte < end ? (value << 1) | ((r.u8(byte) >> (7 - (position & 7))) & 1) : value << 1;
+		}
+		return value;
+	};
+}
+
+/** Codec string (mp4a.40.2) and the real channel count from the AudioSpecificConfig. */
+function esdsInfo(r: Reader, esds: Box): { codecString: string; channels?: number } {
 	// ES_Descriptor (3) -> DecoderConfigDescriptor (4) -> DecoderSpecificInfo (5)
 	let offset = esds.start + 4;
 	const readDescriptor = (at: number): { tag: number; body: number; end: number } => {
@@ -91,26 +105,26 @@ function esdsCodec(r: Reader, esds: Box): string {
 		return { tag, body: cursor, end: cursor + length };
 	};
 	const es = readDescriptor(offset);
-	if (es.tag !== 3) return 'mp4a';
+	if (es.tag !== 3) return { codecString: 'mp4a' };
 	const esFlags = r.u8(es.body + 2);
 	offset = es.body + 3;
 	if (esFlags & 0x80) offset += 2;
 	if (esFlags & 0x40) offset += 1 + r.u8(offset);
 	if (esFlags & 0x20) offset += 2;
 	const dc = readDescriptor(offset);
-	if (dc.tag !== 4) return 'mp4a';
+	if (dc.tag !== 4) return { codecString: 'mp4a' };
 	const objectType = r.u8(dc.body);
-	let codec = `mp4a.${hex2(objectType)}`;
 	const after = dc.body + 13;
-	if (after < dc.end) {
-		const dsi = readDescriptor(after);
-		if (dsi.tag === 5 && dsi.end > dsi.body) {
-			let aot = r.u8(dsi.body) >> 3;
-			if (aot === 31 && dsi.end > dsi.body + 1) aot = 32 + (((r.u8(dsi.body) & 0x07) << 3) | (r.u8(dsi.body + 1) >> 5));
-			codec += `.${aot}`;
-		}
-	}
-	return codec;
+	if (after >= dc.end) return { codecString: `mp4a.${hex2(objectType)}` };
+	const dsi = readDescriptor(after);
+	if (dsi.tag !== 5 || dsi.end <= dsi.body) return { codecString: `mp4a.${hex2(objectType)}` };
+	const read = bits(r, dsi.body, Math.min(dsi.end, r.bytes.length));
+	let aot = read(5);
+	if (aot === 31) aot = 32 + read(6);
+	if (read(4) === 15) read(24);
+	const channelConfiguration = read(4);
+	const channels = channelConfiguration === 7 ? 8 : channelConfiguration > 0 && channelConfiguration < 7 ? channelConfiguration : undefined;
+	return { codecString: `mp4a.${hex2(objectType)}.${aot}`, channels };
 }
 
 function readSampleEntry(r: Reader, stsd: Box, handler: string): Pick<RawTrack, 'codec' | 'codecString' | 'width' | 'height' | 'channels' | 'sampleRate'> {
@@ -139,12 +153,14 @@ function readSampleEntry(r: Reader, stsd: Box, handler: string): Pick<RawTrack, 
 		const sampleRate = r.u32(entry.start + 24) / 65536;
 		const childStart = entry.start + 28 + (version === 1 ? 16 : version === 2 ? 36 : 0);
 		let codecString = codec;
+		let configured: number | undefined;
 		if (childStart <= entry.end) {
 			for (const box of r.children(childStart, entry.end)) {
-				if (box.type === 'esds') codecString = esdsCodec(r, box);
+				if (box.type === 'esds') ({ codecString, channels: configured } = esdsInfo(r, box));
 			}
 		}
-		return { codec, codecString, channels, sampleRate };
+		// Muxers write 2 in the sample entry for any AAC; the decoder config holds the real count.
+		return { codec, codecString, channels: configured ?? channels, sampleRate };
 	}
 	return { codec, codecString: codec };
 }

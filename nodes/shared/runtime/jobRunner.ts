@@ -133,7 +133,7 @@ export async function submitJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, o
 		const error = submitted.error;
 		if (isSafeToResubmit(error) && attempt < policy.maxSubmitRetries) {
 			const hinted = retryAfterOf(error);
-			await sleepOrCancel(Math.max(hinted ?? 0, withJitter(delay, policy.jitter, options.clock.random)), options, context);
+			await sleepOrCancel(Math.max(hinted ?? 0, withJitter(delay, policy.jitter, () => options.clock.random())), options, context);
 			delay = nextInterval(delay, policy);
 			continue;
 		}
@@ -180,7 +180,7 @@ export async function waitForJob<R>(
 		if (remaining <= 0) {
 			throw new JobTimedOutError({ ...context, waitedMs: policy.timeoutMs, lastStatus });
 		}
-		await sleepOrCancel(Math.min(withJitter(wait, policy.jitter, options.clock.random), remaining), options, context);
+		await sleepOrCancel(Math.min(withJitter(wait, policy.jitter, () => options.clock.random()), remaining), options, context);
 		polls++;
 		const polled = await settle(async () => await adapter.poll(jobId));
 		if (!polled.ok) {

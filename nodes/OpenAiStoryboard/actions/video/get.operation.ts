@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { readShotItemParts } from '../../../shared/contract/validate';
 import { ContractError } from '../../../shared/errors';
+import { withTakeStatus } from '../../../shared/takes';
 import { videoJobStatus, type VideoObject } from '../../helpers/videoJob';
-import { openAiRequest } from '../../transport';
+import { openAiBaseUrl, openAiRequest } from '../../transport';
 
 const properties: INodeProperties[] = [
 	{
@@ -33,10 +35,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		jobId,
 	});
 	const status = videoJobStatus(body);
+	const input = this.getInputData()[itemIndex].json;
+	// On a shot item, the take of this job carries the vendor's latest word too.
+	const asset =
+		status.phase === 'succeeded'
+			? { kind: 'url' as const, ref: `${await openAiBaseUrl(this)}/videos/${encodeURIComponent(jobId)}/content`, mimeType: 'video/mp4' }
+			: undefined;
+	const takes = Array.isArray(input.takes)
+		? { takes: withTakeStatus(readShotItemParts(input, itemIndex, ['takes']).takes, jobId, status, new Date(), asset) }
+		: {};
 	return [
 		{
 			json: {
-				...this.getInputData()[itemIndex].json,
+				...input,
+				...takes,
 				jobId,
 				status: status.phase,
 				vendorStatus: status.vendorStatus,

@@ -1,0 +1,204 @@
+import {
+	JobCancelledError,
+	JobFailedError,
+	JobTimedOutError,
+	SubmitOutcomeUnknownError,
+	VendorHttpError,
+	VendorNetworkError,
+} from '../../nodes/shared/errors';
+import { mapWithConcurrency } from '../../nodes/shared/runtime/concurrency';
+import { runJob, type JobAdapter, type JobStatus, type WaitPolicy } from '../../nodes/shared/runtime/jobRunner';
+import { FakeClock } from '../harness/fakeClock';
+
+const policy: WaitPolicy = {
+	firstDelayMs: 1000,
+	intervalMs: 1000,
+	maxIntervalMs: 8000,
+	factor: 2,
+	jitter: 0,
+	timeoutMs: 600_000,
+	maxConsecutivePollErrors: 3,
+	maxSubmitRetries: 2,
+};
+
+const running: JobStatus = { phase: 'running', vendorStatus: 'RUNNING', body: {} };
+const succeeded: JobStatus = { phase: 'succeeded', vendorStatus: 'SUCCEEDED', body: { output: ['https://cdn/x.mp4'] } };
+const ctx = { vendor: 'runway' as const, itemIndex: 2 };
+
+const http = (statusCode: number, retryAfterMs?: number) =>
+	new VendorHttpError({ ...ctx, jobId: 'task-1', statusCode, vendorMessage: 'nope', retryAfterMs, operation: 'Poll' });
+const network = (neverSent: boolean) => new VendorNetworkError({ ...ctx, code: neverSent ? 'ECONNREFUSED' : 'ECONNRESET', detail: 'socket', neverSent, operation: 'Submit' });
+
+/** An adapter whose submit and poll answers come from scripts; calls are counted. */
+function scripted(submits: Array<string | Error>, polls: Array<JobStatus | Error>, extra: Partial<JobAdapter> = {}) {
+	const calls = { submit: 0, poll: 0, events: [] as string[] };
+	const adapter: JobAdapter = {
+		...ctx,
+		async submit() {
+			calls.submit++;
+			calls.events.push('submit');
+			const next = submits.shift();
+			if (next instanceof Error) throw next;
+			return { jobId: next ?? 'task-1' };
+		},
+		async poll(jobId) {
+			calls.poll++;
+			calls.events.push(`poll:${jobId}`);
+			const next = polls.shift() ?? running;
+			if (next instanceof Error) throw next;
+			return next;
+		},
+		onSubmitted: (jobId) => void calls.events.push(`recorded:${jobId}`),
+		...extra,
+	};
+	return { adapter, calls };
+}
+
+describe('job runner', () => {
+	it('waits one interval before the first poll, then backs off up to the cap', async () => {
+		const clock = new FakeClock();
+		const { adapter, calls } = scripted(['task-1'], [running, running, running, running, running, succeeded]);
+		const outcome = await runJob(adapter, policy, { clock });
+		expect(outcome).toMatchObject({ jobId: 'task-1', submitted: true, polls: 6, status: succeeded });
+		expect(clock.sleeps).toEqual([1000, 1000, 2000, 4000, 8000, 8000]);
+		expect(calls.events.slice(0, 3)).toEqual(['submit', 'recorded:task-1', 'poll:task-1']);
+	});
+
+	it('spreads polls with jitter inside the configured fraction', async () => {
+		const clock = new FakeClock();
+		clock.queueRandom(0, 1, 0.5);
+		const { adapter } = scripted(['task-1'], [running, running, succeeded]);
+		await runJob(adapter, { ...policy, jitter: 0.25, factor: 1 }, { clock });
+		expect(clock.sleeps).toEqual([750, 1250, 1000]);
+	});
+
+	it("honours the vendor's retry hint after a 429 on a poll", async () => {
+		const clock = new FakeClock();
+		const { adapter } = scripted(['task-1'], [http(429, 30_000), succeeded]);
+		await runJob(adapter, policy, { clock });
+		expect(clock.sleeps).toEqual([1000, 30_000]);
+	});
+
+	it('tolerates transient poll errors up to the limit', async () => {
+		const clock = new FakeClock();
+		const { adapter, calls } = scripted(['task-1'], [http(503), network(false), http(500), succeeded]);
+		await expect(runJob(adapter, policy, { clock })).resolves.toMatchObject({ polls: 4 });
+		expect(calls.poll).toBe(4);
+	});
+
+	it('gives up after one transient poll error too many, naming the job and item', async () => {
+		const clock = new FakeClock();
+		const { adapter, calls } = scripted(['task-1'], [http(502), http(502), http(502), http(502), succeeded]);
+		await expect(runJob(adapter, policy, { clock })).rejects.toThrow(/HTTP 502.*\[runway, job task-1, item 2\]/);
+		expect(calls.poll).toBe(4);
+	});
+
+	it('stops at once on a poll error that will not go away', async () => {
+		const { adapter, calls } = scripted(['task-1'], [http(404), succeeded]);
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(VendorHttpError);
+		expect(calls.poll).toBe(1);
+	});
+
+	it('times out with the job ID and never waits past the timeout', async () => {
+		const clock = new FakeClock();
+		const { adapter } = scripted(['task-9'], []);
+		const error = await runJob(adapter, { ...policy, timeoutMs: 20_000 }, { clock }).catch((e) => e);
+		expect(error).toBeInstanceOf(JobTimedOutError);
+		expect(error.jobId).toBe('task-9');
+		expect(error.message).toMatch(/Still RUNNING after 20 s.*job task-9, item 2/);
+		expect(clock.time).toBe(20_000);
+	});
+
+	it('stops within one interval of a cancellation and reports the job ID', async () => {
+		const clock = new FakeClock();
+		const controller = new AbortController();
+		let pollsBeforeCancel = 0;
+		const { adapter } = scripted(['task-1'], [], {
+			poll: async () => {
+				if (++pollsBeforeCancel === 3) controller.abort(new Error('cancelled by user'));
+				return running;
+			},
+		});
+		const error = await runJob(adapter, { ...policy, factor: 1 }, { clock, signal: controller.signal }).catch((e) => e);
+		expect(error).toBeInstanceOf(JobCancelledError);
+		expect(error.jobId).toBe('task-1');
+		expect(pollsBeforeCancel).toBe(3);
+		expect(clock.time).toBe(3000);
+	});
+
+	it('never sends a paid submit again after a 5xx: the outcome is unknown', async () => {
+		const { adapter, calls } = scripted([http(500), 'task-2'], []);
+		const error = await runJob(adapter, policy, { clock: new FakeClock() }).catch((e) => e);
+		expect(error).toBeInstanceOf(SubmitOutcomeUnknownError);
+		expect(error.message).toMatch(/not sent again to avoid paying twice/);
+		expect(calls.submit).toBe(1);
+	});
+
+	it('never sends a paid submit again after a dropped connection', async () => {
+		const { adapter, calls } = scripted([network(false), 'task-2'], []);
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(SubmitOutcomeUnknownError);
+		expect(calls.submit).toBe(1);
+	});
+
+	it('repeats a submit the vendor rejected with 429, honouring its hint', async () => {
+		const clock = new FakeClock();
+		const { adapter, calls } = scripted([http(429, 5000), 'task-3'], [succeeded]);
+		await expect(runJob(adapter, policy, { clock })).resolves.toMatchObject({ jobId: 'task-3' });
+		expect(calls.submit).toBe(2);
+		expect(clock.sleeps[0]).toBe(5000);
+	});
+
+	it('repeats a submit whose connection was refused before anything was sent, within the retry limit', async () => {
+		const { adapter, calls } = scripted([network(true), network(true), network(true), 'task-4'], []);
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(/ECONNREFUSED/);
+		expect(calls.submit).toBe(3);
+	});
+
+	it('passes a 400 on submit through as bad input', async () => {
+		const { adapter } = scripted([http(400)], []);
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(VendorHttpError);
+	});
+
+	it('resumes a recorded job ID without paying again', async () => {
+		const clock = new FakeClock();
+		const { adapter, calls } = scripted([], [running, succeeded]);
+		const outcome = await runJob(adapter, policy, { clock, existingJobId: 'task-old' });
+		expect(outcome).toMatchObject({ jobId: 'task-old', submitted: false });
+		expect(calls.submit).toBe(0);
+		expect(clock.sleeps[0]).toBe(0);
+	});
+
+	it('reports a failed job with its code and whether a retry can help', async () => {
+		const failed: JobStatus = { phase: 'failed', vendorStatus: 'FAILED', failure: { code: 'SAFETY.INPUT.TEXT', message: 'blocked', retryable: false }, body: {} };
+		const { adapter } = scripted(['task-5'], [failed]);
+		const error = await runJob(adapter, policy, { clock: new FakeClock() }).catch((e) => e);
+		expect(error).toBeInstanceOf(JobFailedError);
+		expect(error).toMatchObject({ failureCode: 'SAFETY.INPUT.TEXT', retryable: false, jobId: 'task-5' });
+	});
+
+	it('accepts a submit that already answers with a finished result', async () => {
+		const { adapter, calls } = scripted([], [], { submit: async () => ({ jobId: 'instant', status: succeeded }) });
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).resolves.toMatchObject({ polls: 0 });
+		expect(calls.poll).toBe(0);
+	});
+});
+
+describe('mapWithConcurrency', () => {
+	it('keeps at most `limit` tasks in flight and returns results in input order', async () => {
+		let inFlight = 0;
+		let peak = 0;
+		const started: number[] = [];
+		const results = await mapWithConcurrency([5, 1, 4, 2, 3, 0, 6], 3, async (value, index) => {
+			started.push(index);
+			inFlight++;
+			peak = Math.max(peak, inFlight);
+			for (let i = 0; i < value; i++) await Promise.resolve();
+			inFlight--;
+			if (value === 2) throw new Error('two');
+			return value * 10;
+		});
+		expect(peak).toBe(3);
+		expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+		expect(results.map((r) => (r.ok ? r.value : (r.error as Error).message))).toEqual([50, 10, 40, 'two', 30, 0, 60]);
+	});
+});
