@@ -17,6 +17,12 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/engine/**/*.test.ts'],
 		},
+		{
+			displayName: 'e2e',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+		},
 	],
 	reporters: ['default', ['<rootDir>/test/setup/summaryReporter.js', {}]],
 };
