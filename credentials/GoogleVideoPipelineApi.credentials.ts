@@ -100,6 +100,14 @@ export class GoogleVideoPipelineApi implements ICredentialType {
 			displayOptions: { show: { authMode: ['geminiApiKey'] } },
 		},
 		{
+			displayName: 'Cloud Storage Base URL',
+			name: 'storageBaseUrl',
+			type: 'string',
+			default: 'https://storage.googleapis.com',
+			description: 'Where renders written to a gs:// output location are downloaded from',
+			displayOptions: { show: { authMode: ['serviceAccount'] } },
+		},
+		{
 			displayName: 'Token URL',
 			name: 'tokenUrl',
 			type: 'string',

@@ -15,6 +15,10 @@ export interface SandboxConfig {
 	runwayDailyGenerations: number;
 	/** Starting Runway credit balance. */
 	runwayCredits: number;
+	/** Lifetime of access tokens issued by the sandbox token endpoint. */
+	tokenTtlSeconds: number;
+	/** Google Cloud project of the sandbox's test service account. */
+	googleProject: string;
 }
 
 /** Typical vendor latencies (seconds) for the realistic profile, before SANDBOX_TIME_SCALE. */
@@ -44,6 +48,8 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): SandboxConf
 		vertexRequestsPerMinute: Number(env.SANDBOX_VERTEX_RPM ?? 600),
 		runwayDailyGenerations: Number(env.SANDBOX_RUNWAY_DAILY ?? 10000),
 		runwayCredits: Number(env.SANDBOX_RUNWAY_CREDITS ?? 100000),
+		tokenTtlSeconds: Number(env.SANDBOX_TOKEN_TTL_S ?? 3599),
+		googleProject: env.SANDBOX_GOOGLE_PROJECT ?? 'video-pipeline-sandbox',
 	};
 }
 

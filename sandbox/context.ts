@@ -4,12 +4,30 @@ import type { FaultInjector, FaultRule } from './faults';
 import type { SandboxRequest } from './http';
 import type { JobEngine } from './jobs';
 import type { BillingLedger } from './ledger';
+import type { TestServiceAccount } from './serviceAccount';
+
+/** Google-side state: the test service account, issued tokens, stored files and GCS objects. */
+export interface GoogleState {
+	projectId: string;
+	serviceAccount: TestServiceAccount;
+	tokens: Map<string, { expiresAt: number }>;
+	/** Gemini Files API objects and generated files, by id. */
+	files: Map<string, { name: string; displayName?: string; mimeType: string; path?: string; bytes?: Buffer; createdAt: number; expiresAt?: number; activeAt: number }>;
+	uploads: Map<string, { displayName?: string; mimeType: string; size: number; chunks: Buffer[] }>;
+	/** gs://bucket/object -> local file */
+	gcs: Map<string, string>;
+	/** predictLongRunning timestamps per project, for the per-minute limit. */
+	requestLog: Map<string, number[]>;
+}
 
 export interface SandboxContext {
 	config: SandboxConfig;
+	google: GoogleState;
 	jobs: JobEngine;
 	ledger: BillingLedger;
 	faults: FaultInjector;
+	/** Output URLs the sandbox serves (without query) -> local file, so any vendor can read another's output. */
+	media: Map<string, string>;
 	/** Base URL of the running server, e.g. http://127.0.0.1:8787 */
 	origin(): string;
 }

@@ -5,13 +5,46 @@ import type { Sandbox } from './server';
  * sandbox. The keys are the sandbox's throwaway keys.
  */
 export function sandboxCredentials(sandbox: Sandbox) {
-	const { keys } = sandbox.context.config;
+	const { keys, googleProject } = sandbox.context.config;
 	return [
 		{
 			id: 'vpSandboxOpenAi',
 			name: 'Sandbox OpenAI',
 			type: 'openAiVideoPipelineApi',
 			data: { apiKey: keys.openai, baseUrl: sandbox.baseUrls.openai, organizationId: '', projectId: '' },
+		},
+		{
+			id: 'vpSandboxVertex',
+			name: 'Sandbox Google (Vertex AI service account)',
+			type: 'googleVideoPipelineApi',
+			data: {
+				authMode: 'serviceAccount',
+				privateKeyJson: JSON.stringify(sandbox.context.google.serviceAccount.json),
+				projectId: googleProject,
+				location: 'us-central1',
+				vertexBaseUrl: sandbox.baseUrls.vertex,
+				storageBaseUrl: sandbox.baseUrls.gcs,
+				tokenUrl: sandbox.baseUrls.token,
+				accessToken: '',
+			},
+		},
+		{
+			id: 'vpSandboxVertexExpress',
+			name: 'Sandbox Google (Vertex AI express key)',
+			type: 'googleVideoPipelineApi',
+			data: { authMode: 'vertexExpressKey', apiKey: keys.googleApiKey, vertexBaseUrl: sandbox.baseUrls.vertex, accessToken: '' },
+		},
+		{
+			id: 'vpSandboxGemini',
+			name: 'Sandbox Google (Gemini API key)',
+			type: 'googleVideoPipelineApi',
+			data: { authMode: 'geminiApiKey', apiKey: keys.googleApiKey, geminiBaseUrl: sandbox.baseUrls.gemini, accessToken: '' },
+		},
+		{
+			id: 'vpSandboxRunway',
+			name: 'Sandbox Runway',
+			type: 'runwayVideoPipelineApi',
+			data: { apiKey: keys.runway, baseUrl: sandbox.baseUrls.runway },
 		},
 	];
 }

@@ -7,6 +7,9 @@ import { HttpError, readRequest, sendJson } from './http';
 import { JobEngine } from './jobs';
 import { BillingLedger } from './ledger';
 import { assertFfmpeg } from './media/render';
+import { createServiceAccount } from './serviceAccount';
+import { geminiHandler, handleGcs, handleToken, vertexHandler } from './vendors/google';
+import { googleErrorBody } from './vendors/googleErrors';
 import { openaiHandler } from './vendors/openai';
 
 export interface SandboxOptions {
@@ -20,14 +23,27 @@ export interface SandboxOptions {
 export interface Sandbox {
 	origin: string;
 	port: number;
-	baseUrls: { openai: string; gemini: string; vertex: string; token: string; runway: string };
+	baseUrls: { openai: string; gemini: string; vertex: string; token: string; gcs: string; runway: string };
 	context: SandboxContext;
 	setFaults(plan: FaultPlan): void;
 	stop(): Promise<void>;
 }
 
 /** Vendor handlers by path prefix. */
-const HANDLERS: Array<{ prefix: string; handler: VendorHandler }> = [{ prefix: '/openai', handler: openaiHandler }];
+const googleSide = (handle: VendorHandler['handle']): VendorHandler => ({
+	vendor: 'google',
+	classify: () => ({ op: 'other' }),
+	errorBody: (status, message, extra) => ({ body: googleErrorBody(status, message, extra?.retryAfterSeconds), headers: {} }),
+	handle,
+});
+
+const HANDLERS: Array<{ prefix: string; handler: VendorHandler }> = [
+	{ prefix: '/openai', handler: openaiHandler },
+	{ prefix: '/vertex', handler: vertexHandler },
+	{ prefix: '/gemini', handler: geminiHandler },
+	{ prefix: '/oauth2/token', handler: googleSide(handleToken) },
+	{ prefix: '/gcs', handler: googleSide(handleGcs) },
+];
 
 function sendVendorError(res: ServerResponse, handler: VendorHandler, status: number, message: string, extra?: { code?: string; retryAfterSeconds?: number }): void {
 	const { body, headers } = handler.errorBody(status, message, extra);
@@ -80,6 +96,8 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 		case 'PATCH /config':
 			Object.assign(ctx.config, body);
 			return sendJson(res, 200, { ok: true });
+		case 'GET /service-account':
+			return sendJson(res, 200, ctx.google.serviceAccount.json);
 		case 'POST /reset':
 			ctx.jobs.clear();
 			ctx.ledger.clear();
@@ -100,6 +118,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const context: SandboxContext = {
 		config,
 		faults,
+		media: new Map(),
+		google: {
+			projectId: config.googleProject,
+			serviceAccount: createServiceAccount(config.googleProject, 'http://127.0.0.1/oauth2/token'),
+			tokens: new Map(),
+			files: new Map(),
+			uploads: new Map(),
+			gcs: new Map(),
+			requestLog: new Map(),
+		},
 		ledger: new BillingLedger(),
 		jobs: new JobEngine({ concurrency: (vendor) => config.concurrency[vendor] ?? Infinity, outputTtlMs: () => config.outputTtlMs }),
 		origin: () => origin,
@@ -134,6 +162,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	});
 	const { port } = server.address() as AddressInfo;
 	origin = `http://${options.host ?? '127.0.0.1'}:${port}`;
+	context.google.serviceAccount.json.token_uri = `${origin}/oauth2/token`;
 	sandbox = {
 		origin,
 		port,
@@ -142,6 +171,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			gemini: `${origin}/gemini`,
 			vertex: `${origin}/vertex`,
 			token: `${origin}/oauth2/token`,
+			gcs: `${origin}/gcs`,
 			runway: `${origin}/runway`,
 		},
 		context,

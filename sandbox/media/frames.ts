@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { SWATCH_SIZE, swatchPosition } from './render';
+
+const run = promisify(execFile);
+
+export type Rgb = [number, number, number];
+
+export function hexToRgb(hex: string): Rgb {
+	const value = parseInt(hex.replace('#', ''), 16);
+	return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
+}
+
+export function colourDistance(a: Rgb, b: Rgb): number {
+	return Math.sqrt((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2);
+}
+
+export interface FrameSample {
+	width: number;
+	height: number;
+	durationSeconds: number;
+	/** Colour at the centre of each identity swatch slot. */
+	slots: Rgb[];
+	/** Background colour (a corner the moving bar never crosses). */
+	background: Rgb;
+}
+
+/** Decodes one frame from the middle of a clip (or an image) and reads the pixels QC cares about. */
+export async function sampleFrame(file: string): Promise<FrameSample> {
+	const probe = JSON.parse(
+		(await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file])).stdout,
+	) as { streams: Array<{ width: number; height: number }>; format: { duration?: string } };
+	const { width, height } = probe.streams[0];
+	const durationSeconds = Number(probe.format.duration ?? 0);
+	const seek = durationSeconds > 0 ? ['-ss', (durationSeconds / 2).toFixed(3)] : [];
+	const { stdout } = await run('ffmpeg', ['-v', 'error', ...seek, '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+		encoding: 'buffer',
+		maxBuffer: width * height * 3 + 1024,
+	});
+	const pixel = (x: number, y: number): Rgb => {
+		const offset = (Math.min(height - 1, y) * width + Math.min(width - 1, x)) * 3;
+		return [stdout[offset], stdout[offset + 1], stdout[offset + 2]];
+	};
+	const slots: Rgb[] = [];
+	for (let index = 0; index < 8; index++) {
+		const { x, y } = swatchPosition(index);
+		if (x + SWATCH_SIZE > width) break;
+		slots.push(pixel(x + SWATCH_SIZE / 2, y + SWATCH_SIZE / 2));
+	}
+	return { width, height, durationSeconds, slots, background: pixel(width - 8, height - 8) };
+}
