@@ -6,20 +6,26 @@ module.exports = {
 	projects: [
 		{
 			displayName: 'unit',
-			testEnvironment: 'node',
+			testEnvironment: '<rootDir>/test/setup/nodeEnvironment.js',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
 			globalSetup: '<rootDir>/test/setup/fixtures.ts',
 		},
 		{
 			displayName: 'engine',
-			testEnvironment: 'node',
+			testEnvironment: '<rootDir>/test/setup/nodeEnvironment.js',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/engine/**/*.test.ts'],
 		},
 		{
+			displayName: 'sandbox',
+			testEnvironment: '<rootDir>/test/setup/nodeEnvironment.js',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/sandbox/**/*.test.ts'],
+		},
+		{
 			displayName: 'e2e',
-			testEnvironment: 'node',
+			testEnvironment: '<rootDir>/test/setup/nodeEnvironment.js',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 		},

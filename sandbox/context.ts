@@ -5,6 +5,7 @@ import type { SandboxRequest } from './http';
 import type { JobEngine } from './jobs';
 import type { BillingLedger } from './ledger';
 import type { TestServiceAccount } from './serviceAccount';
+import type { RunwayState } from './vendors/runway';
 
 /** Google-side state: the test service account, issued tokens, stored files and GCS objects. */
 export interface GoogleState {
@@ -23,6 +24,7 @@ export interface GoogleState {
 export interface SandboxContext {
 	config: SandboxConfig;
 	google: GoogleState;
+	runway: RunwayState;
 	jobs: JobEngine;
 	ledger: BillingLedger;
 	faults: FaultInjector;

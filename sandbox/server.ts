@@ -11,6 +11,7 @@ import { createServiceAccount } from './serviceAccount';
 import { geminiHandler, handleGcs, handleToken, vertexHandler } from './vendors/google';
 import { googleErrorBody } from './vendors/googleErrors';
 import { openaiHandler } from './vendors/openai';
+import { handleRunwayCdn, handleRunwayUpload, runwayHandler } from './vendors/runway';
 
 export interface SandboxOptions {
 	port?: number;
@@ -43,6 +44,9 @@ const HANDLERS: Array<{ prefix: string; handler: VendorHandler }> = [
 	{ prefix: '/gemini', handler: geminiHandler },
 	{ prefix: '/oauth2/token', handler: googleSide(handleToken) },
 	{ prefix: '/gcs', handler: googleSide(handleGcs) },
+	{ prefix: '/runway', handler: runwayHandler },
+	{ prefix: '/runway-upload', handler: { ...runwayHandler, classify: () => ({ op: 'other' }), handle: handleRunwayUpload } },
+	{ prefix: '/runway-cdn', handler: { ...runwayHandler, classify: () => ({ op: 'download' }), handle: handleRunwayCdn } },
 ];
 
 function sendVendorError(res: ServerResponse, handler: VendorHandler, status: number, message: string, extra?: { code?: string; retryAfterSeconds?: number }): void {
@@ -119,6 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		config,
 		faults,
 		media: new Map(),
+		runway: { credits: new Map(), generations: new Map(), uploads: new Map() },
 		google: {
 			projectId: config.googleProject,
 			serviceAccount: createServiceAccount(config.googleProject, 'http://127.0.0.1/oauth2/token'),

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { SWATCH_SIZE, swatchPosition } from './render';
+import { quadrantCentre, SWATCH_SIZE, swatchPosition } from './render';
 
 const run = promisify(execFile);
 
@@ -19,8 +19,8 @@ export interface FrameSample {
 	width: number;
 	height: number;
 	durationSeconds: number;
-	/** Colour at the centre of each identity swatch slot. */
-	slots: Rgb[];
+	/** For each identity swatch slot, the colours at the centres of its four quadrants. */
+	slots: Rgb[][];
 	/** Background colour (a corner the moving bar never crosses). */
 	background: Rgb;
 }
@@ -41,11 +41,14 @@ export async function sampleFrame(file: string): Promise<FrameSample> {
 		const offset = (Math.min(height - 1, y) * width + Math.min(width - 1, x)) * 3;
 		return [stdout[offset], stdout[offset + 1], stdout[offset + 2]];
 	};
-	const slots: Rgb[] = [];
+	const slots: Rgb[][] = [];
 	for (let index = 0; index < 8; index++) {
 		const { x, y } = swatchPosition(index);
 		if (x + SWATCH_SIZE > width) break;
-		slots.push(pixel(x + SWATCH_SIZE / 2, y + SWATCH_SIZE / 2));
+		slots.push([0, 1, 2, 3].map((quadrant) => {
+			const centre = quadrantCentre(x, y, quadrant);
+			return pixel(centre.x, centre.y);
+		}));
 	}
 	return { width, height, durationSeconds, slots, background: pixel(width - 8, height - 8) };
 }

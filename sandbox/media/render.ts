@@ -34,8 +34,21 @@ export interface RenderSpec {
 
 export const SWATCH_SIZE = 48;
 
-export function swatchColour(referenceHash: string): string {
-	return `#${referenceHash.slice(0, 6)}`;
+/** Bump when what a spec renders to changes, so cached files are not reused. */
+const RENDER_VERSION = 2;
+
+/**
+ * The four quadrant colours of a reference's identity swatch, from four slices of its content
+ * hash: two different references practically never share all four.
+ */
+export function swatchColours(referenceHash: string): string[] {
+	return [0, 6, 12, 18].map((start) => `#${referenceHash.slice(start, start + 6).padEnd(6, '0')}`);
+}
+
+/** Centre of quadrant `quadrant` (0..3, row-major) of a swatch whose top-left is (x, y). */
+export function quadrantCentre(x: number, y: number, quadrant: number): { x: number; y: number } {
+	const half = SWATCH_SIZE / 2;
+	return { x: x + (quadrant % 2) * half + half / 2, y: y + Math.floor(quadrant / 2) * half + half / 2 };
 }
 
 export function backgroundColour(spec: Pick<RenderSpec, 'palette' | 'prompt'>): string {
@@ -71,16 +84,19 @@ const hex = (colour: string): string => `0x${colour.replace('#', '')}`;
 /** Renders (or reuses) the file for a spec and returns its path. */
 export async function render(spec: RenderSpec): Promise<string> {
 	await assertFfmpeg();
-	const key = sha256(canonicalJson(spec)).slice(0, 32);
+	const key = sha256(canonicalJson({ version: RENDER_VERSION, spec })).slice(0, 32);
 	const ext = spec.kind === 'image' ? 'png' : 'mp4';
 	const out = path.join(mediaDir(), `${key}.${ext}`);
 	if (existsSync(out)) return out;
 	const tmp = `${out}.${process.pid}.${Date.now()}.tmp.${ext}`;
 	const swatches = spec.references
 		.slice(0, 8)
-		.map((ref, index) => {
+		.flatMap((ref, index) => {
 			const { x, y } = swatchPosition(index);
-			return `drawbox=x=${x}:y=${y}:w=${SWATCH_SIZE}:h=${SWATCH_SIZE}:color=${hex(swatchColour(ref))}:t=fill`;
+			const half = SWATCH_SIZE / 2;
+			return swatchColours(ref).map(
+				(colour, quadrant) => `drawbox=x=${x + (quadrant % 2) * half}:y=${y + Math.floor(quadrant / 2) * half}:w=${half}:h=${half}:color=${hex(colour)}:t=fill`,
+			);
 		});
 	const bar = `drawbox=x='mod(t*${Math.round(spec.width / 2)}\\,${spec.width})':y=${Math.round(spec.height / 2)}:w=${Math.max(8, Math.round(spec.width / 40))}:h=${Math.round(spec.height / 3)}:color=white@0.7:t=fill`;
 	const filters = [...swatches, ...(spec.kind === 'video' ? [bar] : [])].join(',') || 'null';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { colourDistance, hexToRgb, sampleFrame } from '../media/frames';
-import { swatchColour } from '../media/render';
+import { swatchColours } from '../media/render';
 import { sha256 } from '../random';
 import { instanceFor } from '../schemaInstance';
 
@@ -36,8 +36,8 @@ export async function judge(input: JudgeInput): Promise<JudgeScores> {
 	const issues: string[] = [];
 	let matched = 0;
 	for (const ref of input.referenceHashes) {
-		const expected = hexToRgb(swatchColour(ref));
-		if (frame.slots.some((slot) => colourDistance(slot, expected) <= MATCH_DISTANCE)) matched++;
+		const expected = swatchColours(ref).map(hexToRgb);
+		if (frame.slots.some((slot) => slot.every((colour, quadrant) => colourDistance(colour, expected[quadrant]) <= MATCH_DISTANCE))) matched++;
 		else issues.push(`reference ${ref.slice(0, 8)} is not recognisable in the clip`);
 	}
 	const identity = input.referenceHashes.length ? matched / input.referenceHashes.length : 1;

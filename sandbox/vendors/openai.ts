@@ -177,7 +177,7 @@ export const openaiHandler: VendorHandler = {
 			const page = list.slice(0, limit).map((job) => videoObject(ctx, job));
 			return sendJson(res, 200, { object: 'list', data: page, has_more: list.length > limit, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null });
 		}
-		if ((match = /^\/v1\/videos\/([^/]+)$/.exec(path))) {
+		if ((method === 'GET' || method === 'DELETE') && (match = /^\/v1\/videos\/([^/]+)$/.exec(path))) {
 			const job = requireCompleted(ctx, match[1], account);
 			if (method === 'GET') return sendJson(res, 200, videoObject(ctx, job));
 			if (method === 'DELETE') {
