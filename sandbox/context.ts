@@ -25,6 +25,7 @@ export interface SandboxContext {
 	config: SandboxConfig;
 	google: GoogleState;
 	runway: RunwayState;
+	openai: { characters: Map<string, { id: string; name: string; account: string; createdAt: number; hash: string }> };
 	jobs: JobEngine;
 	ledger: BillingLedger;
 	faults: FaultInjector;

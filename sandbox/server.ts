@@ -124,6 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		faults,
 		media: new Map(),
 		runway: { credits: new Map(), generations: new Map(), uploads: new Map() },
+		openai: { characters: new Map() },
 		google: {
 			projectId: config.googleProject,
 			serviceAccount: createServiceAccount(config.googleProject, 'http://127.0.0.1/oauth2/token'),

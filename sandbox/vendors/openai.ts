@@ -10,6 +10,11 @@ import { renderTime } from '../config';
 import { driftedSpec } from './drift';
 import { OPENAI_VIDEO_MODELS, OPENAI_TEXT_MODELS, SORA_SECONDS } from '../data/openai';
 import { handleResponses } from './openaiResponses';
+import { clipFromBytes } from './judge';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const runFile = promisify(execFile);
 
 /**
  * The OpenAI Videos API as it stood before the 2026-09-24 shutdown (what OpenAI-compatible
@@ -116,6 +121,40 @@ function sourceVideoId(value: unknown): string | undefined {
 	return (value as { id?: unknown } | undefined)?.id as string | undefined;
 }
 
+/** POST /videos/characters: a reusable character from a 2-4 s clip (16:9 or 9:16, 720p-1080p). */
+async function createCharacter(ctx: SandboxContext, req: SandboxRequest, account: string): Promise<Record<string, unknown>> {
+	const name = field(req, 'name');
+	if (typeof name !== 'string' || !name.trim()) throw error(400, "Missing required parameter: 'name'.", 'name', 'missing_required_parameter');
+	const video = field(req, 'video');
+	if (!(video instanceof Blob)) throw error(400, "Missing required parameter: 'video' (an MP4 upload).", 'video', 'missing_required_parameter');
+	const bytes = Buffer.from(await video.arrayBuffer());
+	const file = clipFromBytes(bytes);
+	const { stdout } = await runFile('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file]).catch(() => ({ stdout: '' }));
+	const probe = stdout ? (JSON.parse(stdout) as { streams: Array<{ width: number; height: number }>; format: { duration?: string } }) : undefined;
+	const stream = probe?.streams[0];
+	if (!stream) throw error(400, 'video must be an MP4 file.', 'video', 'invalid_value');
+	const duration = Number(probe.format.duration ?? 0);
+	if (duration < 2 || duration > 4.05) throw error(400, `video must be 2 to 4 seconds long (got ${duration.toFixed(1)} s).`, 'video', 'invalid_value');
+	const ratio = stream.width / stream.height;
+	const short = Math.min(stream.width, stream.height);
+	if (Math.abs(ratio - 16 / 9) > 0.02 && Math.abs(ratio - 9 / 16) > 0.02) throw error(400, 'video must be 16:9 or 9:16.', 'video', 'invalid_value');
+	if (short < 720 || short > 1080) throw error(400, 'video must be between 720p and 1080p.', 'video', 'invalid_value');
+	const id = `char_${randomBytes(12).toString('hex')}`;
+	const createdAt = Math.floor(Date.now() / 1000);
+	ctx.openai.characters.set(id, { id, name, account, createdAt, hash: sha256(bytes) });
+	return { id, object: 'video.character', created_at: createdAt, name };
+}
+
+function characterRefs(ctx: SandboxContext, req: SandboxRequest, account: string): string[] {
+	const raw = req.form ? req.form.getAll('characters[][id]').map(String) : ((field(req, 'characters') as Array<{ id?: string }> | undefined) ?? []).map((c) => String(c?.id ?? ''));
+	if (raw.length > 2) throw error(400, 'At most 2 characters can be used in one video.', 'characters', 'invalid_value');
+	return raw.map((id) => {
+		const character = ctx.openai.characters.get(id);
+		if (!character || character.account !== account) throw error(400, `Character '${id}' not found.`, 'characters', 'invalid_value');
+		return character.hash;
+	});
+}
+
 async function create(ctx: SandboxContext, req: SandboxRequest, account: string): Promise<Video> {
 	const model = String(field(req, 'model') ?? 'sora-2');
 	const spec = checkModel(ctx, model);
@@ -126,14 +165,15 @@ async function create(ctx: SandboxContext, req: SandboxRequest, account: string)
 	const size = String(field(req, 'size') ?? '720x1280');
 	if (!spec.sizes.includes(size)) throw error(400, `Invalid value: '${size}'. Supported values for ${model} are: ${spec.sizes.map((s) => `'${s}'`).join(', ')}.`, 'size', 'invalid_value');
 	const ref = await referenceHash(req, size);
-	return videoObject(ctx, createJob(ctx, req, { model, prompt, seconds: Number(seconds), size, refs: ref ? [ref] : [], account }));
+	const refs = [...(ref ? [ref] : []), ...characterRefs(ctx, req, account)];
+	return videoObject(ctx, createJob(ctx, req, { model, prompt, seconds: Number(seconds), size, refs, account }));
 }
 
 export const openaiHandler: VendorHandler = {
 	vendor: 'openai',
 
 	classify(req) {
-		if (req.method === 'POST' && /^\/v1\/videos(\/edits|\/extensions|\/[^/]+\/remix)?$/.test(req.path)) {
+		if (req.method === 'POST' && /^\/v1\/videos(\/edits|\/extensions|\/characters|\/[^/]+\/remix)?$/.test(req.path)) {
 			return { op: 'submit', model: typeof field(req, 'model') === 'string' ? String(field(req, 'model')) : undefined };
 		}
 		if (req.method === 'POST' && req.path === '/v1/responses') return { op: 'submit' };
@@ -166,6 +206,12 @@ export const openaiHandler: VendorHandler = {
 			return sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1767225600, owned_by: 'openai' })) });
 		}
 		if (method === 'POST' && path === '/v1/responses') return await handleResponses(ctx, req, res);
+		if (method === 'POST' && path === '/v1/videos/characters') return sendJson(res, 200, await createCharacter(ctx, req, account));
+		if (method === 'GET' && (match = /^\/v1\/videos\/characters\/([^/]+)$/.exec(path))) {
+			const character = ctx.openai.characters.get(match[1]);
+			if (!character || character.account !== account) throw error(404, `Character with id '${match[1]}' not found.`, 'character_id', 'not_found');
+			return sendJson(res, 200, { id: character.id, object: 'video.character', created_at: character.createdAt, name: character.name });
+		}
 		if (method === 'POST' && path === '/v1/videos') return sendJson(res, 200, await create(ctx, req, account));
 		if (method === 'GET' && path === '/v1/videos') {
 			const order = req.query.get('order') === 'asc' ? 'asc' : 'desc';

@@ -67,6 +67,17 @@ describe('sandbox: OpenAI Videos and Responses APIs through the openai SDK', () 
 		await expect(client.videos.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
 	});
 
+	it('creates a character from a short clip and uses it in a render', async () => {
+		const { execFileSync } = await import('node:child_process');
+		const clip = execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=24', '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 });
+		const character = await client.videos.createCharacter({ name: 'Mara', video: await toFile(clip, 'mara.mp4', { type: 'video/mp4' }) });
+		expect(await client.videos.getCharacter(character.id!)).toMatchObject({ id: character.id, name: 'Mara' });
+		const video = await client.videos.create({ model: 'sora-2', prompt: 'Mara waves.', characters: [{ id: character.id! }] } as never);
+		expect(sandbox.context.jobs.get(video.id)!.refsReceived).toHaveLength(1);
+		const tooLong = execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=24', '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 });
+		await expect(client.videos.createCharacter({ name: 'Long', video: await toFile(tooLong, 'long.mp4', { type: 'video/mp4' }) })).rejects.toMatchObject({ status: 400, param: 'video' });
+	});
+
 	it('answers Responses API json_schema requests with output that validates against the schema', async () => {
 		const Manifest = z
 			.object({

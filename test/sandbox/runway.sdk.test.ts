@@ -4,6 +4,9 @@ import { withSandbox, type Sandbox } from '../harness/sandbox';
 
 const dataUri = (bytes: Buffer, mime = 'image/png') => `data:${mime};base64,${bytes.toString('base64')}`;
 
+// waitForTaskOutput polls every 6 s (Runway's documented minimum is 5 s), so each wait takes a while.
+jest.setTimeout(120_000);
+
 /** The official @runwayml/sdk, unmodified, pointed at the sandbox, including its waitForTaskOutput helper. */
 describe('sandbox: Runway API through @runwayml/sdk', () => {
 	let sandbox: Sandbox;
