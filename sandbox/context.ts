@@ -1,8 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { SandboxConfig } from './config';
-import type { FaultInjector, FaultRule } from './faults';
+import type { FaultInjector } from './faults';
 import type { SandboxRequest } from './http';
-import type { JobEngine } from './jobs';
+import type { JobEngine, JobFailure, SandboxJob } from './jobs';
+import type { RenderSpec } from './media/render';
+import { driftedSpec } from './vendors/drift';
 import type { BillingLedger } from './ledger';
 import type { TestServiceAccount } from './serviceAccount';
 import type { RunwayState } from './vendors/runway';
@@ -46,7 +48,27 @@ export interface VendorHandler {
 	handle(ctx: SandboxContext, req: SandboxRequest, res: ServerResponse): Promise<void>;
 }
 
-/** Job-level faults drawn when a job is created. */
-export function drawJobFault(ctx: SandboxContext, vendor: VendorName, model: string): FaultRule | undefined {
-	return ctx.faults.draw(vendor, 'submit', model, ['job_failed', 'stuck', 'drift']);
+export interface PlannedJob {
+	spec: RenderSpec;
+	outcome: SandboxJob['outcome'];
+	/** The drift parameters when the render ignores the pin, for /_sandbox/jobs. */
+	drift?: Record<string, unknown>;
+}
+
+/**
+ * Draws the job-level fault for a new job (failed, stuck or drifted) and says how the job will
+ * render and end; `failure` is the vendor's usual failure when the rule does not name one.
+ */
+export function planJob(ctx: SandboxContext, vendor: VendorName, model: string, spec: RenderSpec, failure: JobFailure): PlannedJob {
+	const fault = ctx.faults.draw(vendor, 'submit', model, ['job_failed', 'stuck', 'drift']);
+	switch (fault?.fault) {
+		case 'job_failed':
+			return { spec, outcome: { kind: 'fail', failure: { code: String(fault.params?.code ?? failure.code), message: String(fault.params?.message ?? failure.message) } } };
+		case 'stuck':
+			return { spec, outcome: { kind: 'stuck' } };
+		case 'drift':
+			return { spec: driftedSpec(spec, fault.params), outcome: { kind: 'success' }, drift: fault.params ?? {} };
+		default:
+			return { spec, outcome: { kind: 'success' } };
+	}
 }

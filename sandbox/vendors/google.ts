@@ -2,14 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { renderTime } from '../config';
-import { drawJobFault, type SandboxContext, type VendorHandler } from '../context';
+import { planJob, type SandboxContext, type VendorHandler } from '../context';
 import { GEMINI_TEXT_MODELS, PERSON_GENERATION, RESOLUTION_PIXELS, RETIRED_VEO, VEO_ASPECT_RATIOS, VEO_DURATIONS, VEO_MODELS } from '../data/google';
 import { HttpError, sendBytes, sendJson, type SandboxRequest } from '../http';
 import type { SandboxJob } from '../jobs';
 import { imageInfo } from '../media/images';
 import type { RenderSpec } from '../media/render';
 import { canonicalJson, sha256 } from '../random';
-import { driftedSpec } from './drift';
 import { googleError, googleErrorBody } from './googleErrors';
 import { clipFromBytes, judge, scoresToSchema } from './judge';
 import { resolveMedia } from './media';
@@ -173,7 +172,7 @@ function createVeo(ctx: SandboxContext, request: VeoRequest): Json {
 		palette: (/#[0-9a-fA-F]{6}/.exec(prompt)?.[0] ? [/#[0-9a-fA-F]{6}/.exec(prompt)![0]] : undefined),
 	};
 	resolution = extendedFrom ? '720p' : resolution;
-	const fault = drawJobFault(ctx, 'google', model);
+	const planned = planJob(ctx, 'google', model, renderSpec, { code: 'RAI', message: 'The video was filtered by responsible AI practices.' });
 	const price = spec.price(backend, resolution, audio);
 	const requestFingerprint = sha256(canonicalJson({ vendor: 'google', backend, model, body }));
 	const opId = backend === 'gemini' ? randomBytes(8).toString('hex') : randomUUID();
@@ -182,13 +181,8 @@ function createVeo(ctx: SandboxContext, request: VeoRequest): Json {
 		model,
 		account: request.project,
 		renderMs: renderTime(ctx.config, 'google', model),
-		spec: fault?.fault === 'drift' ? driftedSpec(renderSpec, fault.params) : renderSpec,
-		outcome:
-			fault?.fault === 'job_failed'
-				? { kind: 'fail', failure: { code: String(fault.params?.code ?? 'RAI'), message: String(fault.params?.message ?? 'The video was filtered by responsible AI practices.') } }
-				: fault?.fault === 'stuck'
-					? { kind: 'stuck' }
-					: { kind: 'success' },
+		spec: planned.spec,
+		outcome: planned.outcome,
 		refsReceived: references4render,
 		requestFingerprint,
 		request: body,
@@ -198,7 +192,7 @@ function createVeo(ctx: SandboxContext, request: VeoRequest): Json {
 			storageUri: parameters.storageUri,
 			operationName: `${request.operationPrefix}/${model}/operations/${opId}`,
 			seconds,
-			drift: fault?.fault === 'drift' ? fault.params ?? {} : undefined,
+			drift: planned.drift,
 		},
 		onSucceeded: (done) => {
 			ctx.ledger.charge({ vendor: 'google', model, jobId: operationName(done), units: seconds * sampleCount, unit: 'second', usd: Math.round(seconds * sampleCount * price * 1e6) / 1e6, requestFingerprint });

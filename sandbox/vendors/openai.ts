@@ -1,13 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { drawJobFault, type SandboxContext, type VendorHandler } from '../context';
+import { planJob, type SandboxContext, type VendorHandler } from '../context';
 import { bearerToken, field, HttpError, sendBytes, sendEmpty, sendJson, type SandboxRequest } from '../http';
 import type { SandboxJob } from '../jobs';
 import { decodeDataUri, imageInfo } from '../media/images';
 import { readMedia, still, type RenderSpec } from '../media/render';
 import { canonicalJson, sha256 } from '../random';
 import { renderTime } from '../config';
-import { driftedSpec } from './drift';
 import { OPENAI_VIDEO_MODELS, OPENAI_TEXT_MODELS, SORA_SECONDS } from '../data/openai';
 import { handleResponses } from './openaiResponses';
 import { clipFromBytes } from './judge';
@@ -85,7 +84,7 @@ function checkModel(ctx: SandboxContext, model: string): (typeof OPENAI_VIDEO_MO
 function createJob(ctx: SandboxContext, req: SandboxRequest, init: { model: string; prompt: string; seconds: number; size: string; refs: string[]; remixedFrom?: string; account: string }): SandboxJob {
 	const [width, height] = init.size.split('x').map(Number);
 	const spec: RenderSpec = { kind: 'video', width, height, fps: 24, durationSeconds: init.seconds, audio: true, prompt: init.prompt, references: init.refs };
-	const fault = drawJobFault(ctx, 'openai', init.model);
+	const planned = planJob(ctx, 'openai', init.model, spec, { code: 'moderation_blocked', message: 'Your request was blocked by our moderation system.' });
 	const price = OPENAI_VIDEO_MODELS[init.model].pricePerSecond(init.size);
 	const requestFingerprint = sha256(canonicalJson({ vendor: 'openai', path: req.path, model: init.model, prompt: init.prompt, seconds: init.seconds, size: init.size, refs: init.refs, remixedFrom: init.remixedFrom }));
 	return ctx.jobs.create({
@@ -94,17 +93,12 @@ function createJob(ctx: SandboxContext, req: SandboxRequest, init: { model: stri
 		model: init.model,
 		account: init.account,
 		renderMs: renderTime(ctx.config, 'openai', init.model),
-		spec: fault?.fault === 'drift' ? driftedSpec(spec, fault.params) : spec,
-		outcome:
-			fault?.fault === 'job_failed'
-				? { kind: 'fail', failure: { code: String(fault.params?.code ?? 'moderation_blocked'), message: String(fault.params?.message ?? 'Your request was blocked by our moderation system.') } }
-				: fault?.fault === 'stuck'
-					? { kind: 'stuck' }
-					: { kind: 'success' },
+		spec: planned.spec,
+		outcome: planned.outcome,
 		refsReceived: init.refs,
 		requestFingerprint,
 		request: { model: init.model, prompt: init.prompt, seconds: init.seconds, size: init.size },
-		extra: { prompt: init.prompt, seconds: init.seconds, size: init.size, remixedFrom: init.remixedFrom, drift: fault?.fault === 'drift' ? fault.params ?? {} : undefined },
+		extra: { prompt: init.prompt, seconds: init.seconds, size: init.size, remixedFrom: init.remixedFrom, drift: planned.drift },
 		onSucceeded: (job) =>
 			ctx.ledger.charge({ vendor: 'openai', model: job.model, jobId: job.id, units: init.seconds, unit: 'second', usd: Math.round(init.seconds * price * 1e6) / 1e6, requestFingerprint }),
 	});

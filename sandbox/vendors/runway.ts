@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderTime } from '../config';
-import { drawJobFault, type SandboxContext, type VendorHandler } from '../context';
+import { planJob, type SandboxContext, type VendorHandler } from '../context';
 import {
 	ACT_TWO_RATIOS,
 	ALEPH_ASPECTS,
@@ -26,7 +26,6 @@ import type { SandboxJob } from '../jobs';
 import { decodeDataUri } from '../media/images';
 import type { RenderSpec } from '../media/render';
 import { canonicalJson, sha256 } from '../random';
-import { driftedSpec } from './drift';
 import { resolveMedia } from './media';
 
 /**
@@ -314,7 +313,7 @@ function createTask(ctx: SandboxContext, req: SandboxRequest, owner: string, end
 	}
 	recent.push(now);
 	ctx.runway.generations.set(key, recent);
-	const fault = drawJobFault(ctx, 'runway', plan.model);
+	const planned = planJob(ctx, 'runway', plan.model, plan.spec, { code: 'INTERNAL.BAD_OUTPUT.CODE01', message: 'The output did not pass quality checks. Try again.' });
 	const requestFingerprint = sha256(canonicalJson({ vendor: 'runway', endpoint, body }));
 	const job = ctx.jobs.create({
 		id: randomUUID(),
@@ -322,17 +321,12 @@ function createTask(ctx: SandboxContext, req: SandboxRequest, owner: string, end
 		model: plan.model,
 		account: owner,
 		renderMs: renderTime(ctx.config, 'runway', plan.model),
-		spec: fault?.fault === 'drift' ? driftedSpec(plan.spec, fault.params) : plan.spec,
-		outcome:
-			fault?.fault === 'job_failed'
-				? { kind: 'fail', failure: { code: String(fault.params?.code ?? 'INTERNAL.BAD_OUTPUT.CODE01'), message: String(fault.params?.message ?? 'The output did not pass quality checks. Try again.') } }
-				: fault?.fault === 'stuck'
-					? { kind: 'stuck' }
-					: { kind: 'success' },
+		spec: planned.spec,
+		outcome: planned.outcome,
 		refsReceived: plan.spec.references,
 		requestFingerprint,
 		request: body,
-		extra: { endpoint, credits: plan.credits, outputKind: plan.outputKind, drift: fault?.fault === 'drift' ? fault.params ?? {} : undefined },
+		extra: { endpoint, credits: plan.credits, outputKind: plan.outputKind, drift: planned.drift },
 		onSucceeded: (done) => {
 			ctx.runway.credits.set(owner, (ctx.runway.credits.get(owner) ?? ctx.config.runwayCredits) - plan.credits);
 			const units = plan.spec.kind === 'image' ? 1 : plan.spec.durationSeconds;

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { openAiDownload } from '../../transport';
-import { readVideoId } from './get.operation';
+import { readVideoId, videoIdProperty } from './get.operation';
 
 const VARIANT_MIME: Record<string, { mimeType: string; extension: string }> = {
 	video: { mimeType: 'video/mp4', extension: 'mp4' },
@@ -9,15 +9,7 @@ const VARIANT_MIME: Record<string, { mimeType: string; extension: string }> = {
 };
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Video ID',
-		name: 'videoId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.jobId }}',
-		placeholder: 'video_abc123',
-		description: 'The job ID of a completed render',
-	},
+	videoIdProperty('The job ID of a completed render'),
 	{
 		displayName: 'Variant',
 		name: 'variant',

@@ -5,17 +5,12 @@ import { withTakeStatus } from '../../../shared/takes';
 import { videoJobStatus, type VideoObject } from '../../helpers/videoJob';
 import { openAiBaseUrl, openAiRequest } from '../../transport';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Video ID',
-		name: 'videoId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.jobId }}',
-		placeholder: 'video_abc123',
-		description: 'The job ID the Videos API returned when the render was submitted',
-	},
-];
+/** The job ID a Videos API operation acts on; read it with readVideoId. */
+export function videoIdProperty(description: string): INodeProperties {
+	return { displayName: 'Video ID', name: 'videoId', type: 'string', required: true, default: '={{ $json.jobId }}', placeholder: 'video_abc123', description };
+}
+
+const properties: INodeProperties[] = [videoIdProperty('The job ID the Videos API returned when the render was submitted')];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
 
