@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { defaultConfig, type SandboxConfig } from './config';
 import type { SandboxContext, VendorHandler } from './context';
 import { FaultInjector, faultPlanFromEnv, type FaultPlan } from './faults';
-import { HttpError, readRequest, sendJson } from './http';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { HttpError, readRequest, sendBytes, sendJson } from './http';
 import { JobEngine } from './jobs';
 import { BillingLedger } from './ledger';
 import { assertFfmpeg } from './media/render';
@@ -48,6 +51,11 @@ const HANDLERS: Array<{ prefix: string; handler: VendorHandler }> = [
 	{ prefix: '/runway-upload', handler: { ...runwayHandler, classify: () => ({ op: 'other' }), handle: handleRunwayUpload } },
 	{ prefix: '/runway-cdn', handler: { ...runwayHandler, classify: () => ({ op: 'download' }), handle: handleRunwayCdn } },
 ];
+
+function mimeTypeOf(file: string): string {
+	const ext = path.extname(file).toLowerCase();
+	return ({ '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.mp4': 'video/mp4', '.cube': 'text/plain' } as Record<string, string>)[ext] ?? 'application/octet-stream';
+}
 
 function sendVendorError(res: ServerResponse, handler: VendorHandler, status: number, message: string, extra?: { code?: string; retryAfterSeconds?: number }): void {
 	const { body, headers } = handler.errorBody(status, message, extra);
@@ -100,6 +108,8 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 		case 'PATCH /config':
 			Object.assign(ctx.config, body);
 			return sendJson(res, 200, { ok: true });
+		case 'GET /assets':
+			return sendJson(res, 200, { assets: [...ctx.media.keys()].filter((url) => url.startsWith(`${ctx.origin()}/assets/`)) });
 		case 'GET /service-account':
 			return sendJson(res, 200, ctx.google.serviceAccount.json);
 		case 'POST /reset':
@@ -107,6 +117,17 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 			ctx.ledger.clear();
 			ctx.faults.configure({ rules: [] });
 			return sendJson(res, 200, { ok: true });
+	}
+	const asset = /^\/assets\/([A-Za-z0-9._-]+)$/.exec(request.path)?.[1];
+	if (asset && request.method === 'PUT') {
+		// Reference images for tests and templates: served at /assets/<name> like any https asset host.
+		const dir = path.join(process.env.SANDBOX_MEDIA_DIR ?? path.join(tmpdir(), 'vp-sandbox-media'), 'assets');
+		mkdirSync(dir, { recursive: true });
+		const file = path.join(dir, `${Date.now()}-${asset}`);
+		writeFileSync(file, request.raw);
+		const url = `${ctx.origin()}/assets/${asset}`;
+		ctx.media.set(url, file);
+		return sendJson(res, 201, { url });
 	}
 	sendJson(res, 404, { error: `unknown control endpoint ${request.method} /_sandbox${request.path}` });
 }
@@ -144,6 +165,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const url = req.url ?? '/';
 		void (async () => {
 			if (url.startsWith('/_sandbox/')) return await control(context, () => sandbox, req, res);
+			if (url.startsWith('/assets/')) {
+				const file = context.media.get(`${origin}${url.split('?')[0]}`);
+				if (!file) return sendJson(res, 404, { error: 'no such asset' });
+				return sendBytes(req, res, readFileSync(file), mimeTypeOf(file));
+			}
 			const route = HANDLERS.find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`));
 			if (!route) return sendJson(res, 404, { error: `no vendor is served at ${url}` });
 			const request = await readRequest(req, route.prefix.length);

@@ -1,3 +1,4 @@
+import { sandboxCredentials } from '../../sandbox/credentials';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 
 export type { Sandbox };
@@ -5,6 +6,13 @@ export type { Sandbox };
 /** Starts a sandbox on a free loopback port for one test file. */
 export async function withSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	return await startSandbox({ env: {}, ...options });
+}
+
+/** The sandbox's credentials by n8n credential type, as the harness takes them. */
+export function credentialsFor(sandbox: Sandbox, id: string) {
+	const credential = sandboxCredentials(sandbox).find((c) => c.id === id);
+	if (!credential) throw new Error(`no sandbox credential ${id}`);
+	return { [credential.type]: credential.data as unknown as Record<string, string> };
 }
 
 export function openAiCredentials(sandbox: Sandbox) {
@@ -20,4 +28,14 @@ export async function waitForSandboxJob(sandbox: Sandbox, id: string, timeoutMs 
 		if (Date.now() > deadline) throw new Error(`sandbox job ${id} did not finish`);
 		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
+}
+
+/** The sandbox's billing ledger, as /_sandbox/ledger serves it. */
+export async function sandboxLedger(sandbox: Sandbox): Promise<any> {
+	return await (await fetch(`${sandbox.origin}/_sandbox/ledger`)).json();
+}
+
+/** Every job the sandbox has seen, with the request and the references it received. */
+export async function sandboxJobs(sandbox: Sandbox): Promise<any[]> {
+	return ((await (await fetch(`${sandbox.origin}/_sandbox/jobs`)).json()) as { jobs: any[] }).jobs;
 }

@@ -278,6 +278,22 @@ export const ledgerEntrySchema = z
 	});
 export type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
+/** What QC asks the next render of a shot to do differently. */
+export const retryHintSchema = z
+	.object({
+		layer: renderLayerSchema,
+		/** Say more firmly that characters must match their references. */
+		reinforceReferences: z.boolean().optional(),
+		/** Render with a different seed than the failed take. */
+		newSeed: z.boolean().optional(),
+		/** Duration the shot must have (the failed take had another). */
+		durationSeconds: z.number().positive().max(120).optional(),
+		/** Free-text correction appended to the prompt. */
+		note: z.string().min(1).max(1000).optional(),
+	})
+	.strict();
+export type RetryHint = z.infer<typeof retryHintSchema>;
+
 /** The JSON of one n8n item: one shot with everything that travels with it. */
 export const shotItemSchema = z
 	.object({
@@ -287,6 +303,7 @@ export const shotItemSchema = z
 		takes: z.array(takeSchema),
 		qc: qcSchema.optional(),
 		ledger: z.array(ledgerEntrySchema),
+		retryHint: retryHintSchema.optional(),
 	})
 	.superRefine((item, ctx) => {
 		if (item.shot.index >= item.pipeline.shotCount) {
@@ -307,5 +324,6 @@ export const shotItemPartSchemas = {
 	takes: z.array(takeSchema),
 	qc: qcSchema,
 	ledger: z.array(ledgerEntrySchema),
+	retryHint: retryHintSchema,
 } as const;
 export type ShotItemPart = keyof typeof shotItemPartSchemas;

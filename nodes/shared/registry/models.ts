@@ -114,6 +114,8 @@ export const MODELS: readonly ModelSpec[] = [
 		price: {
 			unit: 'second',
 			tiers: [
+				{ backend: 'gemini', resolution: '4k', perUnit: 0.6 },
+				{ backend: 'gemini', perUnit: 0.4 },
 				{ resolution: '4k', audio: true, perUnit: 0.6 },
 				{ resolution: '4k', audio: false, perUnit: 0.4 },
 				{ audio: true, perUnit: 0.4 },
@@ -142,6 +144,8 @@ export const MODELS: readonly ModelSpec[] = [
 			unit: 'second',
 			tiers: [
 				{ resolution: '4k', perUnit: 0.3 },
+				{ backend: 'gemini', resolution: '720p', perUnit: 0.1 },
+				{ backend: 'gemini', perUnit: 0.12 },
 				{ audio: true, perUnit: 0.15 },
 				{ audio: false, perUnit: 0.1 },
 			],

@@ -71,6 +71,7 @@ export function resolveModel(vendor: Vendor, id: string, backend: Backend): Reso
 }
 
 export interface RenderRequest {
+	backend?: Backend;
 	durationSeconds?: number;
 	resolution?: Resolution;
 	audio?: boolean;
@@ -88,6 +89,7 @@ export interface PriceEstimate {
 function pickTier(spec: ModelSpec, request: RenderRequest): number {
 	const tier = spec.price.tiers.find(
 		(candidate) =>
+			(candidate.backend === undefined || candidate.backend === request.backend) &&
 			(candidate.resolution === undefined || candidate.resolution === request.resolution) &&
 			(candidate.audio === undefined || candidate.audio === (request.audio ?? spec.audio === 'always')),
 	);

@@ -30,6 +30,8 @@ export const availabilitySchema = z.enum(['ga', 'preview', 'unconfirmed', 'retir
 
 const priceTierSchema = z
 	.object({
+		/** Backend this price applies to; omitted = every backend. */
+		backend: z.enum(['openai', 'openai_compatible', 'vertex', 'gemini', 'runway']).optional(),
 		/** Resolution this price applies to; omitted = every resolution. */
 		resolution: resolutionSchema.optional(),
 		/** Whether the output carries audio; omitted = either. */

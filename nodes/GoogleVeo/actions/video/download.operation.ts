@@ -1,0 +1,56 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { ContractError } from '../../../shared/errors';
+import { readShotContext } from '../../../shared/render/shotContext';
+import { googleDownload, googleEndpoint } from '../../transport';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Video',
+		name: 'source',
+		type: 'options',
+		default: 'take',
+		options: [
+			{ name: 'Latest Veo Take of the Item', value: 'take' },
+			{ name: 'URI', value: 'uri' },
+		],
+	},
+	{
+		displayName: 'URI',
+		name: 'uri',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'gs://bucket/renders/sample_0.mp4',
+		description: 'A gs:// object (Vertex AI) or a Gemini API file download URL',
+		displayOptions: { show: { source: ['uri'] } },
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['download'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const input = this.getInputData()[itemIndex];
+	const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	let uri: string;
+	let jobId: string | undefined;
+	if (this.getNodeParameter('source', itemIndex, 'take') === 'uri') {
+		uri = String(this.getNodeParameter('uri', itemIndex, '')).trim();
+		if (!/^(gs|https?):\/\//.test(uri)) throw new ContractError(itemIndex, [{ path: 'uri', message: 'must be a gs:// URI or an http(s) URL' }]);
+	} else {
+		const take = [...readShotContext(input.json, itemIndex).takes].reverse().find((t) => t.vendor === 'google' && t.status === 'succeeded' && t.asset && t.asset.kind !== 'binary');
+		if (!take) throw new ContractError(itemIndex, [{ path: 'takes', message: 'has no succeeded Veo take with a gs:// or URL asset to download' }]);
+		uri = take.asset!.ref;
+		jobId = take.jobId;
+	}
+	const endpoint = await googleEndpoint(this);
+	const url = uri.startsWith('gs://') ? endpoint.gcsMediaUrl(uri) : uri;
+	const binary = await googleDownload(this, { url, itemIndex, jobId, fileName: uri.split('/').pop()?.split('?')[0]?.replace(/:download$/, '') || 'veo.mp4', mimeType: 'video/mp4' });
+	return [{ json: { ...input.json, download: { uri, bytes: binary.bytes ?? null } }, binary: { ...(input.binary ?? {}), [property]: binary }, pairedItem: { item: itemIndex } }];
+}

@@ -1,0 +1,209 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { AspectRatio, RenderLayer, Resolution } from '../contract/schemas';
+import type { WaitPolicy } from '../runtime/jobRunner';
+import { manualShotContext, readShotContext, type ShotContext } from './shotContext';
+import type { RenderSettings } from './renderItem';
+
+export interface RenderDefaults {
+	/** Vendor guidance on how often to poll, seconds. */
+	pollIntervalSeconds: number;
+	timeoutMinutes: number;
+	concurrency: number;
+}
+
+/**
+ * The fields every render operation shares: where the shot comes from, how to wait, what to
+ * output. Values are the same for every vendor; what a model accepts is checked against the
+ * registry when the item runs, so the error can name the field.
+ */
+export const renderProperties: INodeProperties[] = [
+	{
+		displayName: 'Shot Source',
+		name: 'shotSource',
+		type: 'options',
+		default: 'item',
+		options: [
+			{ name: 'From Item (Pipeline Shot)', value: 'item', description: 'Render the shot, pin and attempt the item carries (from Storyboard, Pin State or QC Router)' },
+			{ name: 'Define Below', value: 'manual', description: 'Render a one-off prompt from the fields below' },
+		],
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		required: true,
+		placeholder: 'A lighthouse keeper climbs the spiral stairs at dusk, handheld camera',
+		displayOptions: { show: { shotSource: ['manual'] } },
+	},
+	{
+		displayName: 'Duration (Seconds)',
+		name: 'durationSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 120 },
+		default: 8,
+		description: 'Veo takes 4, 6 or 8; Runway Gen-4 2 to 10; Sora 4 to 20',
+		displayOptions: { show: { shotSource: ['manual'] } },
+	},
+	{
+		displayName: 'Aspect Ratio',
+		name: 'aspectRatio',
+		type: 'options',
+		default: '16:9',
+		options: [
+			{ name: '1:1', value: '1:1' },
+			{ name: '16:9', value: '16:9' },
+			{ name: '21:9', value: '21:9' },
+			{ name: '3:4', value: '3:4' },
+			{ name: '4:3', value: '4:3' },
+			{ name: '9:16', value: '9:16' },
+		],
+		displayOptions: { show: { shotSource: ['manual'] } },
+	},
+	{
+		displayName: 'Resolution',
+		name: 'resolution',
+		type: 'options',
+		default: '1080p',
+		options: [
+			{ name: '1080p', value: '1080p' },
+			{ name: '4K', value: '4k' },
+			{ name: '720p', value: '720p' },
+		],
+		displayOptions: { show: { shotSource: ['manual'] } },
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'mode',
+		type: 'options',
+		default: 'wait',
+		options: [
+			{ name: 'Wait for the Render', value: 'wait', description: 'Submit, poll until done (bounded by the timeout) and output the clip' },
+			{ name: 'Submit Only', value: 'submit', description: 'Output the job ID at once; collect it later with Get Status / Download (for a Wait node loop)' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'renderOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Budget (USD)',
+				name: 'budgetUsd',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 0,
+				description: 'For prompts defined here: refuse a render that would cost more than this (0 = no cap). Pipeline shots use the run budget.',
+			},
+			{
+				displayName: 'Concurrent Renders',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: 4,
+				description: 'How many items are rendered at once; match your vendor account limit',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				default: 'binary',
+				options: [
+					{ name: 'Binary File', value: 'binary', description: 'Stream the clip into a binary field' },
+					{ name: 'Reference Only', value: 'reference', description: 'Keep the vendor URL / gs:// URI on the take; download later' },
+				],
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.2, maxValue: 300, numberPrecision: 1 },
+				default: 10,
+				description: 'First wait and starting interval between status checks; it grows gently up to 3x',
+			},
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+			},
+			{
+				displayName: 'Timeout (Minutes)',
+				name: 'timeoutMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0.05, maxValue: 720, numberPrecision: 2 },
+				default: 20,
+				description: 'Stop waiting after this long; the job ID stays on the item so a re-run collects the render without paying again',
+			},
+			{
+				displayName: 'Tolerated Poll Errors',
+				name: 'maxPollErrors',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 20 },
+				default: 3,
+				description: 'Consecutive temporary errors (429, 5xx, dropped connections) tolerated while waiting',
+			},
+		],
+	},
+];
+
+interface RenderOptionValues {
+	budgetUsd?: number;
+	concurrency?: number;
+	output?: 'binary' | 'reference';
+	binaryPropertyName?: string;
+	pollIntervalSeconds?: number;
+	timeoutMinutes?: number;
+	maxPollErrors?: number;
+}
+
+function options(ctx: IExecuteFunctions, itemIndex: number): RenderOptionValues {
+	return (ctx.getNodeParameter('renderOptions', itemIndex, {}) ?? {}) as RenderOptionValues;
+}
+
+export function renderConcurrency(ctx: IExecuteFunctions, defaults: RenderDefaults): number {
+	return Math.max(1, Math.floor(options(ctx, 0).concurrency ?? defaults.concurrency));
+}
+
+export function readRenderSettings(ctx: IExecuteFunctions, itemIndex: number, defaults: RenderDefaults): RenderSettings {
+	const values = options(ctx, itemIndex);
+	const interval = (values.pollIntervalSeconds ?? defaults.pollIntervalSeconds) * 1000;
+	const policy: WaitPolicy = {
+		firstDelayMs: interval,
+		intervalMs: interval,
+		maxIntervalMs: interval * 3,
+		factor: 1.25,
+		jitter: 0.2,
+		timeoutMs: (values.timeoutMinutes ?? defaults.timeoutMinutes) * 60_000,
+		maxConsecutivePollErrors: values.maxPollErrors ?? 3,
+		maxSubmitRetries: 3,
+	};
+	return {
+		mode: ctx.getNodeParameter('mode', itemIndex, 'wait') as RenderSettings['mode'],
+		policy,
+		output: values.output ?? 'binary',
+		binaryPropertyName: values.binaryPropertyName || 'data',
+	};
+}
+
+/** The shot an item asks to render: its contract, or the manual fields. */
+export function readShot(ctx: IExecuteFunctions, itemIndex: number, layer: RenderLayer, audioDefault: boolean): ShotContext {
+	const source = ctx.getNodeParameter('shotSource', itemIndex, 'item') as string;
+	if (source === 'item') return readShotContext(ctx.getInputData()[itemIndex].json, itemIndex);
+	return manualShotContext(
+		ctx,
+		itemIndex,
+		{
+			prompt: String(ctx.getNodeParameter('prompt', itemIndex, '')),
+			durationSeconds: Number(ctx.getNodeParameter('durationSeconds', itemIndex)),
+			aspectRatio: ctx.getNodeParameter('aspectRatio', itemIndex) as AspectRatio,
+			resolution: ctx.getNodeParameter('resolution', itemIndex) as Resolution,
+			audio: audioDefault,
+			budgetUsd: options(ctx, itemIndex).budgetUsd || undefined,
+		},
+		layer,
+	);
+}

@@ -1,0 +1,95 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { readShotItemParts } from '../contract/validate';
+import type {
+	AspectRatio,
+	LedgerEntry,
+	Pin,
+	Pipeline,
+	Qc,
+	RenderLayer,
+	Resolution,
+	RetryHint,
+	Shot,
+	ShotItemPart,
+	Take,
+} from '../contract/schemas';
+import { ContractError } from '../errors';
+
+/** Everything a render operation needs to know about the shot it renders. */
+export interface ShotContext {
+	pipeline: Pipeline;
+	shot: Shot;
+	pin?: Pin;
+	takes: Take[];
+	qc?: Qc;
+	ledger: LedgerEntry[];
+	retryHint?: RetryHint;
+	/** True when the item carried the contract; false for ad-hoc items built from manual fields. */
+	fromContract: boolean;
+}
+
+const OPTIONAL: ShotItemPart[] = ['pin', 'qc', 'retryHint'];
+
+/** Reads the shot contract from an item: pipeline, shot, takes and ledger required; pin, qc, retryHint when present. */
+export function readShotContext(json: Record<string, unknown>, itemIndex: number): ShotContext {
+	const present = OPTIONAL.filter((part) => json[part] !== undefined && json[part] !== null);
+	const parts = readShotItemParts(json, itemIndex, ['pipeline', 'shot', 'takes', 'ledger', ...present] as ShotItemPart[]) as Partial<ShotContext> & Pick<ShotContext, 'pipeline' | 'shot' | 'takes' | 'ledger'>;
+	if (parts.shot.index >= parts.pipeline.shotCount) {
+		throw new ContractError(itemIndex, [{ path: 'shot.index', message: `must be below pipeline.shotCount (${parts.pipeline.shotCount})` }]);
+	}
+	return { ...parts, fromContract: true };
+}
+
+export interface ManualShot {
+	prompt: string;
+	durationSeconds: number;
+	aspectRatio: AspectRatio;
+	resolution: Resolution;
+	audio: boolean;
+	budgetUsd?: number;
+}
+
+/** An ad-hoc item (no contract): a one-shot pipeline keyed by the execution, so takes and costs are still recorded. */
+export function manualShotContext(ctx: IExecuteFunctions, itemIndex: number, manual: ManualShot, layer: RenderLayer): ShotContext {
+	if (!manual.prompt.trim()) throw new ContractError(itemIndex, [{ path: 'prompt', message: 'is required' }]);
+	return {
+		pipeline: {
+			runId: `exec-${ctx.getExecutionId() ?? 'manual'}-${itemIndex}`.replace(/[^A-Za-z0-9._:-]/g, '-'),
+			project: ctx.getWorkflow().name ?? 'ad hoc',
+			shotCount: 1,
+			spentUsd: 0,
+			...(manual.budgetUsd ? { budgetUsd: manual.budgetUsd } : {}),
+		},
+		shot: {
+			id: `shot-${itemIndex + 1}`,
+			index: 0,
+			beat: { label: 'ad hoc', startSeconds: 0 },
+			prompt: manual.prompt,
+			durationSeconds: manual.durationSeconds,
+			aspectRatio: manual.aspectRatio,
+			resolution: manual.resolution,
+			layer: layer === 'hero' ? 'hero' : 'broll',
+			characters: [],
+			needsAudio: manual.audio,
+		},
+		takes: [],
+		ledger: [],
+		fromContract: false,
+	};
+}
+
+/** Attempt number of the next take of a layer: one more than QC has counted. */
+export function nextAttempt(context: ShotContext, layer: RenderLayer): number {
+	return (context.qc?.attempts[layer] ?? 0) + 1;
+}
+
+/**
+ * The take this render resumes instead of paying again: the take of the same layer, vendor,
+ * operation and attempt that already has a job ID and no final failure.
+ */
+export function resumableTake(context: ShotContext, layer: RenderLayer, vendor: Take['vendor'], operation: string): Take | undefined {
+	const attempt = nextAttempt(context, layer);
+	return [...context.takes]
+		.reverse()
+		.find((take) => take.layer === layer && take.vendor === vendor && take.operation === operation && take.attempt === attempt && take.status !== 'failed' && take.status !== 'cancelled');
+}
