@@ -115,6 +115,11 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 		case 'POST /reset':
 			ctx.jobs.clear();
 			ctx.ledger.clear();
+			ctx.runway.credits.clear();
+			ctx.runway.generations.clear();
+			ctx.runway.uploads.clear();
+			ctx.google.files.clear();
+			ctx.google.requestLog.clear();
 			ctx.faults.configure({ rules: [] });
 			return sendJson(res, 200, { ok: true });
 	}

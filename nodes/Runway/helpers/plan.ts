@@ -1,0 +1,77 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { Resolution } from '../../shared/contract/schemas';
+import { downloadToBinary } from '../../shared/binary';
+import { ContractError } from '../../shared/errors';
+import { estimatePrice, resolveModel, type PriceEstimate, type ResolvedModel } from '../../shared/registry/registry';
+import { readRenderSettings, renderConcurrency } from '../../shared/render/properties';
+import { renderItem, type RenderPlan } from '../../shared/render/renderItem';
+import type { ShotContext } from '../../shared/render/shotContext';
+import type { Batch } from '../../shared/router';
+import { runwayRequest } from '../transport';
+import { runwayJobStatus, type RunwayTask } from './task';
+
+/** Runway asks clients not to poll more often than every 5 s; its SDK uses 6 s. */
+export const RUNWAY_DEFAULTS = { pollIntervalSeconds: 6, timeoutMinutes: 20, concurrency: 3 };
+
+export function runwayConcurrency(this: IExecuteFunctions): number {
+	return renderConcurrency(this, RUNWAY_DEFAULTS);
+}
+
+export function runwayModel(ctx: IExecuteFunctions, itemIndex: number): ResolvedModel {
+	const chosen = ctx.getNodeParameter('model', itemIndex) as string;
+	const id = chosen === 'custom' ? String(ctx.getNodeParameter('customModelId', itemIndex, '')).trim() : chosen;
+	if (!id) throw new ContractError(itemIndex, [{ path: 'customModelId', message: 'is required when Model is Custom Model ID' }]);
+	return resolveModel('runway', id, 'runway');
+}
+
+export function runwayEstimate(model: ResolvedModel, request: { durationSeconds?: number; resolution?: Resolution; audio?: boolean; images?: number }): PriceEstimate {
+	if (!model.spec) return { unit: 'credit', units: 0, unitPriceUsd: 0.01, usd: 0, estimated: true };
+	return estimatePrice(model.spec, request);
+}
+
+/** Submits one Runway task through the shared render flow; Runway's own credits replace the estimate. */
+export async function runwayRender(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	batch: Batch,
+	context: ShotContext,
+	request: { endpoint: string; operation: string; model: ResolvedModel; body: IDataObject; estimate: PriceEstimate; refsSent: string[]; mimeType: string; fileStem: string },
+): Promise<INodeExecutionData[]> {
+	const plan: RenderPlan<RunwayTask> = {
+		vendor: 'runway',
+		layer: 'control',
+		model: request.model.id,
+		operation: request.operation,
+		estimate: request.estimate,
+		refsSent: request.refsSent,
+		submit: async () => {
+			const { body } = await runwayRequest<{ id: string; estimatedCost?: { credits: number } }>(ctx, {
+				method: 'POST',
+				path: `/v1/${request.endpoint}`,
+				operation: `Submit ${request.operation}`,
+				itemIndex,
+				body: { model: request.model.id, ...request.body },
+			});
+			return { jobId: body.id, body };
+		},
+		poll: async (jobId) => {
+			const { body } = await runwayRequest<RunwayTask>(ctx, { method: 'GET', path: `/v1/tasks/${encodeURIComponent(jobId)}`, operation: 'Poll task', itemIndex, jobId });
+			return runwayJobStatus(body);
+		},
+		output: async (status) => {
+			const url = status.body.output?.[0];
+			if (!url) throw new ContractError(itemIndex, [{ path: 'output', message: `task ${status.body.id} succeeded without an output URL` }]);
+			const extension = request.mimeType === 'image/png' ? 'png' : 'mp4';
+			return {
+				asset: { kind: 'url', ref: url, mimeType: request.mimeType },
+				download: async () => await downloadToBinary(ctx, { url, vendor: 'runway', itemIndex, jobId: status.body.id, fileName: `${request.fileStem}.${extension}`, mimeType: request.mimeType }),
+			};
+		},
+		vendorCredits: (status, submitBody) => {
+			if (status?.body.cost?.credits !== undefined) return { credits: status.body.cost.credits, final: true };
+			const estimated = (submitBody as { estimatedCost?: { credits?: number } } | undefined)?.estimatedCost?.credits;
+			return estimated !== undefined ? { credits: estimated, final: false } : undefined;
+		},
+	};
+	return await renderItem(ctx, itemIndex, batch, context, plan, readRenderSettings(ctx, itemIndex, RUNWAY_DEFAULTS));
+}
