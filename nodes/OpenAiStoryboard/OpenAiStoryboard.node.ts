@@ -6,7 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { router } from './actions/router';
+import * as storyboard from './actions/storyboard';
 import * as video from './actions/video';
+import { storyboardModels } from './methods/loadOptions';
 
 export class OpenAiStoryboard implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,12 +30,18 @@ export class OpenAiStoryboard implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Video', value: 'video' }],
-				default: 'video',
+				options: [
+					{ name: 'Storyboard', value: 'storyboard' },
+					{ name: 'Video', value: 'video' },
+				],
+				default: 'storyboard',
 			},
+			...storyboard.description,
 			...video.description,
 		],
 	};
+
+	methods = { loadOptions: { storyboardModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

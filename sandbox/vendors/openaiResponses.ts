@@ -4,6 +4,7 @@ import type { SandboxContext } from '../context';
 import { HttpError, sendJson, type SandboxRequest } from '../http';
 import { OPENAI_TEXT_MODELS } from '../data/openai';
 import { instanceFor } from '../schemaInstance';
+import { looksLikeManifest, storyboardInstance } from '../storyboard';
 import { canonicalJson, sha256 } from '../random';
 
 function inputText(input: unknown): string {
@@ -39,7 +40,7 @@ export async function handleResponses(ctx: SandboxContext, req: SandboxRequest, 
 		if (!schema || schema.type !== 'object') {
 			throw new HttpError(400, { error: { message: "Invalid schema for response_format: schema must be a JSON Schema of 'type: \"object\"'.", type: 'invalid_request_error', param: 'text.format.schema', code: 'invalid_json_schema' } });
 		}
-		outputText = JSON.stringify(instanceFor(schema, text));
+		outputText = JSON.stringify(looksLikeManifest(schema) ? storyboardInstance(text) : instanceFor(schema, text));
 	}
 	const inputTokens = Math.ceil(canonicalJson(body).length / 4);
 	const outputTokens = Math.ceil(outputText.length / 4);

@@ -10,6 +10,11 @@ export async function openAiBaseUrl(ctx: IExecuteFunctions): Promise<string> {
 	return String(credentials.baseUrl || 'https://api.openai.com/v1').replace(/\/+$/, '');
 }
 
+/** OpenAI itself, or an OpenAI-compatible gateway (which may still serve models OpenAI retired). */
+export async function openAiBackend(ctx: IExecuteFunctions): Promise<'openai' | 'openai_compatible'> {
+	return /^https:\/\/api\.openai\.com(\/|$)/.test(await openAiBaseUrl(ctx)) ? 'openai' : 'openai_compatible';
+}
+
 export async function openAiRequest<T>(
 	ctx: IExecuteFunctions,
 	call: { method: IHttpRequestMethods; path: string; operation: string; itemIndex: number; jobId?: string; body?: IHttpRequestOptions['body']; qs?: IHttpRequestOptions['qs'] },
