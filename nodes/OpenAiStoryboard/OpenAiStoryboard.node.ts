@@ -8,7 +8,7 @@ import {
 import { router } from './actions/router';
 import * as storyboard from './actions/storyboard';
 import * as video from './actions/video';
-import { storyboardModels } from './methods/loadOptions';
+import { storyboardModels, videoModels } from './methods/loadOptions';
 
 export class OpenAiStoryboard implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,7 +41,7 @@ export class OpenAiStoryboard implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { storyboardModels } };
+	methods = { loadOptions: { storyboardModels, videoModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

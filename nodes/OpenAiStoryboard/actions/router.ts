@@ -6,6 +6,6 @@ import * as video from './video';
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await routeOperations.call(this, {
 		storyboard: { createManifest: storyboard.createManifest },
-		video: { get: video.get, download: video.download },
+		video: { render: video.render, remix: video.remix, get: video.get, download: video.download },
 	});
 }

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 import * as download from './download.operation';
 import * as get from './get.operation';
+import * as remix from './remix.operation';
+import * as render from './render.operation';
 
-export { download, get };
+export { download, get, remix, render };
 
 export const description: INodeProperties[] = [
 	{
@@ -12,6 +14,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['video'] } },
 		options: [
+			{
+				name: 'Edit / Extend / Remix',
+				value: 'remix',
+				action: 'Edit extend or remix a render',
+				description: 'Build a new take on the item’s latest render',
+			},
 			{
 				name: 'Get Status',
 				value: 'get',
@@ -24,9 +32,17 @@ export const description: INodeProperties[] = [
 				action: 'Download a rendered video',
 				description: 'Stream a finished render into a binary field',
 			},
+			{
+				name: 'Render',
+				value: 'render',
+				action: 'Render a shot on the videos API',
+				description: 'Render the shot through an OpenAI-compatible Videos API',
+			},
 		],
-		default: 'get',
+		default: 'render',
 	},
+	...render.description,
+	...remix.description,
 	...get.description,
 	...download.description,
 ];
