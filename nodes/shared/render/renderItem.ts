@@ -174,9 +174,20 @@ export async function renderItem<R>(
 	const credits = plan.vendorCredits?.(status, submitBody);
 	const entry = ledgerEntry({ layer: plan.layer, vendor: plan.vendor, model: plan.model, jobId, estimate: plan.estimate, vendorCredits: credits?.credits, vendorCreditsFinal: credits?.final });
 	budget.settle(runId, reserved, entry.usd);
-	const binary = settings.output === 'binary' && produced.download ? { [settings.binaryPropertyName]: await produced.download() } : undefined;
-	const asset: AssetRef = binary ? { ...produced.asset, kind: 'binary', ref: settings.binaryPropertyName, bytes: binary[settings.binaryPropertyName].bytes ?? produced.asset.bytes } : produced.asset;
-	take = { ...(take as Take), status: 'succeeded', progress: 1, finishedAt: new Date(batch.clock.now()).toISOString(), asset, costUsd: entry.usd };
 	const ledger = [...context.ledger.filter((e) => !(e.jobId === jobId && e.layer === plan.layer)), entry];
-	return emit({ outputUrl: produced.asset.kind === 'url' || produced.asset.kind === 'gcs' ? produced.asset.ref : null }, binary, ledger);
+	const finishedAt = new Date(batch.clock.now()).toISOString();
+	take = { ...(take as Take), status: 'succeeded', progress: 1, finishedAt, asset: produced.asset, costUsd: entry.usd };
+	const outputUrl = produced.asset.kind === 'url' || produced.asset.kind === 'gcs' ? produced.asset.ref : null;
+	if (settings.output !== 'binary' || !produced.download) return emit({ outputUrl }, undefined, ledger);
+
+	// The render is paid for even when its download fails: keep the take (with the vendor's
+	// reference) and the cost, so the job ID is reported and a re-run does not pay again.
+	const downloaded = await settle(async () => await produced.download!());
+	if (!downloaded.ok) {
+		if (ctx.continueOnFail()) return emit({ outputUrl, ...errorJson(downloaded.error) }, undefined, ledger);
+		throw downloaded.error;
+	}
+	const binary = { [settings.binaryPropertyName]: downloaded.value };
+	take = { ...take, asset: { ...produced.asset, kind: 'binary', ref: settings.binaryPropertyName, bytes: downloaded.value.bytes ?? produced.asset.bytes } };
+	return emit({ outputUrl }, binary, ledger);
 }
