@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { systemClock, type Clock } from './runtime/clock';
-import { mapWithConcurrency } from './runtime/concurrency';
+import { mapWithConcurrency, settle } from './runtime/concurrency';
 import { errorJson, toNodeError } from './nodeErrors';
 
 /** What one node run shares across its items (clock, budget reservations, ...). */
@@ -13,7 +13,10 @@ export interface Batch {
 
 export interface Operation {
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number, batch: Batch): Promise<INodeExecutionData[]>;
+	/** Per item (the router loops, pairs and applies continueOnFail)... */
+	execute?(this: IExecuteFunctions, itemIndex: number, batch: Batch): Promise<INodeExecutionData[]>;
+	/** ...or once for all items, where the operation needs them together (a pin, a barrier). */
+	executeBatch?(this: IExecuteFunctions): Promise<INodeExecutionData[]>;
 	/** How many items may be in flight at once (render operations read the node's option). */
 	concurrency?(this: IExecuteFunctions): number;
 }
@@ -45,9 +48,16 @@ export async function routeOperations(this: IExecuteFunctions, resources: Resour
 	if (!operation) {
 		throw toNodeError(this.getNode(), new Error(`The operation "${operationName}" of "${resource}" is not supported`), 0);
 	}
+	if (operation.executeBatch) {
+		const result = await settle(async () => await operation.executeBatch!.call(this));
+		if (result.ok) return [result.value];
+		if (!this.continueOnFail()) throw toNodeError(this.getNode(), result.error, (result.error as { itemIndex?: number }).itemIndex ?? 0);
+		return [items.map((item, itemIndex) => ({ json: { ...item.json, ...errorJson(result.error) }, pairedItem: { item: itemIndex } }))];
+	}
+	const execute = operation.execute!;
 	const batch = createBatch(items);
 	const limit = operation.concurrency?.call(this) ?? 1;
-	const results = await mapWithConcurrency(items, limit, async (_item, itemIndex) => await operation.execute.call(this, itemIndex, batch));
+	const results = await mapWithConcurrency(items, limit, async (_item, itemIndex) => await execute.call(this, itemIndex, batch));
 
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of results.entries()) {

@@ -1,0 +1,169 @@
+import { updateDisplayOptions, type IBinaryKeyData, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { pinSchema, type AssetRef, type Pin, type PinCharacter } from '../../../shared/contract/schemas';
+import { parseWith } from '../../../shared/contract/validate';
+import { ContractError } from '../../../shared/errors';
+import { parseCube } from '../../../shared/pin/cubeLut';
+import { pinFingerprint, sha256Hex } from '../../../shared/pin/fingerprint';
+import { assetBytes } from '../../../shared/render/assets';
+import { settle } from '../../../shared/runtime/concurrency';
+import { pinnedReferences } from '../../helpers/apply';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Characters',
+		name: 'characters',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Character',
+		default: {},
+		options: [
+			{
+				displayName: 'Character',
+				name: 'character',
+				values: [
+					{ displayName: 'Tag', name: 'tag', type: 'string', default: '', placeholder: 'mara', description: '3-16 letters, digits or _, starting with a letter (used as @tag on Runway)' },
+					{ displayName: 'Description', name: 'description', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'Locked look; empty takes it from the storyboard manifest' },
+					{ displayName: 'Reference URLs', name: 'referenceUrls', type: 'string', default: '', description: 'Image URLs, one per line or comma-separated' },
+					{ displayName: 'Reference Binary Fields', name: 'referenceBinaries', type: 'string', default: '', description: 'Binary fields of the first item holding reference images, comma-separated' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Use Manifest Characters',
+		name: 'useManifestCharacters',
+		type: 'boolean',
+		default: true,
+		description: 'Whether characters the storyboard listed but that are not set above join the pin (description only)',
+	},
+	{
+		displayName: 'Colour Grade',
+		name: 'grade',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{ displayName: 'LUT Binary Field', name: 'lutBinary', type: 'string', default: '', description: 'A .cube LUT in a binary field of the first item' },
+			{ displayName: 'LUT URL', name: 'lutUrl', type: 'string', default: '', description: 'URL of a .cube LUT' },
+			{ displayName: 'Look', name: 'look', type: 'string', default: 'natural, soft contrast', description: 'Words for the look every shot is told to match' },
+			{ displayName: 'Palette', name: 'palette', type: 'string', default: '', placeholder: '#F4E3C1, #2E5E4E', description: 'Key colours as #RRGGBB, comma-separated' },
+		],
+	},
+	{
+		displayName: 'Audio Bed',
+		name: 'audioBed',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{ displayName: 'Dialogue Language', name: 'dialogueLanguage', type: 'string', default: 'en', description: 'BCP 47 tag, such as en or en-US' },
+			{ displayName: 'Key', name: 'key', type: 'string', default: '' },
+			{ displayName: 'Loudness Target (LUFS)', name: 'loudnessLufs', type: 'number', default: -14 },
+			{ displayName: 'Mood', name: 'mood', type: 'string', default: 'warm, optimistic' },
+			{ displayName: 'Music URL', name: 'musicUrl', type: 'string', default: '', description: 'Licensed music bed; empty for none' },
+			{ displayName: 'Tempo (BPM)', name: 'tempoBpm', type: 'number', default: 0, description: '0 = not set' },
+		],
+	},
+	{ displayName: 'Style', name: 'style', type: 'string', default: 'photoreal, 35mm, natural light' },
+	{ displayName: 'Negative Prompt', name: 'negativePrompt', type: 'string', default: 'text, watermark, logo distortion, extra fingers' },
+	{
+		displayName: 'Seed Policy',
+		name: 'seedPolicy',
+		type: 'options',
+		default: 'per_shot',
+		options: [
+			{ name: 'Fixed (Same Seed for Every Shot)', value: 'fixed' },
+			{ name: 'Per Shot (Base + Shot Index)', value: 'per_shot' },
+			{ name: 'Random (Derived From Pin and Shot)', value: 'random' },
+		],
+	},
+	{ displayName: 'Seed Base', name: 'seedBase', type: 'number', typeOptions: { minValue: 0, maxValue: 4294967295 }, default: 1000 },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['pin'], operation: ['create'] } }, properties);
+
+interface CharacterInput {
+	tag?: string;
+	description?: string;
+	referenceUrls?: string;
+	referenceBinaries?: string;
+}
+
+const list = (value: string | undefined) => (value ?? '').split(/[\n,]/).map((entry) => entry.trim()).filter(Boolean);
+
+function imageMime(bytes: Buffer): string | undefined {
+	if (bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'image/png';
+	if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+	if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+	return undefined;
+}
+
+/** A reference with the hash of its bytes (what the fingerprint covers); refuses anything that is not an image. */
+async function hashedReference(ctx: IExecuteFunctions, asset: AssetRef, path: string): Promise<AssetRef> {
+	const fetched = await settle(async () => await assetBytes(ctx, 0, asset, path));
+	if (!fetched.ok) throw new ContractError(0, [{ path, message: `could not be read: ${(fetched.error as Error).message}` }]);
+	const bytes = fetched.value!;
+	const mimeType = imageMime(bytes);
+	if (!mimeType) throw new ContractError(0, [{ path, message: 'is not a PNG, JPEG or WebP image' }]);
+	return { ...asset, mimeType, bytes: bytes.length, sha256: sha256Hex(bytes) };
+}
+
+/** Builds the pin (the same for every item of the run) and applies it to every shot item. */
+export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const first = items[0];
+	const manifestCharacters = ((first?.json.manifest as { characters?: Array<{ tag: string; description: string }> } | undefined)?.characters ?? []);
+	const given = ((this.getNodeParameter('characters', 0, {}) as { character?: CharacterInput[] }).character ?? []);
+	const characters: PinCharacter[] = [];
+	for (const [index, input] of given.entries()) {
+		const path = `characters[${index}]`;
+		const tag = String(input.tag ?? '').trim();
+		const description = String(input.description ?? '').trim() || manifestCharacters.find((c) => c.tag === tag)?.description || '';
+		const refs: AssetRef[] = [];
+		for (const [n, url] of list(input.referenceUrls).entries()) refs.push(await hashedReference(this, { kind: 'url', ref: url, mimeType: 'image/png' }, `${path}.referenceUrls[${n}]`));
+		for (const [n, property] of list(input.referenceBinaries).entries()) refs.push(await hashedReference(this, { kind: 'binary', ref: property, mimeType: first?.binary?.[property]?.mimeType ?? 'image/png' }, `${path}.referenceBinaries[${n}]`));
+		characters.push({ tag, description, refs });
+	}
+	if (this.getNodeParameter('useManifestCharacters', 0, true)) {
+		for (const character of manifestCharacters) if (!characters.some((c) => c.tag === character.tag)) characters.push({ tag: character.tag, description: character.description, refs: [] });
+	}
+
+	const grade = (this.getNodeParameter('grade', 0, {}) ?? {}) as { lutBinary?: string; lutUrl?: string; look?: string; palette?: string };
+	let lut: AssetRef | undefined;
+	const lutSource: AssetRef | undefined = grade.lutBinary ? { kind: 'binary', ref: grade.lutBinary, mimeType: 'text/plain' } : grade.lutUrl ? { kind: 'url', ref: grade.lutUrl, mimeType: 'text/plain' } : undefined;
+	if (lutSource) {
+		const path = grade.lutBinary ? 'grade.lutBinary' : 'grade.lutUrl';
+		const bytes = (await assetBytes(this, 0, lutSource, path))!;
+		const parsed = await settle(async () => parseCube(bytes.toString('utf8')));
+		if (!parsed.ok) throw new ContractError(0, [{ path, message: `is not a valid .cube LUT: ${(parsed.error as Error).message}` }]);
+		lut = { ...lutSource, bytes: bytes.length, sha256: sha256Hex(bytes) };
+	}
+	const audio = (this.getNodeParameter('audioBed', 0, {}) ?? {}) as { dialogueLanguage?: string; key?: string; loudnessLufs?: number; mood?: string; musicUrl?: string; tempoBpm?: number };
+	const draft = {
+		characters,
+		grade: { ...(lut ? { lut } : {}), palette: list(grade.palette).map((c) => c.toLowerCase()), look: grade.look || 'natural, soft contrast' },
+		audioBed: {
+			mood: audio.mood || 'warm, optimistic',
+			...(audio.tempoBpm ? { tempoBpm: audio.tempoBpm } : {}),
+			...(audio.key ? { key: audio.key } : {}),
+			music: audio.musicUrl ? { kind: 'url' as const, ref: audio.musicUrl, mimeType: 'audio/mpeg' } : null,
+			dialogueLanguage: audio.dialogueLanguage || 'en',
+			loudnessLufs: audio.loudnessLufs ?? -14,
+		},
+		style: this.getNodeParameter('style', 0, '') as string,
+		negativePrompt: this.getNodeParameter('negativePrompt', 0, '') as string,
+		seed: { policy: this.getNodeParameter('seedPolicy', 0, 'per_shot') as Pin['seed']['policy'], base: Number(this.getNodeParameter('seedBase', 0, 1000)) },
+	};
+	const pin: Pin = parseWith(pinSchema, { ...draft, fingerprint: pinFingerprint(draft) }, 0, ['pin']);
+
+	// Binary references travel with every shot, so each render node can read them from its own item.
+	const referenceBinaries: IBinaryKeyData = {};
+	for (const property of [...characters.flatMap((c) => c.refs), ...(lut ? [lut] : [])].filter((r) => r.kind === 'binary').map((r) => r.ref)) {
+		if (first?.binary?.[property]) referenceBinaries[property] = first.binary[property];
+	}
+	return items.map((item, itemIndex) => ({
+		json: { ...item.json, pin, ...(item.json.shot ? { pinnedRefs: pinnedReferences(pin, item.json.shot as never) } : {}) },
+		binary: { ...referenceBinaries, ...(item.binary ?? {}) },
+		pairedItem: { item: itemIndex },
+	}));
+}
