@@ -1,0 +1,68 @@
+import { shotItemSchema } from '../../nodes/shared/contract';
+import { runWorkflow } from '../harness/engine';
+import { asItems, referenceImage, shotItems, singleNode } from '../harness/pipeline';
+import { withSandbox, type Sandbox } from '../harness/sandbox';
+
+jest.setTimeout(60_000);
+
+const NO_CREDENTIAL = { type: 'none', id: 'none', name: 'none' };
+
+describe('Pin State (engine)', () => {
+	let sandbox: Sandbox;
+	let mara: { url: string; sha256: string };
+	let lutUrl: string;
+
+	beforeAll(async () => {
+		sandbox = await withSandbox();
+		mara = await referenceImage(sandbox, 'mara.png', 8);
+		const lut = `LUT_3D_SIZE 2\n${Array.from({ length: 8 }, (_, i) => `${i & 1} ${(i >> 1) & 1} ${(i >> 2) & 1}`).join('\n')}\n`;
+		lutUrl = ((await (await fetch(`${sandbox.origin}/_sandbox/assets/look.cube`, { method: 'PUT', body: lut })).json()) as { url: string }).url;
+	});
+	afterAll(async () => sandbox.stop());
+
+	const create = (parameters: Record<string, unknown> = {}) => {
+		const workflow = singleNode('pinState', { resource: 'pin', operation: 'create', characters: { character: [{ tag: 'mara', description: '', referenceUrls: mara.url }] }, grade: { lutUrl, palette: '#335577, #F4E3C1', look: 'cool dusk' }, ...parameters }, NO_CREDENTIAL);
+		delete (workflow.nodes[0] as { credentials?: unknown }).credentials;
+		return workflow;
+	};
+	const items = () => shotItems(3, undefined, { characters: ['mara'] }).map((item) => ({ ...item, manifest: { title: 'x', characters: [{ tag: 'mara', description: 'Mara, 30s, short black hair' }, { tag: 'leo', description: 'Leo, tall' }] } }));
+
+	it('pins hashed references, the validated LUT and the manifest’s descriptions onto every shot', async () => {
+		const result = await runWorkflow(create(), { input: asItems(items()) });
+		expect(result.error).toBeUndefined();
+		const out = result.output('Node').map((o) => o.json);
+		const pins = out.map((json) => shotItemSchema.parse(json).pin!);
+		expect(new Set(pins.map((p) => p.fingerprint)).size).toBe(1);
+		expect(pins[0].characters).toEqual([
+			{ tag: 'mara', description: 'Mara, 30s, short black hair', refs: [{ kind: 'url', ref: mara.url, mimeType: 'image/png', bytes: expect.any(Number), sha256: mara.sha256 }] },
+			{ tag: 'leo', description: 'Leo, tall', refs: [] },
+		]);
+		expect(pins[0].grade).toMatchObject({ palette: ['#335577', '#f4e3c1'], lut: { kind: 'url', ref: lutUrl, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+		expect(out[0].pinnedRefs).toEqual({ veo: [{ tag: 'mara', ref: mara.url }], runwayTags: ['@mara'], missing: [] });
+
+		const again = await runWorkflow(create(), { input: asItems(items()) });
+		expect((again.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).toBe(pins[0].fingerprint);
+		const otherLook = await runWorkflow(create({ grade: { lutUrl, palette: '#335577', look: 'warm' } }), { input: asItems(items()) });
+		expect((otherLook.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).not.toBe(pins[0].fingerprint);
+	});
+
+	it('names a LUT that is not a .cube file and a bad character tag', async () => {
+		const badLut = await runWorkflow(create({ grade: { lutUrl: mara.url } }), { input: asItems(items()) });
+		expect(badLut.error!.message).toMatch(/Item 0: grade\.lutUrl: is not a valid \.cube LUT: no LUT_3D_SIZE or LUT_1D_SIZE/);
+		const badTag = await runWorkflow(create({ characters: { character: [{ tag: 'm', referenceUrls: '' }] } }), { input: asItems(items()) });
+		expect(badTag.error!.message).toMatch(/Item 0: pin\.characters\[0\]\.tag: must be 3-16 letters/);
+	});
+
+	it('verifies that every item and take carries the same pin, listing what drifted', async () => {
+		const pinned = (await runWorkflow(create(), { input: asItems(items()) })).output('Node').map((o) => o.json as any);
+		pinned[1].pin = { ...pinned[1].pin, style: 'anime' };
+		pinned[2].takes = [{ layer: 'hero', vendor: 'google', model: 'veo-3.1-generate-001', jobId: 'op-9', status: 'submitted', pinFingerprint: 'e'.repeat(64), attempt: 1, startedAt: '2026-11-24T00:00:00Z', costUsd: 1 }];
+		const verify = singleNode('pinState', { resource: 'pin', operation: 'verify', failOnDrift: false }, NO_CREDENTIAL);
+		delete (verify.nodes[0] as { credentials?: unknown }).credentials;
+		const result = await runWorkflow(verify, { input: asItems(pinned) });
+		const checks = result.output('Node').map((o) => o.json.pinCheck as { ok: boolean; reasons: string[] });
+		expect(checks[0].ok).toBe(true);
+		expect(checks[1].reasons).toEqual(['the pin was edited after it was fingerprinted']);
+		expect(checks[2].reasons).toEqual(['takes[0] (op-9) was rendered with another pin']);
+	});
+});
