@@ -1,0 +1,32 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { execute } from './actions/execute';
+import { properties } from './actions/properties';
+
+export class QcRouter implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'QC Router',
+		name: 'qcRouter',
+		icon: { light: 'file:../../icons/qcRouter.svg', dark: 'file:../../icons/qcRouter.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ "QC" + ($parameter["visionJudge"] ? " + vision judge" : "") }}',
+		description: 'Scores every shot and sends only the failing shot back to the layer that drifted, with retry budgets, a completion barrier and a QC report',
+		defaults: { name: 'QC Router' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Passed', 'Re-render Narrative', 'Re-render Hero', 'Re-render Control', 'Needs Review', 'All Done'],
+		credentials: [{ name: 'googleVideoPipelineApi', required: false, displayOptions: { show: { visionJudge: [true] } } }],
+		properties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await execute.call(this);
+	}
+}

@@ -1,0 +1,81 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const layerOptions = [
+	{ name: 'Control (Runway)', value: 'control' },
+	{ name: 'Hero (Veo)', value: 'hero' },
+	{ name: 'Layer That Rendered the Take', value: 'take' },
+	{ name: 'Narrative (OpenAI)', value: 'narrative' },
+];
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Retry Budget',
+		name: 'retries',
+		type: 'collection',
+		placeholder: 'Add Budget',
+		default: {},
+		description: 'Re-renders allowed per shot and layer before the shot goes to Needs Review',
+		options: [
+			{ displayName: 'Control', name: 'control', type: 'number', typeOptions: { minValue: 0, maxValue: 10 }, default: 2 },
+			{ displayName: 'Hero', name: 'hero', type: 'number', typeOptions: { minValue: 0, maxValue: 10 }, default: 2 },
+			{ displayName: 'Narrative', name: 'narrative', type: 'number', typeOptions: { minValue: 0, maxValue: 10 }, default: 1 },
+		],
+	},
+	{
+		displayName: 'Thresholds',
+		name: 'thresholds',
+		type: 'collection',
+		placeholder: 'Add Threshold',
+		default: {},
+		options: [
+			{ displayName: 'Aspect Ratio Tolerance', name: 'aspectTolerance', type: 'number', typeOptions: { minValue: 0, numberPrecision: 3 }, default: 0.02 },
+			{ displayName: 'Duration Tolerance (Seconds)', name: 'durationToleranceSeconds', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, default: 0.5 },
+			{ displayName: 'Max A/V Skew (Seconds)', name: 'maxAvSkewSeconds', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, default: 0.25 },
+			{ displayName: 'Max Artifacts (Vision)', name: 'artifactsMax', type: 'number', typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 }, default: 0.3 },
+			{ displayName: 'Min Colour Continuity (Vision)', name: 'colourMin', type: 'number', typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 }, default: 0.7 },
+			{ displayName: 'Min FPS', name: 'minFps', type: 'number', typeOptions: { minValue: 1 }, default: 23 },
+			{ displayName: 'Min Identity (Vision)', name: 'identityMin', type: 'number', typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 }, default: 0.8 },
+			{ displayName: 'Min Prompt Adherence (Vision)', name: 'adherenceMin', type: 'number', typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 }, default: 0.6 },
+		],
+	},
+	{
+		displayName: 'Layer Map',
+		name: 'layerMap',
+		type: 'collection',
+		placeholder: 'Add Mapping',
+		default: {},
+		description: 'Which layer each kind of failure is sent back to',
+		options: [
+			{ displayName: 'Artifacts', name: 'artifacts', type: 'options', options: layerOptions, default: 'take' },
+			{ displayName: 'Colour Continuity', name: 'colour', type: 'options', options: layerOptions, default: 'control', description: 'By default a Runway restyle fixes the grade' },
+			{ displayName: 'Contract and Pin', name: 'contract', type: 'options', options: layerOptions, default: 'take' },
+			{ displayName: 'Identity', name: 'identity', type: 'options', options: layerOptions, default: 'take' },
+			{ displayName: 'Prompt Adherence', name: 'adherence', type: 'options', options: layerOptions, default: 'take' },
+			{ displayName: 'Technical (Duration, Format, Audio)', name: 'technical', type: 'options', options: layerOptions, default: 'take' },
+		],
+	},
+	{
+		displayName: 'Vision Judge',
+		name: 'visionJudge',
+		type: 'boolean',
+		default: false,
+		description: 'Whether Gemini also scores identity against the pinned references, colour continuity, prompt adherence and artifacts (costs tokens; needs a Google credential)',
+	},
+	{
+		displayName: 'Judge Model',
+		name: 'judgeModel',
+		type: 'string',
+		default: 'gemini-3.5-flash',
+		displayOptions: { show: { visionJudge: [true] } },
+	},
+	{
+		displayName: 'Completion Barrier',
+		name: 'barrier',
+		type: 'options',
+		default: 'run',
+		options: [
+			{ name: 'Per Run', value: 'run', description: 'All Done fires once per run, when every shot has passed or needs review' },
+			{ name: 'Per Item', value: 'item', description: 'Each final item fires All Done on its own (reshooting one shot)' },
+		],
+	},
+];
