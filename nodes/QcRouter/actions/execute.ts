@@ -24,6 +24,7 @@ interface RunState {
 async function check(ctx: IExecuteFunctions, itemIndex: number, item: INodeExecutionData, context: ShotContext, take: Take | undefined, thresholds: QcThresholds, map: LayerMap): Promise<{ verdicts: Verdict[]; ledger: LedgerEntry[] }> {
 	const { shot, pin } = context;
 	const layer = (category: keyof LayerMap) => layerFor(map, category, take, shot);
+	// A fresh shot (straight from Storyboard / Pin State) is dispatched to the layer its manifest chose.
 	if (!take) return { verdicts: [{ check: 'take', value: null, threshold: 'a rendered take', pass: false, layer: shot.layer === 'hero' ? 'hero' : 'control' }], ledger: [] };
 	if (take.status !== 'succeeded' || !take.asset) {
 		return { verdicts: [{ check: 'take.status', value: take.status, threshold: 'succeeded', pass: false, layer: take.layer }, ...(take.failure ? [{ check: 'take.failure', value: take.failure.code ?? take.failure.message, threshold: null, pass: false, layer: take.layer } as Verdict] : [])], ledger: [] };

@@ -31,7 +31,9 @@ export function decide(shot: Shot, take: Take | undefined, previous: Qc | undefi
 		return { route: 'needs_review', qc: base('needs_review'), reasons: failed, reviewReason: `unrecoverable: ${take.failure.code ?? take.failure.message}` };
 	}
 	const layer = failed[0].layer;
-	const inFlight = take && ['submitted', 'queued', 'running'].includes(take.status);
+	// A shot with no take yet is being dispatched to its layer for its first render, and a render
+	// still in flight goes back to be collected (resumed): neither spends a retry.
+	const inFlight = !take || ['submitted', 'queued', 'running'].includes(take.status);
 	if (!inFlight && attempts[layer] >= budgets.retries[layer]) {
 		return { route: 'needs_review', qc: base('needs_review'), reasons: failed, reviewReason: `${layer} retry budget (${budgets.retries[layer]}) spent` };
 	}
@@ -39,7 +41,6 @@ export function decide(shot: Shot, take: Take | undefined, previous: Qc | undefi
 	if (!inFlight && budgets.remainingUsd !== undefined && rerenderCost > budgets.remainingUsd + 1e-9) {
 		return { route: 'needs_review', qc: base('needs_review'), reasons: failed, reviewReason: `a re-render (~$${rerenderCost.toFixed(2)}) would pass the run budget ($${budgets.remainingUsd.toFixed(2)} left)` };
 	}
-	// A render still in flight goes back to be collected (resumed), which costs no attempt.
 	if (!inFlight) attempts[layer] += 1;
 	const checks = new Set(failed.filter((v) => v.layer === layer).map((v) => v.check));
 	const hint: RetryHint = {
