@@ -21,6 +21,7 @@ export class PinState implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'runwayVideoPipelineApi', required: false, displayOptions: { show: { uploadReferencesTo: ['runway'] } } }],
 		properties: [
 			{
 				displayName: 'Resource',

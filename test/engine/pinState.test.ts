@@ -1,7 +1,7 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow } from '../harness/engine';
 import { asItems, referenceImage, shotItems, singleNode } from '../harness/pipeline';
-import { withSandbox, type Sandbox } from '../harness/sandbox';
+import { credentialsFor, withSandbox, type Sandbox } from '../harness/sandbox';
 
 jest.setTimeout(60_000);
 
@@ -64,5 +64,23 @@ describe('Pin State (engine)', () => {
 		expect(checks[0].ok).toBe(true);
 		expect(checks[1].reasons).toEqual(['the pin was edited after it was fingerprinted']);
 		expect(checks[2].reasons).toEqual(['takes[0] (op-9) was rendered with another pin']);
+	});
+
+	it('uploads each reference to Runway once, and Runway renders use the upload', async () => {
+		const workflow = create({ uploadReferencesTo: 'runway' });
+		(workflow.nodes[0] as { credentials?: unknown }).credentials = { runwayVideoPipelineApi: { id: 'vpSandboxRunway', name: 'Runway' } };
+		const pinned = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, 'vpSandboxRunway'), input: asItems(items()) });
+		expect(pinned.error).toBeUndefined();
+		const pin = pinned.output('Node')[0].json.pin as { uploads: { runway: Record<string, string> }; fingerprint: string };
+		expect(pin.uploads.runway[mara.url]).toMatch(/^runway:\/\/uploads\//);
+		expect(sandbox.context.runway.uploads.size).toBe(1);
+		const withoutUpload = await runWorkflow(create(), { input: asItems(items()) });
+		expect((withoutUpload.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).toBe(pin.fingerprint);
+
+		const render = singleNode('runway', { resource: 'video', operation: 'imageToVideo', model: 'gen4_turbo', shotSource: 'item', promptImageSource: 'pin', renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 1 } }, { type: 'runwayVideoPipelineApi', id: 'vpSandboxRunway', name: 'Runway' });
+		const rendered = await runWorkflow(render, { credentials: credentialsFor(sandbox, 'vpSandboxRunway'), input: [{ json: { ...pinned.output('Node')[0].json, shot: { ...(pinned.output('Node')[0].json.shot as object), durationSeconds: 5, layer: 'broll' } } }] });
+		expect(rendered.error).toBeUndefined();
+		const jobs = (await (await fetch(`${sandbox.origin}/_sandbox/jobs`)).json()) as { jobs: Array<{ request: { promptImage: string } }> };
+		expect(jobs.jobs.at(-1)!.request.promptImage).toBe(pin.uploads.runway[mara.url]);
 	});
 });

@@ -6,6 +6,7 @@ import { parseCube } from '../../../shared/pin/cubeLut';
 import { pinFingerprint, sha256Hex } from '../../../shared/pin/fingerprint';
 import { assetBytes } from '../../../shared/render/assets';
 import { settle } from '../../../shared/runtime/concurrency';
+import { uploadToRunway } from '../../../Runway/helpers/media';
 import { pinnedReferences } from '../../helpers/apply';
 
 const properties: INodeProperties[] = [
@@ -78,6 +79,16 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{ displayName: 'Seed Base', name: 'seedBase', type: 'number', typeOptions: { minValue: 0, maxValue: 4294967295 }, default: 1000 },
+	{
+		displayName: 'Upload References To',
+		name: 'uploadReferencesTo',
+		type: 'options',
+		default: 'none',
+		options: [
+			{ name: 'None', value: 'none', description: 'Each render sends the references itself' },
+			{ name: 'Runway (Once per Run)', value: 'runway', description: 'Upload each reference once; Runway renders then use its runway:// URI (valid 24 h)' },
+		],
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['pin'], operation: ['create'] } }, properties);
@@ -106,6 +117,20 @@ async function hashedReference(ctx: IExecuteFunctions, asset: AssetRef, path: st
 	const mimeType = imageMime(bytes);
 	if (!mimeType) throw new ContractError(0, [{ path, message: 'is not a PNG, JPEG or WebP image' }]);
 	return { ...asset, mimeType, bytes: bytes.length, sha256: sha256Hex(bytes) };
+}
+
+/** Uploads each distinct reference once, so no render re-sends its bytes. */
+async function uploadReferences(ctx: IExecuteFunctions, characters: PinCharacter[]): Promise<Record<string, string>> {
+	const uploaded: Record<string, string> = {};
+	for (const [index, character] of characters.entries()) {
+		for (const [n, asset] of character.refs.entries()) {
+			if (uploaded[asset.ref] || asset.kind === 'runway') continue;
+			const bytes = (await assetBytes(ctx, 0, asset, `characters[${index}].refs[${n}]`))!;
+			const extension = asset.mimeType.split('/')[1] ?? 'png';
+			uploaded[asset.ref] = await uploadToRunway(ctx, 0, bytes, `${character.tag}-${n + 1}.${extension}`, asset.mimeType);
+		}
+	}
+	return uploaded;
 }
 
 /** Builds the pin (the same for every item of the run) and applies it to every shot item. */
@@ -154,7 +179,8 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 		negativePrompt: this.getNodeParameter('negativePrompt', 0, '') as string,
 		seed: { policy: this.getNodeParameter('seedPolicy', 0, 'per_shot') as Pin['seed']['policy'], base: Number(this.getNodeParameter('seedBase', 0, 1000)) },
 	};
-	const pin: Pin = parseWith(pinSchema, { ...draft, fingerprint: pinFingerprint(draft) }, 0, ['pin']);
+	const uploads = this.getNodeParameter('uploadReferencesTo', 0, 'none') === 'runway' ? { runway: await uploadReferences(this, characters) } : undefined;
+	const pin: Pin = parseWith(pinSchema, { ...draft, fingerprint: pinFingerprint(draft), ...(uploads ? { uploads } : {}) }, 0, ['pin']);
 
 	// Binary references travel with every shot, so each render node can read them from its own item.
 	const referenceBinaries: IBinaryKeyData = {};
