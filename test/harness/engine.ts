@@ -15,6 +15,7 @@ import { Container } from '@n8n/di';
 import {
 	BinaryDataService,
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	PackageDirectoryLoader,
 	WorkflowExecute,
 } from 'n8n-core';
@@ -203,10 +204,10 @@ function firstNode(workflow: WorkflowJson): string {
 	return start.name;
 }
 
-export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
+async function prepare(json: WorkflowJson, credentials: Record<string, ICredentialDataDecryptedObject>) {
 	const loader = await packageLoader();
 	await binaryDataService();
-	const credentialsHelper = new TestCredentialsHelper(loader, structuredClone(options.credentials ?? {}));
+	const credentialsHelper = new TestCredentialsHelper(loader, structuredClone(credentials));
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		name: json.name ?? 'test',
@@ -216,6 +217,21 @@ export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}):
 		settings: { binaryMode: 'separate', ...(json.settings ?? {}) },
 		active: false,
 	});
+	return { loader, credentialsHelper, workflow };
+}
+
+/** Calls a node's loadOptions method the way the editor does, with real credentials and HTTP. */
+export async function loadOptions(json: WorkflowJson, nodeName: string, method: string, credentials: Record<string, ICredentialDataDecryptedObject> = {}) {
+	const { loader, credentialsHelper, workflow } = await prepare(json, credentials);
+	const node = workflow.getNode(nodeName)!;
+	const type = loader.getNode(node.type.split('.')[1]).type as INodeType;
+	const additionalData = { credentialsHelper, executionId: 'load-options', currentNodeParameters: node.parameters, encryptedRunnerIdentity: undefined, variables: {}, restApiUrl: 'http://localhost/rest', instanceBaseUrl: 'http://localhost/' } as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
+	return await type.methods!.loadOptions![method].call(context);
+}
+
+export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
+	const { credentialsHelper, workflow } = await prepare(json, options.credentials ?? {});
 	const executionOrder: string[] = [];
 	const hooks = new ExecutionLifecycleHooks('manual', `exec-${Date.now()}`, workflow as never);
 	hooks.addHandler('nodeExecuteBefore', (nodeName: string) => {

@@ -4,14 +4,37 @@ import { modelOptions } from '../../shared/registry/registry';
 
 const CUSTOM = { name: 'Custom Model ID', value: 'custom', description: 'A model released after this node' };
 
-const forCapability = (capability: Capability) => async function (this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return [...modelOptions({ vendor: 'runway', capability, backend: 'runway' }), CUSTOM];
-};
+/** Models the account's tier lists (GET /v1/organization), to mark which the key may use. */
+async function tierModels(ctx: ILoadOptionsFunctions): Promise<Set<string> | undefined> {
+	try {
+		const credentials = await ctx.getCredentials<{ baseUrl?: string }>('runwayVideoPipelineApi');
+		const base = String(credentials.baseUrl || 'https://api.dev.runwayml.com').replace(/\/+$/, '');
+		const organization = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'runwayVideoPipelineApi', { method: 'GET', url: `${base}/v1/organization`, json: true })) as { tier?: { models?: Record<string, unknown> } };
+		return new Set(Object.keys(organization.tier?.models ?? {}));
+	} catch {
+		return undefined;
+	}
+}
 
-export const imageToVideoModels = forCapability('image_to_video');
-export const textToVideoModels = forCapability('text_to_video');
-export const textToImageModels = forCapability('text_to_image');
-export const videoToVideoModels = forCapability('video_to_video');
-export const upscaleModels = async function (this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	return [...modelOptions({ vendor: 'runway', capability: 'upscale', backend: 'runway' }), ...modelOptions({ vendor: 'runway', capability: 'frame_interpolation', backend: 'runway' }), CUSTOM];
-};
+async function options(ctx: ILoadOptionsFunctions, capabilities: Capability[]): Promise<INodePropertyOptions[]> {
+	const tier = await tierModels(ctx);
+	const known = capabilities.flatMap((capability) => modelOptions({ vendor: 'runway', capability, backend: 'runway' }));
+	const marked = known.map((option) => (tier && !tier.has(String(option.value)) ? { ...option, description: `${option.description} — not in this account's tier` } : option));
+	return [...marked, CUSTOM];
+}
+
+export async function imageToVideoModels(this: ILoadOptionsFunctions) {
+	return await options(this, ['image_to_video']);
+}
+export async function textToVideoModels(this: ILoadOptionsFunctions) {
+	return await options(this, ['text_to_video']);
+}
+export async function textToImageModels(this: ILoadOptionsFunctions) {
+	return await options(this, ['text_to_image']);
+}
+export async function videoToVideoModels(this: ILoadOptionsFunctions) {
+	return await options(this, ['video_to_video']);
+}
+export async function upscaleModels(this: ILoadOptionsFunctions) {
+	return await options(this, ['upscale', 'frame_interpolation']);
+}
