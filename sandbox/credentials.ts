@@ -41,6 +41,12 @@ export function sandboxCredentials(sandbox: Sandbox) {
 			data: { authMode: 'geminiApiKey', apiKey: keys.googleApiKey, geminiBaseUrl: sandbox.baseUrls.gemini, accessToken: '' },
 		},
 		{
+			id: 'vpBriefWebhookAuth',
+			name: 'Brief webhook header',
+			type: 'httpHeaderAuth',
+			data: { name: 'X-Brief-Token', value: 'sandbox-brief-token' },
+		},
+		{
 			id: 'vpSandboxRunway',
 			name: 'Sandbox Runway',
 			type: 'runwayVideoPipelineApi',

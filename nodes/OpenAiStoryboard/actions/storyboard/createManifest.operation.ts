@@ -182,6 +182,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const baseRunId = (run.runId || `run-${this.getExecutionId() ?? 'manual'}-${itemIndex}`).replace(/[^A-Za-z0-9._:-]/g, '-');
 	const project = run.project || this.getWorkflow().name || 'Video pipeline';
 	const output: INodeExecutionData[] = [];
+	// Fields of the brief (delivery folder, callback URL, ...) travel with every shot to delivery.
+	const carried: IDataObject = { ...this.getInputData()[itemIndex].json };
+	for (const key of ['pipeline', 'shot', 'shots', 'pin', 'takes', 'qc', 'ledger', 'manifest', 'retryHint', 'jobId', 'status']) delete carried[key];
 
 	for (let variant = 1; variant <= variants; variant++) {
 		let feedback: string[] | undefined;
@@ -243,9 +246,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const pipeline = { runId, project, variant: `v${variant}-${aspectRatio}`, shotCount: shots.length, spentUsd: spent, ...(run.budgetUsd ? { budgetUsd: run.budgetUsd } : {}) };
 			const manifest = { title: answer.title, characters: answer.characters, totalSeconds: start };
 			if (this.getNodeParameter('outputShape', itemIndex, 'shots') === 'manifest') {
-				output.push({ json: { pipeline, manifest, shots, ledger }, pairedItem: { item: itemIndex } });
+				output.push({ json: { ...carried, pipeline, manifest, shots, ledger }, pairedItem: { item: itemIndex } });
 			} else {
-				for (const shot of shots) output.push({ json: { pipeline, shot, manifest, takes: [], ledger }, pairedItem: { item: itemIndex } });
+				for (const shot of shots) output.push({ json: { ...carried, pipeline, shot, manifest, takes: [], ledger }, pairedItem: { item: itemIndex } });
 			}
 		}
 	}

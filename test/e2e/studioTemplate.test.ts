@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { sandboxCredentials } from '../../sandbox/credentials';
+import { ensureN8nRuntime, N8nInstance } from '../harness/n8nCli';
+import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+
+const E2E_TIMEOUT = 30 * 60 * 1000;
+/** The template delivers under n8n's default file area for the `node` user, as in n8n's Docker image. */
+const HOME = '/home/node';
+const DELIVERY = path.join(HOME, '.n8n-files/video-deliveries');
+const RUN = 'cafe-launch-001';
+
+describe('studio template in the real n8n CLI', () => {
+	let sandbox: Sandbox;
+	let n8n: N8nInstance;
+
+	beforeAll(async () => {
+		sandbox = await withSandbox({ config: { renderMs: { openai: 300, google: 300, runway: 300 } } });
+		n8n = new N8nInstance(ensureN8nRuntime());
+		await n8n.importCredentials(sandboxCredentials(sandbox));
+		rmSync(DELIVERY, { recursive: true, force: true });
+		mkdirSync(DELIVERY, { recursive: true });
+	}, E2E_TIMEOUT);
+	afterAll(async () => {
+		await sandbox?.stop();
+	});
+
+	it('imports unmodified, runs the sample brief through the QC loop, and delivers masters, report and timeline', async () => {
+		sandbox.setFaults({ rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }] });
+		const template = JSON.parse(readFileSync(path.join(__dirname, '../../workflows/studio-brief-to-delivery.json'), 'utf8'));
+		await n8n.importWorkflow(template);
+		const result = await n8n.cli(['execute', `--id=${template.id}`, '--rawOutput'], { HOME });
+		if (result.code !== 0) throw new Error(`n8n execute failed (${result.code}): ${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`);
+
+		const shots = ['shot-01', 'shot-02', 'shot-03', 'shot-04', 'shot-05'];
+		for (const shot of shots) {
+			const file = path.join(DELIVERY, `${RUN}-${shot}.mp4`);
+			expect(existsSync(file)).toBe(true);
+			const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-of', 'json', file]).toString());
+			expect(Number(probe.format.duration)).toBeGreaterThan(1);
+		}
+		const report = JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-qc-report.json`), 'utf8'));
+		const ledger = await sandboxLedger(sandbox);
+		expect(report.totals).toMatchObject({ shots: 5, passed: 5, renders: 6, rerenders: 1 });
+		expect(report.cost.totalUsd).toBeCloseTo(ledger.totalUsd, 4);
+		expect(ledger.duplicates).toEqual([]);
+		const reported = new Set(report.shots.flatMap((s: { takes: Array<{ jobId: string }> }) => s.takes.map((t) => t.jobId)));
+		for (const entry of ledger.entries.filter((e: { unit: string }) => e.unit !== 'token')) expect(reported.has(entry.jobId)).toBe(true);
+		expect(readFileSync(path.join(DELIVERY, `${RUN}-qc-report.html`), 'utf8')).toContain('5 of 5 passed');
+		expect(readFileSync(path.join(DELIVERY, `${RUN}-timeline.edl`), 'utf8')).toMatch(/^005 /m);
+		expect(JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-timeline.otio`), 'utf8')).OTIO_SCHEMA).toBe('Timeline.1');
+	}, E2E_TIMEOUT);
+});
