@@ -91,12 +91,26 @@ def studio():
         "Write QC JSON": {"main": link("Write Timeline")},
         "Write Timeline": {"main": link("Write EDL")},
     }
-    return {"id": "vpStudioBriefDelivery", "name": "Video pipeline: studio brief to delivery", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1"}, "pinData": {}}
+    return {"id": "vpStudioBriefDelivery", "name": "Video pipeline: studio brief to delivery", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+
+
+def error_reporter():
+    report = (
+        "={{ JSON.stringify({ workflow: $json.workflow.name, executionId: $json.execution.id, url: $json.execution.url, "
+        "failedNode: $json.execution.lastNodeExecuted, message: $json.execution.error.message, "
+        "jobIds: [...String($json.execution.error.message).matchAll(/job ([^,\\]]+)/g)].map(m => m[1]) }) }}"
+    )
+    nodes = [
+        sticky("About", "## Video pipeline failures\nSet this workflow as the **Error workflow** of the pipeline workflows (Workflow settings). Every failure is summarised with the node, the message and the **vendor job IDs** it names, so a paid render can be collected instead of paid again. Connect *Failure Report* to Slack, email or your ticketing system.", [-460, -260], 520, 220),
+        node("Error Trigger", "n8n-nodes-base.errorTrigger", {}, [-460, 40]),
+        node("Failure Report", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": report, "options": {}}, [-220, 40], 3.4),
+    ]
+    return {"id": "vpErrorReporter", "name": "Video pipeline: error reporter", "active": False, "nodes": nodes, "connections": {"Error Trigger": {"main": link("Failure Report")}}, "settings": {"executionOrder": "v1"}, "pinData": {}}
 
 
 def main():
     OUT.mkdir(exist_ok=True)
-    for name, workflow in {"studio-brief-to-delivery.json": studio()}.items():
+    for name, workflow in {"studio-brief-to-delivery.json": studio(), "error-reporter.json": error_reporter()}.items():
         (OUT / name).write_text(json.dumps(workflow, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { ensureN8nRuntime, N8nInstance } from '../harness/n8nCli';
@@ -25,6 +25,23 @@ describe('studio template in the real n8n CLI', () => {
 	afterAll(async () => {
 		await sandbox?.stop();
 	});
+
+	it('imports every template and knows every node type they use', async () => {
+		const dir = path.join(__dirname, '../../workflows');
+		const runtime = ensureN8nRuntime();
+		const basePackage = JSON.parse(readFileSync(path.join(runtime.cache, 'n8n/node_modules/n8n-nodes-base/package.json'), 'utf8')) as { n8n: { nodes: string[] } };
+		const baseTypes = new Set(basePackage.n8n.nodes.map((file) => {
+			const name = path.basename(file).replace(/\.node\.js$/, '');
+			return `n8n-nodes-base.${name[0].toLowerCase()}${name.slice(1)}`;
+		}));
+		for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+			const workflow = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+			await n8n.importWorkflow(workflow);
+			for (const node of workflow.nodes as Array<{ type: string }>) {
+				if (node.type.startsWith('n8n-nodes-base.')) expect(`${file}: ${node.type} ${baseTypes.has(node.type)}`).toBe(`${file}: ${node.type} true`);
+			}
+		}
+	}, E2E_TIMEOUT);
 
 	it('imports unmodified, runs the sample brief through the QC loop, and delivers masters, report and timeline', async () => {
 		sandbox.setFaults({ rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }] });
