@@ -265,6 +265,7 @@ async function generateContent(ctx: SandboxContext, model: string, body: Json, r
 	if (config.responseJsonSchema && config.responseSchema) throw googleError(400, 'responseJsonSchema and responseSchema are mutually exclusive.');
 	const parts = body.contents.flatMap((content: Json) => (Array.isArray(content.parts) ? content.parts : [])) as Json[];
 	let clip: string | undefined;
+	let previous: string | undefined;
 	const referenceHashes: string[] = [];
 	let mediaTokens = 0;
 	for (const part of parts) {
@@ -275,7 +276,9 @@ async function generateContent(ctx: SandboxContext, model: string, body: Json, r
 		const resolved = inline ? { bytes: Buffer.from(String(inline.data ?? ''), 'base64') } : resolveMedia(ctx, String(file!.fileUri));
 		if (file && !('bytes' in resolved && resolved.bytes) && !('path' in resolved && resolved.path)) throw googleError(400, `Cannot fetch content from the provided URL: ${String(file.fileUri)}`);
 		if (mimeType.startsWith('video/')) {
-			clip ??= 'path' in resolved && resolved.path ? resolved.path : clipFromBytes(resolved.bytes!);
+			const file = 'path' in resolved && resolved.path ? resolved.path : clipFromBytes(resolved.bytes!);
+			if (!clip) clip = file;
+			else previous ??= file;
 			mediaTokens += 300 * 8;
 		} else if (mimeType.startsWith('image/')) {
 			referenceHashes.push(sha256(resolved.bytes ?? Buffer.alloc(0)));
@@ -287,7 +290,7 @@ async function generateContent(ctx: SandboxContext, model: string, body: Json, r
 	let answer: string;
 	if (schema) {
 		const normalised = JSON.parse(JSON.stringify(schema).replace(/"type":"([A-Z]+)"/g, (_m, t: string) => `"type":"${t.toLowerCase()}"`)) as Json;
-		answer = JSON.stringify(clip || referenceHashes.length ? scoresToSchema(normalised, await judge({ clip, referenceHashes, text }), text) : (await import('../schemaInstance')).instanceFor(normalised, text));
+		answer = JSON.stringify(clip || referenceHashes.length ? scoresToSchema(normalised, await judge({ clip, previous, referenceHashes, text }), text) : (await import('../schemaInstance')).instanceFor(normalised, text));
 	} else {
 		const scores = clip ? await judge({ clip, referenceHashes, text }) : undefined;
 		answer = scores ? `Identity ${scores.identity}, colour ${scores.colour}. ${scores.issues.join(' ')}`.trim() : `Sandbox answer to: ${text.slice(0, 200)}`;

@@ -9,6 +9,8 @@ import { instanceFor } from '../schemaInstance';
 export interface JudgeInput {
 	/** Path of the clip to judge. */
 	clip?: string;
+	/** Path of the previous shot, for colour continuity. */
+	previous?: string;
 	/** Content hashes of the reference images sent with it. */
 	referenceHashes: string[];
 	text: string;
@@ -17,6 +19,8 @@ export interface JudgeInput {
 export interface JudgeScores {
 	identity: number;
 	colour: number;
+	/** Background colour match with the previous shot (1 when there is none). */
+	continuity: number;
 	adherence: number;
 	artifacts: number;
 	issues: string[];
@@ -31,7 +35,7 @@ const MATCH_DISTANCE = 40;
  * background. A render that ignored the pin scores measurably lower.
  */
 export async function judge(input: JudgeInput): Promise<JudgeScores> {
-	if (!input.clip) return { identity: 0, colour: 0, adherence: 0, artifacts: 1, issues: ['no video was provided'] };
+	if (!input.clip) return { identity: 0, colour: 0, continuity: 0, adherence: 0, artifacts: 1, issues: ['no video was provided'] };
 	const frame = await sampleFrame(input.clip);
 	const issues: string[] = [];
 	let matched = 0;
@@ -48,7 +52,13 @@ export async function judge(input: JudgeInput): Promise<JudgeScores> {
 		colour = Math.max(0, Math.round((1 - distance / 150) * 1000) / 1000);
 		if (colour < 0.7) issues.push(`background drifted from the graded palette ${palette}`);
 	}
-	return { identity, colour, adherence: Math.round(((identity + colour) / 2) * 1000) / 1000, artifacts: 0, issues };
+	let continuity = 1;
+	if (input.previous) {
+		const previous = await sampleFrame(input.previous);
+		continuity = Math.max(0, Math.round((1 - colourDistance(frame.background, previous.background) / 150) * 1000) / 1000);
+		if (continuity < 0.7) issues.push('colour does not continue from the previous shot');
+	}
+	return { identity, colour, continuity, adherence: Math.round(((identity + colour) / 2) * 1000) / 1000, artifacts: 0, issues };
 }
 
 type Schema = Record<string, unknown>;
@@ -63,7 +73,9 @@ export function scoresToSchema(schema: Schema, scores: JudgeScores, text: string
 		if (type === 'number' || type === 'integer') {
 			const value = /identity|character|likeness|face/.test(lower)
 				? scores.identity
-				: /colou?r|palette|grade|continuity/.test(lower)
+				: /continuity|previous/.test(lower)
+					? scores.continuity
+				: /colou?r|palette|grade/.test(lower)
 					? scores.colour
 					: /artifact|glitch/.test(lower)
 						? scores.artifacts

@@ -77,4 +77,21 @@ describe('the whole pipeline in the engine: storyboard, pin, dispatch, render, Q
 		expect(report.cost.totalUsd).toBeCloseTo(ledger.totalUsd, 4);
 		expect(Object.keys(report.cost.byLayer).sort()).toEqual(['control', 'hero', 'narrative', 'qc']);
 	});
+
+	it('catches a shot whose grade drifted from the pin and the previous shot, and re-renders only that one', async () => {
+		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
+		const refs = { mara: (await referenceImage(sandbox, 'mara2.png', 33)).url, leo: (await referenceImage(sandbox, 'leo2.png', 34)).url };
+		sandbox.setFaults({ rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'colour' } }] });
+		const credentials = { ...credentialsFor(sandbox, 'vpSandboxOpenAi'), ...credentialsFor(sandbox, 'vpSandboxVertex'), ...credentialsFor(sandbox, 'vpSandboxRunway') };
+		const result = await runWorkflow(pipeline(refs), { credentials, startNode: 'Storyboard' });
+		expect(result.error).toBeUndefined();
+		const firstRound = result.runs('QC').flatMap((outputs) => outputs[2] ?? []).filter((o) => ((o.json.takes as unknown[]) ?? []).length > 0);
+		const reasons = firstRound.flatMap((o) => (o.json.qcReasons as Array<{ check: string }>).map((r) => r.check));
+		expect(reasons).toEqual(expect.arrayContaining(['vision.colour']));
+		const shots = result.runs('QC').flatMap((outputs) => outputs[5] ?? []).map((o) => shotItemSchema.parse(o.json));
+		expect(shots).toHaveLength(5);
+		expect(shots.filter((s) => s.takes.length > 1)).toHaveLength(1);
+		expect(shots.every((s) => s.qc?.status === 'passed')).toBe(true);
+		expect(shots.find((s) => s.shot.index === 3)!.qc!.verdicts.find((v) => v.check === 'vision.continuity')).toMatchObject({ pass: true });
+	});
 });

@@ -76,7 +76,8 @@ describe('QC technical checks at their thresholds', () => {
 
 	it('maps failures to layers, with the take’s own layer as the default', () => {
 		expect(layerFor(DEFAULT_LAYER_MAP, 'identity', take, item.shot)).toBe('hero');
-		expect(layerFor(DEFAULT_LAYER_MAP, 'colour', take, item.shot)).toBe('control');
+		expect(layerFor(DEFAULT_LAYER_MAP, 'colour', take, item.shot)).toBe('hero');
+		expect(layerFor({ ...DEFAULT_LAYER_MAP, colour: 'control' }, 'colour', take, item.shot)).toBe('control');
 		expect(layerFor({ ...DEFAULT_LAYER_MAP, technical: 'narrative' }, 'technical', take, item.shot)).toBe('narrative');
 		expect(layerFor(DEFAULT_LAYER_MAP, 'contract', undefined, { ...item.shot, layer: 'broll' })).toBe('control');
 	});

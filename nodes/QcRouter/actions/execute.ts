@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { LedgerEntry, Qc, RenderLayer, ShotItem, Take, Verdict } from '../../shared/contract/schemas';
+import type { AssetRef, LedgerEntry, Qc, RenderLayer, ShotItem, Take, Verdict } from '../../shared/contract/schemas';
 import { BudgetTracker } from '../../shared/ledger';
 import { errorJson, toNodeError } from '../../shared/nodeErrors';
 import { contractVerdicts, DEFAULT_LAYER_MAP, DEFAULT_THRESHOLDS, judgeVerdicts, layerFor, technicalVerdicts, type LayerMap, type QcThresholds } from '../../shared/qc/checks';
@@ -21,7 +21,16 @@ interface RunState {
 }
 
 /** The checks one shot gets, against its latest take. */
-async function check(ctx: IExecuteFunctions, itemIndex: number, item: INodeExecutionData, context: ShotContext, take: Take | undefined, thresholds: QcThresholds, map: LayerMap): Promise<{ verdicts: Verdict[]; ledger: LedgerEntry[] }> {
+async function check(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	item: INodeExecutionData,
+	context: ShotContext,
+	take: Take | undefined,
+	thresholds: QcThresholds,
+	map: LayerMap,
+	previous: () => Promise<{ asset: AssetRef; bytes?: Buffer } | undefined>,
+): Promise<{ verdicts: Verdict[]; ledger: LedgerEntry[] }> {
 	const { shot, pin } = context;
 	const layer = (category: keyof LayerMap) => layerFor(map, category, take, shot);
 	// A fresh shot (straight from Storyboard / Pin State) is dispatched to the layer its manifest chose.
@@ -38,11 +47,39 @@ async function check(ctx: IExecuteFunctions, itemIndex: number, item: INodeExecu
 	}
 	const ledger: LedgerEntry[] = [];
 	if (ctx.getNodeParameter('visionJudge', itemIndex, false)) {
-		const judged = await visionJudge(ctx, itemIndex, shot, pin, take, String(ctx.getNodeParameter('judgeModel', itemIndex, 'gemini-3.5-flash')));
+		const judged = await visionJudge(ctx, itemIndex, shot, pin, take, String(ctx.getNodeParameter('judgeModel', itemIndex, 'gemini-3.5-flash')), await previous());
 		verdicts.push(...judgeVerdicts(judged.scores, thresholds, { identity: layer('identity'), colour: layer('colour'), adherence: layer('adherence'), artifacts: layer('artifacts') }));
 		ledger.push(judged.ledger);
 	}
 	return { verdicts, ledger };
+}
+
+/**
+ * The previous shot's clip, for colour continuity: from this round's items, or from the shots of
+ * the run that already reached the barrier in an earlier round.
+ */
+async function previousShot(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	parsed: Array<{ ok: true; value: ShotContext } | { ok: false; error: unknown }>,
+	state: RunState | undefined,
+	context: ShotContext,
+): Promise<{ asset: AssetRef; bytes?: Buffer } | undefined> {
+	const index = context.shot.index - 1;
+	if (index < 0) return undefined;
+	const succeeded = (takes: Take[]) => [...takes].reverse().find((t) => t.status === 'succeeded' && t.asset?.mimeType.startsWith('video/'));
+	const here = parsed.findIndex((p) => p.ok && p.value.pipeline.runId === context.pipeline.runId && p.value.shot.index === index);
+	if (here >= 0) {
+		const take = succeeded((parsed[here] as { value: ShotContext }).value.takes);
+		if (!take?.asset) return undefined;
+		return { asset: take.asset, bytes: take.asset.kind === 'binary' && items[here].binary?.[take.asset.ref] ? await ctx.helpers.getBinaryDataBuffer(here, take.asset.ref) : undefined };
+	}
+	const final = Object.values(state?.final ?? {}).find((f) => f.item.shot.index === index);
+	const take = final && succeeded(final.item.takes);
+	if (!take?.asset) return undefined;
+	const binary = take.asset.kind === 'binary' ? final?.binary?.[take.asset.ref] : undefined;
+	if (take.asset.kind === 'binary' && !binary?.id) return undefined;
+	return { asset: take.asset, bytes: binary?.id ? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(binary.id)) : undefined };
 }
 
 function finalItems(state: RunState): INodeExecutionData[] {
@@ -102,7 +139,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const shotContext = context.value;
 		const take = shotContext.takes.at(-1);
-		const checked = await settle(async () => await check(this, itemIndex, item, shotContext, take, thresholds, map));
+		const previous = async () => await previousShot(this, items, parsed, runs[shotContext.pipeline.runId], shotContext);
+		const checked = await settle(async () => await check(this, itemIndex, item, shotContext, take, thresholds, map, previous));
 		if (!checked.ok) {
 			if (this.continueOnFail()) {
 				outputs[OUTPUT.needs_review].push({ json: { ...item.json, ...errorJson(checked.error) }, pairedItem: { item: itemIndex } });

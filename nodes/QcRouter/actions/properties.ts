@@ -47,7 +47,7 @@ export const properties: INodeProperties[] = [
 		description: 'Which layer each kind of failure is sent back to',
 		options: [
 			{ displayName: 'Artifacts', name: 'artifacts', type: 'options', options: layerOptions, default: 'take' },
-			{ displayName: 'Colour Continuity', name: 'colour', type: 'options', options: layerOptions, default: 'control', description: 'By default a Runway restyle fixes the grade' },
+			{ displayName: 'Colour Continuity', name: 'colour', type: 'options', options: layerOptions, default: 'take', description: 'Choose Control when a Runway restyle branch (Video to Video) fixes the grade' },
 			{ displayName: 'Contract and Pin', name: 'contract', type: 'options', options: layerOptions, default: 'take' },
 			{ displayName: 'Identity', name: 'identity', type: 'options', options: layerOptions, default: 'take' },
 			{ displayName: 'Prompt Adherence', name: 'adherence', type: 'options', options: layerOptions, default: 'take' },

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import type { LedgerEntry, Pin, Shot, Take } from '../../shared/contract/schemas';
+import type { AssetRef, LedgerEntry, Pin, Shot, Take } from '../../shared/contract/schemas';
 import { getModel, tokenCost } from '../../shared/registry/registry';
 import { assetBytes } from '../../shared/render/assets';
 import { pickReferences } from '../../shared/render/prompt';
@@ -13,9 +13,10 @@ const RESPONSE_SCHEMA = {
 		colourScore: { type: 'number', minimum: 0, maximum: 1, description: 'How well the grade matches the pinned palette and look' },
 		promptAdherence: { type: 'number', minimum: 0, maximum: 1 },
 		artifactScore: { type: 'number', minimum: 0, maximum: 1, description: '0 = clean, 1 = severe artifacts' },
+		continuityScore: { type: 'number', minimum: 0, maximum: 1, description: 'How well colour and light continue from the previous shot (1 when none is given)' },
 		issues: { type: 'array', items: { type: 'string' } },
 	},
-	required: ['identityScore', 'colourScore', 'promptAdherence', 'artifactScore', 'issues'],
+	required: ['identityScore', 'colourScore', 'promptAdherence', 'artifactScore', 'continuityScore', 'issues'],
 };
 
 interface GenerateContentResponse {
@@ -35,6 +36,7 @@ export async function visionJudge(
 	pin: Pin | undefined,
 	take: Take,
 	model: string,
+	previous?: { asset: AssetRef; bytes?: Buffer },
 ): Promise<{ scores: JudgeScores; issues: string[]; ledger: LedgerEntry }> {
 	const asset = take.asset!;
 	const parts: IDataObject[] = [
@@ -47,6 +49,11 @@ export async function visionJudge(
 		parts.push({ inlineData: { mimeType: asset.mimeType, data: bytes.toString('base64') } });
 	} else {
 		parts.push({ fileData: { mimeType: asset.mimeType, fileUri: asset.ref } });
+	}
+	if (previous) {
+		parts.push({ text: 'The next video is the previous shot of the same spot; score colour continuity against it.' });
+		parts.push(previous.bytes ? { inlineData: { mimeType: previous.asset.mimeType, data: previous.bytes.toString('base64') } } : { fileData: { mimeType: previous.asset.mimeType, fileUri: previous.asset.ref } });
+		parts.push({ text: 'The images that follow are the character references.' });
 	}
 	for (const [index, reference] of pickReferences(pin, shot, 3).entries()) {
 		const bytes = await assetBytes(ctx, itemIndex, reference.asset, `pin.characters.refs (reference ${index + 1})`);
@@ -61,11 +68,11 @@ export async function visionJudge(
 		body: { contents: [{ role: 'user', parts }], generationConfig: { responseMimeType: 'application/json', responseJsonSchema: RESPONSE_SCHEMA } },
 	});
 	const text = body.candidates?.[0]?.content?.parts?.map((p) => p.text ?? '').join('') ?? '{}';
-	const answer = JSON.parse(text) as { identityScore?: number; colourScore?: number; promptAdherence?: number; artifactScore?: number; issues?: string[] };
+	const answer = JSON.parse(text) as { identityScore?: number; colourScore?: number; promptAdherence?: number; artifactScore?: number; continuityScore?: number; issues?: string[] };
 	const spec = getModel(model) ?? getModel('gemini-3.5-flash')!;
 	const cost = tokenCost(spec, body.usageMetadata?.promptTokenCount ?? 0, body.usageMetadata?.candidatesTokenCount ?? 0);
 	return {
-		scores: { identity: answer.identityScore, colour: answer.colourScore, adherence: answer.promptAdherence, artifacts: answer.artifactScore },
+		scores: { identity: answer.identityScore, colour: answer.colourScore, adherence: answer.promptAdherence, artifacts: answer.artifactScore, ...(previous ? { continuity: answer.continuityScore } : {}) },
 		issues: answer.issues ?? [],
 		ledger: { layer: 'qc', vendor: 'google', model, unit: 'token', units: cost.units, unitPriceUsd: cost.unitPriceUsd, usd: Math.round(cost.units * cost.unitPriceUsd * 1e6) / 1e6, jobId: body.responseId ?? `judge-${take.jobId}`, estimated: false },
 	};

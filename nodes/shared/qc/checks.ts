@@ -35,7 +35,7 @@ export interface LayerMap {
 	artifacts: LayerChoice;
 }
 
-export const DEFAULT_LAYER_MAP: LayerMap = { contract: 'take', technical: 'take', identity: 'take', colour: 'control', adherence: 'take', artifacts: 'take' };
+export const DEFAULT_LAYER_MAP: LayerMap = { contract: 'take', technical: 'take', identity: 'take', colour: 'take', adherence: 'take', artifacts: 'take' };
 
 export function layerFor(map: LayerMap, category: keyof LayerMap, take: Take | undefined, shot: Shot): RenderLayer {
 	const choice = map[category];
@@ -93,6 +93,8 @@ export function technicalVerdicts(probe: ProbeResult, shot: Shot, take: Take, th
 export interface JudgeScores {
 	identity?: number;
 	colour?: number;
+	/** Colour continuity with the previous shot, when one was judged alongside. */
+	continuity?: number;
 	adherence?: number;
 	artifacts?: number;
 }
@@ -101,6 +103,7 @@ export function judgeVerdicts(scores: JudgeScores, thresholds: QcThresholds, lay
 	const out: Verdict[] = [];
 	if (scores.identity !== undefined) out.push(verdict('vision.identity', scores.identity, thresholds.identityMin, scores.identity >= thresholds.identityMin, layers.identity));
 	if (scores.colour !== undefined) out.push(verdict('vision.colour', scores.colour, thresholds.colourMin, scores.colour >= thresholds.colourMin, layers.colour));
+	if (scores.continuity !== undefined) out.push(verdict('vision.continuity', scores.continuity, thresholds.colourMin, scores.continuity >= thresholds.colourMin, layers.colour));
 	if (scores.adherence !== undefined) out.push(verdict('vision.adherence', scores.adherence, thresholds.adherenceMin, scores.adherence >= thresholds.adherenceMin, layers.adherence));
 	if (scores.artifacts !== undefined) out.push(verdict('vision.artifacts', scores.artifacts, thresholds.artifactsMax, scores.artifacts <= thresholds.artifactsMax, layers.artifacts));
 	return out;
