@@ -70,8 +70,13 @@ describe('remaining operations and the narrative loop (engine, sandbox)', () => 
 		};
 		const result = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, 'vpSandboxOpenAi'), input: asItems(shotItems(2, undefined, { durationSeconds: 8, resolution: '720p', needsAudio: true })), startNode: 'Sora' });
 		expect(result.error).toBeUndefined();
-		const done = result.runs('QC').flatMap((outputs) => outputs[5] ?? []).map((o) => shotItemSchema.parse(o.json));
+		const doneItems = result.runs('QC').flatMap((outputs) => outputs[5] ?? []);
+		const done = doneItems.map((o) => shotItemSchema.parse(o.json));
 		expect(done).toHaveLength(2);
+		// The Videos API makes a still of every take; the report shows it.
+		const report = doneItems[0].json.qcReport as { shots: Array<{ thumbnail?: string }> };
+		expect(report.shots.every((shot) => shot.thumbnail?.startsWith('data:image/webp;base64,'))).toBe(true);
+		expect(done[0].takes.at(-1)!.thumbnail).toMatchObject({ kind: 'binary', ref: 'data_thumbnail', mimeType: 'image/webp' });
 		expect(done.map((s) => s.takes.length).sort()).toEqual([1, 2]);
 		expect(done.find((s) => s.takes.length === 2)!.qc).toMatchObject({ status: 'passed', attempts: { narrative: 1 } });
 		expect((await sandboxLedger(sandbox)).entries).toHaveLength(3);

@@ -56,6 +56,7 @@ export async function videosRender(
 		output: async (status) => ({
 			asset: { kind: 'url', ref: `${base}/videos/${encodeURIComponent(status.body.id)}/content`, mimeType: 'video/mp4' },
 			download: async () => await openAiDownload(ctx, `/videos/${encodeURIComponent(status.body.id)}/content`, { qs: { variant: 'video' }, itemIndex, jobId: status.body.id, fileName: `${request.fileStem}.mp4`, mimeType: 'video/mp4' }),
+			thumbnail: async () => await openAiDownload(ctx, `/videos/${encodeURIComponent(status.body.id)}/content`, { qs: { variant: 'thumbnail' }, itemIndex, jobId: status.body.id, fileName: `${request.fileStem}.webp`, mimeType: 'image/webp' }),
 		}),
 	};
 	return await renderItem(ctx, itemIndex, batch, context, plan, readRenderSettings(ctx, itemIndex, VIDEOS_DEFAULTS));

@@ -89,7 +89,15 @@ function finalItems(state: RunState): INodeExecutionData[] {
 /** All Done: every shot of the run, in order, with the report; the first item carries the report and timeline files. */
 async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: number): Promise<INodeExecutionData[]> {
 	const outcomes: ShotOutcome[] = Object.values(state.final).map((f) => ({ item: f.item, outcome: f.outcome, reviewReason: f.reviewReason }));
-	const report = buildReport(outcomes, new Date());
+	const thumbnails: Record<string, string> = {};
+	for (const final of Object.values(state.final)) {
+		const still = [...final.item.takes].reverse().find((t) => t.status === 'succeeded')?.thumbnail;
+		const binary = still?.kind === 'binary' ? final.binary?.[still.ref] : undefined;
+		if (!binary) continue;
+		const bytes = binary.id ? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(binary.id)) : Buffer.from(binary.data, 'base64');
+		if (bytes.length <= 512 * 1024) thumbnails[final.item.shot.id] = `data:${binary.mimeType};base64,${bytes.toString('base64')}`;
+	}
+	const report = buildReport(outcomes, new Date(), thumbnails);
 	const items = finalItems(state);
 	const passed = outcomes.filter((o) => o.outcome === 'passed').map((o) => o.item);
 	const title = `${report.project} ${report.runId}`;

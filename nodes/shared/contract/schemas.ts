@@ -203,6 +203,8 @@ export const takeSchema = z
 		jobId: z.string().min(1),
 		status: takeStatusSchema,
 		asset: assetRefSchema.optional(),
+		/** A still of the take where the vendor makes one (the Videos API's thumbnail variant). */
+		thumbnail: assetRefSchema.optional(),
 		pinFingerprint: sha256Schema.nullable(),
 		attempt: z.number().int().positive(),
 		startedAt: isoDateTimeSchema,

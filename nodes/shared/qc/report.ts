@@ -23,6 +23,8 @@ export interface QcReport {
 		attempts: { narrative: number; hero: number; control: number };
 		verdicts: Array<{ check: string; value: unknown; threshold: unknown; pass: boolean; layer: string }>;
 		takes: Array<{ jobId: string; vendor: string; model: string; operation?: string; status: string; attempt: number; costUsd: number; asset?: string }>;
+		/** data: URL of the latest take's still, where the vendor made one. */
+		thumbnail?: string;
 	}>;
 	totals: { shots: number; passed: number; needsReview: number; renders: number; rerenders: number };
 	cost: { totalUsd: number; byLayer: Record<string, number>; byVendor: Record<string, number>; budgetUsd?: number; budgetUsedPct?: number };
@@ -34,7 +36,7 @@ function uniqueEntries(items: ShotItem[]): LedgerEntry[] {
 	return [...seen.values()];
 }
 
-export function buildReport(outcomes: ShotOutcome[], now: Date): QcReport {
+export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Record<string, string> = {}): QcReport {
 	const items = outcomes.map((o) => o.item).sort((a, b) => a.shot.index - b.shot.index);
 	const [first] = items;
 	const entries = uniqueEntries(items);
@@ -62,6 +64,7 @@ export function buildReport(outcomes: ShotOutcome[], now: Date): QcReport {
 				attempts: item.qc?.attempts ?? { narrative: 0, hero: 0, control: 0 },
 				verdicts: item.qc?.verdicts ?? [],
 				takes: item.takes.map((t) => ({ jobId: t.jobId, vendor: t.vendor, model: t.model, operation: t.operation, status: t.status, attempt: t.attempt, costUsd: t.costUsd, asset: t.asset?.kind === 'binary' ? undefined : t.asset?.ref })),
+				...(thumbnails[item.shot.id] ? { thumbnail: thumbnails[item.shot.id] } : {}),
 			})),
 		totals: {
 			shots: items.length,
@@ -84,7 +87,8 @@ export function reportHtml(report: QcReport): string {
 			const failed = shot.verdicts.filter((v) => !v.pass);
 			const verdicts = shot.verdicts.map((v) => `<li class="${v.pass ? 'pass' : 'fail'}">${escape(v.check)}: ${escape(v.value)} (${escape(v.threshold)})</li>`).join('');
 			const takes = shot.takes.map((t) => `<li>${escape(t.vendor)} ${escape(t.model)} ${escape(t.operation ?? '')} #${t.attempt}: ${escape(t.status)}, ${money(t.costUsd)} <code>${escape(t.jobId)}</code></li>`).join('');
-			return `<tr class="${shot.outcome}"><td>${shot.index + 1}</td><td>${escape(shot.beat)}<br><small>${escape(shot.id)} · ${escape(shot.layer)}</small></td><td>${shot.outcome === 'passed' ? 'Passed' : `Needs review${shot.reviewReason ? `<br><small>${escape(shot.reviewReason)}</small>` : ''}`}${failed.length ? `<br><small>${failed.length} failed check(s)</small>` : ''}</td><td><ul>${verdicts}</ul></td><td><ul>${takes}</ul></td></tr>`;
+			const still = shot.thumbnail?.startsWith('data:image/') ? `<br><img src="${escape(shot.thumbnail)}" alt="" width="160">` : '';
+			return `<tr class="${shot.outcome}"><td>${shot.index + 1}${still}</td><td>${escape(shot.beat)}<br><small>${escape(shot.id)} · ${escape(shot.layer)}</small></td><td>${shot.outcome === 'passed' ? 'Passed' : `Needs review${shot.reviewReason ? `<br><small>${escape(shot.reviewReason)}</small>` : ''}`}${failed.length ? `<br><small>${failed.length} failed check(s)</small>` : ''}</td><td><ul>${verdicts}</ul></td><td><ul>${takes}</ul></td></tr>`;
 		})
 		.join('\n');
 	const layers = Object.entries(report.cost.byLayer).map(([layer, usd]) => `<li>${escape(layer)}: ${money(usd)}</li>`).join('');

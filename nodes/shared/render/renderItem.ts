@@ -15,6 +15,8 @@ export interface RenderOutput {
 	asset: AssetRef;
 	/** Streams the file into n8n's binary store when the operation outputs binaries. */
 	download?: () => Promise<IBinaryData>;
+	/** Fetches a still of the take, where the vendor offers one. */
+	thumbnail?: () => Promise<IBinaryData>;
 }
 
 /** What a vendor operation contributes to the shared render flow. */
@@ -187,7 +189,14 @@ export async function renderItem<R>(
 		if (ctx.continueOnFail()) return emit({ outputUrl, ...errorJson(downloaded.error) }, undefined, ledger);
 		throw downloaded.error;
 	}
-	const binary = { [settings.binaryPropertyName]: downloaded.value };
+	const binary: Record<string, IBinaryData> = { [settings.binaryPropertyName]: downloaded.value };
 	take = { ...take, asset: { ...produced.asset, kind: 'binary', ref: settings.binaryPropertyName, bytes: downloaded.value.bytes ?? produced.asset.bytes } };
+	// A still is a nicety for the QC report; a failure to fetch it costs the take nothing.
+	const still = produced.thumbnail ? await settle(async () => await produced.thumbnail!()) : undefined;
+	if (still?.ok) {
+		const property = `${settings.binaryPropertyName}_thumbnail`;
+		binary[property] = still.value;
+		take = { ...take, thumbnail: { kind: 'binary', ref: property, mimeType: still.value.mimeType } };
+	}
 	return emit({ outputUrl }, binary, ledger);
 }
