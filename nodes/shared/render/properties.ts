@@ -11,6 +11,16 @@ export interface RenderDefaults {
 	concurrency: number;
 }
 
+/** Aspect ratios of the contract, as options. */
+export const ASPECT_RATIO_OPTIONS = [
+	{ name: '1:1', value: '1:1' },
+	{ name: '16:9', value: '16:9' },
+	{ name: '21:9', value: '21:9' },
+	{ name: '3:4', value: '3:4' },
+	{ name: '4:3', value: '4:3' },
+	{ name: '9:16', value: '9:16' },
+];
+
 /**
  * The fields every render operation shares: where the shot comes from, how to wait, what to
  * output. Values are the same for every vendor; what a model accepts is checked against the
@@ -51,14 +61,7 @@ export const renderProperties: INodeProperties[] = [
 		name: 'aspectRatio',
 		type: 'options',
 		default: '16:9',
-		options: [
-			{ name: '1:1', value: '1:1' },
-			{ name: '16:9', value: '16:9' },
-			{ name: '21:9', value: '21:9' },
-			{ name: '3:4', value: '3:4' },
-			{ name: '4:3', value: '4:3' },
-			{ name: '9:16', value: '9:16' },
-		],
+		options: ASPECT_RATIO_OPTIONS,
 		displayOptions: { show: { shotSource: ['manual'] } },
 	},
 	{

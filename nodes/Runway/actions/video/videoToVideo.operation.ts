@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { composePrompt, seedFor } from '../../../shared/render/prompt';
-import { renderProperties } from '../../../shared/render/properties';
+import { ASPECT_RATIO_OPTIONS, renderProperties } from '../../../shared/render/properties';
 import { nextAttempt, readShotContext } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
@@ -35,15 +35,7 @@ const properties: INodeProperties[] = [
 		name: 'targetAspectRatio',
 		type: 'options',
 		default: 'keep',
-		options: [
-			{ name: '1:1', value: '1:1' },
-			{ name: '16:9', value: '16:9' },
-			{ name: '21:9', value: '21:9' },
-			{ name: '3:4', value: '3:4' },
-			{ name: '4:3', value: '4:3' },
-			{ name: '9:16', value: '9:16' },
-			{ name: 'Keep the Source’s', value: 'keep' },
-		],
+		options: [...ASPECT_RATIO_OPTIONS, { name: 'Keep the Source’s', value: 'keep' }],
 		description: 'Outpaint to another aspect ratio (for 9:16 / 1:1 ad variants)',
 	},
 	...renderProperties.filter((property) => ['mode', 'renderOptions'].includes(property.name)),
