@@ -70,6 +70,7 @@ def studio():
         node("Write QC JSON", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-qc-report.json", "dataPropertyName": "qc_report_json", "options": {}}, [1300, 560], 1.1),
         node("Write Timeline", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.otio", "dataPropertyName": "timeline_otio", "options": {}}, [1500, 560], 1.1),
         node("Write EDL", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.edl", "dataPropertyName": "timeline_edl", "options": {}}, [1700, 560], 1.1),
+        node("Write Run State", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-run-state.json", "dataPropertyName": "run_state_json", "options": {}}, [1900, 560], 1.1),
         sticky("Delivery", "### Delivery\n**All Done** fires once per run, after every shot passed or needs review. Shots that need review are delivered too and listed in the report. Add a callback (HTTP Request to the client's webhook) after *Write EDL* if the client wants one.", [700, 760], 520, 160),
     ]
     connections = {
@@ -90,8 +91,55 @@ def studio():
         "Write QC Report": {"main": link("Write QC JSON")},
         "Write QC JSON": {"main": link("Write Timeline")},
         "Write Timeline": {"main": link("Write EDL")},
+        "Write EDL": {"main": link("Write Run State")},
     }
     return {"id": "vpStudioBriefDelivery", "name": "Video pipeline: studio brief to delivery", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+
+
+def reshoot():
+    sample = {"runId": "cafe-launch-001", "shotId": "shot-02", "note": "Slower steam, tighter framing.", "deliveryRoot": "/home/node/.n8n-files/video-deliveries"}
+    pick = (
+        "={{ JSON.stringify((() => { const r = $('Reshoot Request').first().json; "
+        "const item = $json.data.shots.find((s) => s.shot.id === r.shotId); "
+        "if (!item) throw new Error('No shot ' + r.shotId + ' in run ' + r.runId); "
+        "const layer = item.takes.length ? item.takes[item.takes.length - 1].layer : (item.shot.layer === 'hero' ? 'hero' : 'control'); "
+        "const attempts = Object.assign({ narrative: 0, hero: 0, control: 0 }, item.qc ? item.qc.attempts : {}); attempts[layer] += 1; "
+        "return Object.assign({}, item, { deliveryRoot: r.deliveryRoot, qc: { attempts, verdicts: [], status: 'retry' }, "
+        "retryHint: Object.assign({ layer, newSeed: true }, r.note ? { note: r.note } : {}) }); })()) }}"
+    )
+    condition = {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict", "version": 2},
+                 "conditions": [{"id": "c0a1b2c3-0000-4000-8000-000000000001", "leftValue": "={{ $json.retryHint.layer }}", "rightValue": "hero", "operator": {"type": "string", "operation": "equals"}}]}
+    nodes = [
+        sticky("About", "## Reshoot one shot\nPOST `{ runId, shotId, note }` to the webhook (or run the sample). The run's saved state (`<runId>-run-state.json`, written by the studio template) gives the shot, its pin and its takes; only that shot is rendered again (new seed, your note added), checked by QC and delivered over its old master. Other shots are not touched.", [-900, -300], 560, 220),
+        node("Reshoot Sample", "n8n-nodes-base.manualTrigger", {}, [-900, 0]),
+        node("Sample Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": json.dumps(sample, indent=2), "options": {}}, [-680, 0], 3.4),
+        node("Reshoot Webhook", "n8n-nodes-base.webhook", {"httpMethod": "POST", "path": "video-reshoot", "authentication": "headerAuth", "responseMode": "onReceived", "options": {}}, [-900, 200], 2.1, {"httpHeaderAuth": {"id": "vpBriefWebhookAuth", "name": "Brief webhook header"}}, webhookId="9b2c4d6e-8f10-4a2b-9c3d-5e7f9a1b3c50"),
+        node("Reshoot Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify(Object.assign({ deliveryRoot: '/home/node/.n8n-files/video-deliveries', note: '' }, $json.body || $json)) }}", "options": {}}, [-460, 100], 3.4),
+        node("Read Run State", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ $json.deliveryRoot }}/{{ $json.runId }}-run-state.json", "options": {}}, [-240, 100], 1.1),
+        node("Parse Run State", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [-20, 100], 1.1),
+        node("Pick Shot", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": pick, "options": {}}, [200, 100], 3.4),
+        node("Hero Shot?", "n8n-nodes-base.if", {"conditions": condition, "options": {}}, [420, 100], 2.2),
+        node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [680, 0], 1, CRED["vertex"]),
+        node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [680, 220], 1, CRED["runway"]),
+        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 3, "control": 3}, "barrier": "item"}, [940, 100]),
+        node("Write Master", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-{{ $json.shot.id }}.mp4", "dataPropertyName": "data", "options": {}}, [1200, 260], 1.1),
+        node("Write Reshoot QC", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-{{ $json.shot.id }}-reshoot-qc.json", "dataPropertyName": "qc_report_json", "options": {}}, [1420, 260], 1.1),
+    ]
+    connections = {
+        "Reshoot Sample": {"main": link("Sample Request")},
+        "Sample Request": {"main": link("Reshoot Request")},
+        "Reshoot Webhook": {"main": link("Reshoot Request")},
+        "Reshoot Request": {"main": link("Read Run State")},
+        "Read Run State": {"main": link("Parse Run State")},
+        "Parse Run State": {"main": link("Pick Shot")},
+        "Pick Shot": {"main": link("Hero Shot?")},
+        "Hero Shot?": {"main": [link("Veo Hero")[0], link("Runway B-Roll")[0]]},
+        "Veo Hero": {"main": link("QC Router")},
+        "Runway B-Roll": {"main": link("QC Router")},
+        "QC Router": {"main": [[], [], link("Veo Hero")[0], link("Runway B-Roll")[0], [], link("Write Master")[0]]},
+        "Write Master": {"main": link("Write Reshoot QC")},
+    }
+    return {"id": "vpReshootOneShot", "name": "Video pipeline: reshoot one shot", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
 
 
 def error_reporter():
@@ -110,7 +158,7 @@ def error_reporter():
 
 def main():
     OUT.mkdir(exist_ok=True)
-    for name, workflow in {"studio-brief-to-delivery.json": studio(), "error-reporter.json": error_reporter()}.items():
+    for name, workflow in {"studio-brief-to-delivery.json": studio(), "reshoot-one-shot.json": reshoot(), "error-reporter.json": error_reporter()}.items():
         (OUT / name).write_text(json.dumps(workflow, indent=2, ensure_ascii=False) + "\n")
 
 

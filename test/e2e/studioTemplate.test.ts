@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { ensureN8nRuntime, N8nInstance } from '../harness/n8nCli';
@@ -67,5 +67,26 @@ describe('studio template in the real n8n CLI', () => {
 		expect(readFileSync(path.join(DELIVERY, `${RUN}-qc-report.html`), 'utf8')).toContain('5 of 5 passed');
 		expect(readFileSync(path.join(DELIVERY, `${RUN}-timeline.edl`), 'utf8')).toMatch(/^005 /m);
 		expect(JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-timeline.otio`), 'utf8')).OTIO_SCHEMA).toBe('Timeline.1');
+		expect(JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-run-state.json`), 'utf8')).shots).toHaveLength(5);
+	}, E2E_TIMEOUT);
+
+	it('reshoots one shot from the saved run state without touching the others', async () => {
+		const modified = (shot: string) => statSync(path.join(DELIVERY, `${RUN}-${shot}.mp4`)).mtimeMs;
+		const before = Object.fromEntries(['shot-01', 'shot-02', 'shot-03'].map((shot) => [shot, modified(shot)]));
+		const paid = (await sandboxLedger(sandbox)).entries.length;
+		const template = JSON.parse(readFileSync(path.join(__dirname, '../../workflows/reshoot-one-shot.json'), 'utf8'));
+		await n8n.importWorkflow(template);
+		const result = await n8n.cli(['execute', `--id=${template.id}`, '--rawOutput'], { HOME });
+		if (result.code !== 0) throw new Error(`n8n execute failed (${result.code}): ${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`);
+
+		const ledger = await sandboxLedger(sandbox);
+		const added = ledger.entries.slice(paid);
+		expect(added.map((e: { vendor: string }) => e.vendor)).toEqual(['runway']);
+		expect(modified('shot-02')).toBeGreaterThan(before['shot-02']);
+		expect(modified('shot-01')).toBe(before['shot-01']);
+		expect(modified('shot-03')).toBe(before['shot-03']);
+		const qc = JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-shot-02-reshoot-qc.json`), 'utf8'));
+		expect(qc.shots).toEqual([expect.objectContaining({ id: 'shot-02', outcome: 'passed', attempts: expect.objectContaining({ control: 1 }) })]);
+		expect(qc.shots[0].takes).toHaveLength(2);
 	}, E2E_TIMEOUT);
 });

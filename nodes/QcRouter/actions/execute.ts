@@ -106,6 +106,8 @@ async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: numb
 		qc_report_html: await ctx.helpers.prepareBinaryData(Buffer.from(reportHtml(report)), `${report.runId}-qc-report.html`, 'text/html'),
 		timeline_otio: await ctx.helpers.prepareBinaryData(Buffer.from(JSON.stringify(otioTimeline(passed, title), null, 2)), `${report.runId}.otio`, 'application/json'),
 		timeline_edl: await ctx.helpers.prepareBinaryData(Buffer.from(cmx3600(passed, title)), `${report.runId}.edl`, 'text/plain'),
+		// Every shot's contract as delivered: what a reshoot (or an audit) starts from.
+		run_state_json: await ctx.helpers.prepareBinaryData(Buffer.from(JSON.stringify({ runId: report.runId, shots: items.map((item) => item.json) }, null, 2)), `${report.runId}-run-state.json`, 'application/json'),
 	};
 	return items.map((item, index) => ({
 		json: { ...item.json, qcReport: { ...report, rounds: state.rounds } },
