@@ -53,6 +53,12 @@ function httpStatusOf(error: unknown): number | undefined {
 	return undefined;
 }
 
+/** A credential's base URL without trailing slashes (the vendor's default when empty). */
+export async function credentialBaseUrl(ctx: IExecuteFunctions, credentialType: string, fallback: string): Promise<string> {
+	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(credentialType);
+	return String(credentials.baseUrl || fallback).replace(/\/+$/, '');
+}
+
 /** Parses a JSON body that may arrive as text, a Buffer or already parsed. */
 export function parseJsonBody(body: unknown): unknown {
 	if (body === undefined || body === null || body === '') return undefined;

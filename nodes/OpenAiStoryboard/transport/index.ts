@@ -1,13 +1,12 @@
 import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { downloadToBinary, type DownloadRequest } from '../../shared/binary';
-import { vendorRequest, type VendorResponse } from '../../shared/transport';
+import { credentialBaseUrl, vendorRequest, type VendorResponse } from '../../shared/transport';
 
 export const OPENAI_CREDENTIAL = 'openAiVideoPipelineApi';
 
 /** The credential's base URL (an OpenAI-compatible gateway or the sandbox when changed). */
 export async function openAiBaseUrl(ctx: IExecuteFunctions): Promise<string> {
-	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(OPENAI_CREDENTIAL);
-	return String(credentials.baseUrl || 'https://api.openai.com/v1').replace(/\/+$/, '');
+	return await credentialBaseUrl(ctx, OPENAI_CREDENTIAL, 'https://api.openai.com/v1');
 }
 
 /** OpenAI itself, or an OpenAI-compatible gateway (which may still serve models OpenAI retired). */

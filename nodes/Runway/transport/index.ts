@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
-import { vendorRequest, type VendorResponse } from '../../shared/transport';
+import { credentialBaseUrl, vendorRequest, type VendorResponse } from '../../shared/transport';
 
 export const RUNWAY_CREDENTIAL = 'runwayVideoPipelineApi';
 
 export async function runwayBaseUrl(ctx: IExecuteFunctions): Promise<string> {
-	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(RUNWAY_CREDENTIAL);
-	return String(credentials.baseUrl || 'https://api.dev.runwayml.com').replace(/\/+$/, '');
+	return await credentialBaseUrl(ctx, RUNWAY_CREDENTIAL, 'https://api.dev.runwayml.com');
 }
 
 /** Every Runway call: JSON, X-Runway-Version from the credential, typed errors with the task ID. */

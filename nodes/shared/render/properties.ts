@@ -21,6 +21,13 @@ export const ASPECT_RATIO_OPTIONS = [
 	{ name: '9:16', value: '9:16' },
 ];
 
+/** Resolutions of the contract, as options. */
+export const RESOLUTION_OPTIONS = [
+	{ name: '1080p', value: '1080p' },
+	{ name: '4K', value: '4k' },
+	{ name: '720p', value: '720p' },
+];
+
 /**
  * The fields every render operation shares: where the shot comes from, how to wait, what to
  * output. Values are the same for every vendor; what a model accepts is checked against the
@@ -69,11 +76,7 @@ export const renderProperties: INodeProperties[] = [
 		name: 'resolution',
 		type: 'options',
 		default: '1080p',
-		options: [
-			{ name: '1080p', value: '1080p' },
-			{ name: '4K', value: '4k' },
-			{ name: '720p', value: '720p' },
-		],
+		options: RESOLUTION_OPTIONS,
 		displayOptions: { show: { shotSource: ['manual'] } },
 	},
 	{

@@ -3,6 +3,7 @@ import type { AspectRatio, LedgerEntry, Resolution, Shot } from '../../../shared
 import { parseWith } from '../../../shared/contract/validate';
 import { ContractError } from '../../../shared/errors';
 import { getModel, resolveModel, tokenCost } from '../../../shared/registry/registry';
+import { RESOLUTION_OPTIONS } from '../../../shared/render/properties';
 import { settle } from '../../../shared/runtime/concurrency';
 import { answerProblems, assignLayer, fitDurations, storyboardAnswerSchema, storyboardJsonSchema, type LayerPolicy, type StoryboardAnswer } from '../../helpers/manifest';
 import { openAiBackend, openAiRequest } from '../../transport';
@@ -105,11 +106,7 @@ const properties: INodeProperties[] = [
 				name: 'resolution',
 				type: 'options',
 				default: '1080p',
-				options: [
-					{ name: '1080p', value: '1080p' },
-					{ name: '4K', value: '4k' },
-					{ name: '720p', value: '720p' },
-				],
+				options: RESOLUTION_OPTIONS,
 			},
 			{ displayName: 'Run ID', name: 'runId', type: 'string', default: '', description: 'Empty = derived from the execution; variants and aspect ratios get suffixes' },
 			{ displayName: 'Timing Tolerance (Seconds)', name: 'toleranceSeconds', type: 'number', typeOptions: { minValue: 0 }, default: 1 },
