@@ -1,44 +1,10 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
-import { runWorkflow, type WorkflowJson } from '../harness/engine';
+import { runWorkflow } from '../harness/engine';
+import { pipeline } from '../harness/workflows';
 import { referenceImage } from '../harness/pipeline';
 import { credentialsFor, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 jest.setTimeout(180_000);
-
-const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 1 };
-const SCRIPT = 'Mara unlocks the café at dawn. Steam curls from the espresso machine. Leo walks in from the rain. Mara hands Leo a cup: "First one is on me." The sign flips to open.';
-
-function pipeline(refs: { mara: string; leo: string }): WorkflowJson {
-	const node = (name: string, type: string, parameters: Record<string, unknown>, credential?: [string, string]) => ({
-		id: name,
-		name,
-		type: `n8n-nodes-video-pipeline.${type}`,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		...(credential ? { credentials: { [credential[0]]: { id: credential[1], name: credential[1] } } } : {}),
-	});
-	const to = (target: string) => [{ node: target, type: 'main' as never, index: 0 }];
-	return {
-		name: 'studio pipeline',
-		nodes: [
-			node('Storyboard', 'openAiStoryboard', { resource: 'storyboard', operation: 'createManifest', model: 'gpt-5.4-mini', script: SCRIPT, targetSeconds: 28, aspectRatios: ['16:9'], variants: 1, layerPolicy: 'dialogueHero', outputShape: 'shots', run: { runId: 'cafe', budgetUsd: 60, resolution: '720p', heroDurations: '8' } }, ['openAiVideoPipelineApi', 'vpSandboxOpenAi']),
-			node('Pin', 'pinState', { resource: 'pin', operation: 'create', characters: { character: [{ tag: 'mara', referenceUrls: refs.mara }, { tag: 'leo', referenceUrls: refs.leo }] }, grade: { palette: '#335577', look: 'cool dusk' }, seedPolicy: 'per_shot', seedBase: 7 }),
-			node('QC', 'qcRouter', { visionJudge: true, judgeModel: 'gemini-3.5-flash', barrier: 'run' }, ['googleVideoPipelineApi', 'vpSandboxVertex']),
-			node('Veo', 'googleVeo', { resource: 'video', operation: 'generate', model: 'veo-3.1-fast-generate-001', shotSource: 'item', referenceMode: 'pin', generateAudio: true, renderOptions: FAST }, ['googleVideoPipelineApi', 'vpSandboxVertex']),
-			node('Runway', 'runway', { resource: 'video', operation: 'textToVideo', model: 'gen4.5', shotSource: 'item', renderOptions: FAST }, ['runwayVideoPipelineApi', 'vpSandboxRunway']),
-			node('Sora', 'openAiStoryboard', { resource: 'video', operation: 'render', model: 'sora-2', shotSource: 'item', inputReference: 'none', renderOptions: FAST }, ['openAiVideoPipelineApi', 'vpSandboxOpenAi']),
-		] as never,
-		connections: {
-			Storyboard: { main: [to('Pin')] },
-			Pin: { main: [to('QC')] },
-			QC: { main: [[], to('Sora'), to('Veo'), to('Runway'), [], []] },
-			Veo: { main: [to('QC')] },
-			Runway: { main: [to('QC')] },
-			Sora: { main: [to('QC')] },
-		},
-	};
-}
 
 describe('the whole pipeline in the engine: storyboard, pin, dispatch, render, QC loop, delivery barrier', () => {
 	let sandbox: Sandbox;

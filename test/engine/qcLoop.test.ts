@@ -94,4 +94,25 @@ describe('QC Router loop (engine, sandbox with drift injection)', () => {
 		expect(review[0].json.reviewReason).toMatch(/a re-render \(~\$1\.20\) would pass the run budget \(\$0\.30 left\)/);
 		expect((await sandboxLedger(sandbox)).entries).toHaveLength(1);
 	});
+
+	it('sends a b-roll shot that drifted back to Runway, and only that one', async () => {
+		sandbox.setFaults({ rules: [{ fault: 'drift', vendor: 'runway', times: 1, params: { drift: 'duration' } }] });
+		const workflow: WorkflowJson = {
+			name: 'control QC loop',
+			nodes: [
+				{ id: 'r', name: 'Runway', type: 'n8n-nodes-video-pipeline.runway', typeVersion: 1, position: [0, 0], parameters: { resource: 'video', operation: 'textToVideo', model: 'gen4.5', shotSource: 'item', renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 1 } }, credentials: { runwayVideoPipelineApi: { id: 'vpSandboxRunway', name: 'Runway' } } },
+				{ id: 'q', name: 'QC', type: 'n8n-nodes-video-pipeline.qcRouter', typeVersion: 1, position: [300, 0], parameters: { barrier: 'run' } },
+			] as never,
+			connections: { Runway: { main: [[{ node: 'QC', type: 'main' as never, index: 0 }]] }, QC: { main: [[], [], [], [{ node: 'Runway', type: 'main' as never, index: 0 }], [], []] } },
+		};
+		const result = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, 'vpSandboxRunway'), input: asItems(shotItems(3, undefined, { layer: 'broll', durationSeconds: 6 })), startNode: 'Runway' });
+		expect(result.error).toBeUndefined();
+		const done = result.runs('QC').flatMap((outputs) => outputs[5] ?? []).map((o) => shotItemSchema.parse(o.json));
+		expect(done).toHaveLength(3);
+		expect(done.map((s) => s.takes.length).sort()).toEqual([1, 1, 2]);
+		const redone = done.find((s) => s.takes.length === 2)!;
+		expect(redone.qc).toMatchObject({ status: 'passed', attempts: { control: 1 } });
+		expect(redone.takes[1]).toMatchObject({ layer: 'control', attempt: 2 });
+		expect((await sandboxLedger(sandbox)).entries).toHaveLength(4);
+	});
 });

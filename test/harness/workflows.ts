@@ -1,0 +1,38 @@
+import type { WorkflowJson } from './engine';
+
+const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 1 };
+const SCRIPT = 'Mara unlocks the café at dawn. Steam curls from the espresso machine. Leo walks in from the rain. Mara hands Leo a cup: "First one is on me." The sign flips to open.';
+
+/** The studio pipeline with our nodes only: storyboard, pin, QC dispatch and loop over three render nodes. */
+export function pipeline(refs: { mara: string; leo: string }): WorkflowJson {
+	const node = (name: string, type: string, parameters: Record<string, unknown>, credential?: [string, string]) => ({
+		id: name,
+		name,
+		type: `n8n-nodes-video-pipeline.${type}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		...(credential ? { credentials: { [credential[0]]: { id: credential[1], name: credential[1] } } } : {}),
+	});
+	const to = (target: string) => [{ node: target, type: 'main' as never, index: 0 }];
+	return {
+		name: 'studio pipeline',
+		nodes: [
+			node('Storyboard', 'openAiStoryboard', { resource: 'storyboard', operation: 'createManifest', model: 'gpt-5.4-mini', script: SCRIPT, targetSeconds: 28, aspectRatios: ['16:9'], variants: 1, layerPolicy: 'dialogueHero', outputShape: 'shots', run: { runId: 'cafe', budgetUsd: 60, resolution: '720p', heroDurations: '8' } }, ['openAiVideoPipelineApi', 'vpSandboxOpenAi']),
+			node('Pin', 'pinState', { resource: 'pin', operation: 'create', characters: { character: [{ tag: 'mara', referenceUrls: refs.mara }, { tag: 'leo', referenceUrls: refs.leo }] }, grade: { palette: '#335577', look: 'cool dusk' }, seedPolicy: 'per_shot', seedBase: 7 }),
+			node('QC', 'qcRouter', { visionJudge: true, judgeModel: 'gemini-3.5-flash', barrier: 'run' }, ['googleVideoPipelineApi', 'vpSandboxVertex']),
+			node('Veo', 'googleVeo', { resource: 'video', operation: 'generate', model: 'veo-3.1-fast-generate-001', shotSource: 'item', referenceMode: 'pin', generateAudio: true, renderOptions: FAST }, ['googleVideoPipelineApi', 'vpSandboxVertex']),
+			node('Runway', 'runway', { resource: 'video', operation: 'textToVideo', model: 'gen4.5', shotSource: 'item', renderOptions: FAST }, ['runwayVideoPipelineApi', 'vpSandboxRunway']),
+			node('Sora', 'openAiStoryboard', { resource: 'video', operation: 'render', model: 'sora-2', shotSource: 'item', inputReference: 'none', renderOptions: FAST }, ['openAiVideoPipelineApi', 'vpSandboxOpenAi']),
+		] as never,
+		connections: {
+			Storyboard: { main: [to('Pin')] },
+			Pin: { main: [to('QC')] },
+			QC: { main: [[], to('Sora'), to('Veo'), to('Runway'), [], []] },
+			Veo: { main: [to('QC')] },
+			Runway: { main: [to('QC')] },
+			Sora: { main: [to('QC')] },
+		},
+	};
+}
+
