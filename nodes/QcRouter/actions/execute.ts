@@ -10,6 +10,7 @@ import { readShotContext, type ShotContext } from '../../shared/render/shotConte
 import { settle } from '../../shared/runtime/concurrency';
 import { visionJudge } from '../helpers/judge';
 import { probeTake } from '../helpers/probeTake';
+import { stringParameter } from '../../shared/parameters';
 
 const OUTPUT: Record<Route | 'done', number> = { passed: 0, narrative: 1, hero: 2, control: 3, needs_review: 4, done: 5 };
 
@@ -47,7 +48,7 @@ async function check(
 	}
 	const ledger: LedgerEntry[] = [];
 	if (ctx.getNodeParameter('visionJudge', itemIndex, false)) {
-		const judged = await visionJudge(ctx, itemIndex, shot, pin, take, String(ctx.getNodeParameter('judgeModel', itemIndex, 'gemini-3.5-flash')), await previous());
+		const judged = await visionJudge(ctx, itemIndex, shot, pin, take, stringParameter(ctx, 'judgeModel', itemIndex, 'gemini-3.5-flash'), await previous());
 		verdicts.push(...judgeVerdicts(judged.scores, thresholds, { identity: layer('identity'), colour: layer('colour'), adherence: layer('adherence'), artifacts: layer('artifacts') }));
 		ledger.push(judged.ledger);
 	}

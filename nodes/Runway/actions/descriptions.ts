@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { ContractError } from '../../shared/errors';
 import type { ShotContext } from '../../shared/render/shotContext';
 import { runwayMediaUri } from '../helpers/media';
+import { stringParameter } from '../../shared/parameters';
 
 export function modelProperty(loadOptionsMethod: string, defaultModel: string): INodeProperties {
 	return {
@@ -47,7 +48,7 @@ export const sourceVideoProperties: INodeProperties[] = [
 /** The video a control operation works on, as a URI Runway can fetch, with its duration when known. */
 export async function sourceVideo(ctx: IExecuteFunctions, itemIndex: number, context: ShotContext): Promise<{ uri: string; durationSeconds: number; refsSent: string[] }> {
 	if (ctx.getNodeParameter('videoSource', itemIndex, 'take') === 'url') {
-		const uri = String(ctx.getNodeParameter('videoUrl', itemIndex, '')).trim();
+		const uri = stringParameter(ctx, 'videoUrl', itemIndex);
 		if (!/^(https?|runway):\/\//.test(uri)) throw new ContractError(itemIndex, [{ path: 'videoUrl', message: 'must be an https URL or a runway:// URI' }]);
 		return { uri, durationSeconds: context.shot.durationSeconds, refsSent: [] };
 	}

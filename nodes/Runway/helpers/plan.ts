@@ -9,6 +9,7 @@ import type { ShotContext } from '../../shared/render/shotContext';
 import type { Batch } from '../../shared/router';
 import { runwayRequest } from '../transport';
 import { runwayJobStatus, type RunwayTask } from './task';
+import { stringParameter } from '../../shared/parameters';
 
 /** Runway asks clients not to poll more often than every 5 s; its SDK uses 6 s. */
 export const RUNWAY_DEFAULTS = { pollIntervalSeconds: 6, timeoutMinutes: 20, concurrency: 3 };
@@ -19,7 +20,7 @@ export function runwayConcurrency(this: IExecuteFunctions): number {
 
 export function runwayModel(ctx: IExecuteFunctions, itemIndex: number): ResolvedModel {
 	const chosen = ctx.getNodeParameter('model', itemIndex) as string;
-	const id = chosen === 'custom' ? String(ctx.getNodeParameter('customModelId', itemIndex, '')).trim() : chosen;
+	const id = chosen === 'custom' ? stringParameter(ctx, 'customModelId', itemIndex) : chosen;
 	if (!id) throw new ContractError(itemIndex, [{ path: 'customModelId', message: 'is required when Model is Custom Model ID' }]);
 	return resolveModel('runway', id, 'runway');
 }

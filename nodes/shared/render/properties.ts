@@ -3,6 +3,7 @@ import type { AspectRatio, RenderLayer, Resolution } from '../contract/schemas';
 import type { WaitPolicy } from '../runtime/jobRunner';
 import { manualShotContext, readShotContext, type ShotContext } from './shotContext';
 import type { RenderSettings } from './renderItem';
+import { stringParameter } from '../parameters';
 
 export interface RenderDefaults {
 	/** Vendor guidance on how often to poll, seconds. */
@@ -203,7 +204,7 @@ export function readShot(ctx: IExecuteFunctions, itemIndex: number, layer: Rende
 		ctx,
 		itemIndex,
 		{
-			prompt: String(ctx.getNodeParameter('prompt', itemIndex, '')),
+			prompt: stringParameter(ctx, 'prompt', itemIndex),
 			durationSeconds: Number(ctx.getNodeParameter('durationSeconds', itemIndex)),
 			aspectRatio: ctx.getNodeParameter('aspectRatio', itemIndex) as AspectRatio,
 			resolution: ctx.getNodeParameter('resolution', itemIndex) as Resolution,

@@ -2,6 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 import { ContractError } from '../../../shared/errors';
 import { readShotContext } from '../../../shared/render/shotContext';
 import { googleDownload, googleEndpoint } from '../../transport';
+import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -41,7 +42,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let uri: string;
 	let jobId: string | undefined;
 	if (this.getNodeParameter('source', itemIndex, 'take') === 'uri') {
-		uri = String(this.getNodeParameter('uri', itemIndex, '')).trim();
+		uri = stringParameter(this, 'uri', itemIndex);
 		if (!/^(gs|https?):\/\//.test(uri)) throw new ContractError(itemIndex, [{ path: 'uri', message: 'must be a gs:// URI or an http(s) URL' }]);
 	} else {
 		const take = [...readShotContext(input.json, itemIndex).takes].reverse().find((t) => t.vendor === 'google' && t.status === 'succeeded' && t.asset && t.asset.kind !== 'binary');

@@ -9,6 +9,7 @@ import type { Batch } from '../../../shared/router';
 import { VEO_DEFAULTS, veoEstimate, veoPlan } from '../../helpers/plan';
 import { googleEndpoint } from '../../transport';
 import { customModelProperty, modelId, modelProperty } from './generate.operation';
+import { stringParameter } from '../../../shared/parameters';
 
 
 const properties: INodeProperties[] = [
@@ -49,7 +50,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, batch:
 	} else {
 		throw new ContractError(itemIndex, [{ path: 'takes', message: `the latest Veo take is a ${source.asset.kind} asset, which the ${endpoint.backend} backend cannot extend` }]);
 	}
-	const continuation = String(this.getNodeParameter('continuation', itemIndex, '')).trim();
+	const continuation = stringParameter(this, 'continuation', itemIndex);
 	const shot = { ...context.shot, prompt: continuation || context.shot.prompt, resolution: '720p' as const };
 	const attempt = nextAttempt(context, 'hero');
 	const seconds = context.shot.durationSeconds + 7;

@@ -10,6 +10,7 @@ import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { VEO_DEFAULTS, veoEstimate, veoPlan } from '../../helpers/plan';
 import { googleEndpoint } from '../../transport';
+import { stringParameter } from '../../../shared/parameters';
 
 export const modelProperty: INodeProperties = {
 	displayName: 'Model Name or ID',
@@ -93,7 +94,7 @@ interface VeoOptions {
 
 export function modelId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const model = ctx.getNodeParameter('model', itemIndex) as string;
-	return model === 'custom' ? String(ctx.getNodeParameter('customModelId', itemIndex, '')).trim() : model;
+	return model === 'custom' ? stringParameter(ctx, 'customModelId', itemIndex) : model;
 }
 
 async function imageField(ctx: IExecuteFunctions, itemIndex: number, property: string | undefined, path: string): Promise<IDataObject | undefined> {

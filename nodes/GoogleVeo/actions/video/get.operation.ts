@@ -4,6 +4,7 @@ import { ContractError } from '../../../shared/errors';
 import { withTakeStatus } from '../../../shared/takes';
 import { samplesOf, veoJobStatus, type VeoOperation } from '../../helpers/operation';
 import { googleEndpoint, googleRequest } from '../../transport';
+import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -20,7 +21,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const name = String(this.getNodeParameter('operationName', itemIndex, '')).trim();
+	const name = stringParameter(this, 'operationName', itemIndex);
 	if (!/\/operations\/[^/]+$/.test(name)) throw new ContractError(itemIndex, [{ path: 'operationName', message: 'must be a Veo operation name (…/operations/<id>)' }]);
 	const endpoint = await googleEndpoint(this);
 	const { body } = await googleRequest<VeoOperation>(this, { ...endpoint.pollRequest(name), operation: 'Get Veo operation', itemIndex, jobId: name });

@@ -7,6 +7,7 @@ import { RESOLUTION_OPTIONS } from '../../../shared/render/properties';
 import { settle } from '../../../shared/runtime/concurrency';
 import { answerProblems, assignLayer, fitDurations, storyboardAnswerSchema, storyboardJsonSchema, type LayerPolicy, type StoryboardAnswer } from '../../helpers/manifest';
 import { openAiBackend, openAiRequest } from '../../transport';
+import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -161,10 +162,10 @@ function userMessage(script: string, shotList: string[], brief: string, targetSe
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const script = String(this.getNodeParameter('script', itemIndex, ''));
+	const script = stringParameter(this, 'script', itemIndex);
 	if (!script.trim()) throw new ContractError(itemIndex, [{ path: 'script', message: 'is required' }]);
-	const shotList = String(this.getNodeParameter('shotList', itemIndex, '')).split('\n').map((line) => line.trim()).filter(Boolean);
-	const brief = String(this.getNodeParameter('brandBrief', itemIndex, ''));
+	const shotList = stringParameter(this, 'shotList', itemIndex).split('\n').map((line) => line.trim()).filter(Boolean);
+	const brief = stringParameter(this, 'brandBrief', itemIndex);
 	const targetSeconds = Number(this.getNodeParameter('targetSeconds', itemIndex, 30));
 	const ratios = (this.getNodeParameter('aspectRatios', itemIndex, ['16:9']) as AspectRatio[]).filter(Boolean);
 	if (!ratios.length) throw new ContractError(itemIndex, [{ path: 'aspectRatios', message: 'needs at least one aspect ratio' }]);
@@ -174,7 +175,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const heroDurations = String(run.heroDurations ?? '4,6,8').split(',').map(Number).filter((n) => Number.isFinite(n) && n > 0).sort((a, b) => a - b);
 	if (!heroDurations.length) throw new ContractError(itemIndex, [{ path: 'run.heroDurations', message: 'must list durations such as 4,6,8' }]);
 	const rules = { targetSeconds, toleranceSeconds: run.toleranceSeconds ?? 1, heroDurations, brollMin: 2, brollMax: 10 };
-	const model = resolveModel('openai', String(this.getNodeParameter('model', itemIndex)), await openAiBackend(this));
+	const model = resolveModel('openai', stringParameter(this, 'model', itemIndex), await openAiBackend(this));
 	const spec = model.spec ?? getModel('gpt-5.4-mini')!;
 	const baseRunId = (run.runId || `run-${this.getExecutionId() ?? 'manual'}-${itemIndex}`).replace(/[^A-Za-z0-9._:-]/g, '-');
 	const project = run.project || this.getWorkflow().name || 'Video pipeline';

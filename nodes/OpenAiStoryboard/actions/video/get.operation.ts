@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { readShotItemParts } from '../../../shared/contract/validate';
 import { ContractError } from '../../../shared/errors';
+import { stringParameter } from '../../../shared/parameters';
 import { withTakeStatus } from '../../../shared/takes';
 import { videoJobStatus, type VideoObject } from '../../helpers/videoJob';
 import { openAiBaseUrl, openAiRequest } from '../../transport';
@@ -15,7 +16,7 @@ const properties: INodeProperties[] = [videoIdProperty('The job ID the Videos AP
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
 
 export function readVideoId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = String(ctx.getNodeParameter('videoId', itemIndex, '') ?? '').trim();
+	const id = stringParameter(ctx, 'videoId', itemIndex);
 	if (!id) throw new ContractError(itemIndex, [{ path: 'videoId', message: 'is required (the job ID of the render)' }]);
 	return id;
 }

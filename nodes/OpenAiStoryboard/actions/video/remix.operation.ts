@@ -6,6 +6,7 @@ import { renderProperties } from '../../../shared/render/properties';
 import { nextAttempt, readShotContext } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { videosConcurrency, videosEstimate, videosRender } from '../../helpers/plan';
+import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -54,7 +55,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, batch:
 	const source = [...context.takes].reverse().find((take) => take.vendor === 'openai' && take.status === 'succeeded');
 	if (!source) throw new ContractError(itemIndex, [{ path: 'takes', message: 'has no succeeded Videos API take to build on' }]);
 	const kind = this.getNodeParameter('remixKind', itemIndex, 'edit') as string;
-	const instruction = String(this.getNodeParameter('instruction', itemIndex, '')).trim();
+	const instruction = stringParameter(this, 'instruction', itemIndex);
 	const prompt = instruction || composePrompt(context.shot, context.pin, { hint: context.retryHint });
 	const seconds = kind === 'extend' ? Number(this.getNodeParameter('addSeconds', itemIndex, 4)) : context.shot.durationSeconds;
 	const path = kind === 'remix' ? `/videos/${encodeURIComponent(source.jobId)}/remix` : kind === 'extend' ? '/videos/extensions' : '/videos/edits';

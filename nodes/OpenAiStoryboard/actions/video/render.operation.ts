@@ -8,6 +8,7 @@ import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { videoSize, videosConcurrency, videosEstimate, videosRender } from '../../helpers/plan';
 import { openAiBackend } from '../../transport';
+import { stringParameter } from '../../../shared/parameters';
 
 export const videoModelProperty: INodeProperties = {
 	displayName: 'Model Name or ID',
@@ -42,7 +43,7 @@ export const concurrency = videosConcurrency;
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, batch: Batch): Promise<INodeExecutionData[]> {
 	const context = readShot(this, itemIndex, 'narrative', true);
-	const model = resolveModel('openai', String(this.getNodeParameter('model', itemIndex)), await openAiBackend(this));
+	const model = resolveModel('openai', stringParameter(this, 'model', itemIndex), await openAiBackend(this));
 	const hint = context.retryHint?.layer === 'narrative' ? context.retryHint : undefined;
 	const seconds = hint?.durationSeconds ?? context.shot.durationSeconds;
 	assertRenderable(model.spec, context, itemIndex, { durationSeconds: seconds, aspectRatio: context.shot.aspectRatio });
@@ -53,7 +54,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, batch:
 	let body: IDataObject | FormData = fields;
 	const reference = this.getNodeParameter('inputReference', itemIndex, 'none') as string;
 	if (reference === 'url') {
-		body = { ...fields, input_reference: { image_url: String(this.getNodeParameter('inputReferenceUrl', itemIndex, '')) } };
+		body = { ...fields, input_reference: { image_url: stringParameter(this, 'inputReferenceUrl', itemIndex) } };
 	} else if (reference === 'binary') {
 		const property = this.getNodeParameter('inputReferenceProperty', itemIndex) as string;
 		const binary = this.getInputData()[itemIndex].binary?.[property];

@@ -2,6 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 import { pinSchema, takeSchema } from '../../../shared/contract/schemas';
 import { ContractError } from '../../../shared/errors';
 import { pinFingerprint } from '../../../shared/pin/fingerprint';
+import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -29,7 +30,7 @@ export const description = updateDisplayOptions({ show: { resource: ['pin'], ope
 export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const firstPin = pinSchema.safeParse(items.find((item) => item.json.pin)?.json.pin);
-	const expected = String(this.getNodeParameter('expectedFingerprint', 0, '')).trim() || (firstPin.success ? firstPin.data.fingerprint : '');
+	const expected = stringParameter(this, 'expectedFingerprint', 0) || (firstPin.success ? firstPin.data.fingerprint : '');
 	const drifted: Array<{ itemIndex: number; reasons: string[] }> = [];
 	const output = items.map((item, itemIndex) => {
 		const reasons: string[] = [];

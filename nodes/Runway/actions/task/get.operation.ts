@@ -4,6 +4,7 @@ import { ContractError } from '../../../shared/errors';
 import { withTakeStatus } from '../../../shared/takes';
 import { runwayJobStatus, type RunwayTask } from '../../helpers/task';
 import { runwayRequest } from '../../transport';
+import { stringParameter } from '../../../shared/parameters';
 
 export const taskIdProperty: INodeProperties = {
 	displayName: 'Task ID',
@@ -15,7 +16,7 @@ export const taskIdProperty: INodeProperties = {
 };
 
 export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = String(ctx.getNodeParameter('taskId', itemIndex, '')).trim();
+	const id = stringParameter(ctx, 'taskId', itemIndex);
 	if (!id) throw new ContractError(itemIndex, [{ path: 'taskId', message: 'is required' }]);
 	return id;
 }

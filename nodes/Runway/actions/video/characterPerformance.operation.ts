@@ -8,6 +8,7 @@ import { runwayMediaUri } from '../../helpers/media';
 import { runwayConcurrency, runwayEstimate, runwayRender } from '../../helpers/plan';
 import { runwayRatio } from '../../helpers/ratios';
 import { resolveModel } from '../../../shared/registry/registry';
+import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	{
@@ -46,7 +47,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, batch:
 	const model = resolveModel('runway', 'act_two', 'runway');
 	const [character] = pickReferences(context.pin, context.shot, 1);
 	if (!character) throw new ContractError(itemIndex, [{ path: 'pin.characters', message: 'has no reference image for the shot’s characters' }]);
-	const performance = String(this.getNodeParameter('performanceUrl', itemIndex, '')).trim();
+	const performance = stringParameter(this, 'performanceUrl', itemIndex);
 	if (!/^(https?|runway):\/\//.test(performance)) throw new ContractError(itemIndex, [{ path: 'performanceUrl', message: 'must be an https URL or a runway:// URI' }]);
 	return await runwayRender(this, itemIndex, batch, context, {
 		endpoint: 'character_performance',

@@ -9,6 +9,7 @@ import { runwayMediaUri } from '../../helpers/media';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
 import { runwayRatio } from '../../helpers/ratios';
 import { customModelProperty, modelProperty } from '../descriptions';
+import { stringParameter } from '../../../shared/parameters';
 
 export const promptImageProperties: INodeProperties[] = [
 	{
@@ -113,7 +114,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, batch:
 		const mimeType = this.getInputData()[itemIndex].binary?.[property]?.mimeType ?? 'image/png';
 		promptImage = await runwayMediaUri(this, itemIndex, { kind: 'binary', ref: property, mimeType }, context.pin, 'promptImageProperty');
 	} else {
-		promptImage = String(this.getNodeParameter('promptImageUrl', itemIndex, '')).trim();
+		promptImage = stringParameter(this, 'promptImageUrl', itemIndex);
 		if (!promptImage) throw new ContractError(itemIndex, [{ path: 'promptImageUrl', message: 'is required' }]);
 	}
 	return await runwayRender(this, itemIndex, batch, context, {

@@ -5,6 +5,7 @@ import { nextAttempt, readShotContext } from '../../../shared/render/shotContext
 import type { Batch } from '../../../shared/router';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
 import { customModelProperty, modelProperty, sourceVideo, sourceVideoProperties } from '../descriptions';
+import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
 	modelProperty('videoToVideoModels', 'aleph2'),
@@ -53,7 +54,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, batch:
 	const { pin, shot } = context;
 	const instruction =
 		purpose === 'custom'
-			? String(this.getNodeParameter('instruction', itemIndex, ''))
+			? stringParameter(this, 'instruction', itemIndex)
 			: purpose === 'camera'
 				? `Keep the content; change the camera to: ${shot.camera ?? 'a steady, level move'}.`
 				: `Keep the action and characters; regrade to ${pin ? `${pin.grade.look}, palette ${pin.grade.palette.join(', ')}, ${pin.style}` : 'a consistent look'}.`;
