@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import type { Vendor } from './contract/schemas';
-import { VendorHttpError } from './errors';
+import { VendorHttpError, VendorNetworkError } from './errors';
+import { redactSecrets } from './redact';
 import { settle } from './runtime/concurrency';
 import { transportError } from './transport';
 import { parseVendorErrorBody } from './vendorErrors';
@@ -73,6 +74,11 @@ export async function downloadToBinary(ctx: IExecuteFunctions, request: Download
 		});
 	}
 	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+	// A JSON answer where a file was promised is an error body (or a broken proxy), not a clip.
+	if (contentType === 'application/json' && !request.mimeType?.includes('json')) {
+		const text = await readSmall(response.body);
+		throw new VendorNetworkError({ ...context, code: 'NOT_A_FILE', detail: `expected ${request.mimeType ?? 'a media file'} but got JSON: ${redactSecrets(text.slice(0, 200))}`, neverSent: false });
+	}
 	const mimeType = request.mimeType ?? (contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4');
 	return await ctx.helpers.prepareBinaryData(response.body, request.fileName, mimeType);
 }

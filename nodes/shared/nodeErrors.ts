@@ -32,12 +32,16 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 			...(error.jobId ? { jobId: error.jobId } : {}),
 			...(error instanceof VendorHttpError ? { status: error.statusCode, code: error.vendorCode ?? null } : {}),
 		};
-		return new NodeApiError(node, response, {
+		const apiError = new NodeApiError(node, response, {
 			message: error.message,
 			description: hintFor(error),
 			httpCode: error instanceof VendorHttpError ? String(error.statusCode) : undefined,
 			itemIndex,
 		});
+		// n8n swaps a message that mentions a network code (ECONNRESET, ...) for a generic sentence;
+		// ours names the vendor, the job ID and the item, so it stays.
+		apiError.message = error.message;
+		return apiError;
 	}
 	const message = redactSecrets(error instanceof Error ? error.message : String(error));
 	return new NodeOperationError(node, message, { itemIndex });

@@ -92,3 +92,45 @@ describe('fault matrix: every render node against every sandbox fault', () => {
 		expect(out.json.ledger).toEqual([expect.objectContaining({ jobId: entry.jobId })]);
 	});
 });
+
+describe('fault matrix: status and download reads report the job ID and never pay', () => {
+	let sandbox: Sandbox;
+
+	beforeAll(async () => {
+		sandbox = await withSandbox({ config: { renderMs: { openai: 100, google: 100, runway: 100 } } });
+	});
+	afterAll(async () => sandbox.stop());
+
+	/** A finished job to read, made before any fault is switched on. */
+	async function finishedJob(node: NodeCase): Promise<Record<string, unknown>> {
+		sandbox.setFaults({ rules: [] });
+		const workflow = singleNode(node.type, { shotSource: 'item', mode: 'submit', renderOptions: FAST, ...node.parameters }, node.credential);
+		const submitted = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, node.credential.id), input: asItems(shotItems(1, undefined, node.shot as never)) });
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		return submitted.output('Node')[0].json;
+	}
+
+	const READS: Array<{ label: string; node: NodeCase; parameters: Record<string, unknown>; op: 'poll' | 'download' }> = [
+		{ label: 'Veo Get Operation', node: NODES[0], parameters: { resource: 'video', operation: 'get', operationName: '={{ $json.jobId }}' }, op: 'poll' },
+		{ label: 'Runway Get Task', node: NODES[1], parameters: { resource: 'task', operation: 'get', taskId: '={{ $json.jobId }}' }, op: 'poll' },
+		{ label: 'Videos API Get Status', node: NODES[2], parameters: { resource: 'video', operation: 'get', videoId: '={{ $json.jobId }}' }, op: 'poll' },
+		{ label: 'Videos API Download', node: NODES[2], parameters: { resource: 'video', operation: 'download', videoId: '={{ $json.jobId }}', variant: 'video', binaryPropertyName: 'data' }, op: 'download' },
+	];
+	const FAULTS_ON_READ = [
+		{ fault: 'rate_limit', message: /HTTP 429/ },
+		{ fault: 'server_error', message: /HTTP 500/ },
+		{ fault: 'reset', message: /no usable answer/ },
+		{ fault: 'malformed', message: /MALFORMED_BODY|NOT_A_FILE/ },
+	];
+
+	it.each(READS.flatMap((read) => FAULTS_ON_READ.map((fault) => ({ ...read, ...fault, name: `${read.label} / ${fault.fault}` }))))('$name', async ({ node, parameters, op, fault, message }) => {
+		const item = await finishedJob(node);
+		const paid = (await sandboxLedger(sandbox)).entries.length;
+		sandbox.setFaults({ rules: [{ fault, vendor: node.vendor, op, times: 1 }] as never });
+		const result = await runWorkflow(singleNode(node.type, parameters, node.credential), { credentials: credentialsFor(sandbox, node.credential.id), input: [{ json: item as never }] });
+		expect(result.run.status).toBe('error');
+		expect(result.error!.message).toMatch(message);
+		expect(result.error!.message).toContain(String(item.jobId));
+		expect((await sandboxLedger(sandbox)).entries.length).toBe(paid);
+	});
+});
