@@ -81,11 +81,13 @@ const escape = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) =
 
 /** A self-contained page a client can read: no scripts, no external assets. */
 export function reportHtml(report: QcReport): string {
-	const money = (usd: number) => `$${usd.toFixed(2)}`;
+	const money = (usd: number) => `$${usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
+	// Fingerprints are for machines; a reader needs enough of one to compare.
+	const short = (value: unknown) => String(value ?? '').replace(/\b([0-9a-f]{12})[0-9a-f]{20,}\b/g, '$1…');
 	const rows = report.shots
 		.map((shot) => {
 			const failed = shot.verdicts.filter((v) => !v.pass);
-			const verdicts = shot.verdicts.map((v) => `<li class="${v.pass ? 'pass' : 'fail'}">${escape(v.check)}: ${escape(v.value)} (${escape(v.threshold)})</li>`).join('');
+			const verdicts = shot.verdicts.map((v) => `<li class="${v.pass ? 'pass' : 'fail'}">${escape(v.check)}: ${escape(short(v.value))} (${escape(short(v.threshold))})</li>`).join('');
 			const takes = shot.takes.map((t) => `<li>${escape(t.vendor)} ${escape(t.model)} ${escape(t.operation ?? '')} #${t.attempt}: ${escape(t.status)}, ${money(t.costUsd)} <code>${escape(t.jobId)}</code></li>`).join('');
 			const still = shot.thumbnail?.startsWith('data:image/') ? `<br><img src="${escape(shot.thumbnail)}" alt="" width="160">` : '';
 			return `<tr class="${shot.outcome}"><td>${shot.index + 1}${still}</td><td>${escape(shot.beat)}<br><small>${escape(shot.id)} · ${escape(shot.layer)}</small></td><td>${shot.outcome === 'passed' ? 'Passed' : `Needs review${shot.reviewReason ? `<br><small>${escape(shot.reviewReason)}</small>` : ''}`}${failed.length ? `<br><small>${failed.length} failed check(s)</small>` : ''}</td><td><ul>${verdicts}</ul></td><td><ul>${takes}</ul></td></tr>`;
@@ -96,7 +98,7 @@ export function reportHtml(report: QcReport): string {
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>QC report: ${escape(report.project)} (${escape(report.runId)})</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.5rem;vertical-align:top;text-align:left}tr.needs_review{background:#fff4e5}li.fail{color:#b00020}li.pass{color:#1b5e20}code{font-size:.75em}.summary{display:flex;gap:3rem}</style></head>
-<body><h1>${escape(report.project)}</h1><p>Run <code>${escape(report.runId)}</code>${report.variant ? ` · variant ${escape(report.variant)}` : ''} · pin <code>${escape(report.pinFingerprint ?? 'none')}</code> · ${escape(report.generatedAt)}</p>
+<body><h1>${escape(report.project)}</h1><p>Run <code>${escape(report.runId)}</code>${report.variant ? ` · variant ${escape(report.variant)}` : ''} · pin <code>${escape(short(report.pinFingerprint ?? 'none'))}</code> · ${escape(report.generatedAt)}</p>
 <div class="summary"><div><h2>Shots</h2><p>${report.totals.passed} of ${report.totals.shots} passed, ${report.totals.needsReview} need review; ${report.totals.renders} renders (${report.totals.rerenders} re-renders)</p></div>
 <div><h2>Cost ${money(report.cost.totalUsd)}</h2>${report.cost.budgetUsd ? `<p>${report.cost.budgetUsedPct}% of the ${money(report.cost.budgetUsd)} budget</p>` : ''}<h3>By layer</h3><ul>${layers}</ul><h3>By vendor</h3><ul>${vendors}</ul></div></div>
 <h2>Shots</h2><table><thead><tr><th>#</th><th>Beat</th><th>Outcome</th><th>Checks</th><th>Takes</th></tr></thead><tbody>
