@@ -1,13 +1,5 @@
-import type { AssetRef, Take, TakeStatus } from './contract/schemas';
-import type { JobPhase, JobStatus } from './runtime/jobRunner';
-
-const TAKE_STATUS: Record<JobPhase, TakeStatus> = {
-	queued: 'queued',
-	running: 'running',
-	succeeded: 'succeeded',
-	failed: 'failed',
-	cancelled: 'cancelled',
-};
+import type { AssetRef, Take } from './contract/schemas';
+import type { JobStatus } from './runtime/jobRunner';
 
 /**
  * The take for `jobId` with what the vendor just said about it (and where its output is, once
@@ -16,7 +8,8 @@ const TAKE_STATUS: Record<JobPhase, TakeStatus> = {
 export function withTakeStatus(takes: Take[], jobId: string, status: JobStatus, now: Date, asset?: AssetRef): Take[] {
 	return takes.map((take) => {
 		if (take.jobId !== jobId) return take;
-		const next: Take = { ...take, status: TAKE_STATUS[status.phase] };
+		// Job phases are take statuses by the same names.
+		const next: Take = { ...take, status: status.phase };
 		if (status.progress !== undefined) next.progress = status.progress;
 		if (status.phase === 'succeeded' || status.phase === 'failed' || status.phase === 'cancelled') next.finishedAt ??= now.toISOString();
 		if (status.failure) next.failure = { ...status.failure };

@@ -62,10 +62,6 @@ function replaceTake(takes: Take[], take: Take): Take[] {
 	return index < 0 ? [...takes, take] : takes.map((t, i) => (i === index ? take : t));
 }
 
-function phaseToStatus(phase: JobStatus['phase']): Take['status'] {
-	return phase === 'succeeded' ? 'succeeded' : phase === 'failed' ? 'failed' : phase === 'cancelled' ? 'cancelled' : phase;
-}
-
 /**
  * The shared render flow every vendor operation runs for one item:
  * resume a recorded job or reserve the budget and submit once; record the take before waiting;
@@ -116,7 +112,8 @@ export async function renderItem<R>(
 		},
 		onStatus: (status) => {
 			if (!take) return;
-			take = { ...take, status: phaseToStatus(status.phase) === 'succeeded' ? take.status : phaseToStatus(status.phase), ...(status.progress !== undefined ? { progress: status.progress } : {}) };
+			// 'succeeded' is recorded with the asset, once the output is in hand.
+			take = { ...take, status: status.phase === 'succeeded' ? take.status : status.phase, ...(status.progress !== undefined ? { progress: status.progress } : {}) };
 			ctx.sendMessageToUI?.(`${plan.vendor} ${plan.model}, shot ${context.shot.index + 1} of ${context.pipeline.shotCount}: ${status.vendorStatus}${status.progress !== undefined ? ` ${Math.round(status.progress * 100)}%` : ''}`);
 		},
 	};
