@@ -183,11 +183,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			state.final[shotContext.shot.id] = { json, item: reportItem, binary: item.binary, outcome: decision.route, reviewReason: decision.reviewReason };
 			touched.set(key, itemIndex);
 		} else {
+			// A shot sent back still belongs to its run: the run's rounds count from its first pass.
+			if (!perItem) runs[runId] ??= { shotCount: shotContext.pipeline.shotCount, final: {}, done: false, rounds: 0 };
 			touched.set(runId, touched.get(runId) ?? itemIndex);
 		}
 	}
 
-	for (const state of Object.values(runs)) state.rounds++;
+	// A round counts for the runs whose shots came through this time.
+	for (const key of touched.keys()) if (runs[key]) runs[key].rounds++;
 	for (const [key, itemIndex] of touched) {
 		const state = runs[key];
 		if (!state || state.done || Object.keys(state.final).length < state.shotCount) continue;
