@@ -31,6 +31,8 @@ export interface SandboxContext {
 	jobs: JobEngine;
 	ledger: BillingLedger;
 	faults: FaultInjector;
+	/** Requests served per `vendor:op` (submit, poll, download, other), for polling measurements. */
+	traffic: Map<string, number>;
 	/** Output URLs the sandbox serves (without query) -> local file, so any vendor can read another's output. */
 	media: Map<string, string>;
 	/** Base URL of the running server, e.g. http://127.0.0.1:8787 */

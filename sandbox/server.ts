@@ -98,6 +98,8 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 			return sendJson(res, 200, {
 				jobs: [...ctx.jobs.jobs.values()].map(({ spec, onSucceeded: _cb, file: _file, ...job }) => ({ ...job, spec })),
 			});
+		case 'GET /traffic':
+			return sendJson(res, 200, Object.fromEntries(ctx.traffic));
 		case 'GET /faults':
 			return sendJson(res, 200, { ...ctx.faults.plan(), log: ctx.faults.log });
 		case 'POST /faults':
@@ -120,6 +122,7 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 			ctx.runway.uploads.clear();
 			ctx.google.files.clear();
 			ctx.google.requestLog.clear();
+			ctx.traffic.clear();
 			ctx.faults.configure({ rules: [] });
 			return sendJson(res, 200, { ok: true });
 	}
@@ -148,6 +151,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const context: SandboxContext = {
 		config,
 		faults,
+		traffic: new Map(),
 		media: new Map(),
 		runway: { credits: new Map(), generations: new Map(), uploads: new Map() },
 		openai: { characters: new Map() },
@@ -179,6 +183,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (!route) return sendJson(res, 404, { error: `no vendor is served at ${url}` });
 			const request = await readRequest(req, route.prefix.length);
 			const { op, model } = route.handler.classify(request);
+			const counter = `${route.handler.vendor}:${op}`;
+			context.traffic.set(counter, (context.traffic.get(counter) ?? 0) + 1);
 			if (await applyTransportFault(context, route.handler, req, res, op, model)) return;
 			try {
 				await route.handler.handle(context, request, res);

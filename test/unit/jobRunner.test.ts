@@ -8,6 +8,7 @@ import {
 } from '../../nodes/shared/errors';
 import { mapWithConcurrency } from '../../nodes/shared/runtime/concurrency';
 import { runJob, type JobAdapter, type JobStatus, type WaitPolicy } from '../../nodes/shared/runtime/jobRunner';
+import { pacedWait, RenderTimes } from '../../nodes/shared/runtime/renderTimes';
 import { FakeClock } from '../harness/fakeClock';
 
 const policy: WaitPolicy = {
@@ -200,5 +201,47 @@ describe('mapWithConcurrency', () => {
 		expect(peak).toBe(3);
 		expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
 		expect(results.map((r) => (r.ok ? r.value : (r.error as Error).message))).toEqual([50, 10, 40, 'two', 30, 0, 60]);
+	});
+});
+
+describe('render pace', () => {
+	/** A job that finishes `renderMs` after its submit, on the fake clock. */
+	function timed(clock: FakeClock, renderMs: number) {
+		let submittedAt = 0;
+		const adapter: JobAdapter = {
+			...ctx,
+			async submit() {
+				submittedAt = clock.now();
+				return { jobId: `task-${submittedAt}` };
+			},
+			async poll() {
+				return clock.now() - submittedAt >= renderMs ? succeeded : running;
+			},
+		};
+		return adapter;
+	}
+
+	it('polls the next job of the same model tightly around the render time the first one showed', async () => {
+		const clock = new FakeClock();
+		const pace = new RenderTimes().forModel('veo-3.1-generate-001');
+		const first = await runJob(timed(clock, 60_000), policy, { clock, pace });
+		// 1, 2, 4, 8, 16, 24, ... 56 s unfinished; seen done at 64 s: 4 s late on a 60 s render.
+		expect(first.finishedAt - first.startedAt).toBe(64_000);
+		expect(pace.expectedMs()).toBe(56_000);
+
+		const second = await runJob(timed(clock, 60_000), policy, { clock, pace });
+		// Tight polls (1 s, 2.5% of 56 s capped by the interval) from 55 s on: done seen at 60 s.
+		expect(second.finishedAt - second.startedAt).toBe(60_000);
+		expect(second.polls).toBe(first.polls + 4);
+	});
+
+	it('leaves the policy alone past twice the expected time, for jobs queued at the vendor', () => {
+		expect(pacedWait(8000, 10_000, 56_000, 1000)).toBe(8000);
+		expect(pacedWait(8000, 50_000, 56_000, 1000)).toBe(5000);
+		expect(pacedWait(8000, 70_000, 56_000, 1000)).toBe(1000);
+		expect(pacedWait(8000, 113_000, 56_000, 1000)).toBe(8000);
+		expect(pacedWait(8000, 5_000, undefined, 1000)).toBe(8000);
+		// Short renders: the tight interval never drops below 200 ms.
+		expect(pacedWait(1000, 1_900, 2_000, 200)).toBe(200);
 	});
 });

@@ -7,6 +7,7 @@ import type { PriceEstimate } from '../registry/registry';
 import type { Batch } from '../router';
 import { settle } from '../runtime/concurrency';
 import { runJob, submitJob, waitForJob, type JobAdapter, type JobStatus, type WaitPolicy } from '../runtime/jobRunner';
+import { RenderTimes } from '../runtime/renderTimes';
 import { readShotContext, resumableTake, nextAttempt, type ShotContext } from './shotContext';
 
 export type RenderMode = 'wait' | 'submit';
@@ -140,7 +141,8 @@ export async function renderItem<R>(
 		budget.reserve(runId, plan.estimate.usd, itemIndex);
 		reserved = plan.estimate.usd;
 	}
-	const options = { clock: batch.clock, signal: ctx.getExecutionCancelSignal() };
+	const pace = batch.shared('renderTimes', () => new RenderTimes()).forModel(plan.model);
+	const options = { clock: batch.clock, signal: ctx.getExecutionCancelSignal(), pace };
 
 	if (settings.mode === 'submit' && !resumed) {
 		const submitted = await submitJob(adapter, settings.policy, options);

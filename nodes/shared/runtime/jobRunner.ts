@@ -11,6 +11,7 @@ import {
 import { nextInterval, withJitter, type BackoffPolicy } from './backoff';
 import type { Clock } from './clock';
 import { settle } from './concurrency';
+import { pacedWait, type RenderPace } from './renderTimes';
 
 /**
  * Rules that must not regress:
@@ -66,6 +67,8 @@ export interface RunOptions {
 	signal?: AbortSignal;
 	/** A job ID already recorded on the item: poll it instead of paying again. */
 	existingJobId?: string;
+	/** Render times of the same model in this node run, to poll around the expected finish. */
+	pace?: RenderPace;
 }
 
 export interface JobOutcome<R = unknown> {
@@ -162,25 +165,28 @@ export async function waitForJob<R>(
 	policy: WaitPolicy,
 	options: RunOptions,
 	firstStatus?: JobStatus<R>,
-): Promise<{ status: JobStatus<R>; polls: number }> {
+): Promise<{ status: JobStatus<R>; polls: number; lastPendingAt?: number }> {
 	const context = { vendor: adapter.vendor, itemIndex: adapter.itemIndex, jobId };
 	if (firstStatus && isTerminal(firstStatus.phase)) {
 		if (firstStatus.phase === 'succeeded') return { status: firstStatus, polls: 0 };
 		throw failureOf(firstStatus, context);
 	}
-	const deadline = options.clock.now() + policy.timeoutMs;
+	const waitStarted = options.clock.now();
+	const deadline = waitStarted + policy.timeoutMs;
 	let interval = policy.intervalMs;
 	let wait = Math.max(0, policy.firstDelayMs);
 	let polls = 0;
 	let consecutiveErrors = 0;
 	let lastStatus = firstStatus?.vendorStatus ?? 'submitted';
+	let lastPendingAt: number | undefined;
 
 	for (;;) {
 		const remaining = deadline - options.clock.now();
 		if (remaining <= 0) {
 			throw new JobTimedOutError({ ...context, waitedMs: policy.timeoutMs, lastStatus });
 		}
-		await sleepOrCancel(Math.min(withJitter(wait, policy.jitter, () => options.clock.random()), remaining), options, context);
+		const paced = pacedWait(withJitter(wait, policy.jitter, () => options.clock.random()), options.clock.now() - waitStarted, options.pace?.expectedMs(), policy.intervalMs);
+		await sleepOrCancel(Math.min(paced, remaining), options, context);
 		polls++;
 		const polled = await settle(async () => await adapter.poll(jobId));
 		if (!polled.ok) {
@@ -194,8 +200,9 @@ export async function waitForJob<R>(
 		consecutiveErrors = 0;
 		lastStatus = status.vendorStatus;
 		await adapter.onStatus?.(status, jobId);
-		if (status.phase === 'succeeded') return { status, polls };
+		if (status.phase === 'succeeded') return { status, polls, lastPendingAt };
 		if (isTerminal(status.phase)) throw failureOf(status, context);
+		lastPendingAt = options.clock.now();
 		wait = interval;
 		interval = nextInterval(interval, policy);
 	}
@@ -209,6 +216,10 @@ export async function runJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, opti
 		return { jobId: options.existingJobId, status, submitted: false, polls, startedAt, finishedAt: options.clock.now() };
 	}
 	const submitted = await submitJob(adapter, policy, options);
-	const { status, polls } = await waitForJob(adapter, submitted.jobId, policy, options, submitted.status);
-	return { jobId: submitted.jobId, status, submitted: true, polls, startedAt, finishedAt: options.clock.now() };
+	const { status, polls, lastPendingAt } = await waitForJob(adapter, submitted.jobId, policy, options, submitted.status);
+	const finishedAt = options.clock.now();
+	// Only a job watched from its submit tells how long this model takes; the last poll that found
+	// it unfinished is a lower bound of its render time, where the detection time would overstate it.
+	if (lastPendingAt !== undefined) options.pace?.observe(lastPendingAt - startedAt);
+	return { jobId: submitted.jobId, status, submitted: true, polls, startedAt, finishedAt };
 }

@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Metric {
+	key: string;
+	value: number;
+	/** What was measured and how, for BENCH.md. */
+	detail: string;
+	target?: string;
+}
+
+/** Collects the metrics of one run and writes bench/results.json and BENCH.md. */
+export class BenchResults {
+	private readonly metrics: Metric[] = [];
+
+	add(metric: Metric): void {
+		this.metrics.push(metric);
+	}
+
+	write(root: string): void {
+		const results = Object.fromEntries(this.metrics.map((m) => [m.key, Number(m.value.toFixed(4))]));
+		writeFileSync(path.join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+		const rows = this.metrics.map((m) => `| \`${m.key}\` | ${Number(m.value.toFixed(4))} | ${m.target ?? ''} | ${m.detail} |`);
+		const markdown = [
+			'# Benchmarks',
+			'',
+			'Every figure is a ratio or count measured in one run of `npm run bench` against the offline sandbox and the real n8n engine.',
+			'',
+			'| Metric | Value | Target | How it was measured |',
+			'| --- | --- | --- | --- |',
+			...rows,
+			'',
+		].join('\n');
+		writeFileSync(path.join(root, 'BENCH.md'), markdown);
+	}
+}

@@ -1,0 +1,46 @@
+/** What the wait loop needs to know about one model's render time. */
+export interface RenderPace {
+	/** A render time of this model no job in this node run has beaten, ms from submit. */
+	expectedMs(): number | undefined;
+	observe(ms: number): void;
+}
+
+/**
+ * Render times seen in one node run, per model. Vendors do not say when a job will be done, but a
+ * batch renders the same model many times: once one job has finished, the others are polled
+ * tightly around that time instead of on a growing interval, so a finished render is noticed
+ * within a few percent of its render time without polling more often the rest of the time.
+ * Each job contributes the last time it was seen unfinished, a lower bound of its render time;
+ * the smallest bound is kept because a job queued behind others only takes longer.
+ */
+export class RenderTimes {
+	private readonly fastest = new Map<string, number>();
+
+	forModel(model: string): RenderPace {
+		return {
+			expectedMs: () => this.fastest.get(model),
+			observe: (ms) => {
+				if (ms > 0) this.fastest.set(model, Math.min(ms, this.fastest.get(model) ?? Infinity));
+			},
+		};
+	}
+}
+
+/** Near the expected finish, poll at 2.5% of the render time, never below the UI minimum. */
+const TIGHT_SHARE = 0.025;
+const TIGHT_FLOOR_MS = 200;
+
+/**
+ * The next wait, given the policy's own (`wait`) and how long the job has run. Before the expected
+ * finish the policy's wait is shortened to land just before it; from there until twice the
+ * expected time (a job queued at the vendor finishes later) polls are tight; after that the
+ * policy's growing interval applies again.
+ */
+export function pacedWait(wait: number, elapsedMs: number, expectedMs: number | undefined, intervalMs: number): number {
+	if (expectedMs === undefined) return wait;
+	const tight = Math.max(TIGHT_FLOOR_MS, Math.min(intervalMs, expectedMs * TIGHT_SHARE));
+	const windowStart = expectedMs - tight;
+	if (elapsedMs < windowStart) return Math.min(wait, windowStart - elapsedMs);
+	if (elapsedMs < expectedMs * 2) return Math.min(wait, tight);
+	return wait;
+}
