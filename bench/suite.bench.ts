@@ -7,6 +7,7 @@ import path from 'node:path';
 import { shotItemSchema, type ShotItem } from '../nodes/shared/contract';
 import { probeMp4 } from '../nodes/shared/mp4/probe';
 import { rangeSource } from '../nodes/shared/mp4/sources';
+import { pinFingerprint } from '../nodes/shared/pin/fingerprint';
 import { seededRandom } from '../sandbox/random';
 import { PACKAGE_ROOT, runWorkflow, type WorkflowJson } from '../test/harness/engine';
 import { asItems, pinWith, referenceImage, shotItems } from '../test/harness/pipeline';
@@ -16,6 +17,8 @@ import { BenchResults } from './results';
 jest.setTimeout(20 * 60_000);
 
 const results = new BenchResults();
+results.notYetMeasured('`makespan_vs_n8n_gemini`: the same Veo batch through n8n\'s own Google Gemini "Generate a Video" node from the cached n8n runtime.');
+results.notYetMeasured('`peak_rss_mb_1gb_stream` and `peak_rss_mb_1gb_buffered`: peak memory of the engine downloading a 1 GB clip in filesystem binary mode against the buffered baseline.');
 afterAll(() => results.write(PACKAGE_ROOT));
 
 const RENDER_MS = 2000;
@@ -103,6 +106,51 @@ describe('batch renders through the engine against the sandbox', () => {
 				detail: `${shots}-shot video, ${p * 100}% drift per render injected by the sandbox (seeded): ${ledger.entries.length} renders billed ($${ledger.totalUsd.toFixed(2)}) through the QC loop against ${expectedRuns.toFixed(2)} expected full re-runs ($${full.toFixed(2)}), both with a retry budget of ${retries}`,
 			});
 		}
+	});
+});
+
+describe('CPU overhead per item in the engine, 1,000 shots', () => {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await withSandbox({ config: { renderMs: { google: 100 } } });
+	});
+	afterAll(async () => sandbox.stop());
+
+	const cpuMs = async (run: () => Promise<unknown>) => {
+		const before = process.cpuUsage();
+		await run();
+		const used = process.cpuUsage(before);
+		return (used.user + used.system) / 1000;
+	};
+
+	it('Pin State apply and QC Router technical checks', async () => {
+		const unsealed = pinWith([{ tag: 'mara', url: (await referenceImage(sandbox, 'mara.png', 12)).url }]);
+		const pin = { ...unsealed, fingerprint: pinFingerprint(unsealed) };
+		const shots = 1000;
+		// Ten runs of 100 shots, as an overnight batch of variants brings them.
+		const items = Array.from({ length: 10 }, (_, run) => shotItems(shots / 10, pin, { needsAudio: true, resolution: '720p' }, { runId: `variant-${run + 1}` })).flat();
+		const apply: WorkflowJson = { name: 'pin', nodes: [{ id: 'p', name: 'Pin', type: 'n8n-nodes-video-pipeline.pinState', typeVersion: 1, position: [0, 0], parameters: { resource: 'pin', operation: 'apply' } }] as never, connections: {} };
+		const pinMs = await cpuMs(async () => {
+			const result = await runWorkflow(apply, { input: asItems(items) });
+			expect(result.error).toBeUndefined();
+			expect(result.output('Pin')).toHaveLength(shots);
+		});
+		results.add({ key: 'overhead_ms_per_item_pin', value: pinMs / shots, detail: `CPU time of the engine running Pin State > Apply on ${shots} shot items, per item (${pinMs.toFixed(0)} ms in all)` });
+
+		// One real take from the sandbox, its stored clip shared by all 1,000 shots, so QC probes a real MP4 each time.
+		const rendered = await runWorkflow({ name: 'one', nodes: [veo({ pollIntervalSeconds: 0.2 })], connections: {} }, { credentials: credentialsFor(sandbox, 'vpSandboxVertex'), input: asItems(shotItems(1, pin, { needsAudio: true, resolution: '720p' })) });
+		const [take] = rendered.output('Veo');
+		const rendered1 = shotItemSchema.parse(take.json);
+		const qcInput = items.map((item) => ({ json: { ...item, takes: rendered1.takes } as never, binary: take.binary }));
+		const qc: WorkflowJson = { name: 'qc', nodes: [{ id: 'q', name: 'QC', type: 'n8n-nodes-video-pipeline.qcRouter', typeVersion: 1, position: [0, 0], parameters: { barrier: 'run' } }] as never, connections: {} };
+		let routed = 0;
+		const qcMs = await cpuMs(async () => {
+			const result = await runWorkflow(qc, { input: qcInput });
+			expect(result.error).toBeUndefined();
+			routed = result.output('QC', 0).length + result.output('QC', 5).length;
+		});
+		expect(routed).toBe(shots * 2);
+		results.add({ key: 'overhead_ms_per_item_qc', value: qcMs / shots, detail: `CPU time of the engine running the QC Router (contract + MP4 probe checks, no vision judge, run barrier with report and timelines for each of 10 runs) on ${shots} shots, per item (${qcMs.toFixed(0)} ms in all)` });
 	});
 });
 
