@@ -1,32 +1,10 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow, type WorkflowJson } from '../harness/engine';
+import { heroLoop } from '../harness/workflows';
 import { asItems, pinWith, referenceImage, shotItems } from '../harness/pipeline';
 import { credentialsFor, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 jest.setTimeout(120_000);
-
-/** Veo renders the hero shots; QC sends failing shots back to Veo until they pass or run out of retries. */
-function heroLoop(qcParameters: Record<string, unknown> = {}): WorkflowJson {
-	return {
-		name: 'hero QC loop',
-		nodes: [
-			{
-				id: 'a1',
-				name: 'Veo',
-				type: 'n8n-nodes-video-pipeline.googleVeo',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { resource: 'video', operation: 'generate', model: 'veo-3.1-fast-generate-001', shotSource: 'item', referenceMode: 'pin', generateAudio: true, renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 1 } },
-				credentials: { googleVideoPipelineApi: { id: 'vpSandboxVertex', name: 'Vertex' } },
-			},
-			{ id: 'a2', name: 'QC', type: 'n8n-nodes-video-pipeline.qcRouter', typeVersion: 1, position: [300, 0], parameters: { barrier: 'run', ...qcParameters } },
-		] as never,
-		connections: {
-			Veo: { main: [[{ node: 'QC', type: 'main' as never, index: 0 }]] },
-			QC: { main: [[], [], [{ node: 'Veo', type: 'main' as never, index: 0 }], [], [], []] },
-		},
-	};
-}
 
 describe('QC Router loop (engine, sandbox with drift injection)', () => {
 	let sandbox: Sandbox;

@@ -46,8 +46,8 @@ export function shotItems(count: number, pin: Pin | undefined, overrides: Partia
 	}));
 }
 
-/** A one-node workflow running our node with the given parameters and credential. */
-export function singleNode(type: string, parameters: Record<string, unknown>, credential: { type: string; id: string; name: string }, settings: Record<string, unknown> = {}): WorkflowJson {
+/** A one-node workflow running our node with the given parameters and, where it needs one, credential. */
+export function singleNode(type: string, parameters: Record<string, unknown>, credential?: { type: string; id: string; name: string }, settings: Record<string, unknown> = {}): WorkflowJson {
 	return {
 		name: `${type} test`,
 		nodes: [
@@ -58,7 +58,7 @@ export function singleNode(type: string, parameters: Record<string, unknown>, cr
 				typeVersion: 1,
 				position: [0, 0],
 				parameters,
-				credentials: { [credential.type]: { id: credential.id, name: credential.name } },
+				...(credential ? { credentials: { [credential.type]: { id: credential.id, name: credential.name } } } : {}),
 				...settings,
 			} as never,
 		],

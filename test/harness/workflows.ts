@@ -36,3 +36,28 @@ export function pipeline(refs: { mara: string; leo: string }): WorkflowJson {
 	};
 }
 
+
+/** Our Veo node rendering each incoming shot item with the pinned references. */
+export function veoNode(renderOptions: Record<string, unknown> = FAST): WorkflowJson['nodes'][number] {
+	return {
+		id: 'a1',
+		name: 'Veo',
+		type: 'n8n-nodes-video-pipeline.googleVeo',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { resource: 'video', operation: 'generate', model: 'veo-3.1-fast-generate-001', shotSource: 'item', referenceMode: 'pin', generateAudio: true, renderOptions },
+		credentials: { googleVideoPipelineApi: { id: 'vpSandboxVertex', name: 'Vertex' } },
+	} as never;
+}
+
+/** Veo renders the hero shots; QC sends failing shots back to Veo until they pass or run out of retries. */
+export function heroLoop(qcParameters: Record<string, unknown> = {}, renderOptions: Record<string, unknown> = FAST): WorkflowJson {
+	return {
+		name: 'hero QC loop',
+		nodes: [veoNode(renderOptions), { id: 'a2', name: 'QC', type: 'n8n-nodes-video-pipeline.qcRouter', typeVersion: 1, position: [300, 0], parameters: { barrier: 'run', ...qcParameters } }] as never,
+		connections: {
+			Veo: { main: [[{ node: 'QC', type: 'main' as never, index: 0 }]] },
+			QC: { main: [[], [], [{ node: 'Veo', type: 'main' as never, index: 0 }], [], [], []] },
+		},
+	};
+}

@@ -2,19 +2,8 @@ import { BudgetExceededError } from '../../nodes/shared/errors';
 import { BudgetTracker } from '../../nodes/shared/ledger';
 import { decide } from '../../nodes/shared/qc/decide';
 import type { Take } from '../../nodes/shared/contract';
+import { seededRandom } from '../../sandbox/random';
 import { validShotItem } from '../fixtures/shotItem';
-
-/** Deterministic PRNG (mulberry32) so every run of this property test sees the same 1,000 runs. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /**
  * 1,000 simulated runs with random budgets, shot counts, prices, drift and vendor faults, through
@@ -25,7 +14,7 @@ describe('budget property', () => {
 		let refused = 0;
 		let reviewedForBudget = 0;
 		for (let run = 0; run < 1000; run++) {
-			const rnd = random(run + 1);
+			const rnd = seededRandom(run + 1);
 			const budgetUsd = Math.round((1 + rnd() * 49) * 100) / 100;
 			const shots = 1 + Math.floor(rnd() * 8);
 			const base = validShotItem();
