@@ -165,7 +165,7 @@ export async function waitForJob<R>(
 	policy: WaitPolicy,
 	options: RunOptions,
 	firstStatus?: JobStatus<R>,
-): Promise<{ status: JobStatus<R>; polls: number; lastPendingAt?: number }> {
+): Promise<{ status: JobStatus<R>; polls: number; pendingForMs?: number }> {
 	const context = { vendor: adapter.vendor, itemIndex: adapter.itemIndex, jobId };
 	if (firstStatus && isTerminal(firstStatus.phase)) {
 		if (firstStatus.phase === 'succeeded') return { status: firstStatus, polls: 0 };
@@ -178,7 +178,7 @@ export async function waitForJob<R>(
 	let polls = 0;
 	let consecutiveErrors = 0;
 	let lastStatus = firstStatus?.vendorStatus ?? 'submitted';
-	let lastPendingAt: number | undefined;
+	let pendingForMs: number | undefined;
 
 	for (;;) {
 		const remaining = deadline - options.clock.now();
@@ -200,9 +200,9 @@ export async function waitForJob<R>(
 		consecutiveErrors = 0;
 		lastStatus = status.vendorStatus;
 		await adapter.onStatus?.(status, jobId);
-		if (status.phase === 'succeeded') return { status, polls, lastPendingAt };
+		if (status.phase === 'succeeded') return { status, polls, pendingForMs };
 		if (isTerminal(status.phase)) throw failureOf(status, context);
-		lastPendingAt = options.clock.now();
+		pendingForMs = options.clock.now() - waitStarted;
 		wait = interval;
 		interval = nextInterval(interval, policy);
 	}
@@ -216,10 +216,10 @@ export async function runJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, opti
 		return { jobId: options.existingJobId, status, submitted: false, polls, startedAt, finishedAt: options.clock.now() };
 	}
 	const submitted = await submitJob(adapter, policy, options);
-	const { status, polls, lastPendingAt } = await waitForJob(adapter, submitted.jobId, policy, options, submitted.status);
-	const finishedAt = options.clock.now();
+	const { status, polls, pendingForMs } = await waitForJob(adapter, submitted.jobId, policy, options, submitted.status);
 	// Only a job watched from its submit tells how long this model takes; the last poll that found
 	// it unfinished is a lower bound of its render time, where the detection time would overstate it.
-	if (lastPendingAt !== undefined) options.pace?.observe(lastPendingAt - startedAt);
-	return { jobId: submitted.jobId, status, submitted: true, polls, startedAt, finishedAt };
+	// It is measured from the start of the wait, the same origin the pacing uses.
+	if (pendingForMs !== undefined) options.pace?.observe(pendingForMs);
+	return { jobId: submitted.jobId, status, submitted: true, polls, startedAt, finishedAt: options.clock.now() };
 }
