@@ -46,6 +46,26 @@ describe('Pin State (engine)', () => {
 		expect((otherLook.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).not.toBe(pins[0].fingerprint);
 	});
 
+	it('builds one pin per group key, reading each group’s parameters from its own items', async () => {
+		const brands = items().flatMap((item, n) => ['lumen', 'northwind'].map((brand) => ({ ...item, brand, shot: { ...item.shot, id: `${brand}-${n}` } })));
+		const perBrand = create({ pinPer: 'groupKey', groupKey: '={{ $json.brand }}', style: '={{ $json.brand }} house style', characters: { character: [{ tag: 'mara', description: '', referenceUrls: `={{ $json.brand === 'lumen' ? '${mara.url}' : '' }}` }] } });
+		const result = await runWorkflow(perBrand, { input: asItems(brands) });
+		expect(result.error).toBeUndefined();
+		const out = result.output('Node').map((o) => o.json as any);
+		expect(out.map((json) => json.shot.id)).toEqual(brands.map((item) => item.shot.id));
+		const byBrand = (brand: string) => out.filter((json) => json.brand === brand).map((json) => json.pin);
+		for (const brand of ['lumen', 'northwind']) {
+			expect(new Set(byBrand(brand).map((pin) => pin.fingerprint)).size).toBe(1);
+			expect(byBrand(brand)[0].style).toBe(`${brand} house style`);
+		}
+		expect(byBrand('lumen')[0].fingerprint).not.toBe(byBrand('northwind')[0].fingerprint);
+		expect(byBrand('lumen')[0].characters[0].refs).toHaveLength(1);
+		expect(byBrand('northwind')[0].characters[0].refs).toEqual([]);
+
+		const missingKey = await runWorkflow(perBrand, { input: asItems(brands.map((item, n) => (n === 3 ? { ...item, brand: '' } : item))) });
+		expect(missingKey.error!.message).toMatch(/Item 3: groupKey: is empty/);
+	});
+
 	it('names a LUT that is not a .cube file and a bad character tag', async () => {
 		const badLut = await runWorkflow(create({ grade: { lutUrl: mara.url } }), { input: asItems(items()) });
 		expect(badLut.error!.message).toMatch(/Item 0: grade\.lutUrl: is not a valid \.cube LUT: line 1: /);

@@ -55,7 +55,12 @@ describe('OpenAI Storyboard: Create Shot Manifest (engine, sandbox)', () => {
 		const runs = result.output('Node').map((o) => o.json as { pipeline: { runId: string }; shots: Array<{ aspectRatio: string }> });
 		expect(runs.map((r) => r.pipeline.runId)).toEqual(['batch-v1-16x9', 'batch-v1-9x16', 'batch-v2-16x9', 'batch-v2-9x16']);
 		expect(runs[1].shots.every((shot) => shot.aspectRatio === '9:16')).toBe(true);
-		expect((await sandboxLedger(sandbox)).entries).toHaveLength(2);
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.entries).toHaveLength(2);
+		// Each storyboard call is booked once, on its variant's first run, so the runs add up to the bill.
+		const booked = result.output('Node').map((o) => o.json as { ledger: Array<{ usd: number }> });
+		expect(booked.map((run) => run.ledger.length)).toEqual([1, 0, 1, 0]);
+		expect(booked.flatMap((run) => run.ledger).reduce((sum, entry) => sum + entry.usd, 0)).toBeCloseTo(ledger.totalUsd, 6);
 	});
 
 	it('follows a shot list line for line', async () => {

@@ -219,7 +219,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (!answer || !durations || feedback?.length) {
 			throw new ContractError(itemIndex, [{ path: 'answer', message: `the model's manifest was unusable twice (variant ${variant}): ${(feedback ?? ['no answer']).join('; ')}` }]);
 		}
-		for (const aspectRatio of ratios) {
+		for (const [ratioIndex, aspectRatio] of ratios.entries()) {
+			// One storyboard call serves every aspect ratio of the variant; its cost is booked once, on
+			// the first ratio's run, so the runs' reports add up to what was paid.
+			const booked = ratioIndex === 0 ? ledger : [];
 			const runId = variants === 1 && ratios.length === 1 ? baseRunId : `${baseRunId}-v${variant}-${aspectRatio.replace(':', 'x')}`;
 			let start = 0;
 			const shots: Shot[] = answer.shots.map((shot, index) => {
@@ -240,13 +243,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				start += durations![index];
 				return result;
 			});
-			const spent = Math.round(ledger.reduce((sum, entry) => sum + entry.usd, 0) * 1e6) / 1e6;
+			const spent = Math.round(booked.reduce((sum, entry) => sum + entry.usd, 0) * 1e6) / 1e6;
 			const pipeline = { runId, project, variant: `v${variant}-${aspectRatio}`, shotCount: shots.length, spentUsd: spent, ...(run.budgetUsd ? { budgetUsd: run.budgetUsd } : {}) };
 			const manifest = { title: answer.title, characters: answer.characters, totalSeconds: start };
 			if (this.getNodeParameter('outputShape', itemIndex, 'shots') === 'manifest') {
-				output.push({ json: { ...carried, pipeline, manifest, shots, ledger }, pairedItem: { item: itemIndex } });
+				output.push({ json: { ...carried, pipeline, manifest, shots, ledger: booked }, pairedItem: { item: itemIndex } });
 			} else {
-				for (const shot of shots) output.push({ json: { ...carried, pipeline, shot, manifest, takes: [], ledger }, pairedItem: { item: itemIndex } });
+				for (const shot of shots) output.push({ json: { ...carried, pipeline, shot, manifest, takes: [], ledger: booked }, pairedItem: { item: itemIndex } });
 			}
 		}
 	}

@@ -11,6 +11,26 @@ import { pinnedReferences } from '../../helpers/apply';
 
 const properties: INodeProperties[] = [
 	{
+		displayName: 'One Pin Per',
+		name: 'pinPer',
+		type: 'options',
+		default: 'input',
+		options: [
+			{ name: 'Input', value: 'input', description: 'Every item shares one pin, built from the first item' },
+			{ name: 'Group Key', value: 'groupKey', description: 'Items with the same key (such as a brand) share a pin, built from the first item of that group' },
+		],
+	},
+	{
+		displayName: 'Group Key',
+		name: 'groupKey',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '={{ $json.brand }}',
+		description: 'Items with the same value share one pin; expressions in the fields below are read from the first item of each group',
+		displayOptions: { show: { pinPer: ['groupKey'] } },
+	},
+	{
 		displayName: 'Characters',
 		name: 'characters',
 		type: 'fixedCollection',
@@ -110,60 +130,82 @@ function imageMime(bytes: Buffer): string | undefined {
 }
 
 /** A reference with the hash of its bytes (what the fingerprint covers); refuses anything that is not an image. */
-async function hashedReference(ctx: IExecuteFunctions, asset: AssetRef, path: string): Promise<AssetRef> {
-	const fetched = await settle(async () => await assetBytes(ctx, 0, asset, path));
-	if (!fetched.ok) throw new ContractError(0, [{ path, message: `could not be read: ${(fetched.error as Error).message}` }]);
+async function hashedReference(ctx: IExecuteFunctions, itemIndex: number, asset: AssetRef, path: string): Promise<AssetRef> {
+	const fetched = await settle(async () => await assetBytes(ctx, itemIndex, asset, path));
+	if (!fetched.ok) throw new ContractError(itemIndex, [{ path, message: `could not be read: ${(fetched.error as Error).message}` }]);
 	const bytes = fetched.value!;
 	const mimeType = imageMime(bytes);
-	if (!mimeType) throw new ContractError(0, [{ path, message: 'is not a PNG, JPEG or WebP image' }]);
+	if (!mimeType) throw new ContractError(itemIndex, [{ path, message: 'is not a PNG, JPEG or WebP image' }]);
 	return { ...asset, mimeType, bytes: bytes.length, sha256: sha256Hex(bytes) };
 }
 
 /** Uploads each distinct reference once, so no render re-sends its bytes. */
-async function uploadReferences(ctx: IExecuteFunctions, characters: PinCharacter[]): Promise<Record<string, string>> {
+async function uploadReferences(ctx: IExecuteFunctions, itemIndex: number, characters: PinCharacter[]): Promise<Record<string, string>> {
 	const uploaded: Record<string, string> = {};
 	for (const [index, character] of characters.entries()) {
 		for (const [n, asset] of character.refs.entries()) {
 			if (uploaded[asset.ref] || asset.kind === 'runway') continue;
-			const bytes = (await assetBytes(ctx, 0, asset, `characters[${index}].refs[${n}]`))!;
+			const bytes = (await assetBytes(ctx, itemIndex, asset, `characters[${index}].refs[${n}]`))!;
 			const extension = asset.mimeType.split('/')[1] ?? 'png';
-			uploaded[asset.ref] = await uploadToRunway(ctx, 0, bytes, `${character.tag}-${n + 1}.${extension}`, asset.mimeType);
+			uploaded[asset.ref] = await uploadToRunway(ctx, itemIndex, bytes, `${character.tag}-${n + 1}.${extension}`, asset.mimeType);
 		}
 	}
 	return uploaded;
 }
 
-/** Builds the pin (the same for every item of the run) and applies it to every shot item. */
+/** The items that share a pin: all of them, or one group per distinct Group Key, in first-seen order. */
+function pinGroups(ctx: IExecuteFunctions, items: INodeExecutionData[]): number[][] {
+	if (!items.length) return [];
+	if (ctx.getNodeParameter('pinPer', 0, 'input') !== 'groupKey') return [items.map((_, index) => index)];
+	const groups = new Map<string, number[]>();
+	for (const index of items.keys()) {
+		const key = String(ctx.getNodeParameter('groupKey', index, '') ?? '').trim();
+		if (!key) throw new ContractError(index, [{ path: 'groupKey', message: 'is empty; every item needs the key its pin is shared by (such as the brand)' }]);
+		groups.set(key, [...(groups.get(key) ?? []), index]);
+	}
+	return [...groups.values()];
+}
+
+/** Builds one pin per group (its parameters read at the group's first item) and applies it to every shot item of the group. */
 export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const first = items[0];
+	const output: INodeExecutionData[] = new Array(items.length);
+	for (const group of pinGroups(this, items)) {
+		for (const result of await pinGroup(this, items, group)) output[result.pairedItem.item] = result;
+	}
+	return output;
+}
+
+async function pinGroup(ctx: IExecuteFunctions, items: INodeExecutionData[], group: number[]): Promise<Array<INodeExecutionData & { pairedItem: { item: number } }>> {
+	const at = group[0];
+	const first = items[at];
 	const manifestCharacters = ((first?.json.manifest as { characters?: Array<{ tag: string; description: string }> } | undefined)?.characters ?? []);
-	const given = ((this.getNodeParameter('characters', 0, {}) as { character?: CharacterInput[] }).character ?? []);
+	const given = ((ctx.getNodeParameter('characters', at, {}) as { character?: CharacterInput[] }).character ?? []);
 	const characters: PinCharacter[] = [];
 	for (const [index, input] of given.entries()) {
 		const path = `characters[${index}]`;
 		const tag = String(input.tag ?? '').trim();
 		const description = String(input.description ?? '').trim() || manifestCharacters.find((c) => c.tag === tag)?.description || '';
 		const refs: AssetRef[] = [];
-		for (const [n, url] of list(input.referenceUrls).entries()) refs.push(await hashedReference(this, { kind: 'url', ref: url, mimeType: 'image/png' }, `${path}.referenceUrls[${n}]`));
-		for (const [n, property] of list(input.referenceBinaries).entries()) refs.push(await hashedReference(this, { kind: 'binary', ref: property, mimeType: first?.binary?.[property]?.mimeType ?? 'image/png' }, `${path}.referenceBinaries[${n}]`));
+		for (const [n, url] of list(input.referenceUrls).entries()) refs.push(await hashedReference(ctx, at, { kind: 'url', ref: url, mimeType: 'image/png' }, `${path}.referenceUrls[${n}]`));
+		for (const [n, property] of list(input.referenceBinaries).entries()) refs.push(await hashedReference(ctx, at, { kind: 'binary', ref: property, mimeType: first?.binary?.[property]?.mimeType ?? 'image/png' }, `${path}.referenceBinaries[${n}]`));
 		characters.push({ tag, description, refs });
 	}
-	if (this.getNodeParameter('useManifestCharacters', 0, true)) {
+	if (ctx.getNodeParameter('useManifestCharacters', at, true)) {
 		for (const character of manifestCharacters) if (!characters.some((c) => c.tag === character.tag)) characters.push({ tag: character.tag, description: character.description, refs: [] });
 	}
 
-	const grade = (this.getNodeParameter('grade', 0, {}) ?? {}) as { lutBinary?: string; lutUrl?: string; look?: string; palette?: string };
+	const grade = (ctx.getNodeParameter('grade', at, {}) ?? {}) as { lutBinary?: string; lutUrl?: string; look?: string; palette?: string };
 	let lut: AssetRef | undefined;
 	const lutSource: AssetRef | undefined = grade.lutBinary ? { kind: 'binary', ref: grade.lutBinary, mimeType: 'text/plain' } : grade.lutUrl ? { kind: 'url', ref: grade.lutUrl, mimeType: 'text/plain' } : undefined;
 	if (lutSource) {
 		const path = grade.lutBinary ? 'grade.lutBinary' : 'grade.lutUrl';
-		const bytes = (await assetBytes(this, 0, lutSource, path))!;
+		const bytes = (await assetBytes(ctx, at, lutSource, path))!;
 		const parsed = await settle(async () => parseCube(bytes.toString('utf8')));
-		if (!parsed.ok) throw new ContractError(0, [{ path, message: `is not a valid .cube LUT: ${(parsed.error as Error).message}` }]);
+		if (!parsed.ok) throw new ContractError(at, [{ path, message: `is not a valid .cube LUT: ${(parsed.error as Error).message}` }]);
 		lut = { ...lutSource, bytes: bytes.length, sha256: sha256Hex(bytes) };
 	}
-	const audio = (this.getNodeParameter('audioBed', 0, {}) ?? {}) as { dialogueLanguage?: string; key?: string; loudnessLufs?: number; mood?: string; musicUrl?: string; tempoBpm?: number };
+	const audio = (ctx.getNodeParameter('audioBed', at, {}) ?? {}) as { dialogueLanguage?: string; key?: string; loudnessLufs?: number; mood?: string; musicUrl?: string; tempoBpm?: number };
 	const draft = {
 		characters,
 		grade: { ...(lut ? { lut } : {}), palette: list(grade.palette).map((c) => c.toLowerCase()), look: grade.look || 'natural, soft contrast' },
@@ -175,21 +217,21 @@ export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecut
 			dialogueLanguage: audio.dialogueLanguage || 'en',
 			loudnessLufs: audio.loudnessLufs ?? -14,
 		},
-		style: this.getNodeParameter('style', 0, '') as string,
-		negativePrompt: this.getNodeParameter('negativePrompt', 0, '') as string,
-		seed: { policy: this.getNodeParameter('seedPolicy', 0, 'per_shot') as Pin['seed']['policy'], base: Number(this.getNodeParameter('seedBase', 0, 1000)) },
+		style: ctx.getNodeParameter('style', at, '') as string,
+		negativePrompt: ctx.getNodeParameter('negativePrompt', at, '') as string,
+		seed: { policy: ctx.getNodeParameter('seedPolicy', at, 'per_shot') as Pin['seed']['policy'], base: Number(ctx.getNodeParameter('seedBase', at, 1000)) },
 	};
-	const uploads = this.getNodeParameter('uploadReferencesTo', 0, 'none') === 'runway' ? { runway: await uploadReferences(this, characters) } : undefined;
-	const pin: Pin = parseWith(pinSchema, { ...draft, fingerprint: pinFingerprint(draft), ...(uploads ? { uploads } : {}) }, 0, ['pin']);
+	const uploads = ctx.getNodeParameter('uploadReferencesTo', at, 'none') === 'runway' ? { runway: await uploadReferences(ctx, at, characters) } : undefined;
+	const pin: Pin = parseWith(pinSchema, { ...draft, fingerprint: pinFingerprint(draft), ...(uploads ? { uploads } : {}) }, at, ['pin']);
 
 	// Binary references travel with every shot, so each render node can read them from its own item.
 	const referenceBinaries: IBinaryKeyData = {};
 	for (const property of [...characters.flatMap((c) => c.refs), ...(lut ? [lut] : [])].filter((r) => r.kind === 'binary').map((r) => r.ref)) {
 		if (first?.binary?.[property]) referenceBinaries[property] = first.binary[property];
 	}
-	return items.map((item, itemIndex) => ({
-		json: { ...item.json, pin, ...(item.json.shot ? { pinnedRefs: pinnedReferences(pin, item.json.shot as never) } : {}) },
-		binary: { ...referenceBinaries, ...(item.binary ?? {}) },
+	return group.map((itemIndex) => ({
+		json: { ...items[itemIndex].json, pin, ...(items[itemIndex].json.shot ? { pinnedRefs: pinnedReferences(pin, items[itemIndex].json.shot as never) } : {}) },
+		binary: { ...referenceBinaries, ...(items[itemIndex].binary ?? {}) },
 		pairedItem: { item: itemIndex },
 	}));
 }
