@@ -31,12 +31,15 @@ export function storyboardInstance(text: string): Record<string, unknown> {
 	}
 	const names = [...seen.entries()].filter(([, e]) => e.count >= 2 || e.midSentence).map(([name]) => name);
 	const characters = names.slice(0, 4).map((name) => ({ tag: name.toLowerCase(), description: `${name}: as described in the script, consistent face, hair and wardrobe in every shot` }));
+	// Asked for variant N of several, the model varies the hook and the framing, so variants differ.
+	const variant = Number(/Variant (\d+) of \d+/.exec(text)?.[1] ?? 1);
+	const framing = ['', 'low angle, handheld', 'overhead, locked off', 'close-up, shallow focus', 'wide, slow dolly'];
 	const shots = sentences.map((sentence, index) => {
 		const tags = characters.filter((c) => new RegExp(`\\b${c.tag}\\b`, 'i').test(sentence)).map((c) => c.tag);
 		const dialogue = /["“]([^"”]+)["”]/.exec(sentence)?.[1] ?? null;
 		return {
 			beat: sentence.split(/\s+/).slice(0, 5).join(' '),
-			prompt: sentence,
+			prompt: variant > 1 ? `${sentence} Variant ${variant}: ${framing[variant % framing.length] || 'alternate framing'}.` : sentence,
 			durationSeconds: [6, 4, 8][index % 3],
 			layer: tags.length || dialogue ? 'hero' : 'broll',
 			characters: tags,

@@ -142,6 +142,181 @@ def reshoot():
     return {"id": "vpReshootOneShot", "name": "Video pipeline: reshoot one shot", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
 
 
+CAMPAIGN_TABLE = "video_campaigns"
+RUN_TABLE = "video_campaign_runs"
+CAMPAIGN_COLUMNS = [("brand", "string"), ("product", "string"), ("script", "string"), ("brief", "string"), ("referenceImages", "string"), ("look", "string"),
+                    ("variants", "number"), ("aspectRatios", "string"), ("targetSeconds", "number"), ("budgetUsd", "number"),
+                    ("status", "string"), ("batch", "string"), ("runsDelivered", "number"), ("shotsPassed", "number"), ("shotsNeedReview", "number"), ("costUsd", "number"), ("deliveredAt", "string")]
+RUN_COLUMNS = [("campaignId", "number"), ("batch", "string"), ("brand", "string"), ("runId", "string"), ("variant", "string"), ("aspectRatio", "string"), ("status", "string"),
+               ("shots", "number"), ("passed", "number"), ("needsReview", "number"), ("rerenders", "number"), ("costUsd", "number"), ("expectedRuns", "number"), ("reportFile", "string"), ("deliveredAt", "string")]
+
+
+def table_ref(name):
+    return {"__rl": True, "mode": "name", "value": name}
+
+
+def table_columns(columns):
+    return {"column": [{"name": n, "type": t} for n, t in columns]}
+
+
+def mapped(values, columns):
+    """A Data Table resource mapper with the columns it writes (the schema lets the editor show them)."""
+    types = dict(columns)
+    return {"mappingMode": "defineBelow", "value": values, "matchingColumns": [], "schema": [
+        {"id": k, "displayName": k, "required": False, "defaultMatch": False, "display": True, "type": types[k], "canBeUsedToMatch": True} for k in values]}
+
+
+def where(column, value, condition="eq"):
+    return {"conditions": [{"keyName": column, "condition": condition, "keyValue": value}]}
+
+
+CAMPAIGN_BRIEFS = r"""// One storyboard request per campaign: every variant in every format. Veo renders 16:9 and 9:16
+// only, so the storyboard puts the shots of 1:1 runs on Runway (see Formats).
+const settings = $('Batch Settings').first().json;
+return $input.all().map((item) => {
+  const c = item.json;
+  const ratios = String(c.aspectRatios || '16:9').split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = ratios.filter((r) => !['9:16', '1:1', '16:9'].includes(r));
+  if (unknown.length) throw new Error(`Campaign ${c.id} (${c.brand}): aspectRatios: ${unknown.join(', ')} is not 9:16, 1:1 or 16:9`);
+  if (!String(c.script || '').trim()) throw new Error(`Campaign ${c.id} (${c.brand}): script: is required`);
+  const variants = Math.max(1, Math.floor(Number(c.variants) || 1));
+  const runs = variants * ratios.length;
+  const slug = String(c.brand).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'brand';
+  return {
+    json: {
+      campaign: { id: c.id, brand: c.brand, product: c.product || '', referenceImages: c.referenceImages || '', look: c.look || '' },
+      productTag: (String(c.product || '').toLowerCase().match(/[a-z][a-z0-9_]{2,15}/) || ['product'])[0],
+      script: c.script,
+      brief: c.brief || '',
+      targetSeconds: Number(c.targetSeconds) || 20,
+      aspectRatios: ratios,
+      variants,
+      expectedRuns: runs,
+      // The campaign's cap is split evenly over its runs; each run's renders refuse to pass its share.
+      budgetPerRunUsd: Math.floor((100 * (Number(c.budgetUsd) || settings.defaultBudgetUsd)) / runs) / 100,
+      batch: String($execution.id),
+      runIdBase: `${slug}-c${c.id}-${$now.toFormat('yyyyLLdd')}`,
+      deliveryRoot: settings.deliveryRoot,
+    },
+    pairedItem: item.pairedItem,
+  };
+});
+"""
+
+
+def batch():
+    settings = {"deliveryRoot": "/home/node/.n8n-files/video-deliveries", "maxCampaignsPerBatch": 20, "defaultBudgetUsd": 40, "seedSampleCampaigns": True}
+    samples = {"rows": [
+        {"brand": "Lumen Coffee", "product": "Lumen Cold Brew", "script": "Ava opens the fridge and finds a Lumen can. Ava cracks the Lumen open on a sunny balcony. Condensation runs down the cold can. Ava smiles: \"Morning, sorted.\"",
+         "brief": "Bright, upbeat, urban mornings. Product label always readable.", "referenceImages": "", "look": "bright morning sun, warm highlights", "variants": 2, "aspectRatios": "9:16,1:1", "targetSeconds": 20, "budgetUsd": 60, "status": "queued"},
+        {"brand": "Northwind Outdoors", "product": "Ridge Shell Jacket", "script": "Rain sweeps across a mountain ridge. Jonas zips the Ridge shell and keeps climbing. Sunlight breaks through the clouds.",
+         "brief": "Rugged, honest, no studio gloss.", "referenceImages": "", "look": "overcast, desaturated greens, crisp contrast", "variants": 1, "aspectRatios": "16:9", "targetSeconds": 16, "budgetUsd": 30, "status": "queued"},
+    ]}
+    is_true = lambda expr, id_: {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict", "version": 2},
+                                 "conditions": [{"id": id_, "leftValue": expr, "rightValue": "", "operator": {"type": "boolean", "operation": "true", "singleValue": True}}]}
+    run_status = (
+        "={{ JSON.stringify({ campaignId: $json.campaign.id, batch: $json.batch, brand: $json.campaign.brand, runId: $json.pipeline.runId, variant: $json.pipeline.variant, "
+        "aspectRatio: $json.shot.aspectRatio, status: $json.qcReport.totals.needsReview > 0 ? 'needs_review' : 'delivered', shots: $json.qcReport.totals.shots, "
+        "passed: $json.qcReport.totals.passed, needsReview: $json.qcReport.totals.needsReview, rerenders: $json.qcReport.totals.rerenders, costUsd: $json.qcReport.cost.totalUsd, "
+        "expectedRuns: $json.expectedRuns, reportFile: $json.deliveryRoot + '/' + $json.pipeline.runId + '-qc-report.html', deliveredAt: $now.toISO() }) }}"
+    )
+    campaign_status = (
+        "={{ JSON.stringify({ id: $json.campaignId, runsDelivered: $json.count_runId, costUsd: Math.round($json.sum_costUsd * 1e4) / 1e4, shotsPassed: $json.sum_passed, "
+        "shotsNeedReview: $json.sum_needsReview, status: $json.count_runId < $json.expectedRuns ? 'rendering' : ($json.sum_needsReview > 0 ? 'needs_review' : 'delivered'), "
+        "deliveredAt: $json.count_runId < $json.expectedRuns ? '' : $now.toISO() }) }}"
+    )
+    campaign_fields = ["status", "runsDelivered", "shotsPassed", "shotsNeedReview", "costUsd", "deliveredAt"]
+    run_fields = [name for name, _ in RUN_COLUMNS]
+    nodes = [
+        sticky("Setup", "## Scheduled ad batch\nEvery night (or when *Run Batch Now* / the webhook fires) the queued rows of the **video_campaigns** Data Table are claimed, storyboarded, pinned **once per brand**, rendered as N variants x aspect ratios in one batch, checked by QC and delivered per brand. Each run's result lands in **video_campaign_runs**; the campaign row gets its status, cost and shot counts.\n\n1. **Credentials**: OpenAI, Google (Vertex AI) and Runway on the render nodes, or the sandbox's to run without keys.\n2. **Tables** are created on the first run; with `seedSampleCampaigns` the empty table gets two sample campaigns. Turn that off in *Batch Settings* once you add your own.\n3. **Queue a campaign**: add a row with status `queued`.", [-1500, -520], 640, 360),
+        sticky("Columns", "### video_campaigns\n`brand`, `product`, `script` (mention the product by name so its reference images ride along), `brief`, `referenceImages` (image URLs, comma-separated), `look`, `variants`, `aspectRatios` (`9:16,1:1,16:9`), `targetSeconds`, `budgetUsd` (the campaign's cap, split evenly over its runs), `status` (`queued` to render).\nWritten back: `status` (rendering, delivered, needs_review), `runsDelivered`, `shotsPassed`, `shotsNeedReview`, `costUsd`, `deliveredAt`.", [-820, -520], 560, 280),
+        sticky("Formats", "### Formats\nVeo and Sora render 16:9 and 9:16 only. The storyboard puts every shot of a **1:1** feed run on Runway (*Hero Aspect Ratios*): Gen-4 Image draws a square keyframe with the pinned references, Gen-4.5 animates it (its text to video is 16:9 / 9:16 only). Silent shots for muted autoplay, with the pinned audio bed as the sound.", [300, -520], 460, 200),
+        node("Nightly Schedule", "n8n-nodes-base.scheduleTrigger", {"rule": {"interval": [{"field": "days", "triggerAtHour": 1}]}}, [-1500, 0], 1.2),
+        node("Run Batch Now", "n8n-nodes-base.manualTrigger", {}, [-1500, 180]),
+        node("Run Batch Webhook", "n8n-nodes-base.webhook", {"httpMethod": "POST", "path": "video-batch", "authentication": "headerAuth", "responseMode": "onReceived", "options": {}}, [-1500, 360], 2.1, {"httpHeaderAuth": {"id": "vpBriefWebhookAuth", "name": "Brief webhook header"}}, webhookId="3e8a6c2d-4b1f-4d7e-9a0c-2f6b8d4e1a70"),
+        node("Batch Settings", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": json.dumps(settings, indent=2), "options": {}}, [-1280, 180], 3.4),
+        node("Campaign Table", "n8n-nodes-base.dataTable", {"resource": "table", "operation": "create", "tableName": CAMPAIGN_TABLE, "columns": table_columns(CAMPAIGN_COLUMNS), "options": {"createIfNotExists": True}}, [-1060, 180], 1.1),
+        node("Run Table", "n8n-nodes-base.dataTable", {"resource": "table", "operation": "create", "tableName": RUN_TABLE, "columns": table_columns(RUN_COLUMNS), "options": {"createIfNotExists": True}}, [-840, 180], 1.1),
+        node("Any Campaign", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "get", "dataTableId": table_ref(CAMPAIGN_TABLE), "returnAll": False, "limit": 1}, [-620, 0], 1.1, alwaysOutputData=True),
+        node("Seed Samples?", "n8n-nodes-base.filter", {"conditions": is_true("={{ $('Batch Settings').first().json.seedSampleCampaigns && $json.id === undefined }}", "5a0e4b9c-1d2f-4e3a-8b7c-000000000001"), "options": {}}, [-400, 0], 2.2),
+        node("Sample Campaigns", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": json.dumps(samples, indent=2), "options": {}}, [-180, 0], 3.4),
+        node("Split Samples", "n8n-nodes-base.splitOut", {"fieldToSplitOut": "rows", "options": {}}, [40, 0], 1),
+        node("Insert Samples", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "insert", "dataTableId": table_ref(CAMPAIGN_TABLE), "columns": {"mappingMode": "autoMapInputData", "value": None, "matchingColumns": [], "schema": []}, "options": {}}, [260, 0], 1.1),
+        node("Queued Campaigns", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "get", "dataTableId": table_ref(CAMPAIGN_TABLE), "matchType": "allConditions", "filters": where("status", "queued"), "returnAll": False, "limit": "={{ $('Batch Settings').first().json.maxCampaignsPerBatch }}", "orderBy": True, "orderByColumn": "id", "orderByDirection": "ASC"}, [-620, 300], 1.1),
+        node("Claim Campaign", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "update", "dataTableId": table_ref(CAMPAIGN_TABLE), "matchType": "allConditions", "filters": where("id", "={{ $json.id }}"),
+                                                             "columns": mapped({"status": "rendering", "batch": "={{ String($execution.id) }}", "runsDelivered": 0, "shotsPassed": 0, "shotsNeedReview": 0, "costUsd": 0, "deliveredAt": ""}, CAMPAIGN_COLUMNS), "options": {}}, [-400, 300], 1.1),
+        node("Campaign Briefs", "n8n-nodes-base.code", {"jsCode": CAMPAIGN_BRIEFS}, [-180, 300], 2),
+        node("Storyboard", f"{PKG}.openAiStoryboard", {"resource": "storyboard", "operation": "createManifest", "model": "gpt-5.4-mini", "script": "={{ $json.script }}", "brandBrief": "={{ $json.brief }}", "targetSeconds": "={{ $json.targetSeconds }}", "aspectRatios": "={{ $json.aspectRatios }}", "variants": "={{ $json.variants }}", "layerPolicy": "dialogueHero", "outputShape": "shots",
+                                                                 "run": {"runId": "={{ $json.runIdBase }}", "project": "={{ $json.campaign.brand }} / {{ $json.campaign.product }}", "budgetUsd": "={{ $json.budgetPerRunUsd }}", "resolution": "720p", "heroDurations": "4,6,8", "heroAspectRatios": "16:9, 9:16"}}, [40, 300], 1, CRED["openai"]),
+        node("Pin Per Brand", f"{PKG}.pinState", {"resource": "pin", "operation": "create", "pinPer": "groupKey", "groupKey": "={{ $json.campaign.brand }}",
+                                                  "characters": {"character": [{"tag": "={{ $json.productTag }}", "description": "={{ $json.campaign.product }}: exact packaging, label and colours as in the reference images", "referenceUrls": "={{ $json.campaign.referenceImages }}", "referenceBinaries": ""}]},
+                                                  "useManifestCharacters": True, "grade": {"look": "={{ $json.campaign.look || 'clean commercial look, true-to-life product colours' }}"}, "audioBed": {"mood": "upbeat, modern", "tempoBpm": 112, "dialogueLanguage": "en", "loudnessLufs": -14}, "style": "photoreal commercial, shallow depth of field", "negativePrompt": "text, watermark, competitor logos, extra fingers", "seedPolicy": "per_shot", "seedBase": 2000}, [260, 300]),
+        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run"}, [480, 300]),
+        node("Sora (Gateway)", f"{PKG}.openAiStoryboard", {"resource": "video", "operation": "render", "model": "sora-2", "shotSource": "item", "inputReference": "none", "renderOptions": RENDER}, [760, 60], 1, CRED["openai"]),
+        node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [760, 260], 1, CRED["vertex"]),
+        node("Square Shot?", "n8n-nodes-base.if", {"conditions": {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict", "version": 2},
+                                                             "conditions": [{"id": "5a0e4b9c-1d2f-4e3a-8b7c-000000000003", "leftValue": "={{ $json.shot.aspectRatio }}", "rightValue": "1:1", "operator": {"type": "string", "operation": "equals"}}]}, "options": {}}, [760, 460], 2.2),
+        node("Square Keyframe", f"{PKG}.runway", {"resource": "image", "operation": "textToImage", "model": "gen4_image", "shotSource": "item", "renderOptions": {**RENDER, "binaryPropertyName": "keyframe"}}, [980, 380], 1, CRED["runway"]),
+        node("Runway Square", f"{PKG}.runway", {"resource": "video", "operation": "imageToVideo", "model": "gen4.5", "shotSource": "item", "promptImageSource": "binary", "promptImageProperty": "keyframe", "renderOptions": RENDER}, [1200, 380], 1, CRED["runway"]),
+        node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [980, 560], 1, CRED["runway"]),
+        node("Write Masters", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-{{ $json.shot.id }}.mp4", "dataPropertyName": "data", "options": {}}, [760, 700], 1.1),
+        node("Report Items", "n8n-nodes-base.filter", {"conditions": is_true("={{ !!$binary.qc_report_json }}", "5a0e4b9c-1d2f-4e3a-8b7c-000000000002"), "options": {}}, [980, 700], 2.2),
+        node("Write QC Report", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-qc-report.html", "dataPropertyName": "qc_report_html", "options": {}}, [1200, 700], 1.1),
+        node("Write QC JSON", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-qc-report.json", "dataPropertyName": "qc_report_json", "options": {}}, [1420, 700], 1.1),
+        node("Write Timeline", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.otio", "dataPropertyName": "timeline_otio", "options": {}}, [1640, 700], 1.1),
+        node("Write Run State", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-run-state.json", "dataPropertyName": "run_state_json", "options": {}}, [1860, 700], 1.1),
+        node("Run Status", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": run_status, "options": {}}, [760, 920], 3.4),
+        node("Save Run Status", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "upsert", "dataTableId": table_ref(RUN_TABLE), "matchType": "allConditions", "filters": where("runId", "={{ $json.runId }}"),
+                                                             "columns": mapped({k: f"={{{{ $json.{k} }}}}" for k in run_fields}, RUN_COLUMNS), "options": {}}, [980, 920], 1.1),
+        node("One Per Campaign", "n8n-nodes-base.removeDuplicates", {"operation": "removeDuplicateInputItems", "compare": "selectedFields", "fieldsToCompare": "campaignId", "options": {}}, [1200, 920], 2),
+        node("Campaign Runs", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "get", "dataTableId": table_ref(RUN_TABLE), "matchType": "allConditions",
+                                                           "filters": {"conditions": [{"keyName": "campaignId", "condition": "eq", "keyValue": "={{ $json.campaignId }}"}, {"keyName": "batch", "condition": "eq", "keyValue": "={{ $json.batch }}"}]}, "returnAll": True}, [1420, 920], 1.1),
+        node("Campaign Totals", "n8n-nodes-base.summarize", {"fieldsToSummarize": {"values": [{"aggregation": "count", "field": "runId"}, {"aggregation": "sum", "field": "costUsd"}, {"aggregation": "sum", "field": "passed"}, {"aggregation": "sum", "field": "needsReview"}]}, "fieldsToSplitBy": "campaignId, expectedRuns", "options": {}}, [1640, 920], 1.1),
+        node("Campaign Status", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": campaign_status, "options": {}}, [1860, 920], 3.4),
+        node("Update Campaign", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "update", "dataTableId": table_ref(CAMPAIGN_TABLE), "matchType": "allConditions", "filters": where("id", "={{ $json.id }}"),
+                                                             "columns": mapped({k: f"={{{{ $json.{k} }}}}" for k in campaign_fields}, CAMPAIGN_COLUMNS), "options": {}}, [2080, 920], 1.1),
+        sticky("Delivery", "### Delivery per brand\n**All Done** fires once per run (brand x variant x format). Files are written as `<brand>-c<campaign>-<date>-v<variant>-<ratio>-<file>` in `deliveryRoot`; the run's row goes to **video_campaign_runs**, and when every run of a campaign is in, its row in **video_campaigns** says `delivered` (or `needs_review`) with the cost.", [760, 1120], 620, 180),
+    ]
+    connections = {
+        "Nightly Schedule": {"main": link("Batch Settings")},
+        "Run Batch Now": {"main": link("Batch Settings")},
+        "Run Batch Webhook": {"main": link("Batch Settings")},
+        "Batch Settings": {"main": link("Campaign Table")},
+        "Campaign Table": {"main": link("Run Table")},
+        # The seed branch sits above the batch branch: with execution order v1 it runs first.
+        "Run Table": {"main": link("Any Campaign", "Queued Campaigns")},
+        "Any Campaign": {"main": link("Seed Samples?")},
+        "Seed Samples?": {"main": link("Sample Campaigns")},
+        "Sample Campaigns": {"main": link("Split Samples")},
+        "Split Samples": {"main": link("Insert Samples")},
+        "Queued Campaigns": {"main": link("Claim Campaign")},
+        "Claim Campaign": {"main": link("Campaign Briefs")},
+        "Campaign Briefs": {"main": link("Storyboard")},
+        "Storyboard": {"main": link("Pin Per Brand")},
+        "Pin Per Brand": {"main": link("QC Router")},
+        "QC Router": {"main": [[], link("Sora (Gateway)")[0], link("Veo Hero")[0], link("Square Shot?")[0], [], link("Write Masters")[0]]},
+        "Sora (Gateway)": {"main": link("QC Router")},
+        "Veo Hero": {"main": link("QC Router")},
+        "Square Shot?": {"main": [link("Square Keyframe")[0], link("Runway B-Roll")[0]]},
+        "Square Keyframe": {"main": link("Runway Square")},
+        "Runway Square": {"main": link("QC Router")},
+        "Runway B-Roll": {"main": link("QC Router")},
+        "Write Masters": {"main": link("Report Items")},
+        "Report Items": {"main": link("Write QC Report")},
+        "Write QC Report": {"main": link("Write QC JSON")},
+        "Write QC JSON": {"main": link("Write Timeline")},
+        "Write Timeline": {"main": link("Write Run State")},
+        "Write Run State": {"main": link("Run Status")},
+        "Run Status": {"main": link("Save Run Status")},
+        "Save Run Status": {"main": link("One Per Campaign")},
+        "One Per Campaign": {"main": link("Campaign Runs")},
+        "Campaign Runs": {"main": link("Campaign Totals")},
+        "Campaign Totals": {"main": link("Campaign Status")},
+        "Campaign Status": {"main": link("Update Campaign")},
+    }
+    return {"id": "vpScheduledAdBatch", "name": "Video pipeline: scheduled ad batch", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+
+
 def error_reporter():
     report = (
         "={{ JSON.stringify({ workflow: $json.workflow.name, executionId: $json.execution.id, url: $json.execution.url, "
@@ -158,7 +333,7 @@ def error_reporter():
 
 def main():
     OUT.mkdir(exist_ok=True)
-    for name, workflow in {"studio-brief-to-delivery.json": studio(), "reshoot-one-shot.json": reshoot(), "error-reporter.json": error_reporter()}.items():
+    for name, workflow in {"studio-brief-to-delivery.json": studio(), "reshoot-one-shot.json": reshoot(), "scheduled-ad-batch.json": batch(), "error-reporter.json": error_reporter()}.items():
         (OUT / name).write_text(json.dumps(workflow, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -44,7 +44,7 @@ describe('QC Router loop (engine, sandbox with drift injection)', () => {
 		expect(ledger.entries).toHaveLength(4);
 		expect(ledger.duplicates).toEqual([]);
 		const report = allDone[0].json.qcReport as { totals: Record<string, number>; rounds: number; cost: { totalUsd: number; byLayer: Record<string, number> } };
-		expect(report.totals).toEqual({ shots: 3, passed: 3, needsReview: 0, renders: 4, rerenders: 1 });
+		expect(report.totals).toEqual({ shots: 3, passed: 3, needsReview: 0, renders: 4, rerenders: 1, stills: 0 });
 		expect(report.rounds).toBe(2);
 		expect(report.cost.totalUsd).toBeCloseTo(ledger.totalUsd, 6);
 		expect(Object.keys(allDone[0].binary ?? {})).toEqual(expect.arrayContaining(['data', 'qc_report_json', 'qc_report_html', 'timeline_otio', 'timeline_edl']));

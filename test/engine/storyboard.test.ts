@@ -63,6 +63,17 @@ describe('OpenAI Storyboard: Create Shot Manifest (engine, sandbox)', () => {
 		expect(booked.flatMap((run) => run.ledger).reduce((sum, entry) => sum + entry.usd, 0)).toBeCloseTo(ledger.totalUsd, 6);
 	});
 
+	it('puts every shot of a run in a ratio the hero model does not render on the control layer', async () => {
+		const result = await manifest({ aspectRatios: ['9:16', '1:1'], run: { runId: 'feed' } });
+		expect(result.error).toBeUndefined();
+		const shots = result.output('Node').map((o) => o.json as { pipeline: { runId: string }; shot: { layer: string; needsAudio: boolean } });
+		const square = shots.filter((s) => s.pipeline.runId === 'feed-v1-1x1');
+		const tall = shots.filter((s) => s.pipeline.runId === 'feed-v1-9x16');
+		expect(tall.some((s) => s.shot.layer === 'hero' && s.shot.needsAudio)).toBe(true);
+		expect(square).toHaveLength(tall.length);
+		expect(square.every((s) => s.shot.layer === 'broll' && !s.shot.needsAudio)).toBe(true);
+	});
+
 	it('follows a shot list line for line', async () => {
 		const result = await manifest({ shotList: 'Wide of the café at dawn\nMara pours milk\nClose on the cup', targetSeconds: 14 });
 		expect(result.error).toBeUndefined();

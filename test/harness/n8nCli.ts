@@ -3,7 +3,8 @@
  * scripts/ensure-n8n-runtime.sh) with this package installed the way n8n installs community
  * packages: into $N8N_USER_FOLDER/.n8n/nodes/node_modules/<name>, with no dependencies of its own.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -93,11 +94,100 @@ export class N8nInstance {
 		if (result.code !== 0) throw new Error(`import:workflow failed: ${result.stderr}${result.stdout}`);
 	}
 
+	/** Marks an imported workflow published, so `n8n start` activates its triggers and webhooks. */
+	async publish(id: string): Promise<void> {
+		const result = await this.cli(['publish:workflow', `--id=${id}`]);
+		if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stderr}${result.stdout}`);
+	}
+
+	/** Rows of n8n's own database (sqlite), read with the runtime's sqlite3 while n8n runs. */
+	query<T = Record<string, unknown>>(sql: string): T[] {
+		const script = `const s=require(process.argv[1]);const db=new s.Database(process.argv[2],s.OPEN_READONLY);db.all(process.argv[3],(e,r)=>{if(e){console.error(e.message);process.exit(1)}process.stdout.write(JSON.stringify(r));db.close()})`;
+		const out = execFileSync(this.runtime.node, ['-e', script, path.join(this.runtime.cache, 'n8n/node_modules/sqlite3'), path.join(this.userFolder, '.n8n/database.sqlite'), sql], { encoding: 'utf8' });
+		return JSON.parse(out) as T[];
+	}
+
+	/** Rows of a Data Table, by its name. */
+	dataTable<T = Record<string, unknown>>(name: string): T[] {
+		const [table] = this.query<{ id: string }>(`SELECT id FROM data_table WHERE name = '${name.replace(/'/g, "''")}'`);
+		return table ? this.query<T>(`SELECT * FROM data_table_user_${table.id} ORDER BY id`) : [];
+	}
+
+	/** Starts `n8n start` (or another long-running command such as `worker`) and waits until it answers. */
+	async start(command: 'start' | 'worker' = 'start', extraEnv: Record<string, string> = {}): Promise<N8nProcess> {
+		const port = Number(extraEnv.N8N_PORT ?? (await freePort()));
+		const log: string[] = [];
+		const child = spawn(this.runtime.node, [this.runtime.n8nBin, command], { env: this.env({ N8N_PORT: String(port), N8N_SECURE_COOKIE: 'false', ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
+		const keep = (chunk: Buffer) => {
+			log.push(chunk.toString());
+			if (log.length > 400) log.splice(0, log.length - 400);
+		};
+		child.stdout!.on('data', keep);
+		child.stderr!.on('data', keep);
+		const proc = new N8nProcess(child, port, log);
+		const health = command === 'worker' ? Number(extraEnv.QUEUE_HEALTH_CHECK_PORT ?? 0) : port;
+		if (health) await proc.waitHealthy(health);
+		return proc;
+	}
+
 	/** `n8n execute --id` with --rawOutput; returns the run data (first JSON value of stdout). */
 	async execute(id: string): Promise<{ code: number; run?: any; stdout: string; stderr: string }> {
 		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput']);
 		return { ...result, run: firstJsonValue(result.stdout) };
 	}
+}
+
+export class N8nProcess {
+	constructor(readonly child: ChildProcess, readonly port: number, private readonly log: string[]) {}
+
+	get url(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	output(): string {
+		return this.log.join('');
+	}
+
+	async waitHealthy(port = this.port, timeoutMs = 180_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (this.child.exitCode !== null) throw new Error(`n8n exited with ${this.child.exitCode}:\n${this.output().slice(-3000)}`);
+			const ok = await fetch(`http://127.0.0.1:${port}/healthz/readiness`).then((r) => r.ok).catch(() => false);
+			if (ok) return;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		throw new Error(`n8n did not become ready in ${timeoutMs / 1000} s:\n${this.output().slice(-3000)}`);
+	}
+
+	/** POSTs to a production webhook; n8n answers 404 until it has activated the workflow after start-up. */
+	async webhook(pathname: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<Response> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const response = await fetch(`${this.url}/webhook/${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+			if (response.status !== 404 || Date.now() > deadline) return response;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+	}
+
+	async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+		const exited = new Promise((resolve) => this.child.once('exit', resolve));
+		this.child.kill(signal);
+		const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
+		await exited;
+		clearTimeout(timer);
+	}
+}
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
 }
 
 /** stdout carries log lines around the JSON; parse the first complete JSON object that starts a line. */

@@ -118,7 +118,9 @@ describe('QC report and timeline', () => {
 
 	it('totals shots, renders and cost per layer and vendor, counting shared ledger entries once', () => {
 		const report = buildReport([{ item: passed, outcome: 'passed' }, { item: second, outcome: 'needs_review', reviewReason: 'hero retry budget (2) spent' }], new Date('2026-11-24T12:00:00Z'));
-		expect(report.totals).toEqual({ shots: 2, passed: 1, needsReview: 1, renders: 2, rerenders: 0 });
+		expect(report.totals).toEqual({ shots: 2, passed: 1, needsReview: 1, renders: 2, rerenders: 0, stills: 0 });
+		const keyframed = { ...passed, takes: [{ ...passed.takes[0], jobId: 'still-1', operation: 'textToImage', asset: { kind: 'url' as const, ref: 'https://x/still.png', mimeType: 'image/png' } }, ...passed.takes] };
+		expect(buildReport([{ item: keyframed, outcome: 'passed' }], new Date()).totals).toMatchObject({ renders: 1, rerenders: 0, stills: 1 });
 		expect(report.cost).toEqual({ totalUsd: 6.4, byLayer: { hero: 6.4 }, byVendor: { google: 6.4 }, budgetUsd: 40, budgetUsedPct: 16 });
 		const html = reportHtml(report);
 		expect(html).toContain('1 of 2 passed, 1 need review');

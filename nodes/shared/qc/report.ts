@@ -26,7 +26,8 @@ export interface QcReport {
 		/** data: URL of the latest take's still, where the vendor made one. */
 		thumbnail?: string;
 	}>;
-	totals: { shots: number; passed: number; needsReview: number; renders: number; rerenders: number };
+	/** renders counts video takes; stills (keyframes a video was made from) are counted apart. */
+	totals: { shots: number; passed: number; needsReview: number; renders: number; rerenders: number; stills: number };
 	cost: { totalUsd: number; byLayer: Record<string, number>; byVendor: Record<string, number>; budgetUsd?: number; budgetUsedPct?: number };
 }
 
@@ -44,7 +45,9 @@ export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Reco
 	for (const entry of entries) byVendor[entry.vendor] = Math.round(((byVendor[entry.vendor] ?? 0) + entry.usd) * 1e6) / 1e6;
 	const totalUsd = ledgerTotal(entries);
 	const budgetUsd = first.pipeline.budgetUsd;
-	const renders = items.reduce((sum, item) => sum + item.takes.length, 0);
+	const takes = items.flatMap((item) => item.takes);
+	const stills = takes.filter((t) => t.operation === 'textToImage' || t.asset?.mimeType.startsWith('image/')).length;
+	const renders = takes.length - stills;
 	return {
 		runId: first.pipeline.runId,
 		project: first.pipeline.project,
@@ -72,6 +75,7 @@ export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Reco
 			needsReview: outcomes.filter((o) => o.outcome === 'needs_review').length,
 			renders,
 			rerenders: renders - items.length,
+			stills,
 		},
 		cost: { totalUsd, byLayer: costByLayer(entries), byVendor, ...(budgetUsd ? { budgetUsd, budgetUsedPct: Math.round((totalUsd / budgetUsd) * 1000) / 10 } : {}) },
 	};

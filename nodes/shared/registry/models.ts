@@ -251,6 +251,7 @@ export const MODELS: readonly ModelSpec[] = [
 		durations: { min: 2, max: 10, default: 5 },
 		aspectRatios: ['16:9', '9:16', '4:3', '3:4', '1:1', '21:9'],
 		wireRatios: RUNWAY_I2V_RATIOS,
+		textToVideoRatios: ['1280:720', '720:1280'],
 		audio: 'none',
 		maxReferenceImages: 1,
 		price: { unit: 'credit_per_second', tiers: [{ perUnit: 12 }], source: 'runwayml/skills api reference', estimated: true },

@@ -77,6 +77,8 @@ export const modelSpecSchema = z
 		aspectRatios: z.array(aspectRatioSchema).optional(),
 		/** Runway's pixel ratios (e.g. `1280:720`) or OpenAI sizes (`1280x720`), as the wire wants them. */
 		wireRatios: z.array(z.string().regex(/^\d+[:x]\d+$/)).optional(),
+		/** Where text to video offers fewer ratios than image to video (Runway Gen-4.5). */
+		textToVideoRatios: z.array(z.string().regex(/^\d+:\d+$/)).optional(),
 		audio: z.enum(['none', 'always', 'optional']),
 		maxReferenceImages: z.number().int().nonnegative(),
 		maxSamples: z.number().int().positive().optional(),

@@ -100,6 +100,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{ displayName: 'Budget (USD)', name: 'budgetUsd', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, default: 0, description: 'Spend cap of each run (0 = none); every render node refuses a submit past it' },
+			{ displayName: 'Hero Aspect Ratios', name: 'heroAspectRatios', type: 'string', default: '16:9, 9:16', description: 'Aspect ratios the hero model renders (Veo 3.1: 16:9, 9:16). A run in another ratio puts every shot on the control layer (Runway), without native audio.' },
 			{ displayName: 'Hero Durations', name: 'heroDurations', type: 'string', default: '4,6,8', description: 'Durations the hero model renders (Veo 3.1: 4, 6, 8)' },
 			{ displayName: 'Project', name: 'project', type: 'string', default: '' },
 			{
@@ -119,6 +120,7 @@ export const description = updateDisplayOptions({ show: { resource: ['storyboard
 
 interface RunOptions {
 	budgetUsd?: number;
+	heroAspectRatios?: string;
 	heroDurations?: string;
 	project?: string;
 	resolution?: Resolution;
@@ -174,6 +176,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const run = (this.getNodeParameter('run', itemIndex, {}) ?? {}) as RunOptions;
 	const heroDurations = String(run.heroDurations ?? '4,6,8').split(',').map(Number).filter((n) => Number.isFinite(n) && n > 0).sort((a, b) => a - b);
 	if (!heroDurations.length) throw new ContractError(itemIndex, [{ path: 'run.heroDurations', message: 'must list durations such as 4,6,8' }]);
+	const heroRatios = String(run.heroAspectRatios ?? '16:9, 9:16').split(',').map((ratio) => ratio.trim()).filter(Boolean);
 	const rules = { targetSeconds, toleranceSeconds: run.toleranceSeconds ?? 1, heroDurations, brollMin: 2, brollMax: 10 };
 	const model = resolveModel('openai', stringParameter(this, 'model', itemIndex), await openAiBackend(this));
 	const spec = model.spec ?? getModel('gpt-5.4-mini')!;
@@ -223,6 +226,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			// One storyboard call serves every aspect ratio of the variant; its cost is booked once, on
 			// the first ratio's run, so the runs' reports add up to what was paid.
 			const booked = ratioIndex === 0 ? ledger : [];
+			const layersHere = heroRatios.includes(aspectRatio) ? layers : layers.map(() => 'broll' as const);
 			const runId = variants === 1 && ratios.length === 1 ? baseRunId : `${baseRunId}-v${variant}-${aspectRatio.replace(':', 'x')}`;
 			let start = 0;
 			const shots: Shot[] = answer.shots.map((shot, index) => {
@@ -234,9 +238,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					durationSeconds: durations![index],
 					aspectRatio,
 					resolution: run.resolution ?? '1080p',
-					layer: layers[index],
+					layer: layersHere[index],
 					characters: shot.characters,
-					needsAudio: layers[index] === 'hero',
+					needsAudio: layersHere[index] === 'hero',
 					...(shot.dialogue ? { dialogue: shot.dialogue } : {}),
 					...(shot.camera ? { camera: shot.camera } : {}),
 				};

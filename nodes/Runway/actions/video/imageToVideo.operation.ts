@@ -77,13 +77,17 @@ interface RunwayOptions {
 }
 
 /** Body fields every Runway video render shares: prompt, ratio, duration, seed, audio, moderation. */
-export function videoBody(ctx: IExecuteFunctions, itemIndex: number, context: ShotContext, model: ReturnType<typeof runwayModel>, withAudio: boolean): { body: IDataObject; audio: boolean; duration: number } {
+export function videoBody(ctx: IExecuteFunctions, itemIndex: number, context: ShotContext, model: ReturnType<typeof runwayModel>, withAudio: boolean, textOnly = false): { body: IDataObject; audio: boolean; duration: number } {
 	const options = (ctx.getNodeParameter('runwayOptions', itemIndex, {}) ?? {}) as RunwayOptions;
 	const hint = context.retryHint?.layer === 'control' ? context.retryHint : undefined;
 	const duration = Math.round(hint?.durationSeconds ?? context.shot.durationSeconds);
 	assertRenderable(model.spec, context, itemIndex, { durationSeconds: duration, aspectRatio: context.shot.aspectRatio });
-	const ratio = runwayRatio(context.shot.aspectRatio, context.shot.resolution, model.spec?.wireRatios);
-	if (!ratio) throw new ContractError(itemIndex, [{ path: context.fromContract ? 'shot.aspectRatio' : 'aspectRatio', message: `${context.shot.aspectRatio} has no ratio on ${model.id}` }]);
+	const offered = (textOnly ? model.spec?.textToVideoRatios : undefined) ?? model.spec?.wireRatios;
+	const ratio = runwayRatio(context.shot.aspectRatio, context.shot.resolution, offered);
+	if (!ratio) {
+		const how = textOnly && model.spec?.textToVideoRatios ? ` text to video (it offers ${offered!.join(', ')}; Image to Video offers more)` : '';
+		throw new ContractError(itemIndex, [{ path: context.fromContract ? 'shot.aspectRatio' : 'aspectRatio', message: `${context.shot.aspectRatio} has no ratio on ${model.id}${how}` }]);
+	}
 	const audio = withAudio && model.spec?.audio !== 'none' ? context.shot.needsAudio ?? options.audio ?? false : false;
 	const seed = options.seed || seedFor(context.pin, context.shot, nextAttempt(context, 'control'), hint);
 	const body: IDataObject = {

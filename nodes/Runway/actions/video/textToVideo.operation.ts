@@ -15,7 +15,7 @@ export const concurrency = runwayConcurrency;
 export async function execute(this: IExecuteFunctions, itemIndex: number, batch: Batch): Promise<INodeExecutionData[]> {
 	const context = readShot(this, itemIndex, 'control', false);
 	const model = runwayModel(this, itemIndex);
-	const { body, audio, duration } = videoBody(this, itemIndex, context, model, true);
+	const { body, audio, duration } = videoBody(this, itemIndex, context, model, true, true);
 	return await runwayRender(this, itemIndex, batch, context, {
 		endpoint: 'text_to_video',
 		operation: 'textToVideo',
