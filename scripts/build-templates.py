@@ -71,7 +71,7 @@ def studio():
         node("Write Timeline", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.otio", "dataPropertyName": "timeline_otio", "options": {}}, [1500, 560], 1.1),
         node("Write EDL", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.edl", "dataPropertyName": "timeline_edl", "options": {}}, [1700, 560], 1.1),
         node("Write Run State", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-run-state.json", "dataPropertyName": "run_state_json", "options": {}}, [1900, 560], 1.1),
-        sticky("Delivery", "### Delivery\n**All Done** fires once per run, after every shot passed or needs review. Shots that need review are delivered too and listed in the report. Add a callback (HTTP Request to the client's webhook) after *Write EDL* if the client wants one.", [700, 760], 520, 160),
+        sticky("Delivery", "### Delivery\n**All Done** fires once per run, after every shot passed or needs review. Shots that need review are delivered too and listed in the report. Add a callback (HTTP Request to the client's webhook) after *Write EDL* if the client wants one. For one graded master with the music bed, run *Video pipeline: assemble the cut* (needs ffmpeg and Execute Command).", [700, 760], 520, 160),
     ]
     connections = {
         "Run Sample Brief": {"main": link("Sample Brief")},
@@ -317,6 +317,108 @@ def batch():
     return {"id": "vpScheduledAdBatch", "name": "Video pipeline: scheduled ad batch", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
 
 
+CUT_SCRIPT = r"""// Writes the shell script that cuts the run's passed shots, in order, into one graded master.
+// Every shot is normalised first (size, 24 fps, stereo 48 kHz; a silent track where a shot has no
+// audio) so the concat is seamless; then the pinned LUT (lut3d), the music bed under the shots'
+// own sound, and loudness to the pin's target.
+const request = $('Assembly Request').first().json;
+const state = $json.data;
+const q = (value) => "'" + String(value).replace(/'/g, "'\\''") + "'";
+const filterPath = (value) => String(value).replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'");
+const passed = (state.shots || []).filter((s) => s.qc && s.qc.status === 'passed').sort((a, b) => a.shot.index - b.shot.index);
+if (!passed.length) throw new Error(`Run ${state.runId}: no passed shots to assemble`);
+const { aspectRatio, resolution } = passed[0].shot;
+const long = { '720p': 1280, '1080p': 1920, '4k': 3840 }[resolution] || 1280;
+const short = Math.round((long * 9) / 16);
+const [w, h] = aspectRatio === '9:16' ? [short, long] : aspectRatio === '1:1' ? [short, short] : [long, short];
+const pin = passed[0].pin || {};
+const lut = pin.grade && pin.grade.lut;
+if (lut && lut.kind !== 'url') throw new Error(`Run ${state.runId}: pin.grade.lut: the cut needs the LUT as a URL (it is a ${lut.kind})`);
+const music = pin.audioBed && pin.audioBed.music;
+const lufs = (pin.audioBed && pin.audioBed.loudnessLufs) || -14;
+const dir = request.deliveryRoot;
+const parts = `${dir}/${state.runId}-cut-parts`;
+const out = `${dir}/${state.runId}-cut.mp4`;
+const vf = `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=24,format=yuv420p`;
+const encode = '-c:v libx264 -preset veryfast -crf 18 -pix_fmt yuv420p -c:a aac -ar 48000 -ac 2';
+const lines = [
+  'set -e',
+  'command -v ffmpeg >/dev/null 2>&1 || { echo "ffmpeg is not installed on the n8n host" >&2; exit 127; }',
+  `rm -rf ${q(parts)} && mkdir -p ${q(parts)}`,
+];
+passed.forEach((item, i) => {
+  const src = q(`${dir}/${state.runId}-${item.shot.id}.mp4`);
+  const part = q(`${parts}/${String(i).padStart(3, '0')}.mp4`);
+  lines.push(
+    `if [ -n "$(ffprobe -v error -select_streams a -show_entries stream=index -of csv=p=0 ${src})" ]; then ` +
+      `ffmpeg -nostdin -y -v error -i ${src} -map 0:v:0 -map 0:a:0 -vf ${q(vf)} ${encode} ${part}; ` +
+      `else ffmpeg -nostdin -y -v error -i ${src} -f lavfi -i anullsrc=r=48000:cl=stereo -map 0:v:0 -map 1:a:0 -shortest -vf ${q(vf)} ${encode} ${part}; fi`,
+    `echo "file '${String(i).padStart(3, '0')}.mp4'" >> ${q(parts + '/list.txt')}`,
+  );
+});
+const inputs = [`-f concat -safe 0 -i ${q(parts + '/list.txt')}`];
+const graph = [];
+let video = '[0:v]';
+if (lut) {
+  // lut3d reads a local file; the n8n host always has node, which fetches it.
+  lines.push(`node -e ${q("fetch(process.argv[1]).then(async (r) => { if (!r.ok) throw new Error('LUT download: HTTP ' + r.status); require('fs').writeFileSync(process.argv[2], Buffer.from(await r.arrayBuffer())); }).catch((e) => { console.error(e.message); process.exit(1); })")} ${q(lut.ref)} ${q(parts + '/grade.cube')}`);
+  graph.push(`[0:v]lut3d=file='${filterPath(parts + '/grade.cube')}'[graded]`);
+  video = '[graded]';
+}
+let audio = '[0:a]';
+if (music) {
+  inputs.push(`-stream_loop -1 -i ${q(music.ref)}`);
+  graph.push('[1:a]aformat=sample_rates=48000:channel_layouts=stereo,volume=0.3[bed]', '[0:a][bed]amix=inputs=2:duration=first:normalize=0[mixed]');
+  audio = '[mixed]';
+}
+graph.push(`${audio}loudnorm=I=${lufs}:TP=-1.5:LRA=11,aresample=48000[sound]`);
+if (video === '[0:v]') graph.push('[0:v]null[picture]'); else graph.push(`${video}null[picture]`);
+lines.push(`ffmpeg -nostdin -y -v error ${inputs.join(' ')} -filter_complex ${q(graph.join(';'))} -map '[picture]' -map '[sound]' ${encode} -movflags +faststart ${q(out)}`);
+lines.push(`rm -rf ${q(parts)}`);
+return {
+  json: {
+    runId: state.runId,
+    file: out,
+    shots: passed.map((s) => s.shot.id),
+    seconds: passed.reduce((sum, s) => sum + s.shot.durationSeconds, 0),
+    graded: Boolean(lut),
+    musicBed: Boolean(music),
+    command: lines.join('\n'),
+  },
+};
+"""
+
+
+def assemble_cut():
+    request = "={{ JSON.stringify({ runId: $json.runId || 'cafe-launch-001', deliveryRoot: $json.deliveryRoot || '/home/node/.n8n-files/video-deliveries' }) }}"
+    ok = {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict", "version": 2},
+          "conditions": [{"id": "7d1e2f3a-4b5c-4d6e-8f70-000000000001", "leftValue": "={{ $json.exitCode }}", "rightValue": 0, "operator": {"type": "number", "operation": "equals"}}]}
+    nodes = [
+        sticky("About", "## Assemble the cut (optional, needs ffmpeg)\nCuts a delivered run's **passed** shots, in order, into `<runId>-cut.mp4`: every shot normalised to one size and frame rate, the pinned **LUT** applied (lut3d), the pinned **music bed** mixed under the shots' own sound, loudness to the pin's target. Masters, timeline and report are delivered without it.\n\n1. ffmpeg and ffprobe on the n8n host (`apt-get install ffmpeg`).\n2. n8n 2.x disables **Execute Command** by default: start n8n with `NODES_EXCLUDE=\"[]\"` to allow it.\n3. Run it after a delivery (sample: the studio template's run), or call it from another workflow with *Execute Workflow* and `{ runId, deliveryRoot }`.", [-700, -380], 620, 300),
+        node("Assemble Run", "n8n-nodes-base.executeWorkflowTrigger", {"inputSource": "passthrough"}, [-700, 100], 1.1),
+        node("Assemble Sample", "n8n-nodes-base.manualTrigger", {}, [-700, 280]),
+        node("Assembly Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": request, "options": {}}, [-480, 180], 3.4),
+        node("Read Run State", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ $json.deliveryRoot }}/{{ $json.runId }}-run-state.json", "options": {}}, [-260, 180], 1.1),
+        node("Parse Run State", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [-40, 180], 1.1),
+        node("Cut Script", "n8n-nodes-base.code", {"mode": "runOnceForEachItem", "jsCode": CUT_SCRIPT}, [180, 180], 2),
+        node("Cut With ffmpeg", "n8n-nodes-base.executeCommand", {"command": "={{ $json.command }}", "executeOnce": False}, [400, 180], 1),
+        node("Cut OK?", "n8n-nodes-base.if", {"conditions": ok, "options": {}}, [620, 180], 2.2),
+        node("Cut Summary", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify((({ command, ...cut }) => cut)($('Cut Script').item.json)) }}", "options": {}}, [840, 80], 3.4),
+        node("Cut Failed", "n8n-nodes-base.stopAndError", {"errorMessage": "=ffmpeg could not cut run {{ $('Cut Script').item.json.runId }} (exit {{ $json.exitCode }}): {{ $json.stderr.slice(-1500) }}"}, [840, 280], 1),
+    ]
+    connections = {
+        "Assemble Run": {"main": link("Assembly Request")},
+        "Assemble Sample": {"main": link("Assembly Request")},
+        "Assembly Request": {"main": link("Read Run State")},
+        "Read Run State": {"main": link("Parse Run State")},
+        "Parse Run State": {"main": link("Cut Script")},
+        "Cut Script": {"main": link("Cut With ffmpeg")},
+        "Cut With ffmpeg": {"main": link("Cut OK?")},
+        "Cut OK?": {"main": [link("Cut Summary")[0], link("Cut Failed")[0]]},
+    }
+    return {"id": "vpAssembleCut", "name": "Video pipeline: assemble the cut (ffmpeg)", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+
+
 def error_reporter():
     report = (
         "={{ JSON.stringify({ workflow: $json.workflow.name, executionId: $json.execution.id, url: $json.execution.url, "
@@ -333,7 +435,7 @@ def error_reporter():
 
 def main():
     OUT.mkdir(exist_ok=True)
-    for name, workflow in {"studio-brief-to-delivery.json": studio(), "reshoot-one-shot.json": reshoot(), "scheduled-ad-batch.json": batch(), "error-reporter.json": error_reporter()}.items():
+    for name, workflow in {"studio-brief-to-delivery.json": studio(), "reshoot-one-shot.json": reshoot(), "scheduled-ad-batch.json": batch(), "assemble-cut.json": assemble_cut(), "error-reporter.json": error_reporter()}.items():
         (OUT / name).write_text(json.dumps(workflow, indent=2, ensure_ascii=False) + "\n")
 
 

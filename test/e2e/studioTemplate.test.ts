@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { ensureN8nRuntime, N8nInstance } from '../harness/n8nCli';
@@ -88,5 +89,37 @@ describe('studio template in the real n8n CLI', () => {
 		const qc = JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-shot-02-reshoot-qc.json`), 'utf8'));
 		expect(qc.shots).toEqual([expect.objectContaining({ id: 'shot-02', outcome: 'passed', attempts: expect.objectContaining({ control: 1 }) })]);
 		expect(qc.shots[0].takes).toHaveLength(2);
+	}, E2E_TIMEOUT);
+	it('cuts the passed shots into one master with the pinned LUT and music bed, where Execute Command is allowed', async () => {
+		// The run's pin gains a LUT that maps every colour to black and a music bed, so both are visible in the cut.
+		const put = async (name: string, body: Buffer | string) => ((await (await fetch(`${sandbox.origin}/_sandbox/assets/${name}`, { method: 'PUT', body })).json()) as { url: string }).url;
+		const lutUrl = await put('black.cube', `LUT_3D_SIZE 2\n${'0 0 0\n'.repeat(8)}`);
+		const wav = path.join(tmpdir(), 'vp-bed.wav');
+		execFileSync('ffmpeg', ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=6', wav]);
+		const musicUrl = await put('bed.wav', readFileSync(wav));
+		const stateFile = path.join(DELIVERY, `${RUN}-run-state.json`);
+		const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+		for (const item of state.shots) {
+			item.pin.grade.lut = { kind: 'url', ref: lutUrl, mimeType: 'text/plain' };
+			item.pin.audioBed.music = { kind: 'url', ref: musicUrl, mimeType: 'audio/wav' };
+		}
+		writeFileSync(stateFile, JSON.stringify(state));
+		const expectedSeconds = state.shots.reduce((sum: number, item: { shot: { durationSeconds: number } }) => sum + item.shot.durationSeconds, 0);
+
+		await n8n.importWorkflow(JSON.parse(readFileSync(path.join(__dirname, '../../workflows/assemble-cut.json'), 'utf8')));
+		const result = await n8n.cli(['execute', '--id=vpAssembleCut', '--rawOutput'], { HOME, NODES_EXCLUDE: '[]' });
+		if (result.code !== 0) throw new Error(`n8n execute failed (${result.code}): ${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`);
+
+		const cut = path.join(DELIVERY, `${RUN}-cut.mp4`);
+		const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', cut]).toString());
+		expect(Math.abs(Number(probe.format.duration) - expectedSeconds)).toBeLessThan(0.5);
+		expect(probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video')).toMatchObject({ width: 1280, height: 720 });
+		expect(probe.streams.some((s: { codec_type: string }) => s.codec_type === 'audio')).toBe(true);
+		// Graded: the black LUT leaves no picture; the mix (shots' sound plus bed, loudness-normalised) is audible.
+		const luma = execFileSync('ffprobe', ['-v', 'error', '-f', 'lavfi', '-i', `movie=${cut},signalstats`, '-show_entries', 'frame_tags=lavfi.signalstats.YAVG', '-of', 'csv=p=0']).toString().trim().split('\n').map(Number);
+		expect(Math.max(...luma)).toBeLessThan(20);
+		const volume = spawnSync('ffmpeg', ['-nostdin', '-v', 'info', '-i', cut, '-af', 'volumedetect', '-f', 'null', '-']).stderr.toString();
+		expect(Number(/mean_volume: (-?[\d.]+) dB/.exec(volume)?.[1])).toBeGreaterThan(-40);
+		expect(existsSync(path.join(DELIVERY, `${RUN}-cut-parts`))).toBe(false);
 	}, E2E_TIMEOUT);
 });
