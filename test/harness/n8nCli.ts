@@ -70,7 +70,9 @@ export class N8nInstance {
 
 	async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
 		try {
-			const { stdout, stderr } = await run(this.runtime.node, [this.runtime.n8nBin, ...args], { env: this.env(extraEnv), maxBuffer: 256 * 1024 * 1024, timeout: 10 * 60 * 1000 });
+			// Each n8n process gets its own task broker port, so two never collide on the default 5679.
+			const env = this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv });
+			const { stdout, stderr } = await run(this.runtime.node, [this.runtime.n8nBin, ...args], { env, maxBuffer: 256 * 1024 * 1024, timeout: 10 * 60 * 1000 });
 			return { stdout, stderr, code: 0 };
 		} catch (error) {
 			const e = error as { stdout?: string; stderr?: string; code?: number };
@@ -117,7 +119,7 @@ export class N8nInstance {
 	async start(command: 'start' | 'worker' = 'start', extraEnv: Record<string, string> = {}): Promise<N8nProcess> {
 		const port = Number(extraEnv.N8N_PORT ?? (await freePort()));
 		const log: string[] = [];
-		const child = spawn(this.runtime.node, [this.runtime.n8nBin, command], { env: this.env({ N8N_PORT: String(port), N8N_SECURE_COOKIE: 'false', ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(this.runtime.node, [this.runtime.n8nBin, command], { env: this.env({ N8N_PORT: String(port), N8N_SECURE_COOKIE: 'false', N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
 		const keep = (chunk: Buffer) => {
 			log.push(chunk.toString());
 			if (log.length > 400) log.splice(0, log.length - 400);
