@@ -10,6 +10,7 @@ CRED = {
     "vertex": {"googleVideoPipelineApi": {"id": "vpSandboxVertex", "name": "Sandbox Google (Vertex AI service account)"}},
     "runway": {"runwayVideoPipelineApi": {"id": "vpSandboxRunway", "name": "Sandbox Runway"}},
 }
+CALLBACK_BODY = "={{ JSON.stringify({ runId: $json.pipeline.runId, project: $json.pipeline.project, totals: $json.qcReport.totals, cost: $json.qcReport.cost, deliveryRoot: $json.deliveryRoot, report: $json.deliveryRoot + '/' + $json.pipeline.runId + '-qc-report.html' }) }}"
 RENDER = {"pollIntervalSeconds": 2, "timeoutMinutes": 30, "concurrency": 4}
 
 
@@ -71,7 +72,10 @@ def studio():
         node("Write Timeline", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.otio", "dataPropertyName": "timeline_otio", "options": {}}, [1500, 560], 1.1),
         node("Write EDL", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.edl", "dataPropertyName": "timeline_edl", "options": {}}, [1700, 560], 1.1),
         node("Write Run State", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-run-state.json", "dataPropertyName": "run_state_json", "options": {}}, [1900, 560], 1.1),
-        sticky("Delivery", "### Delivery\n**All Done** fires once per run, after every shot passed or needs review. Shots that need review are delivered too and listed in the report. Add a callback (HTTP Request to the client's webhook) after *Write EDL* if the client wants one. For one graded master with the music bed, run *Video pipeline: assemble the cut* (needs ffmpeg and Execute Command).", [700, 760], 520, 160),
+        node("Client Callback?", "n8n-nodes-base.filter", {"conditions": {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "loose", "version": 2},
+                                                                 "conditions": [{"id": "9c2d4e6f-1a3b-4c5d-8e7f-000000000001", "leftValue": "={{ $json.callbackUrl }}", "rightValue": "", "operator": {"type": "string", "operation": "notEmpty", "singleValue": True}}]}, "options": {}}, [2100, 560], 2.2),
+        node("Client Callback", "n8n-nodes-base.httpRequest", {"method": "POST", "url": "={{ $json.callbackUrl }}", "sendBody": True, "specifyBody": "json", "jsonBody": CALLBACK_BODY, "options": {"timeout": 30000}}, [2300, 560], 4.2),
+        sticky("Delivery", "### Delivery\n**All Done** fires once per run, after every shot passed or needs review. Shots that need review are delivered too and listed in the report. When the brief has a `callbackUrl`, the run's summary (totals, cost per layer, report path) is POSTed to it. For one graded master with the music bed, run *Video pipeline: assemble the cut* (needs ffmpeg and Execute Command).", [700, 760], 520, 160),
     ]
     connections = {
         "Run Sample Brief": {"main": link("Sample Brief")},
@@ -92,6 +96,8 @@ def studio():
         "Write QC JSON": {"main": link("Write Timeline")},
         "Write Timeline": {"main": link("Write EDL")},
         "Write EDL": {"main": link("Write Run State")},
+        "Write Run State": {"main": link("Client Callback?")},
+        "Client Callback?": {"main": link("Client Callback")},
     }
     return {"id": "vpStudioBriefDelivery", "name": "Video pipeline: studio brief to delivery", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
 
