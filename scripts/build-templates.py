@@ -29,6 +29,20 @@ def sticky(name, content, pos, width=420, height=300, color=None):
     return node(name, "n8n-nodes-base.stickyNote", params, pos)
 
 
+def deliver(name, suffix, prop, pos):
+    """A Read/Write File node writing one binary field to the delivery folder as <runId>-<suffix>."""
+    return node(name, "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-" + suffix, "dataPropertyName": prop, "options": {}}, pos, 1.1)
+
+
+def condition(id_, left, operator, right="", validation="strict"):
+    """The conditions of an If or Filter node (v2 format) with one condition."""
+    return {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": validation, "version": 2},
+            "conditions": [{"id": id_, "leftValue": left, "rightValue": right, "operator": operator}]}
+
+
+IS_TRUE = {"type": "boolean", "operation": "true", "singleValue": True}
+
+
 def link(*targets):
     return [[{"node": t, "type": "main", "index": 0} for t in targets]]
 
@@ -65,15 +79,14 @@ def studio():
         node("Sora (Gateway)", f"{PKG}.openAiStoryboard", {"resource": "video", "operation": "render", "model": "sora-2", "shotSource": "item", "inputReference": "none", "renderOptions": RENDER}, [360, -40], 1, CRED["openai"]),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [360, 160], 1, CRED["vertex"]),
         node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [360, 360], 1, CRED["runway"]),
-        node("Write Masters", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-{{ $json.shot.id }}.mp4", "dataPropertyName": "data", "options": {}}, [700, 560], 1.1),
+        deliver("Write Masters", "{{ $json.shot.id }}.mp4", "data", [700, 560]),
         node("Report Only", "n8n-nodes-base.limit", {"maxItems": 1}, [900, 560]),
-        node("Write QC Report", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-qc-report.html", "dataPropertyName": "qc_report_html", "options": {}}, [1100, 560], 1.1),
-        node("Write QC JSON", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-qc-report.json", "dataPropertyName": "qc_report_json", "options": {}}, [1300, 560], 1.1),
-        node("Write Timeline", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.otio", "dataPropertyName": "timeline_otio", "options": {}}, [1500, 560], 1.1),
-        node("Write EDL", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.edl", "dataPropertyName": "timeline_edl", "options": {}}, [1700, 560], 1.1),
-        node("Write Run State", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-run-state.json", "dataPropertyName": "run_state_json", "options": {}}, [1900, 560], 1.1),
-        node("Client Callback?", "n8n-nodes-base.filter", {"conditions": {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "loose", "version": 2},
-                                                                 "conditions": [{"id": "9c2d4e6f-1a3b-4c5d-8e7f-000000000001", "leftValue": "={{ $json.callbackUrl }}", "rightValue": "", "operator": {"type": "string", "operation": "notEmpty", "singleValue": True}}]}, "options": {}}, [2100, 560], 2.2),
+        deliver("Write QC Report", "qc-report.html", "qc_report_html", [1100, 560]),
+        deliver("Write QC JSON", "qc-report.json", "qc_report_json", [1300, 560]),
+        deliver("Write Timeline", "timeline.otio", "timeline_otio", [1500, 560]),
+        deliver("Write EDL", "timeline.edl", "timeline_edl", [1700, 560]),
+        deliver("Write Run State", "run-state.json", "run_state_json", [1900, 560]),
+        node("Client Callback?", "n8n-nodes-base.filter", {"conditions": condition("9c2d4e6f-1a3b-4c5d-8e7f-000000000001", "={{ $json.callbackUrl }}", {"type": "string", "operation": "notEmpty", "singleValue": True}, validation="loose"), "options": {}}, [2100, 560], 2.2),
         node("Client Callback", "n8n-nodes-base.httpRequest", {"method": "POST", "url": "={{ $json.callbackUrl }}", "sendBody": True, "specifyBody": "json", "jsonBody": CALLBACK_BODY, "options": {"timeout": 30000}}, [2300, 560], 4.2),
         sticky("Delivery", "### Delivery\n**All Done** fires once per run, after every shot passed or needs review. Shots that need review are delivered too and listed in the report. When the brief has a `callbackUrl`, the run's summary (totals, cost per layer, report path) is POSTed to it. For one graded master with the music bed, run *Video pipeline: assemble the cut* (needs ffmpeg and Execute Command).", [700, 760], 520, 160),
     ]
@@ -113,8 +126,6 @@ def reshoot():
         "return Object.assign({}, item, { deliveryRoot: r.deliveryRoot, qc: { attempts, verdicts: [], status: 'retry' }, "
         "retryHint: Object.assign({ layer, newSeed: true }, r.note ? { note: r.note } : {}) }); })()) }}"
     )
-    condition = {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict", "version": 2},
-                 "conditions": [{"id": "c0a1b2c3-0000-4000-8000-000000000001", "leftValue": "={{ $json.retryHint.layer }}", "rightValue": "hero", "operator": {"type": "string", "operation": "equals"}}]}
     nodes = [
         sticky("About", "## Reshoot one shot\nPOST `{ runId, shotId, note }` to the webhook (or run the sample). The run's saved state (`<runId>-run-state.json`, written by the studio template) gives the shot, its pin and its takes; only that shot is rendered again (new seed, your note added), checked by QC and delivered over its old master. Other shots are not touched.", [-900, -300], 560, 220),
         node("Reshoot Sample", "n8n-nodes-base.manualTrigger", {}, [-900, 0]),
@@ -124,12 +135,12 @@ def reshoot():
         node("Read Run State", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ $json.deliveryRoot }}/{{ $json.runId }}-run-state.json", "options": {}}, [-240, 100], 1.1),
         node("Parse Run State", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [-20, 100], 1.1),
         node("Pick Shot", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": pick, "options": {}}, [200, 100], 3.4),
-        node("Hero Shot?", "n8n-nodes-base.if", {"conditions": condition, "options": {}}, [420, 100], 2.2),
+        node("Hero Shot?", "n8n-nodes-base.if", {"conditions": condition("c0a1b2c3-0000-4000-8000-000000000001", "={{ $json.retryHint.layer }}", {"type": "string", "operation": "equals"}, "hero"), "options": {}}, [420, 100], 2.2),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [680, 0], 1, CRED["vertex"]),
         node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [680, 220], 1, CRED["runway"]),
         node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 3, "control": 3}, "barrier": "item"}, [940, 100]),
-        node("Write Master", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-{{ $json.shot.id }}.mp4", "dataPropertyName": "data", "options": {}}, [1200, 260], 1.1),
-        node("Write Reshoot QC", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-{{ $json.shot.id }}-reshoot-qc.json", "dataPropertyName": "qc_report_json", "options": {}}, [1420, 260], 1.1),
+        deliver("Write Master", "{{ $json.shot.id }}.mp4", "data", [1200, 260]),
+        deliver("Write Reshoot QC", "{{ $json.shot.id }}-reshoot-qc.json", "qc_report_json", [1420, 260]),
     ]
     connections = {
         "Reshoot Sample": {"main": link("Sample Request")},
@@ -218,8 +229,6 @@ def batch():
         {"brand": "Northwind Outdoors", "product": "Ridge Shell Jacket", "script": "Rain sweeps across a mountain ridge. Jonas zips the Ridge shell and keeps climbing. Sunlight breaks through the clouds.",
          "brief": "Rugged, honest, no studio gloss.", "referenceImages": "", "look": "overcast, desaturated greens, crisp contrast", "variants": 1, "aspectRatios": "16:9", "targetSeconds": 16, "budgetUsd": 30, "status": "queued"},
     ]}
-    is_true = lambda expr, id_: {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict", "version": 2},
-                                 "conditions": [{"id": id_, "leftValue": expr, "rightValue": "", "operator": {"type": "boolean", "operation": "true", "singleValue": True}}]}
     run_status = (
         "={{ JSON.stringify({ campaignId: $json.campaign.id, batch: $json.batch, brand: $json.campaign.brand, runId: $json.pipeline.runId, variant: $json.pipeline.variant, "
         "aspectRatio: $json.shot.aspectRatio, status: $json.qcReport.totals.needsReview > 0 ? 'needs_review' : 'delivered', shots: $json.qcReport.totals.shots, "
@@ -244,7 +253,7 @@ def batch():
         node("Campaign Table", "n8n-nodes-base.dataTable", {"resource": "table", "operation": "create", "tableName": CAMPAIGN_TABLE, "columns": table_columns(CAMPAIGN_COLUMNS), "options": {"createIfNotExists": True}}, [-1060, 180], 1.1),
         node("Run Table", "n8n-nodes-base.dataTable", {"resource": "table", "operation": "create", "tableName": RUN_TABLE, "columns": table_columns(RUN_COLUMNS), "options": {"createIfNotExists": True}}, [-840, 180], 1.1),
         node("Any Campaign", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "get", "dataTableId": table_ref(CAMPAIGN_TABLE), "returnAll": False, "limit": 1}, [-620, 0], 1.1, alwaysOutputData=True),
-        node("Seed Samples?", "n8n-nodes-base.filter", {"conditions": is_true("={{ $('Batch Settings').first().json.seedSampleCampaigns && $json.id === undefined }}", "5a0e4b9c-1d2f-4e3a-8b7c-000000000001"), "options": {}}, [-400, 0], 2.2),
+        node("Seed Samples?", "n8n-nodes-base.filter", {"conditions": condition("5a0e4b9c-1d2f-4e3a-8b7c-000000000001", "={{ $('Batch Settings').first().json.seedSampleCampaigns && $json.id === undefined }}", IS_TRUE), "options": {}}, [-400, 0], 2.2),
         node("Sample Campaigns", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": json.dumps(samples, indent=2), "options": {}}, [-180, 0], 3.4),
         node("Split Samples", "n8n-nodes-base.splitOut", {"fieldToSplitOut": "rows", "options": {}}, [40, 0], 1),
         node("Insert Samples", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "insert", "dataTableId": table_ref(CAMPAIGN_TABLE), "columns": {"mappingMode": "autoMapInputData", "value": None, "matchingColumns": [], "schema": []}, "options": {}}, [260, 0], 1.1),
@@ -260,17 +269,16 @@ def batch():
         node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run"}, [480, 300]),
         node("Sora (Gateway)", f"{PKG}.openAiStoryboard", {"resource": "video", "operation": "render", "model": "sora-2", "shotSource": "item", "inputReference": "none", "renderOptions": RENDER}, [760, 60], 1, CRED["openai"]),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [760, 260], 1, CRED["vertex"]),
-        node("Square Shot?", "n8n-nodes-base.if", {"conditions": {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict", "version": 2},
-                                                             "conditions": [{"id": "5a0e4b9c-1d2f-4e3a-8b7c-000000000003", "leftValue": "={{ $json.shot.aspectRatio }}", "rightValue": "1:1", "operator": {"type": "string", "operation": "equals"}}]}, "options": {}}, [760, 460], 2.2),
+        node("Square Shot?", "n8n-nodes-base.if", {"conditions": condition("5a0e4b9c-1d2f-4e3a-8b7c-000000000003", "={{ $json.shot.aspectRatio }}", {"type": "string", "operation": "equals"}, "1:1"), "options": {}}, [760, 460], 2.2),
         node("Square Keyframe", f"{PKG}.runway", {"resource": "image", "operation": "textToImage", "model": "gen4_image", "shotSource": "item", "renderOptions": {**RENDER, "binaryPropertyName": "keyframe"}}, [980, 380], 1, CRED["runway"]),
         node("Runway Square", f"{PKG}.runway", {"resource": "video", "operation": "imageToVideo", "model": "gen4.5", "shotSource": "item", "promptImageSource": "binary", "promptImageProperty": "keyframe", "renderOptions": RENDER}, [1200, 380], 1, CRED["runway"]),
         node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [980, 560], 1, CRED["runway"]),
-        node("Write Masters", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-{{ $json.shot.id }}.mp4", "dataPropertyName": "data", "options": {}}, [760, 700], 1.1),
-        node("Report Items", "n8n-nodes-base.filter", {"conditions": is_true("={{ !!$binary.qc_report_json }}", "5a0e4b9c-1d2f-4e3a-8b7c-000000000002"), "options": {}}, [980, 700], 2.2),
-        node("Write QC Report", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-qc-report.html", "dataPropertyName": "qc_report_html", "options": {}}, [1200, 700], 1.1),
-        node("Write QC JSON", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-qc-report.json", "dataPropertyName": "qc_report_json", "options": {}}, [1420, 700], 1.1),
-        node("Write Timeline", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-timeline.otio", "dataPropertyName": "timeline_otio", "options": {}}, [1640, 700], 1.1),
-        node("Write Run State", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $json.deliveryRoot }}/{{ $json.pipeline.runId }}-run-state.json", "dataPropertyName": "run_state_json", "options": {}}, [1860, 700], 1.1),
+        deliver("Write Masters", "{{ $json.shot.id }}.mp4", "data", [760, 700]),
+        node("Report Items", "n8n-nodes-base.filter", {"conditions": condition("5a0e4b9c-1d2f-4e3a-8b7c-000000000002", "={{ !!$binary.qc_report_json }}", IS_TRUE), "options": {}}, [980, 700], 2.2),
+        deliver("Write QC Report", "qc-report.html", "qc_report_html", [1200, 700]),
+        deliver("Write QC JSON", "qc-report.json", "qc_report_json", [1420, 700]),
+        deliver("Write Timeline", "timeline.otio", "timeline_otio", [1640, 700]),
+        deliver("Write Run State", "run-state.json", "run_state_json", [1860, 700]),
         node("Run Status", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": run_status, "options": {}}, [760, 920], 3.4),
         node("Save Run Status", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "upsert", "dataTableId": table_ref(RUN_TABLE), "matchType": "allConditions", "filters": where("runId", "={{ $json.runId }}"),
                                                              "columns": mapped({k: f"={{{{ $json.{k} }}}}" for k in run_fields}, RUN_COLUMNS), "options": {}}, [980, 920], 1.1),
@@ -397,8 +405,6 @@ return {
 
 def assemble_cut():
     request = "={{ JSON.stringify({ runId: $json.runId || 'cafe-launch-001', deliveryRoot: $json.deliveryRoot || '/home/node/.n8n-files/video-deliveries' }) }}"
-    ok = {"combinator": "and", "options": {"caseSensitive": True, "leftValue": "", "typeValidation": "strict", "version": 2},
-          "conditions": [{"id": "7d1e2f3a-4b5c-4d6e-8f70-000000000001", "leftValue": "={{ $json.exitCode }}", "rightValue": 0, "operator": {"type": "number", "operation": "equals"}}]}
     nodes = [
         sticky("About", "## Assemble the cut (optional, needs ffmpeg)\nCuts a delivered run's **passed** shots, in order, into `<runId>-cut.mp4`: every shot normalised to one size and frame rate, the pinned **LUT** applied (lut3d), the pinned **music bed** mixed under the shots' own sound, loudness to the pin's target. Masters, timeline and report are delivered without it.\n\n1. ffmpeg and ffprobe on the n8n host (`apt-get install ffmpeg`).\n2. n8n 2.x disables **Execute Command** by default: start n8n with `NODES_EXCLUDE=\"[]\"` to allow it.\n3. Run it after a delivery (sample: the studio template's run), or call it from another workflow with *Execute Workflow* and `{ runId, deliveryRoot }`.", [-700, -380], 620, 300),
         node("Assemble Run", "n8n-nodes-base.executeWorkflowTrigger", {"inputSource": "passthrough"}, [-700, 100], 1.1),
@@ -408,7 +414,7 @@ def assemble_cut():
         node("Parse Run State", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [-40, 180], 1.1),
         node("Cut Script", "n8n-nodes-base.code", {"mode": "runOnceForEachItem", "jsCode": CUT_SCRIPT}, [180, 180], 2),
         node("Cut With ffmpeg", "n8n-nodes-base.executeCommand", {"command": "={{ $json.command }}", "executeOnce": False}, [400, 180], 1),
-        node("Cut OK?", "n8n-nodes-base.if", {"conditions": ok, "options": {}}, [620, 180], 2.2),
+        node("Cut OK?", "n8n-nodes-base.if", {"conditions": condition("7d1e2f3a-4b5c-4d6e-8f70-000000000001", "={{ $json.exitCode }}", {"type": "number", "operation": "equals"}, 0), "options": {}}, [620, 180], 2.2),
         node("Cut Summary", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify((({ command, ...cut }) => cut)($('Cut Script').item.json)) }}", "options": {}}, [840, 80], 3.4),
         node("Cut Failed", "n8n-nodes-base.stopAndError", {"errorMessage": "=ffmpeg could not cut run {{ $('Cut Script').item.json.runId }} (exit {{ $json.exitCode }}): {{ $json.stderr.slice(-1500) }}"}, [840, 280], 1),
     ]

@@ -45,9 +45,11 @@ async function main(): Promise<void> {
 				seen.set(job.id, job.state);
 			}
 		}, 500);
-		const result = await n8n.cli(['execute', `--id=${template.id}`, '--rawOutput'], { HOME: OUT, N8N_RESTRICT_FILE_ACCESS_TO: path.join(OUT, '.n8n-files') });
-		clearInterval(progress);
-		if (result.code !== 0) throw new Error(`the workflow failed:\n${result.stderr.slice(-2000)}\n${result.stdout.slice(-2000)}`);
+		try {
+			await n8n.execute(template.id, { HOME: OUT, N8N_RESTRICT_FILE_ACCESS_TO: path.join(OUT, '.n8n-files') });
+		} finally {
+			clearInterval(progress);
+		}
 
 		say('5/5 summary');
 		const report = JSON.parse(readFileSync(path.join(deliveries, 'cafe-launch-001-qc-report.json'), 'utf8'));

@@ -2,14 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
-import { ensureN8nRuntime, N8nInstance, type N8nProcess } from '../harness/n8nCli';
+import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson, type N8nProcess } from '../harness/n8nCli';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
-const HOME = '/home/node';
-const DELIVERY = path.join(HOME, '.n8n-files/video-deliveries');
-const WORKFLOWS = path.join(__dirname, '../../workflows');
-const template = (file: string) => JSON.parse(readFileSync(path.join(WORKFLOWS, file), 'utf8'));
+const HOME = TEMPLATE_HOME;
+const DELIVERY = TEMPLATE_DELIVERY;
 
 interface CampaignRow { id: number; brand: string; status: string; batch: string; runsDelivered: number; shotsPassed: number; shotsNeedReview: number; costUsd: number; deliveredAt: string }
 interface RunRow { campaignId: number; batch: string; brand: string; runId: string; aspectRatio: string; status: string; shots: number; passed: number; rerenders: number; costUsd: number; expectedRuns: number }
@@ -28,10 +26,10 @@ describe('scheduled ad batch in a running n8n', () => {
 		sandbox = await withSandbox({ config: { renderMs: { openai: 300, google: 300, runway: 300 } } });
 		n8n = new N8nInstance(ensureN8nRuntime());
 		await n8n.importCredentials(sandboxCredentials(sandbox));
-		for (const file of ['error-reporter.json', 'scheduled-ad-batch.json']) await n8n.importWorkflow(template(file));
+		for (const file of ['error-reporter.json', 'scheduled-ad-batch.json']) await n8n.importWorkflow(templateJson(file));
 		await n8n.publish('vpScheduledAdBatch');
 		mkdirSync(DELIVERY, { recursive: true });
-		server = await n8n.start('start', { HOME });
+		server = await n8n.start({ HOME });
 	}, E2E_TIMEOUT);
 	afterAll(async () => {
 		await server?.stop();

@@ -62,7 +62,6 @@ describe('real n8n CLI', () => {
 		};
 		await n8n.importWorkflow(workflow);
 		const result = await n8n.execute(workflow.id);
-		if (result.code !== 0) throw new Error(`n8n execute failed (${result.code}): ${result.stderr.slice(-2000)}\n${result.stdout.slice(-2000)}`);
 
 		const runData = result.run.data.resultData.runData;
 		const got = runData['Get Render'][0].data.main[0][0].json;

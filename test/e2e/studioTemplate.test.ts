@@ -3,13 +3,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
-import { ensureN8nRuntime, N8nInstance } from '../harness/n8nCli';
+import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson } from '../harness/n8nCli';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
-/** The template delivers under n8n's default file area for the `node` user, as in n8n's Docker image. */
-const HOME = '/home/node';
-const DELIVERY = path.join(HOME, '.n8n-files/video-deliveries');
+const HOME = TEMPLATE_HOME;
+const DELIVERY = TEMPLATE_DELIVERY;
 const RUN = 'cafe-launch-001';
 
 describe('studio template in the real n8n CLI', () => {
@@ -46,10 +45,9 @@ describe('studio template in the real n8n CLI', () => {
 
 	it('imports unmodified, runs the sample brief through the QC loop, and delivers masters, report and timeline', async () => {
 		sandbox.setFaults({ rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }] });
-		const template = JSON.parse(readFileSync(path.join(__dirname, '../../workflows/studio-brief-to-delivery.json'), 'utf8'));
+		const template = templateJson('studio-brief-to-delivery.json');
 		await n8n.importWorkflow(template);
-		const result = await n8n.cli(['execute', `--id=${template.id}`, '--rawOutput'], { HOME });
-		if (result.code !== 0) throw new Error(`n8n execute failed (${result.code}): ${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`);
+		await n8n.execute(template.id, { HOME });
 
 		const shots = ['shot-01', 'shot-02', 'shot-03', 'shot-04', 'shot-05'];
 		for (const shot of shots) {
@@ -75,10 +73,9 @@ describe('studio template in the real n8n CLI', () => {
 		const modified = (shot: string) => statSync(path.join(DELIVERY, `${RUN}-${shot}.mp4`)).mtimeMs;
 		const before = Object.fromEntries(['shot-01', 'shot-02', 'shot-03'].map((shot) => [shot, modified(shot)]));
 		const paid = (await sandboxLedger(sandbox)).entries.length;
-		const template = JSON.parse(readFileSync(path.join(__dirname, '../../workflows/reshoot-one-shot.json'), 'utf8'));
+		const template = templateJson('reshoot-one-shot.json');
 		await n8n.importWorkflow(template);
-		const result = await n8n.cli(['execute', `--id=${template.id}`, '--rawOutput'], { HOME });
-		if (result.code !== 0) throw new Error(`n8n execute failed (${result.code}): ${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`);
+		await n8n.execute(template.id, { HOME });
 
 		const ledger = await sandboxLedger(sandbox);
 		const added = ledger.entries.slice(paid);
@@ -106,9 +103,8 @@ describe('studio template in the real n8n CLI', () => {
 		writeFileSync(stateFile, JSON.stringify(state));
 		const expectedSeconds = state.shots.reduce((sum: number, item: { shot: { durationSeconds: number } }) => sum + item.shot.durationSeconds, 0);
 
-		await n8n.importWorkflow(JSON.parse(readFileSync(path.join(__dirname, '../../workflows/assemble-cut.json'), 'utf8')));
-		const result = await n8n.cli(['execute', '--id=vpAssembleCut', '--rawOutput'], { HOME, NODES_EXCLUDE: '[]' });
-		if (result.code !== 0) throw new Error(`n8n execute failed (${result.code}): ${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`);
+		await n8n.importWorkflow(templateJson('assemble-cut.json'));
+		await n8n.execute('vpAssembleCut', { HOME, NODES_EXCLUDE: '[]' });
 
 		const cut = path.join(DELIVERY, `${RUN}-cut.mp4`);
 		const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', cut]).toString());

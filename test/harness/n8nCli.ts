@@ -5,11 +5,19 @@
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PACKAGE_NAME, PACKAGE_ROOT } from './engine';
+
+/** The templates deliver under n8n's default file area for the `node` user, as in n8n's Docker image. */
+export const TEMPLATE_HOME = '/home/node';
+export const TEMPLATE_DELIVERY = path.join(TEMPLATE_HOME, '.n8n-files/video-deliveries');
+
+export function templateJson(file: string) {
+	return JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'workflows', file), 'utf8'));
+}
 
 const run = promisify(execFile);
 
@@ -68,11 +76,14 @@ export class N8nInstance {
 		};
 	}
 
+	/** The environment of one n8n process: its own task broker port, so two never collide on the default 5679. */
+	private async processEnv(extra: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+		return this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extra });
+	}
+
 	async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
 		try {
-			// Each n8n process gets its own task broker port, so two never collide on the default 5679.
-			const env = this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv });
-			const { stdout, stderr } = await run(this.runtime.node, [this.runtime.n8nBin, ...args], { env, maxBuffer: 256 * 1024 * 1024, timeout: 10 * 60 * 1000 });
+			const { stdout, stderr } = await run(this.runtime.node, [this.runtime.n8nBin, ...args], { env: await this.processEnv(extraEnv), maxBuffer: 256 * 1024 * 1024, timeout: 10 * 60 * 1000 });
 			return { stdout, stderr, code: 0 };
 		} catch (error) {
 			const e = error as { stdout?: string; stderr?: string; code?: number };
@@ -115,11 +126,11 @@ export class N8nInstance {
 		return table ? this.query<T>(`SELECT * FROM data_table_user_${table.id} ORDER BY id`) : [];
 	}
 
-	/** Starts `n8n start` (or another long-running command such as `worker`) and waits until it answers. */
-	async start(command: 'start' | 'worker' = 'start', extraEnv: Record<string, string> = {}): Promise<N8nProcess> {
+	/** Starts `n8n start` and waits until it answers. */
+	async start(extraEnv: Record<string, string> = {}): Promise<N8nProcess> {
 		const port = Number(extraEnv.N8N_PORT ?? (await freePort()));
 		const log: string[] = [];
-		const child = spawn(this.runtime.node, [this.runtime.n8nBin, command], { env: this.env({ N8N_PORT: String(port), N8N_SECURE_COOKIE: 'false', N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(this.runtime.node, [this.runtime.n8nBin, 'start'], { env: await this.processEnv({ N8N_PORT: String(port), N8N_SECURE_COOKIE: 'false', ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
 		const keep = (chunk: Buffer) => {
 			log.push(chunk.toString());
 			if (log.length > 400) log.splice(0, log.length - 400);
@@ -127,14 +138,14 @@ export class N8nInstance {
 		child.stdout!.on('data', keep);
 		child.stderr!.on('data', keep);
 		const proc = new N8nProcess(child, port, log);
-		const health = command === 'worker' ? Number(extraEnv.QUEUE_HEALTH_CHECK_PORT ?? 0) : port;
-		if (health) await proc.waitHealthy(health);
+		await proc.waitHealthy();
 		return proc;
 	}
 
-	/** `n8n execute --id` with --rawOutput; returns the run data (first JSON value of stdout). */
-	async execute(id: string): Promise<{ code: number; run?: any; stdout: string; stderr: string }> {
-		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput']);
+	/** `n8n execute --id` with --rawOutput; returns the run data (first JSON value of stdout), or throws with the output's tail. */
+	async execute(id: string, extraEnv: Record<string, string> = {}): Promise<{ run?: any; stdout: string; stderr: string }> {
+		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], extraEnv);
+		if (result.code !== 0) throw new Error(`n8n execute ${id} failed (${result.code}): ${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`);
 		return { ...result, run: firstJsonValue(result.stdout) };
 	}
 }
@@ -150,11 +161,11 @@ export class N8nProcess {
 		return this.log.join('');
 	}
 
-	async waitHealthy(port = this.port, timeoutMs = 180_000): Promise<void> {
+	async waitHealthy(timeoutMs = 180_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (this.child.exitCode !== null) throw new Error(`n8n exited with ${this.child.exitCode}:\n${this.output().slice(-3000)}`);
-			const ok = await fetch(`http://127.0.0.1:${port}/healthz/readiness`).then((r) => r.ok).catch(() => false);
+			const ok = await fetch(`${this.url}/healthz/readiness`).then((r) => r.ok).catch(() => false);
 			if (ok) return;
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
