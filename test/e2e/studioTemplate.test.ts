@@ -1,9 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
-import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson } from '../harness/n8nCli';
+import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson, type N8nProcess } from '../harness/n8nCli';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
@@ -117,5 +119,47 @@ describe('studio template in the real n8n CLI', () => {
 		const volume = spawnSync('ffmpeg', ['-nostdin', '-v', 'info', '-i', cut, '-af', 'volumedetect', '-f', 'null', '-']).stderr.toString();
 		expect(Number(/mean_volume: (-?[\d.]+) dB/.exec(volume)?.[1])).toBeGreaterThan(-40);
 		expect(existsSync(path.join(DELIVERY, `${RUN}-cut-parts`))).toBe(false);
+	}, E2E_TIMEOUT);
+	it('takes a brief on the authenticated webhook and POSTs the run summary to the client callback', async () => {
+		const received: Array<{ path?: string; body: any }> = [];
+		let delivered: (() => void) | undefined;
+		const arrived = new Promise<void>((resolve) => (delivered = resolve));
+		const receiver = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk) => (body += chunk));
+			req.on('end', () => {
+				received.push({ path: req.url, body: JSON.parse(body) });
+				res.writeHead(204).end();
+				delivered!();
+			});
+		});
+		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+		const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/client/hooks/video`;
+		let server: N8nProcess | undefined;
+		try {
+			for (const file of ['error-reporter.json', 'studio-brief-to-delivery.json']) await n8n.importWorkflow(templateJson(file));
+			await n8n.publish('vpStudioBriefDelivery');
+			server = await n8n.start({ HOME });
+			const paid = (await sandboxLedger(sandbox)).entries.length;
+			const brief = { project: 'Bakery reel', runId: 'bakery-reel-001', script: 'Flour dusts the counter. Ada shapes a loaf and smiles: "Fresh at seven."', targetSeconds: 12, budgetUsd: 20, callbackUrl };
+
+			expect((await server.webhook('video-brief', brief, { 'X-Brief-Token': 'wrong' })).status).toBe(403);
+			expect((await server.webhook('video-brief', brief, { 'X-Brief-Token': 'sandbox-brief-token' })).status).toBe(200);
+			await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`no callback:\n${server!.output().slice(-4000)}`)), 10 * 60 * 1000))]);
+
+			expect(received).toHaveLength(1);
+			const [{ path: calledPath, body }] = received;
+			expect(calledPath).toBe('/client/hooks/video');
+			const report = JSON.parse(readFileSync(path.join(DELIVERY, 'bakery-reel-001-qc-report.json'), 'utf8'));
+			const ledger = await sandboxLedger(sandbox);
+			expect(body).toEqual({ runId: 'bakery-reel-001', project: 'Bakery reel', totals: report.totals, cost: report.cost, deliveryRoot: DELIVERY, report: path.join(DELIVERY, 'bakery-reel-001-qc-report.html') });
+			expect(body.totals.passed).toBe(body.totals.shots);
+			const runCost = ledger.entries.slice(paid).reduce((sum: number, e: { usd: number }) => sum + e.usd, 0);
+			expect(body.cost.totalUsd).toBeCloseTo(runCost, 4);
+		} finally {
+			await server?.stop();
+			receiver.closeAllConnections();
+			receiver.close();
+		}
 	}, E2E_TIMEOUT);
 });
