@@ -1,3 +1,4 @@
+import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface SandboxRequest {
@@ -59,14 +60,16 @@ export function sendEmpty(res: ServerResponse, status: number): void {
 	res.end();
 }
 
-/** Serves bytes with Range support (206 + Content-Range), as vendor CDNs do. */
-export function sendBytes(req: { headers: IncomingMessage['headers'] }, res: ServerResponse, data: Buffer, mimeType: string, extra: Record<string, string> = {}): void {
+type Body = { size: number; write(res: ServerResponse, start: number, end: number): void };
+
+/** Answers a GET for a body of known size with Range support (206 + Content-Range), as vendor CDNs do. */
+function sendRanged(req: { headers: IncomingMessage['headers'] }, res: ServerResponse, body: Body, mimeType: string, extra: Record<string, string>): void {
 	const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
-	const size = data.length;
+	const { size } = body;
 	const base = { 'content-type': mimeType, 'accept-ranges': 'bytes', ...extra };
 	if (!range) {
 		res.writeHead(200, { ...base, 'content-length': size });
-		res.end(data);
+		body.write(res, 0, size - 1);
 		return;
 	}
 	let start = range[1] === '' ? size - Number(range[2]) : Number(range[1]);
@@ -79,7 +82,21 @@ export function sendBytes(req: { headers: IncomingMessage['headers'] }, res: Ser
 		return;
 	}
 	res.writeHead(206, { ...base, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
-	res.end(data.subarray(start, end + 1));
+	body.write(res, start, end);
+}
+
+/** Serves bytes held in memory. */
+export function sendBytes(req: { headers: IncomingMessage['headers'] }, res: ServerResponse, data: Buffer, mimeType: string, extra: Record<string, string> = {}): void {
+	sendRanged(req, res, { size: data.length, write: (out, start, end) => out.end(data.subarray(start, end + 1)) }, mimeType, extra);
+}
+
+/** Serves a file streamed from disk, so outputs of any size (a 1 GB master) cost the sandbox no memory. */
+export function sendFile(req: { headers: IncomingMessage['headers'] }, res: ServerResponse, file: string, mimeType: string, extra: Record<string, string> = {}): void {
+	const write = (out: ServerResponse, start: number, end: number) => {
+		if (end < start) return void out.end();
+		createReadStream(file, { start, end }).on('error', (error) => out.destroy(error)).pipe(out);
+	};
+	sendRanged(req, res, { size: statSync(file).size, write }, mimeType, extra);
 }
 
 export function bearerToken(req: SandboxRequest): string | undefined {

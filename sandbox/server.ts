@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { defaultConfig, type SandboxConfig } from './config';
 import type { SandboxContext, VendorHandler } from './context';
 import { FaultInjector, faultPlanFromEnv, type FaultPlan } from './faults';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HttpError, readRequest, sendBytes, sendJson } from './http';
+import { HttpError, readRequest, sendFile, sendJson } from './http';
 import { JobEngine } from './jobs';
 import { BillingLedger } from './ledger';
 import { assertFfmpeg } from './media/render';
@@ -177,7 +177,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (url.startsWith('/assets/')) {
 				const file = context.media.get(`${origin}${url.split('?')[0]}`);
 				if (!file) return sendJson(res, 404, { error: 'no such asset' });
-				return sendBytes(req, res, readFileSync(file), mimeTypeOf(file));
+				return sendFile(req, res, file, mimeTypeOf(file));
 			}
 			const route = HANDLERS.find(({ prefix }) => url === prefix || url.startsWith(`${prefix}/`));
 			if (!route) return sendJson(res, 404, { error: `no vendor is served at ${url}` });

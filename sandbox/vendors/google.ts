@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { renderTime } from '../config';
 import { planJob, type SandboxContext, type VendorHandler } from '../context';
 import { GEMINI_TEXT_MODELS, PERSON_GENERATION, RESOLUTION_PIXELS, RETIRED_VEO, VEO_ASPECT_RATIOS, VEO_DURATIONS, VEO_MODELS } from '../data/google';
-import { HttpError, sendBytes, sendJson, type SandboxRequest } from '../http';
+import { HttpError, sendBytes, sendFile, sendJson, type SandboxRequest } from '../http';
 import type { SandboxJob } from '../jobs';
 import { imageInfo } from '../media/images';
 import type { RenderSpec } from '../media/render';
@@ -417,7 +417,7 @@ export const geminiHandler: VendorHandler = {
 			if (!file || (file.expiresAt ?? Infinity) <= Date.now() || ctx.faults.draw('google', 'download', undefined, ['expired'])) {
 				throw googleError(404, `File ${match[1]} does not exist or has expired.`);
 			}
-			return sendBytes(req, res, file.bytes ?? readFileSync(file.path!), file.mimeType);
+			return file.bytes ? sendBytes(req, res, file.bytes, file.mimeType) : sendFile(req, res, file.path!, file.mimeType);
 		}
 		if ((match = /^\/v1beta\/(files\/[^/:]+)$/.exec(path))) {
 			const file = ctx.google.files.get(match[1]);
@@ -433,7 +433,7 @@ export const geminiHandler: VendorHandler = {
 };
 
 function fileObject(ctx: SandboxContext, file: SandboxContext['google']['files'] extends Map<string, infer F> ? F : never): Json {
-	const size = file.bytes?.length ?? (file.path ? readFileSync(file.path).length : 0);
+	const size = file.bytes?.length ?? (file.path ? statSync(file.path).size : 0);
 	return {
 		name: file.name,
 		displayName: file.displayName,
@@ -510,6 +510,6 @@ export async function handleGcs(ctx: SandboxContext, req: SandboxRequest, res: S
 	const uri = `gs://${match[1]}/${decodeURIComponent(match[2])}`;
 	const file = ctx.google.gcs.get(uri);
 	if (!file) throw googleError(404, `No such object: ${match[1]}/${decodeURIComponent(match[2])}`);
-	if (req.query.get('alt') !== 'media') return sendJson(res, 200, { kind: 'storage#object', bucket: match[1], name: decodeURIComponent(match[2]), contentType: 'video/mp4', size: String(readFileSync(file).length) });
-	sendBytes(req, res, readFileSync(file), 'video/mp4');
+	if (req.query.get('alt') !== 'media') return sendJson(res, 200, { kind: 'storage#object', bucket: match[1], name: decodeURIComponent(match[2]), contentType: 'video/mp4', size: String(statSync(file).size) });
+	sendFile(req, res, file, 'video/mp4');
 }

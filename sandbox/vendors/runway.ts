@@ -21,7 +21,7 @@ import {
 	UPSCALE_RESOLUTIONS,
 	type VideoModelContract,
 } from '../data/runway';
-import { HttpError, sendBytes, sendEmpty, sendJson, type SandboxRequest } from '../http';
+import { HttpError, sendFile, sendEmpty, sendJson, type SandboxRequest } from '../http';
 import type { SandboxJob } from '../jobs';
 import { decodeDataUri } from '../media/images';
 import type { RenderSpec } from '../media/render';
@@ -431,5 +431,5 @@ export async function handleRunwayCdn(ctx: SandboxContext, req: SandboxRequest, 
 		res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
 		return;
 	}
-	sendBytes(req, res, readFileSync(file), file.endsWith('.png') ? 'image/png' : 'video/mp4');
+	sendFile(req, res, file, file.endsWith('.png') ? 'image/png' : 'video/mp4');
 }

@@ -81,8 +81,9 @@ export async function binaryDataService(): Promise<BinaryDataService> {
 	return await binaryPromise;
 }
 
-function nodeTypes(loader: PackageDirectoryLoader): INodeTypes {
+function nodeTypes(loader: PackageDirectoryLoader, extra: Record<string, INodeType> = {}): INodeTypes {
 	const get = (type: string): INodeType | IVersionedNodeType => {
+		if (extra[type]) return extra[type];
 		const [pkg, name] = type.split('.');
 		if (pkg !== PACKAGE_NAME) throw new Error(`Unrecognized node type: ${type} (the harness loads only ${PACKAGE_NAME})`);
 		return loader.getNode(name).type;
@@ -179,6 +180,8 @@ export interface RunOptions {
 	startNode?: string;
 	/** Items handed to the start node. */
 	input?: INodeExecutionData[];
+	/** Node types from outside this package, by full type name (baselines in the benchmarks). */
+	extraNodeTypes?: Record<string, INodeType>;
 }
 
 export interface RunResult {
@@ -204,7 +207,7 @@ function firstNode(workflow: WorkflowJson): string {
 	return start.name;
 }
 
-async function prepare(json: WorkflowJson, credentials: Record<string, ICredentialDataDecryptedObject>) {
+async function prepare(json: WorkflowJson, credentials: Record<string, ICredentialDataDecryptedObject>, extraNodeTypes?: Record<string, INodeType>) {
 	const loader = await packageLoader();
 	await binaryDataService();
 	const credentialsHelper = new TestCredentialsHelper(loader, structuredClone(credentials));
@@ -213,7 +216,7 @@ async function prepare(json: WorkflowJson, credentials: Record<string, ICredenti
 		name: json.name ?? 'test',
 		nodes: json.nodes,
 		connections: json.connections,
-		nodeTypes: nodeTypes(loader),
+		nodeTypes: nodeTypes(loader, extraNodeTypes),
 		settings: { binaryMode: 'separate', ...(json.settings ?? {}) },
 		active: false,
 	});
@@ -231,7 +234,7 @@ export async function loadOptions(json: WorkflowJson, nodeName: string, method: 
 }
 
 export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
-	const { credentialsHelper, workflow } = await prepare(json, options.credentials ?? {});
+	const { credentialsHelper, workflow } = await prepare(json, options.credentials ?? {}, options.extraNodeTypes);
 	const executionOrder: string[] = [];
 	const hooks = new ExecutionLifecycleHooks('manual', `exec-${Date.now()}`, workflow as never);
 	hooks.addHandler('nodeExecuteBefore', (nodeName: string) => {
