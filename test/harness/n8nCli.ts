@@ -129,11 +129,21 @@ export class N8nInstance {
 	/** Starts `n8n start` and waits until it answers. */
 	async start(extraEnv: Record<string, string> = {}): Promise<N8nProcess> {
 		const port = Number(extraEnv.N8N_PORT ?? (await freePort()));
+		return await this.spawn(['start'], port, { N8N_PORT: String(port), N8N_SECURE_COOKIE: 'false', ...extraEnv });
+	}
+
+	/** Starts `n8n worker` (queue mode) with its health endpoint on a port of its own, and waits until it is ready. */
+	async worker(extraEnv: Record<string, string> = {}, concurrency = 1): Promise<N8nProcess> {
+		const port = await freePort();
+		return await this.spawn(['worker', `--concurrency=${concurrency}`], port, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), ...extraEnv });
+	}
+
+	private async spawn(args: string[], port: number, env: Record<string, string>): Promise<N8nProcess> {
 		const log: string[] = [];
-		const child = spawn(this.runtime.node, [this.runtime.n8nBin, 'start'], { env: await this.processEnv({ N8N_PORT: String(port), N8N_SECURE_COOKIE: 'false', ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(this.runtime.node, [this.runtime.n8nBin, ...args], { env: await this.processEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
 		const keep = (chunk: Buffer) => {
 			log.push(chunk.toString());
-			if (log.length > 400) log.splice(0, log.length - 400);
+			if (log.length > 2000) log.splice(0, log.length - 2000);
 		};
 		child.stdout!.on('data', keep);
 		child.stderr!.on('data', keep);
