@@ -145,7 +145,9 @@ describe('studio template in the real n8n CLI', () => {
 
 			expect((await server.webhook('video-brief', brief, { 'X-Brief-Token': 'wrong' })).status).toBe(403);
 			expect((await server.webhook('video-brief', brief, { 'X-Brief-Token': 'sandbox-brief-token' })).status).toBe(200);
-			await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`no callback:\n${server!.output().slice(-4000)}`)), 10 * 60 * 1000))]);
+			let timer: NodeJS.Timeout | undefined;
+			const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no callback:\n${server!.output().slice(-4000)}`)), 10 * 60 * 1000)));
+			await Promise.race([arrived, timeout]).finally(() => clearTimeout(timer));
 
 			expect(received).toHaveLength(1);
 			const [{ path: calledPath, body }] = received;
