@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { FunctionsBase, IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import type { Vendor } from './contract/schemas';
 import { VendorHttpError, VendorNetworkError } from './errors';
 import { redactSecrets } from './redact';
@@ -53,8 +53,11 @@ function httpStatusOf(error: unknown): number | undefined {
 	return undefined;
 }
 
+/** What reading a credential needs: node runs and the editor's option loaders both have it. */
+export type CredentialReader = Pick<FunctionsBase, 'getCredentials'>;
+
 /** A credential's base URL without trailing slashes (the vendor's default when empty). */
-export async function credentialBaseUrl(ctx: IExecuteFunctions, credentialType: string, fallback: string): Promise<string> {
+export async function credentialBaseUrl(ctx: CredentialReader, credentialType: string, fallback: string): Promise<string> {
 	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(credentialType);
 	return String(credentials.baseUrl || fallback).replace(/\/+$/, '');
 }

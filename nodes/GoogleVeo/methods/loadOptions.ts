@@ -1,5 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { modelOptions } from '../../shared/registry/registry';
+import { settle } from '../../shared/runtime/concurrency';
+import { GOOGLE_CREDENTIAL, googleEndpoint } from '../transport';
 
 interface GeminiModelList {
 	models?: Array<{ name?: string; displayName?: string; supportedGenerationMethods?: string[] }>;
@@ -10,19 +12,14 @@ interface GeminiModelList {
  * model the Gemini API lists live that the registry does not know yet.
  */
 export async function veoModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	let credentials: { authMode?: string; geminiBaseUrl?: string } = {};
-	try {
-		credentials = await this.getCredentials<{ authMode?: string; geminiBaseUrl?: string }>('googleVideoPipelineApi');
-	} catch {
-		credentials = {};
-	}
-	const backend = credentials.authMode === 'geminiApiKey' ? 'gemini' : 'vertex';
+	const endpoint = await settle(async () => await googleEndpoint(this));
+	const backend = endpoint.ok ? endpoint.value.backend : 'vertex';
 	const known = modelOptions({ vendor: 'google', capability: 'text_to_video', backend });
 	const live: INodePropertyOptions[] = [];
-	if (backend === 'gemini') {
+	const url = endpoint.ok ? endpoint.value.modelListUrl : undefined;
+	if (url) {
 		try {
-			const base = String(credentials.geminiBaseUrl || 'https://generativelanguage.googleapis.com').replace(/\/+$/, '');
-			const list = (await this.helpers.httpRequestWithAuthentication.call(this, 'googleVideoPipelineApi', { method: 'GET', url: `${base}/v1beta/models`, qs: { pageSize: 1000 }, json: true })) as GeminiModelList;
+			const list = (await this.helpers.httpRequestWithAuthentication.call(this, GOOGLE_CREDENTIAL, { method: 'GET', url, qs: { pageSize: 1000 }, json: true })) as GeminiModelList;
 			for (const model of list.models ?? []) {
 				const id = String(model.name ?? '').replace(/^models\//, '');
 				if (id.startsWith('veo') && model.supportedGenerationMethods?.includes('predictLongRunning') && !known.some((option) => option.value === id)) {

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { downloadToBinary, type DownloadRequest } from '../../shared/binary';
-import { vendorRequest, type VendorResponse } from '../../shared/transport';
+import { vendorRequest, type CredentialReader, type VendorResponse } from '../../shared/transport';
 
 export const GOOGLE_CREDENTIAL = 'googleVideoPipelineApi';
 
@@ -16,6 +16,8 @@ export interface GoogleEndpoint {
 	pollRequest(operationName: string): { method: IHttpRequestMethods; url: string; body?: IDataObject };
 	/** Cloud Storage media URL of a gs:// object (Vertex outputs written to storageUri). */
 	gcsMediaUrl(gcsUri: string): string;
+	/** Where the Gemini API lists its models; Vertex AI has no such list of publisher models. */
+	modelListUrl?: string;
 }
 
 interface GoogleCredentialFields {
@@ -40,7 +42,7 @@ function projectOf(credentials: GoogleCredentialFields): string {
 }
 
 /** Which backend the credential selects and how its URLs are built (no secrets leave this function). */
-export async function googleEndpoint(ctx: IExecuteFunctions): Promise<GoogleEndpoint> {
+export async function googleEndpoint(ctx: CredentialReader): Promise<GoogleEndpoint> {
 	const credentials = await ctx.getCredentials<GoogleCredentialFields>(GOOGLE_CREDENTIAL);
 	const mode = credentials.authMode ?? 'serviceAccount';
 	if (mode === 'geminiApiKey') {
@@ -51,6 +53,7 @@ export async function googleEndpoint(ctx: IExecuteFunctions): Promise<GoogleEndp
 			modelUrl: (model) => `${base}/models/${model}`,
 			pollRequest: (name) => ({ method: 'GET', url: `${base}/${name}` }),
 			gcsMediaUrl: (uri) => uri,
+			modelListUrl: `${base}/models`,
 		};
 	}
 	const location = credentials.location || 'us-central1';

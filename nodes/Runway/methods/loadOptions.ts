@@ -1,15 +1,14 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import type { Capability } from '../../shared/registry/schema';
 import { modelOptions } from '../../shared/registry/registry';
+import { RUNWAY_CREDENTIAL, runwayBaseUrl } from '../transport';
 
 const CUSTOM = { name: 'Custom Model ID', value: 'custom', description: 'A model released after this node' };
 
 /** Models the account's tier lists (GET /v1/organization), to mark which the key may use. */
 async function tierModels(ctx: ILoadOptionsFunctions): Promise<Set<string> | undefined> {
 	try {
-		const credentials = await ctx.getCredentials<{ baseUrl?: string }>('runwayVideoPipelineApi');
-		const base = String(credentials.baseUrl || 'https://api.dev.runwayml.com').replace(/\/+$/, '');
-		const organization = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'runwayVideoPipelineApi', { method: 'GET', url: `${base}/v1/organization`, json: true })) as { tier?: { models?: Record<string, unknown> } };
+		const organization = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, RUNWAY_CREDENTIAL, { method: 'GET', url: `${await runwayBaseUrl(ctx)}/v1/organization`, json: true })) as { tier?: { models?: Record<string, unknown> } };
 		return new Set(Object.keys(organization.tier?.models ?? {}));
 	} catch {
 		return undefined;

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
-import { credentialBaseUrl, vendorRequest, type VendorResponse } from '../../shared/transport';
+import { credentialBaseUrl, vendorRequest, type CredentialReader, type VendorResponse } from '../../shared/transport';
 
 export const RUNWAY_CREDENTIAL = 'runwayVideoPipelineApi';
 
-export async function runwayBaseUrl(ctx: IExecuteFunctions): Promise<string> {
+export async function runwayBaseUrl(ctx: CredentialReader): Promise<string> {
 	return await credentialBaseUrl(ctx, RUNWAY_CREDENTIAL, 'https://api.dev.runwayml.com');
 }
 
