@@ -35,6 +35,11 @@ async function readSmall(stream: AsyncIterable<Uint8Array>): Promise<string> {
 	return Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY);
 }
 
+/** The bytes of a binary held outside this run's input items (an earlier round's shot): from the store, or inline. */
+export async function storedBinaryBytes(ctx: IExecuteFunctions, binary: IBinaryData): Promise<Buffer> {
+	return binary.id ? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(binary.id)) : Buffer.from(binary.data, 'base64');
+}
+
 /**
  * Streams a rendered file into n8n's binary store. The body is never buffered: in filesystem
  * mode peak memory stays flat whatever the clip size.

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { AssetRef, LedgerEntry, Qc, RenderLayer, ShotItem, Take, Verdict } from '../../shared/contract/schemas';
+import { storedBinaryBytes } from '../../shared/binary';
 import { BudgetTracker } from '../../shared/ledger';
 import { errorJson, toNodeError } from '../../shared/nodeErrors';
 import { contractVerdicts, DEFAULT_LAYER_MAP, DEFAULT_THRESHOLDS, judgeVerdicts, layerFor, technicalVerdicts, type LayerMap, type QcThresholds } from '../../shared/qc/checks';
@@ -80,7 +81,7 @@ async function previousShot(
 	if (!take?.asset) return undefined;
 	const binary = take.asset.kind === 'binary' ? final?.binary?.[take.asset.ref] : undefined;
 	if (take.asset.kind === 'binary' && !binary?.id) return undefined;
-	return { asset: take.asset, bytes: binary?.id ? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(binary.id)) : undefined };
+	return { asset: take.asset, bytes: binary ? await storedBinaryBytes(ctx, binary) : undefined };
 }
 
 function finalItems(state: RunState): INodeExecutionData[] {
@@ -95,7 +96,7 @@ async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: numb
 		const still = [...final.item.takes].reverse().find((t) => t.status === 'succeeded')?.thumbnail;
 		const binary = still?.kind === 'binary' ? final.binary?.[still.ref] : undefined;
 		if (!binary) continue;
-		const bytes = binary.id ? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(binary.id)) : Buffer.from(binary.data, 'base64');
+		const bytes = await storedBinaryBytes(ctx, binary);
 		if (bytes.length <= 512 * 1024) thumbnails[final.item.shot.id] = `data:${binary.mimeType};base64,${bytes.toString('base64')}`;
 	}
 	const report = buildReport(outcomes, new Date(), thumbnails);
