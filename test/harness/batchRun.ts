@@ -18,16 +18,19 @@ export interface RunRow { campaignId: number; batch: string; brand: string; runI
 export const campaigns = (n8n: N8nInstance) => n8n.dataTable<CampaignRow>('video_campaigns');
 export const campaignRuns = (n8n: N8nInstance) => n8n.dataTable<RunRow>('video_campaign_runs');
 
+/** A workflow's executions with their status, oldest first. */
+const executions = (n8n: N8nInstance, workflowId: string) => n8n.query<{ id: number; status: string }>(`SELECT id, status FROM execution_entity WHERE workflowId = '${workflowId}' ORDER BY id`);
+
 /** Ids of a workflow's executions, oldest first. */
-export const executionIds = (n8n: N8nInstance, workflowId: string) => n8n.query<{ id: number }>(`SELECT id FROM execution_entity WHERE workflowId = '${workflowId}' ORDER BY id`).map((e) => e.id);
+export const executionIds = (n8n: N8nInstance, workflowId: string) => executions(n8n, workflowId).map((e) => e.id);
 
 /** Waits until a workflow has `count` executions after the first `after` and all of them succeeded. */
 export async function waitForExecutions(n8n: N8nInstance, server: N8nProcess, workflowId: string, after: number, count: number, timeoutMs = 10 * 60 * 1000): Promise<number[]> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const executions = n8n.query<{ id: number; status: string }>(`SELECT id, status FROM execution_entity WHERE workflowId = '${workflowId}' ORDER BY id`).slice(after);
-		const done = executions.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
-		if (executions.length >= count && done.length === executions.length) {
+		const started = executions(n8n, workflowId).slice(after);
+		const done = started.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+		if (started.length >= count && done.length === started.length) {
 			const failed = done.filter((e) => e.status !== 'success');
 			if (failed.length) throw new Error(`${workflowId} executions ${failed.map((e) => `${e.id} ${e.status}`).join(', ')}:\n${server.output().slice(-4000)}`);
 			return done.map((e) => e.id);
