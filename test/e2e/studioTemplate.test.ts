@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson, type N8nProcess } from '../harness/n8nCli';
-import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxAsset, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
 const HOME = TEMPLATE_HOME;
@@ -91,11 +91,10 @@ describe('studio template in the real n8n CLI', () => {
 	}, E2E_TIMEOUT);
 	it('cuts the passed shots into one master with the pinned LUT and music bed, where Execute Command is allowed', async () => {
 		// The run's pin gains a LUT that maps every colour to black and a music bed, so both are visible in the cut.
-		const put = async (name: string, body: Buffer | string) => ((await (await fetch(`${sandbox.origin}/_sandbox/assets/${name}`, { method: 'PUT', body })).json()) as { url: string }).url;
-		const lutUrl = await put('black.cube', `LUT_3D_SIZE 2\n${'0 0 0\n'.repeat(8)}`);
+		const lutUrl = await sandboxAsset(sandbox, 'black.cube', `LUT_3D_SIZE 2\n${'0 0 0\n'.repeat(8)}`);
 		const wav = path.join(tmpdir(), 'vp-bed.wav');
 		execFileSync('ffmpeg', ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=6', wav]);
-		const musicUrl = await put('bed.wav', readFileSync(wav));
+		const musicUrl = await sandboxAsset(sandbox, 'bed.wav', readFileSync(wav));
 		const stateFile = path.join(DELIVERY, `${RUN}-run-state.json`);
 		const state = JSON.parse(readFileSync(stateFile, 'utf8'));
 		for (const item of state.shots) {

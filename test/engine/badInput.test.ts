@@ -4,7 +4,7 @@ import { runWorkflow } from '../harness/engine';
 import { MALFORMED } from '../fixtures/malformed';
 import { validShotItem } from '../fixtures/shotItem';
 import { asItems, shotItems, singleNode } from '../harness/pipeline';
-import { credentialsFor, sandboxJobs, withSandbox, type Sandbox } from '../harness/sandbox';
+import { credentialsFor, sandboxAsset, sandboxJobs, withSandbox, type Sandbox } from '../harness/sandbox';
 import { FIXTURE_DIR } from '../setup/fixtures';
 import makeFixtures from '../setup/fixtures';
 
@@ -75,7 +75,7 @@ describe('bad input', () => {
 	];
 
 	it.each(LUTS.map(([name, text, message]) => ({ name, text, message })))('LUT with $name: Pin State names grade.lutUrl', async ({ name, text, message }) => {
-		const { url } = (await (await fetch(`${sandbox.origin}/_sandbox/assets/${name.replace(/\W+/g, '-')}.cube`, { method: 'PUT', body: text })).json()) as { url: string };
+		const url = await sandboxAsset(sandbox, `${name.replace(/\W+/g, '-')}.cube`, text);
 		const workflow = singleNode('pinState', { resource: 'pin', operation: 'create', grade: { lutUrl: url, look: 'x' } }, VERTEX);
 		delete (workflow.nodes[0] as { credentials?: unknown }).credentials;
 		const result = await runWorkflow(workflow, { input: asItems(shotItems(1, undefined)) });

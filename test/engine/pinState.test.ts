@@ -1,7 +1,7 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow } from '../harness/engine';
 import { asItems, referenceImage, shotItems, singleNode } from '../harness/pipeline';
-import { credentialsFor, withSandbox, type Sandbox } from '../harness/sandbox';
+import { credentialsFor, sandboxAsset, withSandbox, type Sandbox } from '../harness/sandbox';
 
 jest.setTimeout(60_000);
 
@@ -16,7 +16,7 @@ describe('Pin State (engine)', () => {
 		sandbox = await withSandbox();
 		mara = await referenceImage(sandbox, 'mara.png', 8);
 		const lut = `LUT_3D_SIZE 2\n${Array.from({ length: 8 }, (_, i) => `${i & 1} ${(i >> 1) & 1} ${(i >> 2) & 1}`).join('\n')}\n`;
-		lutUrl = ((await (await fetch(`${sandbox.origin}/_sandbox/assets/look.cube`, { method: 'PUT', body: lut })).json()) as { url: string }).url;
+		lutUrl = await sandboxAsset(sandbox, 'look.cube', lut);
 	});
 	afterAll(async () => sandbox.stop());
 

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Pin, ShotItem } from '../../nodes/shared/contract';
 import type { WorkflowJson } from './engine';
-import type { Sandbox } from './sandbox';
+import { sandboxAsset, type Sandbox } from './sandbox';
 import { pngImage } from './media';
 
 /** Uploads a reference image to the sandbox's asset host; returns its URL and content hash. */
 export async function referenceImage(sandbox: Sandbox, name: string, seed: number): Promise<{ url: string; sha256: string; bytes: Buffer }> {
 	const bytes = pngImage(256, 256, seed);
-	const response = await fetch(`${sandbox.origin}/_sandbox/assets/${name}`, { method: 'PUT', body: bytes });
-	const { url } = (await response.json()) as { url: string };
-	return { url, sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
+	return { url: await sandboxAsset(sandbox, name, bytes), sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
 }
 
 export function pinWith(characters: Array<{ tag: string; url: string }>, overrides: Partial<Pin> = {}): Pin {

@@ -30,6 +30,12 @@ export async function waitForSandboxJob(sandbox: Sandbox, id: string, timeoutMs 
 	}
 }
 
+/** Puts a file on the sandbox's asset host (as a reference image, LUT or music bed would be hosted); returns its URL. */
+export async function sandboxAsset(sandbox: Sandbox, name: string, body: Buffer | string): Promise<string> {
+	const response = await fetch(`${sandbox.origin}/_sandbox/assets/${name}`, { method: 'PUT', body });
+	return ((await response.json()) as { url: string }).url;
+}
+
 /** The sandbox's billing ledger, as /_sandbox/ledger serves it. */
 export async function sandboxLedger(sandbox: Sandbox): Promise<any> {
 	return await (await fetch(`${sandbox.origin}/_sandbox/ledger`)).json();
