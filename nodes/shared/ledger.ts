@@ -1,4 +1,4 @@
-import type { CostLayer, LedgerEntry, Pipeline, Vendor } from './contract/schemas';
+import type { CostLayer, LedgerEntry, Pipeline, Take, Vendor } from './contract/schemas';
 import { BudgetExceededError } from './errors';
 import { CREDIT_USD, type PriceEstimate } from './registry/registry';
 
@@ -61,6 +61,14 @@ export function costByLayer(entries: Iterable<LedgerEntry>): Record<string, numb
 	return out;
 }
 
+/**
+ * A take whose vendor job may still finish and be charged: submitted, queued, running, or a wait
+ * that timed out (the job goes on at the vendor). Its cost is committed but not yet in the ledger.
+ */
+export function isInFlight(take: Take): boolean {
+	return take.status === 'submitted' || take.status === 'queued' || take.status === 'running' || take.status === 'timed_out';
+}
+
 interface RunBudget {
 	budgetUsd?: number;
 	spentUsd: number;
@@ -75,11 +83,16 @@ interface RunBudget {
 export class BudgetTracker {
 	private readonly runs = new Map<string, RunBudget>();
 
-	/** `items` are the runs' items as they enter the node (pipeline + ledger of each). */
-	static fromItems(items: Iterable<{ pipeline: Pipeline; ledger: LedgerEntry[] }>): BudgetTracker {
+	/**
+	 * `items` are the runs' items as they enter the node (pipeline + ledger of each, and their
+	 * takes). A take submitted by an earlier node (Submit Only) and not yet in the ledger is still
+	 * on its way to being paid: it stays reserved, so a later submit cannot spend that money twice.
+	 */
+	static fromItems(items: Iterable<{ pipeline: Pipeline; ledger: LedgerEntry[]; takes?: Take[] }>): BudgetTracker {
 		const tracker = new BudgetTracker();
 		const ledgers = new Map<string, LedgerEntry[]>();
-		for (const { pipeline, ledger } of items) {
+		const inFlight = new Map<string, Map<string, number>>();
+		for (const { pipeline, ledger, takes = [] } of items) {
 			const run = tracker.runs.get(pipeline.runId) ?? { spentUsd: 0, reservedUsd: 0 };
 			if (pipeline.budgetUsd !== undefined) {
 				run.budgetUsd = run.budgetUsd === undefined ? pipeline.budgetUsd : Math.min(run.budgetUsd, pipeline.budgetUsd);
@@ -87,10 +100,16 @@ export class BudgetTracker {
 			run.spentUsd = Math.max(run.spentUsd, pipeline.spentUsd);
 			tracker.runs.set(pipeline.runId, run);
 			ledgers.set(pipeline.runId, [...(ledgers.get(pipeline.runId) ?? []), ...ledger]);
+			const pending = inFlight.get(pipeline.runId) ?? new Map<string, number>();
+			for (const take of takes) if (isInFlight(take)) pending.set(`${take.layer}|${take.jobId}`, take.costUsd ?? 0);
+			inFlight.set(pipeline.runId, pending);
 		}
 		for (const [runId, entries] of ledgers) {
 			const run = tracker.runs.get(runId)!;
 			run.spentUsd = Math.max(run.spentUsd, ledgerTotal(entries));
+			const paid = new Set(entries.map((entry) => `${entry.layer}|${entry.jobId}`));
+			const pending = [...inFlight.get(runId)!].filter(([key]) => !paid.has(key));
+			run.reservedUsd = round6(pending.reduce((sum, [, usd]) => sum + usd, 0));
 		}
 		return tracker;
 	}

@@ -89,6 +89,29 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 		expect(ledger.duplicates).toEqual([]);
 	});
 
+	it('holds the budget of submitted renders until they are collected: a third shot that would pass the cap is refused, the two are collected', async () => {
+		const [first, second, third] = shotItems(3, pin(), {}, { budgetUsd: 7 });
+		const submitted = await run(generate({ mode: 'submit' }), [first, second]);
+		expect(submitted.error).toBeUndefined();
+		const pending = submitted.output('Node').map((o) => o.json);
+		// Nothing is in the ledger yet: without the hold, the third $3.20 render would fit the $7 cap.
+		expect(pending.every((p) => (p.ledger as unknown[]).length === 0)).toBe(true);
+
+		const refused = await run(generate({ renderOptions: { ...FAST, concurrency: 1 } }), [...pending, third]);
+		expect(refused.run.status).toBe('error');
+		expect(refused.error!.message).toMatch(/Item 2: refused before submitting: this render \(~\$3\.20\) would take run run-test to \$9\.60, past its budget of \$7\.00/);
+		expect(await sandboxJobs(sandbox)).toHaveLength(2);
+
+		const collected = await run(generate(), pending);
+		expect(collected.error).toBeUndefined();
+		const items = collected.output('Node').map((o) => shotItemSchema.parse(o.json));
+		expect(items.map((i) => i.takes[0].status)).toEqual(['succeeded', 'succeeded']);
+		expect(items[1].pipeline.spentUsd).toBeCloseTo(6.4, 6);
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.entries).toHaveLength(2);
+		expect(ledger.duplicates).toEqual([]);
+	});
+
 	it('turns a responsible-AI filter into a failed take with the reasons, not a crash', async () => {
 		sandbox.setFaults({ rules: [{ fault: 'job_failed', vendor: 'google', times: 1 }] });
 		const result = await run(generate({ renderOptions: { ...FAST, concurrency: 1 } }), shotItems(2, pin()));

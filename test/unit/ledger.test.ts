@@ -1,7 +1,7 @@
 import { BudgetExceededError } from '../../nodes/shared/errors';
 import { BudgetTracker, costByLayer, ledgerEntry, ledgerTotal } from '../../nodes/shared/ledger';
 import { estimatePrice, getModel } from '../../nodes/shared/registry';
-import { ledgerEntrySchema, type LedgerEntry, type Pipeline } from '../../nodes/shared/contract';
+import { ledgerEntrySchema, type LedgerEntry, type Pipeline, type Take } from '../../nodes/shared/contract';
 
 const pipeline = (over: Partial<Pipeline> = {}): Pipeline => ({ runId: 'run-1', project: 'p', shotCount: 4, spentUsd: 0, budgetUsd: 10, ...over });
 const entry = (usd: number, jobId: string, layer: LedgerEntry['layer'] = 'hero'): LedgerEntry => ({
@@ -64,6 +64,27 @@ describe('budget tracker', () => {
 		tracker.settle('run-1', 5, 0);
 		expect(tracker.spent('run-1')).toBe(4.5);
 		expect(tracker.remaining('run-1')).toBe(5.5);
+	});
+
+	it('holds the cost of takes submitted by an earlier node until they reach the ledger', () => {
+		const take = (jobId: string, status: Take['status'], costUsd: number): Take => ({
+			layer: 'hero', vendor: 'google', model: 'veo-3.1-generate-001', jobId, status, pinFingerprint: null, attempt: 1, startedAt: '2026-01-01T00:00:00.000Z', costUsd,
+		});
+		const tracker = BudgetTracker.fromItems([
+			// Carried by two items (a run barrier sends the same take along): counted once.
+			{ pipeline: pipeline(), ledger: [], takes: [take('op-a', 'submitted', 3.2)] },
+			{ pipeline: pipeline(), ledger: [], takes: [take('op-a', 'submitted', 3.2), take('op-b', 'timed_out', 2)] },
+			// Finished and paid: in the ledger, so spent rather than reserved; a failed take costs nothing.
+			{ pipeline: pipeline(), ledger: [entry(1.5, 'op-c')], takes: [take('op-c', 'running', 1.5), take('op-d', 'failed', 4)] },
+		]);
+		expect(tracker.spent('run-1')).toBe(1.5);
+		expect(tracker.remaining('run-1')).toBeCloseTo(10 - 1.5 - 5.2, 6);
+		expect(() => tracker.reserve('run-1', 3.4, 3)).toThrow('would take run run-1 to $10.10, past its budget of $10.00');
+		expect(() => tracker.reserve('run-1', 3.2, 3)).not.toThrow();
+		// Collecting op-a settles its hold at the vendor's figure.
+		tracker.settle('run-1', 3.2, 3);
+		expect(tracker.spent('run-1')).toBe(4.5);
+		expect(tracker.remaining('run-1')).toBeCloseTo(10 - 4.5 - 2 - 3.2, 6);
 	});
 
 	it('keeps runs apart and lets a run without a budget spend freely', () => {
