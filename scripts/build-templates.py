@@ -47,6 +47,43 @@ def link(*targets):
     return [[{"node": t, "type": "main", "index": 0} for t in targets]]
 
 
+SUBMIT_NOTE = ("### Renders survive a crash\nEvery render is two steps: **(Submit)** sends the job and puts its ID on the item; the step after it waits and collects. "
+               "The workflow saves its progress after every step (*Settings > Save execution progress*), so the job IDs are in n8n's database before any wait. "
+               "If n8n or a queue worker dies mid-render, open the execution and **Retry** it (original workflow): it resumes at the waiting step and collects the renders already paid for.")
+
+
+def split_renders(workflow, names, note_at):
+    """Turns each named render node into a Submit Only node followed by the same node waiting.
+
+    n8n saves an execution's data between nodes, not inside one: splitting submit from wait puts the
+    paid job IDs into the saved execution (with saveExecutionProgress) before anything waits, so a
+    retry after a crash collects them instead of paying again.
+    """
+    nodes = workflow["nodes"]
+    connections = workflow["connections"]
+    renders = [n for n in nodes if n["name"] in names]
+    # Make room in the render rows: every column holding a render gets a second column for its waiting step.
+    top, bottom = min(n["position"][1] for n in renders) - 100, max(n["position"][1] for n in renders) + 100
+    for column in sorted({n["position"][0] for n in renders}, reverse=True):
+        for other in nodes:
+            if other["position"][0] > column and top <= other["position"][1] <= bottom and other["type"] != "n8n-nodes-base.stickyNote":
+                other["position"] = [other["position"][0] + 220, other["position"][1]]
+    for render in renders:
+        name = render["name"]
+        submit = {**render, "id": render["id"] + "-submit", "name": f"{name} (Submit)", "parameters": {**render["parameters"], "mode": "submit"}}
+        render["position"] = [render["position"][0] + 220, render["position"][1]]
+        nodes.insert(nodes.index(render), submit)
+        for source in connections.values():
+            for outputs in source["main"]:
+                for target in outputs:
+                    if target["node"] == name:
+                        target["node"] = submit["name"]
+        connections[submit["name"]] = {"main": link(name)}
+    nodes.append(sticky("Crash Safe Renders", SUBMIT_NOTE, note_at, 460, 240))
+    workflow["settings"]["saveExecutionProgress"] = True
+    return workflow
+
+
 def studio():
     sample = {
         "project": "Café launch",
@@ -112,7 +149,8 @@ def studio():
         "Write Run State": {"main": link("Client Callback?")},
         "Client Callback?": {"main": link("Client Callback")},
     }
-    return {"id": "vpStudioBriefDelivery", "name": "Video pipeline: studio brief to delivery", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+    workflow = {"id": "vpStudioBriefDelivery", "name": "Video pipeline: studio brief to delivery", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+    return split_renders(workflow, ["Sora (Gateway)", "Veo Hero", "Runway B-Roll"], [760, -460])
 
 
 def reshoot():
@@ -156,7 +194,8 @@ def reshoot():
         "QC Router": {"main": [[], [], link("Veo Hero")[0], link("Runway B-Roll")[0], [], link("Write Master")[0]]},
         "Write Master": {"main": link("Write Reshoot QC")},
     }
-    return {"id": "vpReshootOneShot", "name": "Video pipeline: reshoot one shot", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+    workflow = {"id": "vpReshootOneShot", "name": "Video pipeline: reshoot one shot", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+    return split_renders(workflow, ["Veo Hero", "Runway B-Roll"], [-300, -300])
 
 
 CAMPAIGN_TABLE = "video_campaigns"
@@ -328,7 +367,8 @@ def batch():
         "Campaign Totals": {"main": link("Campaign Status")},
         "Campaign Status": {"main": link("Update Campaign")},
     }
-    return {"id": "vpScheduledAdBatch", "name": "Video pipeline: scheduled ad batch", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+    workflow = {"id": "vpScheduledAdBatch", "name": "Video pipeline: scheduled ad batch", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+    return split_renders(workflow, ["Sora (Gateway)", "Veo Hero", "Square Keyframe", "Runway Square", "Runway B-Roll"], [800, -520])
 
 
 CUT_SCRIPT = r"""// Writes the shell script that cuts the run's passed shots, in order, into one graded master.

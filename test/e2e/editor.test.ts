@@ -31,13 +31,7 @@ describe('the n8n editor in Chromium', () => {
 		const n8n = new N8nInstance(ensureN8nRuntime());
 		await n8n.importCredentials(sandboxCredentials(sandbox));
 		server = await n8n.start();
-		const setup = await fetch(`${server.url}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ email: 'owner@studio.test', firstName: 'Studio', lastName: 'Owner', password: 'Sandbox-Passw0rd' }),
-		});
-		const auth = /n8n-auth=([^;]+)/.exec(setup.headers.get('set-cookie') ?? '')?.[1];
-		if (setup.status !== 200 || !auth) throw new Error(`owner setup answered ${setup.status}: ${await setup.text()}`);
+		const auth = await server.ownerSession();
 		browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 		const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
 		await context.addCookies([{ name: 'n8n-auth', value: auth, url: server.url }]);

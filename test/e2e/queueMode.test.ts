@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
-import { BATCH_WORKFLOW, executionIds, expectSeededBatchDelivered, runBatch, waitForExecutions } from '../harness/batchRun';
+import { BATCH_WORKFLOW, executionIds, executions, expectSeededBatchDelivered, waitForExecutions } from '../harness/batchRun';
 import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson, type N8nProcess } from '../harness/n8nCli';
 import { Redis } from '../harness/redis';
-import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
 const STUDIO_WORKFLOW = 'vpStudioBriefDelivery';
@@ -20,6 +20,7 @@ describe('queue mode: one main and two workers on Redis', () => {
 	let n8n: N8nInstance;
 	let main: N8nProcess;
 	let workers: N8nProcess[] = [];
+	let env: Record<string, string>;
 
 	beforeAll(async () => {
 		sandbox = await withSandbox({ config: { renderMs: { openai: 300, google: 300, runway: 300 } } });
@@ -30,7 +31,7 @@ describe('queue mode: one main and two workers on Redis', () => {
 		for (const id of [STUDIO_WORKFLOW, BATCH_WORKFLOW]) await n8n.publish(id);
 		rmSync(TEMPLATE_DELIVERY, { recursive: true, force: true });
 		mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
-		const env = { HOME: TEMPLATE_HOME, ...redis.queueEnv() };
+		env = { HOME: TEMPLATE_HOME, ...redis.queueEnv() };
 		main = await n8n.start(env);
 		workers = await Promise.all([n8n.worker(env), n8n.worker(env)]);
 	}, E2E_TIMEOUT);
@@ -38,17 +39,52 @@ describe('queue mode: one main and two workers on Redis', () => {
 		await Promise.all([main, ...workers].map((p) => p?.stop()));
 		await redis?.stop();
 		await sandbox?.stop();
-	});
+	}, E2E_TIMEOUT);
 
 	/** Execution ids each worker logged as started. */
 	const ranOn = (worker: N8nProcess) => [...worker.output().matchAll(/Worker started execution (\d+)/g)].map((m) => Number(m[1]));
 
-	it('runs the scheduled batch on a worker with exactly the results of a single process', async () => {
+	/** Sandbox requests of one kind so far (vendor:op, summed over vendors). */
+	const requests = (op: string) => [...sandbox.context.traffic].filter(([key]) => key.endsWith(`:${op}`)).reduce((sum, [, n]) => sum + n, 0);
+
+	it('runs the scheduled batch through the queue; a worker killed mid-render is retried and collects the paid renders: exactly the results of a single process', async () => {
 		sandbox.setFaults({ rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }] });
-		await runBatch(n8n, main);
+		// Renders slow enough that the worker is killed while it waits on them.
+		sandbox.context.config.renderMs = { openai: 20_000, google: 20_000, runway: 20_000 };
+		const before = executionIds(n8n, BATCH_WORKFLOW).length;
+		const polls = requests('poll');
+		const response = await main.webhook('video-batch', {}, { 'X-Brief-Token': 'sandbox-brief-token' });
+		expect(response.status).toBe(200);
+
+		// A render step is waiting once the sandbox sees it poll: its Submit step has finished.
+		const deadline = Date.now() + 5 * 60 * 1000;
+		while (requests('poll') === polls) {
+			if (Date.now() > deadline) throw new Error(`no render was polled:\n${main.output().slice(-3000)}`);
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+		const [batch] = executionIds(n8n, BATCH_WORKFLOW).slice(before);
+		const victim = workers.findIndex((w) => ranOn(w).includes(batch));
+		expect(victim).toBeGreaterThanOrEqual(0);
+		await workers[victim].stop('SIGKILL');
+		const paidBeforeCrash = (await sandboxJobs(sandbox)).map((job: { requestFingerprint: string }) => job.requestFingerprint);
+		expect(paidBeforeCrash.length).toBeGreaterThan(0);
+		expect(executions(n8n, BATCH_WORKFLOW).find((e) => e.id === batch)!.status).not.toBe('success');
+
+		// The operator restarts the worker and retries the execution (as the editor's Retry button does).
+		sandbox.context.config.renderMs = { openai: 300, google: 300, runway: 300 };
+		workers[victim] = await n8n.worker(env);
+		const retried = await main.rest<{ id: string; status: string; retryOf: string }>('POST', `executions/${batch}/retry`, { loadWorkflow: false });
+		expect(retried).toMatchObject({ status: 'success', retryOf: String(batch) });
+
 		await expectSeededBatchDelivered(n8n, sandbox);
-		const [batch] = executionIds(n8n, BATCH_WORKFLOW);
-		expect(workers.filter((w) => ranOn(w).includes(batch))).toHaveLength(1);
+		// Every render paid for before the crash was collected by the retry: never sent again, billed once.
+		const ledger = await sandboxLedger(sandbox);
+		const jobs = await sandboxJobs(sandbox);
+		for (const fingerprint of paidBeforeCrash) {
+			expect(jobs.filter((job: { requestFingerprint: string }) => job.requestFingerprint === fingerprint)).toHaveLength(1);
+			expect(ledger.entries.filter((e: { requestFingerprint: string }) => e.requestFingerprint === fingerprint)).toHaveLength(1);
+		}
+		expect(ledger.duplicates).toEqual([]);
 	}, E2E_TIMEOUT);
 
 	it('spreads concurrent briefs over both workers, each run delivered whole and billed once', async () => {

@@ -192,6 +192,34 @@ export class N8nProcess {
 		}
 	}
 
+	private session?: string;
+
+	/** Sets up n8n's owner account (once per database) and keeps the session cookie for `rest`. */
+	async ownerSession(): Promise<string> {
+		if (this.session) return this.session;
+		const setup = await fetch(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email: 'owner@studio.test', firstName: 'Studio', lastName: 'Owner', password: 'Sandbox-Passw0rd' }),
+		});
+		const cookie = /n8n-auth=([^;]+)/.exec(setup.headers.get('set-cookie') ?? '')?.[1];
+		if (setup.status !== 200 || !cookie) throw new Error(`owner setup answered ${setup.status}: ${await setup.text()}`);
+		this.session = cookie;
+		return cookie;
+	}
+
+	/** Calls n8n's REST API (what the editor calls) as the owner; throws on an HTTP error. */
+	async rest<T = unknown>(method: string, pathname: string, body?: unknown): Promise<T> {
+		const response = await fetch(`${this.url}/rest/${pathname}`, {
+			method,
+			headers: { 'content-type': 'application/json', cookie: `n8n-auth=${await this.ownerSession()}` },
+			...(body === undefined ? {} : { body: JSON.stringify(body) }),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} /rest/${pathname} answered ${response.status}: ${text.slice(0, 2000)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
 	async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
 		const exited = new Promise((resolve) => this.child.once('exit', resolve));
