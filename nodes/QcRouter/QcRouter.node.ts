@@ -22,7 +22,12 @@ export class QcRouter implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Passed', 'Re-render Narrative', 'Re-render Hero', 'Re-render Control', 'Needs Review', 'All Done'],
-		credentials: [{ name: 'googleVideoPipelineApi', required: false, displayOptions: { show: { visionJudge: [true] } } }],
+		// Both optional: Google for the vision judge and for Veo clips kept by reference (gs:// or
+		// Gemini file URIs), OpenAI for Videos API clips kept by reference.
+		credentials: [
+			{ name: 'googleVideoPipelineApi', required: false },
+			{ name: 'openAiVideoPipelineApi', required: false },
+		],
 		properties,
 	};
 

@@ -58,6 +58,31 @@ describe('remaining operations and the narrative loop (engine, sandbox)', () => 
 		expect((await sandboxLedger(sandbox)).entries).toHaveLength(1);
 	});
 
+	it('QC reads clips kept by reference with the vendor credential (gs:// objects, Videos API content) by range, and says which credential is missing', async () => {
+		const credentials = { ...credentialsFor(sandbox, 'vpSandboxVertex'), ...credentialsFor(sandbox, 'vpSandboxOpenAi') };
+		const shot = () => asItems(shotItems(1, undefined, { durationSeconds: 4, resolution: '720p' }));
+		const veo = await runWorkflow(singleNode('googleVeo', { resource: 'video', operation: 'generate', model: 'veo-3.1-generate-001', shotSource: 'item', referenceMode: 'none', renderOptions: { ...FAST, output: 'reference' }, veoOptions: { storageUri: 'gs://renders/qc/' } }, VERTEX), { credentials, input: shot() });
+		const sora = await runWorkflow(singleNode('openAiStoryboard', { resource: 'video', operation: 'render', model: 'sora-2', shotSource: 'item', inputReference: 'none', renderOptions: { ...FAST, output: 'reference' } }, OPENAI), { credentials, input: shot() });
+		const rendered = [veo.output('Node')[0], sora.output('Node')[0]];
+		expect(rendered.map((o) => shotItemSchema.parse(o.json).takes[0].asset!.kind)).toEqual(['gcs', 'url']);
+		expect(rendered.every((o) => o.binary === undefined)).toBe(true);
+
+		const keys = { googleVideoPipelineApi: { id: VERTEX.id, name: VERTEX.name }, openAiVideoPipelineApi: { id: OPENAI.id, name: OPENAI.name } };
+		const qc = async (withKeys: boolean, item: (typeof rendered)[number]) => {
+			const result = await runWorkflow(singleNode('qcRouter', { barrier: 'item' }, undefined, withKeys ? { credentials: keys } : {}), { credentials, input: [{ json: item.json }] });
+			expect(result.error).toBeUndefined();
+			return shotItemSchema.parse(result.runs('Node')[0].flat()[0].json).qc!.verdicts;
+		};
+		for (const item of rendered) {
+			const verdicts = await qc(true, item);
+			expect(verdicts.find((v) => v.check === 'duration')).toMatchObject({ pass: true });
+			expect(verdicts.find((v) => v.check === 'aspectRatio')).toMatchObject({ value: '1280x720', pass: true });
+			expect(verdicts.some((v) => v.check === 'probe')).toBe(false);
+		}
+		expect((await qc(false, rendered[0])).find((v) => v.check === 'probe')).toMatchObject({ value: 'skipped: the Google clip is kept by reference: add a Google credential to the QC Router to read it' });
+		expect((await qc(false, rendered[1])).find((v) => v.check === 'probe')).toMatchObject({ value: 'skipped: the OpenAI clip is kept by reference: add an OpenAI credential to the QC Router to read it' });
+	});
+
 	it('routes a narrative take that drifted back to the Videos API node until it passes', async () => {
 		sandbox.setFaults({ rules: [{ fault: 'drift', vendor: 'openai', times: 1, params: { drift: 'duration' } }] });
 		const workflow: WorkflowJson = {

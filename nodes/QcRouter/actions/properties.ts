@@ -9,6 +9,13 @@ const layerOptions = [
 
 export const properties: INodeProperties[] = [
 	{
+		displayName:
+			'Credentials are optional: Google for the vision judge and to read Veo clips kept by reference, OpenAI to read Videos API clips kept by reference (render Output: Reference Only). Runway clips are read by their signed URL.',
+		name: 'credentialsNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
 		displayName: 'Retry Budget',
 		name: 'retries',
 		type: 'collection',

@@ -1,8 +1,20 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { Take } from '../../shared/contract/schemas';
+import type { IExecuteFunctions, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import type { Take, Vendor } from '../../shared/contract/schemas';
+import { GOOGLE_CREDENTIAL, googleEndpoint } from '../../GoogleVeo/transport';
+import { OPENAI_CREDENTIAL } from '../../OpenAiStoryboard/transport';
 import { probeMp4, type ProbeResult } from '../../shared/mp4/probe';
 import { bufferSource, rangeSource, streamSource, type ByteSource } from '../../shared/mp4/sources';
 import { settle } from '../../shared/runtime/concurrency';
+
+/**
+ * The credential that reads a vendor's clips kept by reference. Runway outputs are signed URLs,
+ * read as they are; the Videos API's content URL, Gemini file URIs and gs:// objects need the key.
+ */
+const READ_CREDENTIAL: Record<Vendor, { type: string; label: string; article: string } | undefined> = {
+	openai: { type: OPENAI_CREDENTIAL, label: 'OpenAI', article: 'an' },
+	google: { type: GOOGLE_CREDENTIAL, label: 'Google', article: 'a' },
+	runway: undefined,
+};
 
 export type ProbeOutcome = { ok: true; probe: ProbeResult } | { ok: false; invalid: string } | { ok: false; unavailable: string };
 
@@ -18,17 +30,23 @@ async function sourceFor(ctx: IExecuteFunctions, item: INodeExecutionData, take:
 		}
 		return bufferSource(Buffer.from(binary.data, 'base64'));
 	}
-	if (asset.kind === 'url') {
+	if (asset.kind === 'url' || asset.kind === 'gcs') {
+		const credential = asset.kind === 'gcs' ? READ_CREDENTIAL.google : READ_CREDENTIAL[take.vendor];
+		if (credential && !ctx.getNode().credentials?.[credential.type]) return `the ${credential.label} clip is kept by reference: add ${credential.article} ${credential.label} credential to the QC Router to read it`;
+		const url = asset.kind === 'gcs' ? (await googleEndpoint(ctx)).gcsMediaUrl(asset.ref) : asset.ref;
 		return rangeSource(async (start, end) => {
-			const response = (await ctx.helpers.httpRequest({
+			const request: IHttpRequestOptions = {
 				method: 'GET',
-				url: asset.ref,
+				url,
 				headers: { Range: `bytes=${start}-${end}` },
 				encoding: 'arraybuffer',
 				returnFullResponse: true,
 				timeout: 60_000,
 				abortSignal: ctx.getExecutionCancelSignal(),
-			})) as { body: ArrayBuffer; headers: Record<string, string> };
+			};
+			const response = (credential
+				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, credential.type, request)
+				: await ctx.helpers.httpRequest(request)) as { body: ArrayBuffer; headers: Record<string, string> };
 			const total = /\/(\d+)$/.exec(String(response.headers['content-range'] ?? ''))?.[1];
 			return { body: new Uint8Array(response.body), totalSize: total ? Number(total) : undefined };
 		});
