@@ -1,4 +1,4 @@
-import type { AssetRef, Take } from './contract/schemas';
+import type { AssetRef, Take, Vendor } from './contract/schemas';
 import type { JobStatus } from './runtime/jobRunner';
 
 /**
@@ -16,4 +16,9 @@ export function withTakeStatus(takes: Take[], jobId: string, status: JobStatus, 
 		if (asset) next.asset = asset;
 		return next;
 	});
+}
+
+/** The newest take of a vendor that finished with an output the vendor still holds (not yet in a binary field). */
+export function latestReferencedTake(takes: Take[], vendor: Vendor): Take | undefined {
+	return [...takes].reverse().find((take) => take.vendor === vendor && take.status === 'succeeded' && take.asset && take.asset.kind !== 'binary');
 }

@@ -101,6 +101,27 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 		expect(ledger.duplicates).toEqual([]);
 	});
 
+	it('downloads the latest take kept by reference with a fresh signed URL after the one on the take expired', async () => {
+		const rendered = await run(node('video', 'textToVideo', { model: 'gen4.5', renderOptions: { ...FAST, output: 'reference' } }), broll(1));
+		expect(rendered.error).toBeUndefined();
+		const [item] = rendered.output('Node');
+		expect(item.binary).toBeUndefined();
+		const take = shotItemSchema.parse(item.json).takes[0];
+		// By delivery time the signed URL recorded on the take has expired (the CDN refuses it).
+		const stale = new URL(take.asset!.ref);
+		stale.searchParams.set('Expires', String(Date.now() - 1000));
+		expect((await fetch(stale)).ok).toBe(false);
+		const downloaded = await run(singleNode('runway', { resource: 'task', operation: 'download', source: 'take', binaryPropertyName: 'master' }, RUNWAY), [{ ...item.json, takes: [{ ...take, asset: { ...take.asset!, ref: stale.toString() } }] }]);
+		expect(downloaded.error).toBeUndefined();
+		const [out] = downloaded.output('Node');
+		expect(out.json.download).toMatchObject({ taskId: take.jobId });
+		const probe = await probeMp4(bufferSource(await readBinary(out.binary!.master.id!)));
+		expect(probe.video).toMatchObject({ width: 1280, height: 720 });
+
+		const unknown = await run(singleNode('runway', { resource: 'task', operation: 'download', source: 'take' }, RUNWAY), [{ ...item.json, takes: [] }]);
+		expect(unknown.error!.message).toBe('Item 0: takes: has no succeeded Runway take with a URL to download');
+	});
+
 	it('uploads a binary, cancels tasks and reads the organization', async () => {
 		const org = await run(singleNode('runway', { resource: 'account', operation: 'organization' }, RUNWAY), [{}]);
 		expect((org.output('Node')[0].json.organization as { creditBalance: number }).creditBalance).toBe(sandbox.context.config.runwayCredits);

@@ -17,7 +17,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		},
 		image: { textToImage: image.textToImage },
 		asset: { upload: asset.upload },
-		task: { get: task.get, cancel: task.cancel },
+		task: { get: task.get, cancel: task.cancel, download: task.download },
 		account: { organization: account.organization },
 	});
 }

@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { ContractError } from '../../../shared/errors';
 import { readShotContext } from '../../../shared/render/shotContext';
+import { latestReferencedTake } from '../../../shared/takes';
 import { googleDownload, googleEndpoint } from '../../transport';
 import { stringParameter } from '../../../shared/parameters';
 
@@ -45,7 +46,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		uri = stringParameter(this, 'uri', itemIndex);
 		if (!/^(gs|https?):\/\//.test(uri)) throw new ContractError(itemIndex, [{ path: 'uri', message: 'must be a gs:// URI or an http(s) URL' }]);
 	} else {
-		const take = [...readShotContext(input.json, itemIndex).takes].reverse().find((t) => t.vendor === 'google' && t.status === 'succeeded' && t.asset && t.asset.kind !== 'binary');
+		const take = latestReferencedTake(readShotContext(input.json, itemIndex).takes, 'google');
 		if (!take) throw new ContractError(itemIndex, [{ path: 'takes', message: 'has no succeeded Veo take with a gs:// or URL asset to download' }]);
 		uri = take.asset!.ref;
 		jobId = take.jobId;
