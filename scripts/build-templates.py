@@ -153,6 +153,47 @@ def studio():
     return split_renders(workflow, ["Sora (Gateway)", "Veo Hero", "Runway B-Roll"], [760, -460])
 
 
+BY_REFERENCE_NOTE = ("## Clips by reference (queue mode, big renders)\nThe studio template with every render's *Output* set to **Reference Only**: a take keeps the vendor's URL or `gs://` URI, "
+                     "the QC Router reads each clip by HTTP range with the vendor credentials set on it (about 64 KB per clip), and the masters are fetched only at delivery (*Fetch ... Masters*), "
+                     "one per vendor, each fetching just the shots whose final take is its own. A rejected take never enters n8n's binary store.\n\n"
+                     "**Veo on Vertex AI** writes to Cloud Storage: set *Cloud Storage Output* on both Veo nodes to a bucket the service account can write. Runway's signed URLs expire after a day or two; "
+                     "the Runway fetch reads a fresh one.")
+
+
+def studio_by_reference():
+    """The studio template for queue mode: clips stay with the vendors until delivery."""
+    workflow = studio()
+    workflow.update(id="vpStudioByReference", name="Video pipeline: studio brief to delivery (clips by reference)")
+    nodes = workflow["nodes"]
+    by_name = {n["name"]: n for n in nodes}
+    for n in nodes:
+        if "renderOptions" in n["parameters"]:
+            n["parameters"]["renderOptions"] = {**n["parameters"]["renderOptions"], "output": "reference"}
+        if n["type"] == f"{PKG}.googleVeo":
+            n["parameters"]["veoOptions"] = {"storageUri": "gs://video-pipeline-renders/studio/"}
+    by_name["QC Router"]["credentials"] = {**CRED["openai"], **CRED["vertex"]}
+    by_name["Brief Webhook"]["parameters"]["path"] = "video-brief-by-reference"
+    by_name["Brief Webhook"]["webhookId"] = "0d6e2b7a-1c3f-4a5e-8b9d-7f2a4c6e8b10"
+    by_name["Brief Form"]["webhookId"] = "4a8c2e6b-3d5f-4b7a-9c1e-5f7b9d1a3c20"
+    x, y = by_name["Write Masters"]["position"]
+    for n in nodes:
+        if n["position"][1] == y and n["position"][0] >= x:
+            n["position"] = [n["position"][0] + 660, y]
+    fetch = {"source": "take", "otherVendors": "passThrough", "binaryPropertyName": "data"}
+    nodes += [
+        node("Fetch Veo Masters", f"{PKG}.googleVeo", {"resource": "video", "operation": "download", **fetch}, [x, y], 1, CRED["vertex"]),
+        node("Fetch Sora Masters", f"{PKG}.openAiStoryboard", {"resource": "video", "operation": "download", "variant": "video", **fetch}, [x + 220, y], 1, CRED["openai"]),
+        node("Fetch Runway Masters", f"{PKG}.runway", {"resource": "task", "operation": "download", **fetch}, [x + 440, y], 1, CRED["runway"]),
+        sticky("By Reference", BY_REFERENCE_NOTE, [-900, -900], 720, 300, 5),
+    ]
+    connections = workflow["connections"]
+    connections["QC Router"]["main"][5] = link("Fetch Veo Masters")[0]
+    connections["Fetch Veo Masters"] = {"main": link("Fetch Sora Masters")}
+    connections["Fetch Sora Masters"] = {"main": link("Fetch Runway Masters")}
+    connections["Fetch Runway Masters"] = {"main": link("Write Masters")}
+    return workflow
+
+
 def reshoot():
     sample = {"runId": "cafe-launch-001", "shotId": "shot-02", "note": "Slower steam, tighter framing.", "deliveryRoot": "/home/node/.n8n-files/video-deliveries"}
     pick = (
@@ -487,7 +528,7 @@ def error_reporter():
 
 def main():
     OUT.mkdir(exist_ok=True)
-    for name, workflow in {"studio-brief-to-delivery.json": studio(), "reshoot-one-shot.json": reshoot(), "scheduled-ad-batch.json": batch(), "assemble-cut.json": assemble_cut(), "error-reporter.json": error_reporter()}.items():
+    for name, workflow in {"studio-brief-to-delivery.json": studio(), "studio-brief-by-reference.json": studio_by_reference(), "reshoot-one-shot.json": reshoot(), "scheduled-ad-batch.json": batch(), "assemble-cut.json": assemble_cut(), "error-reporter.json": error_reporter()}.items():
         (OUT / name).write_text(json.dumps(workflow, indent=2, ensure_ascii=False) + "\n")
 
 

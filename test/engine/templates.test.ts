@@ -15,7 +15,7 @@ function knownNames(properties: INodeProperties[]): Set<string> {
 
 describe('templates match the nodes they use', () => {
 	it('ships templates', () => {
-		expect(templates.map((t) => t.file).sort()).toEqual(['assemble-cut.json', 'error-reporter.json', 'reshoot-one-shot.json', 'scheduled-ad-batch.json', 'studio-brief-to-delivery.json']);
+		expect(templates.map((t) => t.file).sort()).toEqual(['assemble-cut.json', 'error-reporter.json', 'reshoot-one-shot.json', 'scheduled-ad-batch.json', 'studio-brief-by-reference.json', 'studio-brief-to-delivery.json']);
 	});
 
 	it.each(templates)('$file: every node of ours exists and every parameter is one the node declares', async ({ workflow }) => {

@@ -1,7 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { ContractError } from '../../../shared/errors';
-import { readShotContext } from '../../../shared/render/shotContext';
-import { latestReferencedTake } from '../../../shared/takes';
+import { otherVendorsProperty, takeToDownload } from '../../../shared/render/deliveryTake';
 import { googleDownload, googleEndpoint } from '../../transport';
 import { stringParameter } from '../../../shared/parameters';
 
@@ -26,6 +25,7 @@ const properties: INodeProperties[] = [
 		description: 'A gs:// object (Vertex AI) or a Gemini API file download URL',
 		displayOptions: { show: { source: ['uri'] } },
 	},
+	otherVendorsProperty,
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',
@@ -46,8 +46,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		uri = stringParameter(this, 'uri', itemIndex);
 		if (!/^(gs|https?):\/\//.test(uri)) throw new ContractError(itemIndex, [{ path: 'uri', message: 'must be a gs:// URI or an http(s) URL' }]);
 	} else {
-		const take = latestReferencedTake(readShotContext(input.json, itemIndex).takes, 'google');
-		if (!take) throw new ContractError(itemIndex, [{ path: 'takes', message: 'has no succeeded Veo take with a gs:// or URL asset to download' }]);
+		const take = takeToDownload(this, itemIndex, 'google', 'Veo');
+		if (!take) return [{ ...input, pairedItem: { item: itemIndex } }];
 		uri = take.asset!.ref;
 		jobId = take.jobId;
 	}

@@ -1,4 +1,5 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { otherVendorsProperty, takeToDownload } from '../../../shared/render/deliveryTake';
 import { openAiDownload } from '../../transport';
 import { readVideoId, videoIdProperty } from './get.operation';
 
@@ -9,7 +10,18 @@ const VARIANT_MIME: Record<string, { mimeType: string; extension: string }> = {
 };
 
 const properties: INodeProperties[] = [
-	videoIdProperty('The job ID of a completed render'),
+	{
+		displayName: 'Video',
+		name: 'source',
+		type: 'options',
+		default: 'id',
+		options: [
+			{ name: 'By Video ID', value: 'id' },
+			{ name: 'Latest Videos API Take of the Item', value: 'take' },
+		],
+	},
+	{ ...videoIdProperty('The job ID of a completed render'), displayOptions: { show: { source: ['id'] } } },
+	otherVendorsProperty,
 	{
 		displayName: 'Variant',
 		name: 'variant',
@@ -34,7 +46,15 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['download'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const jobId = readVideoId(this, itemIndex);
+	const input = this.getInputData()[itemIndex];
+	let jobId: string;
+	if (this.getNodeParameter('source', itemIndex, 'id') === 'take') {
+		const take = takeToDownload(this, itemIndex, 'openai', 'Videos API');
+		if (!take) return [{ ...input, pairedItem: { item: itemIndex } }];
+		jobId = take.jobId;
+	} else {
+		jobId = readVideoId(this, itemIndex);
+	}
 	const variant = this.getNodeParameter('variant', itemIndex, 'video') as string;
 	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 	const { mimeType, extension } = VARIANT_MIME[variant] ?? VARIANT_MIME.video;
@@ -45,7 +65,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fileName: `${jobId}.${extension}`,
 		mimeType,
 	});
-	const input = this.getInputData()[itemIndex];
 	return [
 		{
 			json: {

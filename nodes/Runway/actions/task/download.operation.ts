@@ -1,8 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { downloadToBinary } from '../../../shared/binary';
 import { ContractError } from '../../../shared/errors';
-import { readShotContext } from '../../../shared/render/shotContext';
-import { latestReferencedTake } from '../../../shared/takes';
+import { otherVendorsProperty, takeToDownload } from '../../../shared/render/deliveryTake';
 import type { RunwayTask } from '../../helpers/task';
 import { runwayRequest } from '../../transport';
 import { readTaskId, taskIdProperty } from './get.operation';
@@ -19,6 +18,7 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{ ...taskIdProperty, displayOptions: { show: { source: ['taskId'] } } },
+	otherVendorsProperty,
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',
@@ -42,8 +42,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (this.getNodeParameter('source', itemIndex, 'take') === 'taskId') {
 		taskId = readTaskId(this, itemIndex);
 	} else {
-		const take = latestReferencedTake(readShotContext(input.json, itemIndex).takes, 'runway');
-		if (!take) throw new ContractError(itemIndex, [{ path: 'takes', message: 'has no succeeded Runway take with a URL to download' }]);
+		const take = takeToDownload(this, itemIndex, 'runway', 'Runway');
+		if (!take) return [{ ...input, pairedItem: { item: itemIndex } }];
 		taskId = take.jobId;
 		mimeType = take.asset!.mimeType;
 	}
