@@ -111,8 +111,13 @@ def studio():
         ]}, "options": {}}, [-900, 400], 2.2, webhookId="7c1b8e2a-6d0f-4a7b-8c2e-1f3a5d9b7e40"),
         node("Form Brief", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify({ project: $json.project, script: $json.script, brief: $json.brief || '', targetSeconds: Number($json.targetSeconds) || 30, budgetUsd: Number($json.budgetUsd) || 40, runId: 'form-' + $execution.id, deliveryRoot: '/home/node/.n8n-files/video-deliveries', callbackUrl: '' }) }}", "options": {}}, [-680, 400], 3.4),
         node("Storyboard", f"{PKG}.openAiStoryboard", {"resource": "storyboard", "operation": "createManifest", "model": "gpt-5.4-mini", "script": "={{ $json.script }}", "brandBrief": "={{ $json.brief }}", "targetSeconds": "={{ $json.targetSeconds }}", "aspectRatios": ["16:9"], "variants": 1, "layerPolicy": "dialogueHero", "outputShape": "shots", "run": {"runId": "={{ $json.runId }}", "project": "={{ $json.project }}", "budgetUsd": "={{ $json.budgetUsd }}", "resolution": "720p", "heroDurations": "8"}}, [-440, 200], 1, CRED["openai"]),
-        node("Pin State", f"{PKG}.pinState", {"resource": "pin", "operation": "create", "useManifestCharacters": True, "grade": {"palette": "#335577, #F4E3C1", "look": "cool dawn light, soft contrast"}, "audioBed": {"mood": "calm, hopeful", "tempoBpm": 84, "dialogueLanguage": "en", "loudnessLufs": -14}, "style": "photoreal, 35mm, natural light", "negativePrompt": "text, watermark, extra fingers", "seedPolicy": "per_shot", "seedBase": 1000}, [-220, 200]),
-        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run"}, [40, 200]),
+        node("Brief From Workflow", "n8n-nodes-base.executeWorkflowTrigger", {"inputSource": "passthrough"}, [-900, 600], 1.1),
+        # Called without a brief (n8n execute), it runs the sample; a caller's fields replace the sample's.
+        node("Workflow Brief", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify(Object.assign(" + json.dumps(sample) + ", $json)) }}", "options": {}}, [-680, 600], 3.4),
+        node("Brand Pin Given?", "n8n-nodes-base.if", {"conditions": condition("9c2d4e6f-1a3b-4c5d-8e7f-000000000002", "={{ !!$json.brandPin }}", IS_TRUE), "options": {}}, [-300, 200], 2.2),
+        node("Apply Brand Pin", f"{PKG}.pinState", {"resource": "pin", "operation": "apply", "pinJson": "={{ $json.brandPin }}"}, [-120, 320]),
+        node("Pin State", f"{PKG}.pinState", {"resource": "pin", "operation": "create", "useManifestCharacters": True, "grade": {"palette": "#335577, #F4E3C1", "look": "cool dawn light, soft contrast"}, "audioBed": {"mood": "calm, hopeful", "tempoBpm": 84, "dialogueLanguage": "en", "loudnessLufs": -14}, "style": "photoreal, 35mm, natural light", "negativePrompt": "text, watermark, extra fingers", "seedPolicy": "per_shot", "seedBase": 1000}, [-120, 100]),
+        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run"}, [80, 200]),
         node("Sora (Gateway)", f"{PKG}.openAiStoryboard", {"resource": "video", "operation": "render", "model": "sora-2", "shotSource": "item", "inputReference": "none", "renderOptions": RENDER}, [360, -40], 1, CRED["openai"]),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [360, 160], 1, CRED["vertex"]),
         node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [360, 360], 1, CRED["runway"]),
@@ -134,7 +139,12 @@ def studio():
         "Webhook Brief": {"main": link("Storyboard")},
         "Brief Form": {"main": link("Form Brief")},
         "Form Brief": {"main": link("Storyboard")},
-        "Storyboard": {"main": link("Pin State")},
+        "Brief From Workflow": {"main": link("Workflow Brief")},
+        "Workflow Brief": {"main": link("Storyboard")},
+        "Storyboard": {"main": link("Brand Pin Given?")},
+        # A brief may carry a stored brand pin (the MCP tools do): then that look is applied, not a new one made.
+        "Brand Pin Given?": {"main": [link("Apply Brand Pin")[0], link("Pin State")[0]]},
+        "Apply Brand Pin": {"main": link("QC Router")},
         "Pin State": {"main": link("QC Router")},
         "QC Router": {"main": [[], link("Sora (Gateway)")[0], link("Veo Hero")[0], link("Runway B-Roll")[0], [], link("Write Masters")[0]]},
         "Sora (Gateway)": {"main": link("QC Router")},
@@ -194,37 +204,64 @@ def studio_by_reference():
     return workflow
 
 
+PICK_SHOT = r"""// The shot to reshoot, from the run's saved state: a retry of the layer that rendered it last,
+// with a new seed and the note. Its budget is the run's own and, when the request gives
+// budgetUsd, at most that much more than the whole run has spent (each charge counted once).
+const request = $('Reshoot Request').first().json;
+const state = $json.data;
+const item = state.shots.find((s) => s.shot.id === request.shotId);
+if (!item) throw new Error(`No shot ${request.shotId} in run ${request.runId}`);
+const layer = item.takes.length ? item.takes[item.takes.length - 1].layer : item.shot.layer === 'hero' ? 'hero' : 'control';
+const attempts = { narrative: 0, hero: 0, control: 0, ...(item.qc ? item.qc.attempts : {}) };
+attempts[layer] += 1;
+const charges = new Map();
+for (const entry of state.shots.flatMap((s) => s.ledger)) charges.set(`${entry.layer}|${entry.vendor}|${entry.model}|${entry.jobId}`, entry.usd);
+const spentUsd = Math.round([...charges.values()].reduce((sum, usd) => sum + usd, 0) * 1e6) / 1e6;
+const cap = Number(request.budgetUsd) > 0 ? Math.round((spentUsd + Number(request.budgetUsd)) * 1e6) / 1e6 : undefined;
+const budgetUsd = cap === undefined ? item.pipeline.budgetUsd : Math.min(item.pipeline.budgetUsd ?? cap, cap);
+return [{ json: { ...item,
+  pipeline: { ...item.pipeline, spentUsd: Math.max(item.pipeline.spentUsd, spentUsd), ...(budgetUsd === undefined ? {} : { budgetUsd }) },
+  deliveryRoot: request.deliveryRoot, qc: { attempts, verdicts: [], status: 'retry' }, retryHint: { layer, newSeed: true, ...(request.note ? { note: request.note } : {}) } } }];
+"""
+
+UPDATED_RUN_STATE = r"""// The run's state with the reshot shot as QC left it, so the next reshoot (and the cut) see its
+// new take and what it cost.
+const state = $('Parse Run State').first().json.data;
+const done = $json;
+return [{ json: { ...state, shots: state.shots.map((item) => (item.shot.id === done.shot.id ? done : item)) } }];
+"""
+
+
 def reshoot():
     sample = {"runId": "cafe-launch-001", "shotId": "shot-02", "note": "Slower steam, tighter framing.", "deliveryRoot": "/home/node/.n8n-files/video-deliveries"}
-    pick = (
-        "={{ JSON.stringify((() => { const r = $('Reshoot Request').first().json; "
-        "const item = $json.data.shots.find((s) => s.shot.id === r.shotId); "
-        "if (!item) throw new Error('No shot ' + r.shotId + ' in run ' + r.runId); "
-        "const layer = item.takes.length ? item.takes[item.takes.length - 1].layer : (item.shot.layer === 'hero' ? 'hero' : 'control'); "
-        "const attempts = Object.assign({ narrative: 0, hero: 0, control: 0 }, item.qc ? item.qc.attempts : {}); attempts[layer] += 1; "
-        "return Object.assign({}, item, { deliveryRoot: r.deliveryRoot, qc: { attempts, verdicts: [], status: 'retry' }, "
-        "retryHint: Object.assign({ layer, newSeed: true }, r.note ? { note: r.note } : {}) }); })()) }}"
-    )
     nodes = [
-        sticky("About", "## Reshoot one shot\nPOST `{ runId, shotId, note }` to the webhook (or run the sample). The run's saved state (`<runId>-run-state.json`, written by the studio template) gives the shot, its pin and its takes; only that shot is rendered again (new seed, your note added), checked by QC and delivered over its old master. Other shots are not touched.", [-900, -300], 560, 220),
+        sticky("About", "## Reshoot one shot\nPOST `{ runId, shotId, note, budgetUsd }` to the webhook, call it from another workflow, or run the sample. The run's saved state (`<runId>-run-state.json`, written by the studio template) gives the shot, its pin and its takes; only that shot is rendered again (new seed, your note added), checked by QC and delivered over its old master, and the run state is updated. Other shots are not touched. `budgetUsd` (optional) caps what this reshoot may add to the run's spend; the run's own budget always holds.", [-900, -300], 560, 220),
         node("Reshoot Sample", "n8n-nodes-base.manualTrigger", {}, [-900, 0]),
         node("Sample Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": json.dumps(sample, indent=2), "options": {}}, [-680, 0], 3.4),
         node("Reshoot Webhook", "n8n-nodes-base.webhook", {"httpMethod": "POST", "path": "video-reshoot", "authentication": "headerAuth", "responseMode": "onReceived", "options": {}}, [-900, 200], 2.1, {"httpHeaderAuth": {"id": "vpBriefWebhookAuth", "name": "Brief webhook header"}}, webhookId="9b2c4d6e-8f10-4a2b-9c3d-5e7f9a1b3c50"),
-        node("Reshoot Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify(Object.assign({ deliveryRoot: '/home/node/.n8n-files/video-deliveries', note: '' }, $json.body || $json)) }}", "options": {}}, [-460, 100], 3.4),
+        node("Reshoot From Workflow", "n8n-nodes-base.executeWorkflowTrigger", {"inputSource": "passthrough"}, [-900, 400], 1.1),
+        # Called without a request (n8n execute), it reshoots the sample; a caller's fields replace the sample's.
+        node("Workflow Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify(Object.assign(" + json.dumps(sample) + ", $json)) }}", "options": {}}, [-680, 400], 3.4),
+        node("Reshoot Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify(Object.assign({ deliveryRoot: '/home/node/.n8n-files/video-deliveries', note: '', budgetUsd: 0 }, $json.body || $json)) }}", "options": {}}, [-460, 100], 3.4),
         node("Read Run State", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ $json.deliveryRoot }}/{{ $json.runId }}-run-state.json", "options": {}}, [-240, 100], 1.1),
         node("Parse Run State", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [-20, 100], 1.1),
-        node("Pick Shot", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": pick, "options": {}}, [200, 100], 3.4),
+        code("Pick Shot", PICK_SHOT, [200, 100]),
         node("Hero Shot?", "n8n-nodes-base.if", {"conditions": condition("c0a1b2c3-0000-4000-8000-000000000001", "={{ $json.retryHint.layer }}", {"type": "string", "operation": "equals"}, "hero"), "options": {}}, [420, 100], 2.2),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [680, 0], 1, CRED["vertex"]),
         node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [680, 220], 1, CRED["runway"]),
         node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 3, "control": 3}, "barrier": "item"}, [940, 100]),
         deliver("Write Master", "{{ $json.shot.id }}.mp4", "data", [1200, 260]),
         deliver("Write Reshoot QC", "{{ $json.shot.id }}-reshoot-qc.json", "qc_report_json", [1420, 260]),
+        code("Updated Run State", UPDATED_RUN_STATE, [1640, 260]),
+        node("Run State File", "n8n-nodes-base.convertToFile", {"operation": "toJson", "mode": "each", "options": {"format": True, "fileName": "run-state.json"}}, [1860, 260], 1.1),
+        node("Write Run State", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ $('Reshoot Request').first().json.deliveryRoot }}/{{ $('Reshoot Request').first().json.runId }}-run-state.json", "dataPropertyName": "data", "options": {}}, [2080, 260], 1.1),
     ]
     connections = {
         "Reshoot Sample": {"main": link("Sample Request")},
         "Sample Request": {"main": link("Reshoot Request")},
         "Reshoot Webhook": {"main": link("Reshoot Request")},
+        "Reshoot From Workflow": {"main": link("Workflow Request")},
+        "Workflow Request": {"main": link("Reshoot Request")},
         "Reshoot Request": {"main": link("Read Run State")},
         "Read Run State": {"main": link("Parse Run State")},
         "Parse Run State": {"main": link("Pick Shot")},
@@ -234,6 +271,9 @@ def reshoot():
         "Runway B-Roll": {"main": link("QC Router")},
         "QC Router": {"main": [[], [], link("Veo Hero")[0], link("Runway B-Roll")[0], [], link("Write Master")[0]]},
         "Write Master": {"main": link("Write Reshoot QC")},
+        "Write Reshoot QC": {"main": link("Updated Run State")},
+        "Updated Run State": {"main": link("Run State File")},
+        "Run State File": {"main": link("Write Run State")},
     }
     workflow = {"id": "vpReshootOneShot", "name": "Video pipeline: reshoot one shot", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
     return split_renders(workflow, ["Veo Hero", "Runway B-Roll"], [-300, -300])
@@ -412,6 +452,322 @@ def batch():
     return split_renders(workflow, ["Sora (Gateway)", "Veo Hero", "Square Keyframe", "Runway Square", "Runway B-Roll"], [800, -520])
 
 
+MCP_RUNS_TABLE = "video_mcp_runs"
+PINS_TABLE = "video_pins"
+MCP_RUN_COLUMNS = [("runId", "string"), ("kind", "string"), ("status", "string"), ("brand", "string"), ("project", "string"), ("budgetUsd", "number"),
+                   ("request", "string"), ("summary", "string"), ("error", "string"), ("requestedAt", "string"), ("finishedAt", "string")]
+PIN_COLUMNS = [("brand", "string"), ("fingerprint", "string"), ("runId", "string"), ("pin", "string"), ("pinnedAt", "string")]
+TOOL_FIELDS = [("tool", "string"), ("runId", "string"), ("brand", "string"), ("project", "string"), ("script", "string"), ("brief", "string"),
+               ("targetSeconds", "number"), ("budgetUsd", "number"), ("waitSeconds", "number"), ("shotId", "string"), ("note", "string")]
+MCP_SETTINGS = {"maxBudgetUsd": 50, "maxTargetSeconds": 60, "defaultWaitSeconds": 45, "maxWaitSeconds": 50, "pollSeconds": 3,
+                "deliveryRoot": "/home/node/.n8n-files/video-deliveries"}
+
+REQUEST_HELPERS = r"""const call = $('Tool Call').first().json;
+const settings = $('Server Settings').first().json;
+const text = (value) => (value === null || value === undefined ? '' : String(value)).trim();
+const fail = (field, message) => { throw new Error(`${call.tool}: ${field}: ${message}`); };
+// Every call states its spend cap; none may pass the server's.
+const budgetUsd = Number(call.budgetUsd);
+if (!(budgetUsd > 0)) fail('budgetUsd', 'is required: the most this call may spend, in USD');
+if (budgetUsd > settings.maxBudgetUsd) fail('budgetUsd', `$${budgetUsd} is above this server's cap of $${settings.maxBudgetUsd} per call`);
+const waitSeconds = Math.min(Math.max(0, Number(call.waitSeconds ?? settings.defaultWaitSeconds) || 0), settings.maxWaitSeconds);
+// FNV-1a: the same request always gets the same ID (the Code node has no crypto module).
+const fingerprint = (value) => {
+  let hash = 0x811c9dc5;
+  for (const char of JSON.stringify(value)) { hash ^= char.charCodeAt(0); hash = Math.imul(hash, 0x01000193) >>> 0; }
+  return hash.toString(16).padStart(8, '0');
+};
+"""
+
+BRIEF_REQUEST = "// render_brief: checks the call and names its run; the same brief always maps to the same run,\n// so an agent that calls again gets that run back instead of paying for a second one.\n" + REQUEST_HELPERS + r"""if (!text(call.brand)) fail('brand', 'is required (pins are kept per brand)');
+if (!text(call.script)) fail('script', 'is required');
+const targetSeconds = Number(call.targetSeconds) || 20;
+if (targetSeconds < 4 || targetSeconds > settings.maxTargetSeconds) fail('targetSeconds', `must be 4 to ${settings.maxTargetSeconds}`);
+const brand = text(call.brand);
+const project = text(call.project) || brand;
+const slug = brand.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'brand';
+const runId = text(call.runId) || `${slug}-${fingerprint([brand, project, text(call.script), text(call.brief), targetSeconds, budgetUsd])}`;
+if (!/^[A-Za-z0-9._:-]{1,100}$/.test(runId)) fail('runId', 'may hold letters, digits and . _ : - only');
+return [{ json: { runId, kind: 'brief', brand, project, budgetUsd, waitSeconds, startedAt: Date.now(),
+  request: { project, runId, script: text(call.script), brief: text(call.brief), targetSeconds, budgetUsd, deliveryRoot: settings.deliveryRoot, callbackUrl: '' } } }];
+"""
+
+RESHOOT_REQUEST = "// reshoot_shot: one shot of a delivered run again, with a note; the same request is one job.\n" + REQUEST_HELPERS + r"""if (!text(call.runId)) fail('runId', 'is required (the run render_brief returned)');
+if (!/^shot-\d+$/.test(text(call.shotId))) fail('shotId', 'is required, like "shot-02" (get_run lists the shots)');
+const runId = text(call.runId);
+const jobId = `${runId}~${text(call.shotId)}~${fingerprint([text(call.note), budgetUsd])}`;
+return [{ json: { runId: jobId, kind: 'reshoot', brand: '', project: runId, budgetUsd, waitSeconds, startedAt: Date.now(),
+  request: { runId, shotId: text(call.shotId), note: text(call.note), budgetUsd, deliveryRoot: settings.deliveryRoot } } }];
+"""
+
+NEW_RUN_ROW = r"""// The row that records the job before it starts: the brand's stored pin rides along on a brief.
+const job = $('Job').first().json;
+const stored = $json.pin ? JSON.parse($json.pin) : undefined;
+const request = job.kind === 'brief' && stored ? { ...job.request, brandPin: stored } : job.request;
+return [{ json: { runId: job.runId, kind: job.kind, status: 'rendering', brand: job.brand, project: job.project, budgetUsd: job.budgetUsd,
+  request: JSON.stringify(request), summary: '', error: '', requestedAt: new Date(job.startedAt).toISOString(), finishedAt: '' } }];
+"""
+
+RUN_ANSWER = r"""// What every run tool answers: the job's status, and its delivery summary once it is in.
+const row = $input.first().json;
+if (!row.runId) return [{ json: { found: false, message: 'No run with this ID: render_brief and reshoot_shot return the runId to use.' } }];
+const answer = { found: true, runId: row.runId, kind: row.kind, status: row.status, brand: row.brand || undefined, project: row.project, budgetUsd: row.budgetUsd, requestedAt: row.requestedAt };
+if (row.status === 'rendering') {
+  answer.message = `Still rendering. Call get_run with runId "${row.runId}" in a minute or two. Calling ${row.kind === 'brief' ? 'render_brief' : 'reshoot_shot'} again with the same request returns this run and pays nothing twice.`;
+}
+if (row.summary) Object.assign(answer, JSON.parse(row.summary));
+if (row.error) answer.error = row.error;
+if (row.finishedAt) answer.finishedAt = row.finishedAt;
+return [{ json: answer }];
+"""
+
+RESULT_HELPERS = r"""const job = $('Job Row').first().json;
+const request = JSON.parse(job.request);
+const shotSummary = (shot) => ({
+  id: shot.id, layer: shot.layer, outcome: shot.outcome, ...(shot.reviewReason ? { reviewReason: shot.reviewReason } : {}),
+  renders: shot.takes.length, attempts: shot.attempts,
+  verdicts: shot.verdicts.map((v) => `${v.pass ? 'pass' : 'FAIL'} ${v.check}: ${typeof v.value === 'object' ? JSON.stringify(v.value) : v.value}${v.threshold === null ? '' : ` (wanted ${v.threshold})`}`),
+  costUsd: Math.round(shot.takes.reduce((sum, take) => sum + (take.costUsd || 0), 0) * 1e4) / 1e4,
+});
+const costOf = (report) => ({ totalUsd: report.cost.totalUsd, perLayerUsd: report.cost.byLayer, perVendorUsd: report.cost.byVendor, budgetUsd: report.cost.budgetUsd });
+"""
+
+BRIEF_RESULT = "// The delivery summary of a brief, and the pin the run used (stored per brand for reuse).\n" + RESULT_HELPERS + r"""const report = $('Parse QC Report').first().json.data;
+const state = $json.data;
+const pin = state.shots.find((item) => item.pin)?.pin;
+const root = request.deliveryRoot;
+const summary = {
+  totals: report.totals, cost: costOf(report), pinFingerprint: report.pinFingerprint,
+  shots: report.shots.map(shotSummary),
+  delivery: { folder: root, report: `${root}/${job.runId}-qc-report.html`, reportJson: `${root}/${job.runId}-qc-report.json`, masters: report.shots.map((shot) => `${root}/${job.runId}-${shot.id}.mp4`), timeline: `${root}/${job.runId}-timeline.otio` },
+};
+return [{ json: { runId: job.runId, status: report.totals.needsReview > 0 ? 'needs_review' : 'delivered', summary: JSON.stringify(summary), error: '', finishedAt: new Date().toISOString(),
+  brand: job.brand, pin: pin ? JSON.stringify(pin) : '', fingerprint: pin?.fingerprint ?? '', newPin: Boolean(pin) && !request.brandPin } }];
+"""
+
+RESHOOT_RESULT = "// The outcome of one reshot shot.\n" + RESULT_HELPERS + r"""const report = $json.data;
+const root = request.deliveryRoot;
+const summary = { totals: report.totals, cost: costOf(report), shots: report.shots.map(shotSummary),
+  delivery: { folder: root, master: `${root}/${request.runId}-${request.shotId}.mp4`, reportJson: `${root}/${request.runId}-${request.shotId}-reshoot-qc.json` } };
+return [{ json: { runId: job.runId, status: report.totals.needsReview > 0 ? 'needs_review' : 'delivered', summary: JSON.stringify(summary), error: '', finishedAt: new Date().toISOString() } }];
+"""
+
+JOB_FAILED = r"""// A job that failed: the pipeline's own message (a refused budget names the cap), kept on the row.
+const job = $('Job Row').first().json;
+return [{ json: { runId: job.runId, status: 'failed', summary: '', error: String($json.error || 'the pipeline failed').slice(0, 2000), finishedAt: new Date().toISOString() } }];
+"""
+
+PINS_ANSWER = r"""// list_pins: the latest pin of every brand, in short.
+const latest = new Map();
+for (const row of $input.all().map((item) => item.json)) if (row.brand) latest.set(row.brand, row);
+const pins = [...latest.values()].map((row) => {
+  const pin = JSON.parse(row.pin);
+  return { brand: row.brand, fingerprint: row.fingerprint, fromRun: row.runId, pinnedAt: row.pinnedAt, characters: pin.characters.map((c) => c.tag),
+    look: pin.grade.look, palette: pin.grade.palette, audioBed: pin.audioBed.mood, style: pin.style };
+});
+return [{ json: { count: pins.length, pins } }];
+"""
+
+PIN_ANSWER = r"""// get_pin: the brand's latest pin in full (references, grade, audio bed, style, seeds).
+const brand = String($('Tool Call').first().json.brand || '').trim();
+const rows = $input.all().map((item) => item.json).filter((row) => row.brand === brand);
+if (!rows.length) return [{ json: { found: false, brand, message: `No pin for "${brand}" yet: the brand's first render_brief creates one, and later briefs reuse it.` } }];
+const row = rows[rows.length - 1];
+return [{ json: { found: true, brand, fingerprint: row.fingerprint, fromRun: row.runId, pinnedAt: row.pinnedAt, pin: JSON.parse(row.pin) } }];
+"""
+
+
+def execute_workflow(name, workflow_id, pos, inputs=None, wait=True, **extra):
+    """An Execute Workflow node (v1.3: errors go to the error output, one item each)."""
+    fields = inputs or {}
+    mapping = {"mappingMode": "defineBelow", "value": fields, "matchingColumns": [], "attemptToConvertTypes": False, "convertFieldsToString": True,
+               "schema": [{"id": k, "displayName": k, "required": False, "defaultMatch": False, "display": True, "canBeUsedToMatch": True, "type": t, "removed": k not in fields}
+                          for k, t in (TOOL_FIELDS if inputs is not None else [])]}
+    return node(name, "n8n-nodes-base.executeWorkflow", {"source": "database", "workflowId": {"__rl": True, "mode": "id", "value": workflow_id}, "workflowInputs": mapping, "mode": "once", "options": {"waitForSubWorkflow": wait}}, pos, 1.3, **extra)
+
+
+def code(name, js, pos, **extra):
+    return node(name, "n8n-nodes-base.code", {"jsCode": js}, pos, 2, **extra)
+
+
+def table_get(name, table, filters, pos, **extra):
+    params = {"resource": "row", "operation": "get", "dataTableId": table_ref(table), "returnAll": True}
+    if filters:
+        params.update({"matchType": "allConditions", "filters": filters})
+    return node(name, "n8n-nodes-base.dataTable", params, pos, 1.1, alwaysOutputData=True, **extra)
+
+
+def mcp_tools():
+    switch_rules = {"values": [{"conditions": condition(f"6b1d2e3f-0000-4000-8000-00000000000{i}", "={{ $('Tool Call').first().json.tool }}", {"type": "string", "operation": "equals"}, tool),
+                                "renameOutput": True, "outputKey": tool} for i, tool in enumerate(["render_brief", "reshoot_shot", "get_run", "list_pins", "get_pin", "run_job"])]}
+    nodes = [
+        sticky("About", "## Video pipeline: MCP tools\nThe tools *Video pipeline: MCP server* offers, one branch each, and the background job that runs a brief or a reshoot. "
+               "Jobs are rows of the **video_mcp_runs** Data Table (status `rendering`, `delivered`, `needs_review` or `failed`, with the delivery summary); pins are kept per brand in **video_pins**.\n\n"
+               "*Server Settings* holds the spend cap per call (`maxBudgetUsd`), how long a call waits for a render before it answers with the run ID (`defaultWaitSeconds`, at most `maxWaitSeconds`: keep it under your MCP client's request timeout) and the delivery folder.",
+               [-1100, -520], 700, 260),
+        node("Tool Call", "n8n-nodes-base.executeWorkflowTrigger", {"inputSource": "workflowInputs", "workflowInputs": {"values": [{"name": k, "type": t} for k, t in TOOL_FIELDS]}}, [-1100, 100], 1.1),
+        node("Server Settings", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": json.dumps(MCP_SETTINGS, indent=2), "options": {}}, [-880, 100], 3.4),
+        node("Runs Table", "n8n-nodes-base.dataTable", {"resource": "table", "operation": "create", "tableName": MCP_RUNS_TABLE, "columns": table_columns(MCP_RUN_COLUMNS), "options": {"createIfNotExists": True}}, [-660, 100], 1.1),
+        node("Pins Table", "n8n-nodes-base.dataTable", {"resource": "table", "operation": "create", "tableName": PINS_TABLE, "columns": table_columns(PIN_COLUMNS), "options": {"createIfNotExists": True}}, [-440, 100], 1.1),
+        node("Which Tool", "n8n-nodes-base.switch", {"rules": switch_rules, "options": {"fallbackOutput": "extra", "renameFallbackOutput": "unknown"}}, [-220, 100], 3.2),
+        node("Unknown Tool", "n8n-nodes-base.stopAndError", {"errorMessage": "=Unknown tool \"{{ $('Tool Call').first().json.tool }}\""}, [0, 760], 1),
+        # render_brief and reshoot_shot: one job each, recorded before it starts.
+        code("Brief Request", BRIEF_REQUEST, [0, -200]),
+        code("Reshoot Request", RESHOOT_REQUEST, [0, 0]),
+        node("Job", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify($json) }}", "options": {}}, [220, -100], 3.4),
+        table_get("Known Run", MCP_RUNS_TABLE, where("runId", "={{ $json.runId }}"), [440, -100]),
+        node("Already Requested?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000010", "={{ $json.runId !== undefined }}", IS_TRUE), "options": {}}, [660, -100], 2.2),
+        table_get("Brand Pin", PINS_TABLE, where("brand", "={{ $('Job').first().json.brand || '-' }}"), [880, 0]),
+        code("New Run Row", NEW_RUN_ROW, [1100, 0], executeOnce=True),
+        node("Record Run", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "insert", "dataTableId": table_ref(MCP_RUNS_TABLE), "columns": {"mappingMode": "autoMapInputData", "value": None, "matchingColumns": [], "schema": []}, "options": {}}, [1320, 0], 1.1),
+        execute_workflow("Start Job", "vpMcpTools", [1540, 0], {"tool": "run_job", "runId": "={{ $('Job').first().json.runId }}"}, wait=False),
+        table_get("Run Status", MCP_RUNS_TABLE, where("runId", "={{ $('Job').first().json.runId }}"), [1760, 0]),
+        node("Done or Waited?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000011", "={{ $json.status !== 'rendering' || Date.now() - $('Job').first().json.startedAt >= 1000 * $('Job').first().json.waitSeconds }}", IS_TRUE), "options": {}}, [1980, 0], 2.2),
+        node("Pause", "n8n-nodes-base.wait", {"amount": "={{ $('Server Settings').first().json.pollSeconds }}"}, [1980, 200], 1.1, webhookId="2c4e6a8b-0d1f-4e3a-9b5c-7d9f1b3e5a70"),
+        code("Run Answer", RUN_ANSWER, [2200, -200]),
+        # get_run, list_pins, get_pin
+        table_get("Run Row", MCP_RUNS_TABLE, where("runId", "={{ $('Tool Call').first().json.runId || '-' }}"), [0, 200]),
+        table_get("All Pins", PINS_TABLE, None, [0, 380]),
+        code("Pins Answer", PINS_ANSWER, [220, 380]),
+        table_get("Brand Pins", PINS_TABLE, where("brand", "={{ $('Tool Call').first().json.brand || '-' }}"), [0, 560]),
+        code("Pin Answer", PIN_ANSWER, [220, 560]),
+        # run_job: the background execution that renders and records the outcome.
+        table_get("Job Row", MCP_RUNS_TABLE, where("runId", "={{ $('Tool Call').first().json.runId }}"), [0, 1000]),
+        node("Brief Job?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000012", "={{ $json.kind }}", {"type": "string", "operation": "equals"}, "brief"), "options": {}}, [220, 1000], 2.2),
+        code("Studio Brief", "return [{ json: JSON.parse($json.request) }];", [440, 900]),
+        # The pipeline's last step may output nothing (no callback URL), and a failure comes out as an
+        # item with its error: either way one item goes on, to read what was delivered or record the error.
+        execute_workflow("Render Brief", "vpStudioBriefDelivery", [660, 900], onError="continueRegularOutput", alwaysOutputData=True),
+        node("Brief Delivered?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000014", "={{ $json.error === undefined }}", IS_TRUE), "options": {}}, [770, 1000], 2.2, executeOnce=True),
+        node("Read QC Report", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ JSON.parse($('Job Row').first().json.request).deliveryRoot }}/{{ $('Job Row').first().json.runId }}-qc-report.json", "options": {}}, [880, 860], 1.1, executeOnce=True),
+        node("Parse QC Report", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [1100, 860], 1.1),
+        node("Read Run State", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ JSON.parse($('Job Row').first().json.request).deliveryRoot }}/{{ $('Job Row').first().json.runId }}-run-state.json", "options": {}}, [1320, 860], 1.1),
+        node("Parse Run State", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [1540, 860], 1.1),
+        code("Brief Result", BRIEF_RESULT, [1760, 860]),
+        node("New Brand Pin?", "n8n-nodes-base.filter", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000013", "={{ $json.newPin }}", IS_TRUE), "options": {}}, [1980, 760], 2.2),
+        node("Save Brand Pin", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "insert", "dataTableId": table_ref(PINS_TABLE),
+                                                           "columns": mapped({"brand": "={{ $json.brand }}", "fingerprint": "={{ $json.fingerprint }}", "runId": "={{ $json.runId }}", "pin": "={{ $json.pin }}", "pinnedAt": "={{ $now.toISO() }}"}, PIN_COLUMNS), "options": {}}, [2200, 760], 1.1),
+        code("Reshoot Job", "return [{ json: JSON.parse($json.request) }];", [440, 1140]),
+        execute_workflow("Reshoot Shot", "vpReshootOneShot", [660, 1140], onError="continueRegularOutput", alwaysOutputData=True),
+        node("Reshoot Delivered?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000015", "={{ $json.error === undefined }}", IS_TRUE), "options": {}}, [770, 1240], 2.2, executeOnce=True),
+        node("Read Reshoot QC", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ JSON.parse($('Job Row').first().json.request).deliveryRoot }}/{{ JSON.parse($('Job Row').first().json.request).runId }}-{{ JSON.parse($('Job Row').first().json.request).shotId }}-reshoot-qc.json", "options": {}}, [880, 1100], 1.1, executeOnce=True),
+        node("Parse Reshoot QC", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [1100, 1100], 1.1),
+        code("Reshoot Result", RESHOOT_RESULT, [1320, 1100]),
+        code("Job Failed", JOB_FAILED, [1100, 1300], executeOnce=True),
+        node("Finish Job", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "update", "dataTableId": table_ref(MCP_RUNS_TABLE), "matchType": "allConditions", "filters": where("runId", "={{ $json.runId }}"),
+                                                       "columns": mapped({k: f"={{{{ $json.{k} }}}}" for k in ["status", "summary", "error", "finishedAt"]}, MCP_RUN_COLUMNS), "options": {}}, [1980, 1100], 1.1),
+    ]
+    connections = {
+        "Tool Call": {"main": link("Server Settings")},
+        "Server Settings": {"main": link("Runs Table")},
+        "Runs Table": {"main": link("Pins Table")},
+        "Pins Table": {"main": link("Which Tool")},
+        "Which Tool": {"main": [link("Brief Request")[0], link("Reshoot Request")[0], link("Run Row")[0], link("All Pins")[0], link("Brand Pins")[0], link("Job Row")[0], link("Unknown Tool")[0]]},
+        "Brief Request": {"main": link("Job")},
+        "Reshoot Request": {"main": link("Job")},
+        "Job": {"main": link("Known Run")},
+        "Known Run": {"main": link("Already Requested?")},
+        "Already Requested?": {"main": [link("Run Answer")[0], link("Brand Pin")[0]]},
+        "Brand Pin": {"main": link("New Run Row")},
+        "New Run Row": {"main": link("Record Run")},
+        "Record Run": {"main": link("Start Job")},
+        "Start Job": {"main": link("Run Status")},
+        "Run Status": {"main": link("Done or Waited?")},
+        "Done or Waited?": {"main": [link("Run Answer")[0], link("Pause")[0]]},
+        "Pause": {"main": link("Run Status")},
+        "Run Row": {"main": link("Run Answer")},
+        "All Pins": {"main": link("Pins Answer")},
+        "Brand Pins": {"main": link("Pin Answer")},
+        "Job Row": {"main": link("Brief Job?")},
+        "Brief Job?": {"main": [link("Studio Brief")[0], link("Reshoot Job")[0]]},
+        "Studio Brief": {"main": link("Render Brief")},
+        "Render Brief": {"main": link("Brief Delivered?")},
+        "Brief Delivered?": {"main": [link("Read QC Report")[0], link("Job Failed")[0]]},
+        "Read QC Report": {"main": link("Parse QC Report")},
+        "Parse QC Report": {"main": link("Read Run State")},
+        "Read Run State": {"main": link("Parse Run State")},
+        "Parse Run State": {"main": link("Brief Result")},
+        "Brief Result": {"main": link("Finish Job", "New Brand Pin?")},
+        "New Brand Pin?": {"main": link("Save Brand Pin")},
+        "Reshoot Job": {"main": link("Reshoot Shot")},
+        "Reshoot Shot": {"main": link("Reshoot Delivered?")},
+        "Reshoot Delivered?": {"main": [link("Read Reshoot QC")[0], link("Job Failed")[0]]},
+        "Read Reshoot QC": {"main": link("Parse Reshoot QC")},
+        "Parse Reshoot QC": {"main": link("Reshoot Result")},
+        "Reshoot Result": {"main": link("Finish Job")},
+        "Job Failed": {"main": link("Finish Job")},
+    }
+    return {"id": "vpMcpTools", "name": "Video pipeline: MCP tools", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+
+
+CAP = MCP_SETTINGS["maxBudgetUsd"]
+TOOLS = {
+    "render_brief": (
+        "Storyboards a script into shots, renders them (Veo hero shots with native audio, Runway b-roll), checks every shot and re-renders only the ones that fail, then delivers masters, a QC report and a timeline. "
+        f"COSTS REAL MONEY: about $0.15 per rendered second on Veo and $0.12 on Runway, plus re-renders; it never spends more than budgetUsd (required, at most ${CAP} per call) and refuses a render before submitting it if it would pass that. "
+        "Reuses the brand's stored pin (see get_pin) so characters, colour grade and audio bed match the brand's earlier videos; the first brief of a brand creates its pin. "
+        "Returns runId and status. A render usually takes several minutes: if it is not done within waitSeconds the answer is status 'rendering' with the runId; call get_run later. "
+        "Calling again with the same brief returns the same run and pays nothing twice. When done: per-shot verdicts, cost per layer and the report's location.",
+        {"brand": ("The brand the video is for; its pin is reused", "string", None), "script": ("The script or scene description, 2-8 sentences; name characters and quote dialogue", "string", None),
+         "budgetUsd": (f"Spend cap for this render in USD, at most {CAP}; 20 covers about 12 seconds with one re-render", "number", None),
+         "project": ("Project name for the report (defaults to the brand)", "string", ""), "brief": ("Tone, audience, things to avoid", "string", ""),
+         "targetSeconds": ("Length of the finished video in seconds, 4 to 60", "number", 20), "waitSeconds": ("How long to wait for the render before answering with the runId, 0 to 50", "number", 45),
+         "runId": ("Optional ID to give the run (letters, digits, . _ : -); by default one is derived from the brief", "string", "")},
+    ),
+    "get_run": (
+        "Status and result of a run or reshoot by its runId (free). status is 'rendering', 'delivered', 'needs_review' (delivered, some shots flagged) or 'failed' (with the error). "
+        "When finished: totals, per-shot verdicts and cost, cost per layer and vendor, and where the masters and the QC report are.",
+        {"runId": ("The runId render_brief or reshoot_shot returned", "string", None)},
+    ),
+    "list_pins": (
+        "Lists the stored pin of every brand (free): fingerprint, character tags, look, palette, audio bed mood and style. A pin locks the look of a brand across videos.",
+        {},
+    ),
+    "get_pin": (
+        "The full stored pin of one brand (free): character references, colour grade, audio bed, style, negative prompt and seed policy, with its fingerprint. render_brief reuses it automatically.",
+        {"brand": ("The brand name as used in render_brief", "string", None)},
+    ),
+    "reshoot_shot": (
+        "Renders one shot of a delivered run again with a new seed and your note, checks it and delivers it over the old master; other shots are untouched. "
+        f"COSTS REAL MONEY: one shot, usually $0.50 to $1.50; never more than budgetUsd (required, at most ${CAP}) on top of what the run already spent, within the run's own budget. "
+        "Returns a runId for this reshoot and its status; if not done within waitSeconds, call get_run later. The same request again returns the same reshoot and pays nothing twice.",
+        {"runId": ("The run to fix (from render_brief)", "string", None), "shotId": ("The shot to render again, like shot-02 (get_run lists them)", "string", None),
+         "note": ("What to change, e.g. 'slower camera, tighter framing'", "string", ""), "budgetUsd": (f"Spend cap for this reshoot in USD, at most {CAP}", "number", None),
+         "waitSeconds": ("How long to wait before answering with the runId, 0 to 50", "number", 45)},
+    ),
+}
+
+MCP_INSTRUCTIONS = ("Video production tools. render_brief and reshoot_shot spend real money within the budgetUsd you give; the others are free. "
+                    "Check list_pins first to reuse a brand's look. A render takes minutes: when a call answers status 'rendering', wait and call get_run with the runId instead of calling render_brief again.")
+
+
+def from_ai(key, description, type_, default):
+    text = description.replace("'", "\\'")
+    return f"={{{{ $fromAI('{key}', '{text}', '{type_}'{'' if default is None else ', ' + json.dumps(default).replace(chr(34), chr(39))}) }}}}"
+
+
+def mcp_server():
+    nodes = [
+        sticky("About", "## Video pipeline over MCP\nAI assistants (Claude, ChatGPT, Cursor, any MCP client) connect to this workflow's MCP Server Trigger URL (Streamable HTTP or SSE) and get five tools: "
+               "**render_brief**, **get_run**, **list_pins**, **get_pin**, **reshoot_shot**. Each tool calls *Video pipeline: MCP tools*, which runs *Video pipeline: studio brief to delivery* or *reshoot one shot* in the background.\n\n"
+               "1. Import and publish all three workflows (and the error reporter).\n2. **Authentication**: the trigger takes the *Brief webhook header* credential; give your client that header.\n"
+               "3. Spend caps and wait times are in *Server Settings* of the tools workflow.", [-700, -420], 640, 300),
+        node("Video Pipeline MCP", "@n8n/n8n-nodes-langchain.mcpTrigger", {"authentication": "headerAuth", "path": "video-pipeline", "instructions": MCP_INSTRUCTIONS}, [0, 0], 2.1,
+             {"httpHeaderAuth": {"id": "vpBriefWebhookAuth", "name": "Brief webhook header"}}, webhookId="8e1f3a5c-7b9d-4c2e-a4f6-1b3d5f7a9c20"),
+    ]
+    connections = {}
+    for i, (tool, (description, args)) in enumerate(TOOLS.items()):
+        values = {"tool": tool, **{k: from_ai(k, d, t, default) for k, (d, t, default) in args.items()}}
+        nodes.append(node(tool, "@n8n/n8n-nodes-langchain.toolWorkflow", {
+            "description": description,
+            "workflowId": {"__rl": True, "mode": "list", "value": "vpMcpTools", "cachedResultName": "Video pipeline: MCP tools"},
+            "workflowInputs": {"mappingMode": "defineBelow", "value": values, "matchingColumns": [], "attemptToConvertTypes": False, "convertFieldsToString": False,
+                               "schema": [{"id": k, "displayName": k, "required": False, "defaultMatch": False, "display": True, "canBeUsedToMatch": True, "type": t, "removed": k not in values} for k, t in TOOL_FIELDS]},
+        }, [-440 + 220 * i, 260], 2.2))
+        connections[tool] = {"ai_tool": [[{"node": "Video Pipeline MCP", "type": "ai_tool", "index": 0}]]}
+    return {"id": "vpMcpServer", "name": "Video pipeline over MCP", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
+
+
 CUT_SCRIPT = r"""// Writes the shell script that cuts the run's passed shots, in order, into one graded master.
 // Every shot is normalised first (size, 24 fps, stereo 48 kHz; a silent track where a shot has no
 // audio) so the concat is seamless; then the pinned LUT (lut3d), the music bed under the shots'
@@ -528,7 +884,7 @@ def error_reporter():
 
 def main():
     OUT.mkdir(exist_ok=True)
-    for name, workflow in {"studio-brief-to-delivery.json": studio(), "studio-brief-by-reference.json": studio_by_reference(), "reshoot-one-shot.json": reshoot(), "scheduled-ad-batch.json": batch(), "assemble-cut.json": assemble_cut(), "error-reporter.json": error_reporter()}.items():
+    for name, workflow in {"studio-brief-to-delivery.json": studio(), "studio-brief-by-reference.json": studio_by_reference(), "reshoot-one-shot.json": reshoot(), "scheduled-ad-batch.json": batch(), "assemble-cut.json": assemble_cut(), "error-reporter.json": error_reporter(), "mcp-server.json": mcp_server(), "mcp-tools.json": mcp_tools()}.items():
         (OUT / name).write_text(json.dumps(workflow, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -15,7 +15,16 @@ function knownNames(properties: INodeProperties[]): Set<string> {
 
 describe('templates match the nodes they use', () => {
 	it('ships templates', () => {
-		expect(templates.map((t) => t.file).sort()).toEqual(['assemble-cut.json', 'error-reporter.json', 'reshoot-one-shot.json', 'scheduled-ad-batch.json', 'studio-brief-by-reference.json', 'studio-brief-to-delivery.json']);
+		expect(templates.map((t) => t.file).sort()).toEqual([
+			'assemble-cut.json',
+			'error-reporter.json',
+			'mcp-server.json',
+			'mcp-tools.json',
+			'reshoot-one-shot.json',
+			'scheduled-ad-batch.json',
+			'studio-brief-by-reference.json',
+			'studio-brief-to-delivery.json',
+		]);
 	});
 
 	it.each(templates)('$file: every node of ours exists and every parameter is one the node declares', async ({ workflow }) => {
@@ -31,9 +40,9 @@ describe('templates match the nodes they use', () => {
 
 	it.each(templates)('$file: connections name existing nodes', ({ workflow }) => {
 		const names = new Set(workflow.nodes.map((n: { name: string }) => n.name));
-		for (const [source, outputs] of Object.entries(workflow.connections) as Array<[string, { main: Array<Array<{ node: string }>> }]>) {
+		for (const [source, outputs] of Object.entries(workflow.connections) as Array<[string, Record<string, Array<Array<{ node: string }>>>]>) {
 			expect(names.has(source)).toBe(true);
-			for (const target of outputs.main.flat()) expect(names.has(target.node)).toBe(true);
+			for (const target of Object.values(outputs).flat(2)) expect(names.has(target.node)).toBe(true);
 		}
 	});
 });
