@@ -515,6 +515,9 @@ const answer = { found: true, runId: row.runId, kind: row.kind, status: row.stat
 if (row.status === 'rendering') {
   answer.message = `Still rendering. Call get_run with runId "${row.runId}" in a minute or two. Calling ${row.kind === 'brief' ? 'render_brief' : 'reshoot_shot'} again with the same request returns this run and pays nothing twice.`;
 }
+if (row.status === 'failed') {
+  answer.message = `This ${row.kind === 'brief' ? 'run' : 'reshoot'} failed; see error. The same request returns this answer again: to try once more, change the request (a new runId for render_brief, or another note or budget for reshoot_shot).`;
+}
 if (row.summary) Object.assign(answer, JSON.parse(row.summary));
 if (row.error) answer.error = row.error;
 if (row.finishedAt) answer.finishedAt = row.finishedAt;

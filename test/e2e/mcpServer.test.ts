@@ -178,7 +178,7 @@ describe('the pipeline over MCP', () => {
 		expect(state.shots.find((s: { shot: { id: string } }) => s.shot.id === 'shot-02').ledger.map((e: LedgerEntry) => e.jobId)).toContain(added[0].jobId);
 
 		const refused = await call('reshoot_shot', { runId, shotId: 'shot-01', note: 'Warmer light.', budgetUsd: 0.05, waitSeconds: 50 });
-		expect(refused).toMatchObject({ status: 'failed', error: expect.stringMatching(/refused before submitting/) });
+		expect(refused).toMatchObject({ status: 'failed', error: expect.stringMatching(/refused before submitting/), message: expect.stringMatching(/change the request/) });
 		expect(await ledger()).toHaveLength(before.length + 1);
 	}, E2E_TIMEOUT);
 });

@@ -120,6 +120,18 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 
 		const unknown = await run(singleNode('runway', { resource: 'task', operation: 'download', source: 'take' }, RUNWAY), [{ ...item.json, takes: [] }]);
 		expect(unknown.error!.message).toBe('Item 0: takes: has no succeeded Runway take with a URL to download');
+
+		// At delivery, one download per vendor in a chain: this one fetches only shots whose final
+		// take is Runway's and passes a Veo shot and a shot without any take on untouched.
+		const veoShot = { ...item.json, takes: [{ ...take, vendor: 'google', model: 'veo-3.1-fast-generate-001', jobId: 'projects/p/locations/us-central1/publishers/google/models/veo/operations/op-1', asset: { kind: 'gcs', ref: 'gs://renders/op-1.mp4', mimeType: 'video/mp4' } }] };
+		const chain = await run(singleNode('runway', { resource: 'task', operation: 'download', source: 'take', otherVendors: 'passThrough' }, RUNWAY), [veoShot, item.json, { ...item.json, takes: [] }]);
+		expect(chain.error).toBeUndefined();
+		const [passedVeo, fetched, passedEmpty] = chain.output('Node');
+		expect(passedVeo).toMatchObject({ json: veoShot });
+		expect(passedVeo.binary).toBeUndefined();
+		expect(passedEmpty.binary).toBeUndefined();
+		expect(fetched.binary!.data.mimeType).toBe('video/mp4');
+		expect(chain.output('Node').map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
 	it('uploads a binary, cancels tasks and reads the organization', async () => {

@@ -12,20 +12,20 @@ export const otherVendorsProperty: INodeProperties = {
 	default: 'error',
 	options: [
 		{ name: 'Download This Vendor’s Latest Take', value: 'error', description: 'Fail when the item has none' },
-		{ name: 'Pass the Item Through', value: 'passThrough', description: 'Chain one download per vendor at delivery: each fetches only the shots whose final take is its own' },
+		{ name: 'Pass the Item Through', value: 'passThrough', description: 'Chain one download per vendor at delivery: each fetches only the shots whose final take is its own, and passes the rest on' },
 	],
 	displayOptions: { show: { source: ['take'] } },
 };
 
 /**
  * The take a download fetches from the vendor: this vendor's newest succeeded take that is not
- * already a binary. Undefined when the item passes through because its final take is another
- * vendor's (clips kept by reference, fetched only at delivery).
+ * already a binary. Undefined when the item passes through: its final take is another vendor's,
+ * or it has none at all (a shot left for review), in a chain of downloads at delivery.
  */
 export function takeToDownload(ctx: IExecuteFunctions, itemIndex: number, vendor: Vendor, label: string): Take | undefined {
 	const takes = readShotContext(ctx.getInputData()[itemIndex].json, itemIndex).takes;
 	const final = [...takes].reverse().find((take) => take.status === 'succeeded' && take.asset);
-	if (final && final.vendor !== vendor && ctx.getNodeParameter('otherVendors', itemIndex, 'error') === 'passThrough') return undefined;
+	if (final?.vendor !== vendor && ctx.getNodeParameter('otherVendors', itemIndex, 'error') === 'passThrough') return undefined;
 	const take = latestReferencedTake(takes, vendor);
 	if (!take) throw new ContractError(itemIndex, [{ path: 'takes', message: `has no succeeded ${label} take with a URL to download` }]);
 	return take;
