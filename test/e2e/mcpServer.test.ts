@@ -181,4 +181,18 @@ describe('the pipeline over MCP', () => {
 		expect(refused).toMatchObject({ status: 'failed', error: expect.stringMatching(/refused before submitting/), message: expect.stringMatching(/change the request/) });
 		expect(await ledger()).toHaveLength(before.length + 1);
 	}, E2E_TIMEOUT);
+
+	it('starts one run for two identical calls at the same moment', async () => {
+		const before = await ledger();
+		const twin = { ...brief, project: 'Twin call', script: 'Ada slices a loaf on the counter. Crumbs fall onto the board.', targetSeconds: 8, waitSeconds: 0 };
+		const [first, second] = await Promise.all([call('render_brief', twin), call('render_brief', twin)]);
+		expect(first.runId).toBe(second.runId);
+		const run = await until(first.runId);
+		expect(run.status).toBe('delivered');
+		// One storyboard call and one render per shot: the second call started nothing.
+		const added = (await ledger()).slice(before.length);
+		expect(added.filter((e) => e.unit === 'token')).toHaveLength(1);
+		expect(added.filter((e) => e.unit !== 'token')).toHaveLength(run.totals.renders);
+		expect(run.cost.totalUsd).toBeCloseTo(added.reduce((sum, e) => sum + e.usd, 0), 4);
+	}, E2E_TIMEOUT);
 });
