@@ -500,9 +500,10 @@ return [{ json: { runId: jobId, kind: 'reshoot', brand: '', project: runId, budg
   request: { runId, shotId: text(call.shotId), note: text(call.note), budgetUsd, deliveryRoot: settings.deliveryRoot } } }];
 """
 
-NEW_RUN_ROW = r"""// The row that records the job before it starts: the brand's stored pin rides along on a brief.
+NEW_RUN_ROW = r"""// The row that records the job before it starts: the brand's latest stored pin rides along on a brief.
 const job = $('Job').first().json;
-const stored = $json.pin ? JSON.parse($json.pin) : undefined;
+const pins = $input.all().map((item) => item.json).filter((row) => row.pin);
+const stored = pins.length ? JSON.parse(pins[pins.length - 1].pin) : undefined;
 const request = job.kind === 'brief' && stored ? { ...job.request, brandPin: stored } : job.request;
 return [{ json: { runId: job.runId, kind: job.kind, status: 'rendering', brand: job.brand, project: job.project, budgetUsd: job.budgetUsd,
   request: JSON.stringify(request), summary: '', error: '', requestedAt: new Date(job.startedAt).toISOString(), finishedAt: '' } }];
@@ -621,7 +622,7 @@ def mcp_tools():
         table_get("Known Run", MCP_RUNS_TABLE, where("runId", "={{ $json.runId }}"), [440, -100]),
         node("Already Requested?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000010", "={{ $json.runId !== undefined }}", IS_TRUE), "options": {}}, [660, -100], 2.2),
         table_get("Brand Pin", PINS_TABLE, where("brand", "={{ $('Job').first().json.brand || '-' }}"), [880, 0]),
-        code("New Run Row", NEW_RUN_ROW, [1100, 0], executeOnce=True),
+        code("New Run Row", NEW_RUN_ROW, [1100, 0]),
         node("Record Run", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "insert", "dataTableId": table_ref(MCP_RUNS_TABLE), "columns": {"mappingMode": "autoMapInputData", "value": None, "matchingColumns": [], "schema": []}, "options": {}}, [1320, 0], 1.1),
         # Two identical calls at the same moment both record a row; only the first row's call starts
         # the job, the other drops its row and waits on the same run (Data Tables have no unique keys).
