@@ -62,11 +62,13 @@ export function costByLayer(entries: Iterable<LedgerEntry>): Record<string, numb
 }
 
 /**
- * A take whose vendor job may still finish and be charged: submitted, queued, running, or a wait
- * that timed out (the job goes on at the vendor). Its cost is committed but not yet in the ledger.
+ * What a take still holds of the budget: its cost while its vendor job may finish and be charged
+ * (submitted, queued, running, or a wait that timed out: the job goes on at the vendor) and no
+ * ledger entry has paid it yet; nothing otherwise.
  */
-export function isInFlight(take: Take): boolean {
-	return take.status === 'submitted' || take.status === 'queued' || take.status === 'running' || take.status === 'timed_out';
+export function heldCost(take: Take, ledger: LedgerEntry[]): number {
+	const unfinished = take.status === 'submitted' || take.status === 'queued' || take.status === 'running' || take.status === 'timed_out';
+	return unfinished && !ledger.some((entry) => entry.jobId === take.jobId && entry.layer === take.layer) ? take.costUsd : 0;
 }
 
 interface RunBudget {
@@ -91,7 +93,7 @@ export class BudgetTracker {
 	static fromItems(items: Iterable<{ pipeline: Pipeline; ledger: LedgerEntry[]; takes?: Take[] }>): BudgetTracker {
 		const tracker = new BudgetTracker();
 		const ledgers = new Map<string, LedgerEntry[]>();
-		const inFlight = new Map<string, Map<string, number>>();
+		const takesByRun = new Map<string, Map<string, Take>>();
 		for (const { pipeline, ledger, takes = [] } of items) {
 			const run = tracker.runs.get(pipeline.runId) ?? { spentUsd: 0, reservedUsd: 0 };
 			if (pipeline.budgetUsd !== undefined) {
@@ -100,16 +102,15 @@ export class BudgetTracker {
 			run.spentUsd = Math.max(run.spentUsd, pipeline.spentUsd);
 			tracker.runs.set(pipeline.runId, run);
 			ledgers.set(pipeline.runId, [...(ledgers.get(pipeline.runId) ?? []), ...ledger]);
-			const pending = inFlight.get(pipeline.runId) ?? new Map<string, number>();
-			for (const take of takes) if (isInFlight(take)) pending.set(`${take.layer}|${take.jobId}`, take.costUsd ?? 0);
-			inFlight.set(pipeline.runId, pending);
+			// A take can travel on several items (a run barrier); hold each job once.
+			const byJob = takesByRun.get(pipeline.runId) ?? new Map<string, Take>();
+			for (const take of takes) byJob.set(`${take.layer}|${take.jobId}`, take);
+			takesByRun.set(pipeline.runId, byJob);
 		}
 		for (const [runId, entries] of ledgers) {
 			const run = tracker.runs.get(runId)!;
 			run.spentUsd = Math.max(run.spentUsd, ledgerTotal(entries));
-			const paid = new Set(entries.map((entry) => `${entry.layer}|${entry.jobId}`));
-			const pending = [...inFlight.get(runId)!].filter(([key]) => !paid.has(key));
-			run.reservedUsd = round6(pending.reduce((sum, [, usd]) => sum + usd, 0));
+			run.reservedUsd = round6([...takesByRun.get(runId)!.values()].reduce((sum, take) => sum + heldCost(take, entries), 0));
 		}
 		return tracker;
 	}

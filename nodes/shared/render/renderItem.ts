@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { AssetRef, LedgerEntry, RenderLayer, Take, Vendor } from '../contract/schemas';
 import { JobFailedError } from '../errors';
-import { BudgetTracker, isInFlight, ledgerEntry } from '../ledger';
+import { BudgetTracker, heldCost, ledgerEntry } from '../ledger';
 import { errorJson } from '../nodeErrors';
 import type { PriceEstimate } from '../registry/registry';
 import type { Batch } from '../router';
@@ -140,9 +140,9 @@ export async function renderItem<R>(
 	if (!resumed) {
 		budget.reserve(runId, plan.estimate.usd, itemIndex);
 		reserved = plan.estimate.usd;
-	} else if (isInFlight(resumed) && !context.ledger.some((e) => e.jobId === resumed.jobId && e.layer === resumed.layer)) {
-		// The budget already holds this job's cost as reserved (see BudgetTracker.fromItems).
-		reserved = resumed.costUsd;
+	} else {
+		// The budget already holds a resumed job's unpaid cost (BudgetTracker.fromItems); settling releases it.
+		reserved = heldCost(resumed, context.ledger);
 	}
 	const pace = batch.shared('renderTimes', () => new RenderTimes()).forModel(plan.model);
 	const options = { clock: batch.clock, signal: ctx.getExecutionCancelSignal(), pace };
