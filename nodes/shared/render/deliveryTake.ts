@@ -4,6 +4,16 @@ import { ContractError } from '../errors';
 import { latestReferencedTake } from '../takes';
 import { readShotContext } from './shotContext';
 
+/** Where a download puts the file. */
+export const outputFieldProperty: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	required: true,
+	hint: 'The name of the output binary field to put the file in',
+};
+
 /** Shown with a download's "latest take of the item" source. */
 export const otherVendorsProperty: INodeProperties = {
 	displayName: 'When the Shot’s Latest Take Is Another Vendor’s',

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { ContractError } from '../../../shared/errors';
-import { otherVendorsProperty, takeToDownload } from '../../../shared/render/deliveryTake';
+import { otherVendorsProperty, outputFieldProperty, takeToDownload } from '../../../shared/render/deliveryTake';
 import { googleDownload, googleEndpoint } from '../../transport';
 import { stringParameter } from '../../../shared/parameters';
 
@@ -26,13 +26,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { source: ['uri'] } },
 	},
 	otherVendorsProperty,
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-	},
+	outputFieldProperty,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['download'] } }, properties);

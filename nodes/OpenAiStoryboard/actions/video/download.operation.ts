@@ -1,5 +1,5 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { otherVendorsProperty, takeToDownload } from '../../../shared/render/deliveryTake';
+import { otherVendorsProperty, outputFieldProperty, takeToDownload } from '../../../shared/render/deliveryTake';
 import { openAiDownload } from '../../transport';
 import { readVideoId, videoIdProperty } from './get.operation';
 
@@ -33,14 +33,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Spritesheet (JPEG)', value: 'spritesheet' },
 		],
 	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the file in',
-	},
+	outputFieldProperty,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['download'] } }, properties);

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { downloadToBinary } from '../../../shared/binary';
 import { ContractError } from '../../../shared/errors';
-import { otherVendorsProperty, takeToDownload } from '../../../shared/render/deliveryTake';
+import { otherVendorsProperty, outputFieldProperty, takeToDownload } from '../../../shared/render/deliveryTake';
 import type { RunwayTask } from '../../helpers/task';
 import { runwayRequest } from '../../transport';
 import { readTaskId, taskIdProperty } from './get.operation';
@@ -19,14 +19,7 @@ const properties: INodeProperties[] = [
 	},
 	{ ...taskIdProperty, displayOptions: { show: { source: ['taskId'] } } },
 	otherVendorsProperty,
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the file in',
-	},
+	outputFieldProperty,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['download'] } }, properties);
