@@ -243,8 +243,7 @@ def reshoot():
         # Called without a request (n8n execute), it reshoots the sample; a caller's fields replace the sample's.
         node("Workflow Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify(Object.assign(" + json.dumps(sample) + ", $json)) }}", "options": {}}, [-680, 400], 3.4),
         node("Reshoot Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify(Object.assign({ deliveryRoot: '/home/node/.n8n-files/video-deliveries', note: '', budgetUsd: 0 }, $json.body || $json)) }}", "options": {}}, [-460, 100], 3.4),
-        node("Read Run State", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ $json.deliveryRoot }}/{{ $json.runId }}-run-state.json", "options": {}}, [-240, 100], 1.1),
-        node("Parse Run State", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [-20, 100], 1.1),
+        *read_json("Run State", "={{ $json.deliveryRoot }}/{{ $json.runId }}-run-state.json", [-240, 100]),
         code("Pick Shot", PICK_SHOT, [200, 100]),
         node("Hero Shot?", "n8n-nodes-base.if", {"conditions": condition("c0a1b2c3-0000-4000-8000-000000000001", "={{ $json.retryHint.layer }}", {"type": "string", "operation": "equals"}, "hero"), "options": {}}, [420, 100], 2.2),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [680, 0], 1, CRED["vertex"]),
@@ -526,7 +525,7 @@ return [{ json: answer }];
 """
 
 RESULT_HELPERS = r"""const job = $('Job Row').first().json;
-const request = JSON.parse(job.request);
+const request = $('Job Request').first().json;
 const shotSummary = (shot) => ({
   id: shot.id, layer: shot.layer, outcome: shot.outcome, ...(shot.reviewReason ? { reviewReason: shot.reviewReason } : {}),
   renders: shot.takes.length, attempts: shot.attempts,
@@ -581,13 +580,22 @@ return [{ json: { found: true, brand, fingerprint: row.fingerprint, fromRun: row
 """
 
 
+def tool_inputs(values, fields, convert_to_string):
+    """The inputs a call passes to the tools workflow's trigger: the values given; its other fields marked removed."""
+    return {"mappingMode": "defineBelow", "value": values, "matchingColumns": [], "attemptToConvertTypes": False, "convertFieldsToString": convert_to_string,
+            "schema": [{"id": k, "displayName": k, "required": False, "defaultMatch": False, "display": True, "canBeUsedToMatch": True, "type": t, "removed": k not in values} for k, t in fields]}
+
+
 def execute_workflow(name, workflow_id, pos, inputs=None, wait=True, **extra):
-    """An Execute Workflow node (v1.3: errors go to the error output, one item each)."""
-    fields = inputs or {}
-    mapping = {"mappingMode": "defineBelow", "value": fields, "matchingColumns": [], "attemptToConvertTypes": False, "convertFieldsToString": True,
-               "schema": [{"id": k, "displayName": k, "required": False, "defaultMatch": False, "display": True, "canBeUsedToMatch": True, "type": t, "removed": k not in fields}
-                          for k, t in (TOOL_FIELDS if inputs is not None else [])]}
+    """An Execute Workflow node: with `inputs`, a call of the tools workflow; without, the items pass as they are."""
+    mapping = tool_inputs(inputs or {}, TOOL_FIELDS if inputs is not None else [], True)
     return node(name, "n8n-nodes-base.executeWorkflow", {"source": "database", "workflowId": {"__rl": True, "mode": "id", "value": workflow_id}, "workflowInputs": mapping, "mode": "once", "options": {"waitForSubWorkflow": wait}}, pos, 1.3, **extra)
+
+
+def read_json(what, path, pos, **extra):
+    """Read <what> (a JSON file at `path`) and Parse <what>: the file's content lands in json.data."""
+    return [node(f"Read {what}", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": path, "options": {}}, pos, 1.1, **extra),
+            node(f"Parse {what}", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [pos[0] + 220, pos[1]], 1.1)]
 
 
 def code(name, js, pos, **extra):
@@ -642,25 +650,21 @@ def mcp_tools():
         code("Pin Answer", PIN_ANSWER, [220, 560]),
         # run_job: the background execution that renders and records the outcome.
         table_get("Job Row", MCP_RUNS_TABLE, where("runId", "={{ $('Tool Call').first().json.runId }}"), [0, 1000]),
-        node("Brief Job?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000012", "={{ $json.kind }}", {"type": "string", "operation": "equals"}, "brief"), "options": {}}, [220, 1000], 2.2),
-        code("Studio Brief", "return [{ json: JSON.parse($json.request) }];", [440, 900]),
+        code("Job Request", "return [{ json: JSON.parse($json.request) }];", [220, 1000]),
+        node("Brief Job?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000012", "={{ $('Job Row').first().json.kind }}", {"type": "string", "operation": "equals"}, "brief"), "options": {}}, [440, 1000], 2.2),
         # The pipeline's last step may output nothing (no callback URL), and a failure comes out as an
         # item with its error: either way one item goes on, to read what was delivered or record the error.
         execute_workflow("Render Brief", "vpStudioBriefDelivery", [660, 900], onError="continueRegularOutput", alwaysOutputData=True),
         node("Brief Delivered?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000014", "={{ $json.error === undefined }}", IS_TRUE), "options": {}}, [770, 1000], 2.2, executeOnce=True),
-        node("Read QC Report", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ JSON.parse($('Job Row').first().json.request).deliveryRoot }}/{{ $('Job Row').first().json.runId }}-qc-report.json", "options": {}}, [880, 860], 1.1, executeOnce=True),
-        node("Parse QC Report", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [1100, 860], 1.1),
-        node("Read Run State", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ JSON.parse($('Job Row').first().json.request).deliveryRoot }}/{{ $('Job Row').first().json.runId }}-run-state.json", "options": {}}, [1320, 860], 1.1),
-        node("Parse Run State", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [1540, 860], 1.1),
+        *read_json("QC Report", "={{ $('Job Request').first().json.deliveryRoot }}/{{ $('Job Row').first().json.runId }}-qc-report.json", [880, 860], executeOnce=True),
+        *read_json("Run State", "={{ $('Job Request').first().json.deliveryRoot }}/{{ $('Job Row').first().json.runId }}-run-state.json", [1320, 860]),
         code("Brief Result", BRIEF_RESULT, [1760, 860]),
         node("New Brand Pin?", "n8n-nodes-base.filter", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000013", "={{ $json.newPin }}", IS_TRUE), "options": {}}, [1980, 760], 2.2),
         node("Save Brand Pin", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "insert", "dataTableId": table_ref(PINS_TABLE),
                                                            "columns": mapped({"brand": "={{ $json.brand }}", "fingerprint": "={{ $json.fingerprint }}", "runId": "={{ $json.runId }}", "pin": "={{ $json.pin }}", "pinnedAt": "={{ $now.toISO() }}"}, PIN_COLUMNS), "options": {}}, [2200, 760], 1.1),
-        code("Reshoot Job", "return [{ json: JSON.parse($json.request) }];", [440, 1140]),
         execute_workflow("Reshoot Shot", "vpReshootOneShot", [660, 1140], onError="continueRegularOutput", alwaysOutputData=True),
         node("Reshoot Delivered?", "n8n-nodes-base.if", {"conditions": condition("6b1d2e3f-0000-4000-8000-000000000015", "={{ $json.error === undefined }}", IS_TRUE), "options": {}}, [770, 1240], 2.2, executeOnce=True),
-        node("Read Reshoot QC", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ JSON.parse($('Job Row').first().json.request).deliveryRoot }}/{{ JSON.parse($('Job Row').first().json.request).runId }}-{{ JSON.parse($('Job Row').first().json.request).shotId }}-reshoot-qc.json", "options": {}}, [880, 1100], 1.1, executeOnce=True),
-        node("Parse Reshoot QC", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [1100, 1100], 1.1),
+        *read_json("Reshoot QC", "={{ $('Job Request').first().json.deliveryRoot }}/{{ $('Job Request').first().json.runId }}-{{ $('Job Request').first().json.shotId }}-reshoot-qc.json", [880, 1100], executeOnce=True),
         code("Reshoot Result", RESHOOT_RESULT, [1320, 1100]),
         code("Job Failed", JOB_FAILED, [1100, 1300], executeOnce=True),
         node("Finish Job", "n8n-nodes-base.dataTable", {"resource": "row", "operation": "update", "dataTableId": table_ref(MCP_RUNS_TABLE), "matchType": "allConditions", "filters": where("runId", "={{ $json.runId }}"),
@@ -690,9 +694,9 @@ def mcp_tools():
         "Run Row": {"main": link("Run Answer")},
         "All Pins": {"main": link("Pins Answer")},
         "Brand Pins": {"main": link("Pin Answer")},
-        "Job Row": {"main": link("Brief Job?")},
-        "Brief Job?": {"main": [link("Studio Brief")[0], link("Reshoot Job")[0]]},
-        "Studio Brief": {"main": link("Render Brief")},
+        "Job Row": {"main": link("Job Request")},
+        "Job Request": {"main": link("Brief Job?")},
+        "Brief Job?": {"main": [link("Render Brief")[0], link("Reshoot Shot")[0]]},
         "Render Brief": {"main": link("Brief Delivered?")},
         "Brief Delivered?": {"main": [link("Read QC Report")[0], link("Job Failed")[0]]},
         "Read QC Report": {"main": link("Parse QC Report")},
@@ -701,7 +705,6 @@ def mcp_tools():
         "Parse Run State": {"main": link("Brief Result")},
         "Brief Result": {"main": link("Finish Job", "New Brand Pin?")},
         "New Brand Pin?": {"main": link("Save Brand Pin")},
-        "Reshoot Job": {"main": link("Reshoot Shot")},
         "Reshoot Shot": {"main": link("Reshoot Delivered?")},
         "Reshoot Delivered?": {"main": [link("Read Reshoot QC")[0], link("Job Failed")[0]]},
         "Read Reshoot QC": {"main": link("Parse Reshoot QC")},
@@ -773,8 +776,7 @@ def mcp_server():
         nodes.append(node(tool, "@n8n/n8n-nodes-langchain.toolWorkflow", {
             "description": description,
             "workflowId": {"__rl": True, "mode": "list", "value": "vpMcpTools", "cachedResultName": "Video pipeline: MCP tools"},
-            "workflowInputs": {"mappingMode": "defineBelow", "value": values, "matchingColumns": [], "attemptToConvertTypes": False, "convertFieldsToString": False,
-                               "schema": [{"id": k, "displayName": k, "required": False, "defaultMatch": False, "display": True, "canBeUsedToMatch": True, "type": t, "removed": k not in values} for k, t in TOOL_FIELDS]},
+            "workflowInputs": tool_inputs(values, TOOL_FIELDS, False),
         }, [-440 + 220 * i, 260], 2.2))
         connections[tool] = {"ai_tool": [[{"node": "Video Pipeline MCP", "type": "ai_tool", "index": 0}]]}
     return {"id": "vpMcpServer", "name": "Video pipeline over MCP", "active": False, "nodes": nodes, "connections": connections, "settings": {"executionOrder": "v1", "errorWorkflow": "vpErrorReporter"}, "pinData": {}}
@@ -859,8 +861,7 @@ def assemble_cut():
         node("Assemble Run", "n8n-nodes-base.executeWorkflowTrigger", {"inputSource": "passthrough"}, [-700, 100], 1.1),
         node("Assemble Sample", "n8n-nodes-base.manualTrigger", {}, [-700, 280]),
         node("Assembly Request", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": request, "options": {}}, [-480, 180], 3.4),
-        node("Read Run State", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ $json.deliveryRoot }}/{{ $json.runId }}-run-state.json", "options": {}}, [-260, 180], 1.1),
-        node("Parse Run State", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [-40, 180], 1.1),
+        *read_json("Run State", "={{ $json.deliveryRoot }}/{{ $json.runId }}-run-state.json", [-260, 180]),
         node("Cut Script", "n8n-nodes-base.code", {"mode": "runOnceForEachItem", "jsCode": CUT_SCRIPT}, [180, 180], 2),
         node("Cut With ffmpeg", "n8n-nodes-base.executeCommand", {"command": "={{ $json.command }}", "executeOnce": False}, [400, 180], 1),
         node("Cut OK?", "n8n-nodes-base.if", {"conditions": condition("7d1e2f3a-4b5c-4d6e-8f70-000000000001", "={{ $json.exitCode }}", {"type": "number", "operation": "equals"}, 0), "options": {}}, [620, 180], 2.2),
