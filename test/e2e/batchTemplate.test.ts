@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { BATCH_WORKFLOW, campaignRuns, campaigns, expectSeededBatchDelivered, runBatch } from '../harness/batchRun';
-import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson, type N8nProcess } from '../harness/n8nCli';
+import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
@@ -18,10 +18,7 @@ describe('scheduled ad batch in a running n8n', () => {
 
 	beforeAll(async () => {
 		sandbox = await withSandbox({ config: { renderMs: { openai: 300, google: 300, runway: 300 } } });
-		n8n = new N8nInstance(ensureN8nRuntime());
-		await n8n.importCredentials(sandboxCredentials(sandbox));
-		for (const file of ['error-reporter.json', 'scheduled-ad-batch.json']) await n8n.importWorkflow(templateJson(file));
-		await n8n.publish(BATCH_WORKFLOW);
+		n8n = await templateInstance(sandboxCredentials(sandbox), ['error-reporter.json', 'scheduled-ad-batch.json'], [BATCH_WORKFLOW]);
 		mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
 		server = await n8n.start({ HOME: TEMPLATE_HOME });
 	}, E2E_TIMEOUT);

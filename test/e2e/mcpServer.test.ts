@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
-import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson, type N8nProcess } from '../harness/n8nCli';
+import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
@@ -41,10 +41,7 @@ describe('the pipeline over MCP', () => {
 
 	beforeAll(async () => {
 		sandbox = await withSandbox({ config: { renderMs: { openai: 300, google: 300, runway: 300 } } });
-		n8n = new N8nInstance(ensureN8nRuntime());
-		await n8n.importCredentials(sandboxCredentials(sandbox));
-		for (const file of WORKFLOWS) await n8n.importWorkflow(templateJson(file));
-		for (const id of ['vpStudioBriefDelivery', 'vpReshootOneShot', 'vpMcpTools', 'vpMcpServer']) await n8n.publish(id);
+		n8n = await templateInstance(sandboxCredentials(sandbox), WORKFLOWS, ['vpStudioBriefDelivery', 'vpReshootOneShot', 'vpMcpTools', 'vpMcpServer']);
 		rmSync(TEMPLATE_DELIVERY, { recursive: true, force: true });
 		mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
 		server = await n8n.start({ HOME: TEMPLATE_HOME });

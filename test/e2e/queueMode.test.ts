@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { BATCH_WORKFLOW, executionIds, executions, expectSeededBatchDelivered, waitForExecutions } from '../harness/batchRun';
-import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson, type N8nProcess } from '../harness/n8nCli';
+import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
 import { Redis } from '../harness/redis';
 import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
@@ -26,10 +26,11 @@ describe('queue mode: one main and two workers on Redis', () => {
 	beforeAll(async () => {
 		sandbox = await withSandbox({ config: { renderMs: { openai: 300, google: 300, runway: 300 } } });
 		redis = await Redis.start();
-		n8n = new N8nInstance(ensureN8nRuntime());
-		await n8n.importCredentials(sandboxCredentials(sandbox));
-		for (const file of ['error-reporter.json', 'studio-brief-to-delivery.json', 'studio-brief-by-reference.json', 'scheduled-ad-batch.json']) await n8n.importWorkflow(templateJson(file));
-		for (const id of [STUDIO_WORKFLOW, BY_REFERENCE_WORKFLOW, BATCH_WORKFLOW]) await n8n.publish(id);
+		n8n = await templateInstance(
+			sandboxCredentials(sandbox),
+			['error-reporter.json', 'studio-brief-to-delivery.json', 'studio-brief-by-reference.json', 'scheduled-ad-batch.json'],
+			[STUDIO_WORKFLOW, BY_REFERENCE_WORKFLOW, BATCH_WORKFLOW],
+		);
 		rmSync(TEMPLATE_DELIVERY, { recursive: true, force: true });
 		mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
 		env = { HOME: TEMPLATE_HOME, ...redis.queueEnv() };

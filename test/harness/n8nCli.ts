@@ -52,6 +52,15 @@ export function installPackage(userFolder: string): string {
 	return target;
 }
 
+/** A fresh n8n user folder with the package, these credentials and templates imported, and the given workflows published. */
+export async function templateInstance(credentials: unknown[], files: string[], publish: string[] = []): Promise<N8nInstance> {
+	const n8n = new N8nInstance(ensureN8nRuntime());
+	await n8n.importCredentials(credentials);
+	for (const file of files) await n8n.importWorkflow(templateJson(file));
+	for (const id of publish) await n8n.publish(id);
+	return n8n;
+}
+
 export class N8nInstance {
 	readonly userFolder: string;
 
