@@ -3,6 +3,7 @@ import type { Take, Vendor } from '../../shared/contract/schemas';
 import { GOOGLE_CREDENTIAL, googleEndpoint } from '../../GoogleVeo/transport';
 import { OPENAI_CREDENTIAL } from '../../OpenAiStoryboard/transport';
 import { probeMp4, type ProbeResult } from '../../shared/mp4/probe';
+import { redactSecrets } from '../../shared/redact';
 import { bufferSource, rangeSource, streamSource, type ByteSource } from '../../shared/mp4/sources';
 import { settle } from '../../shared/runtime/concurrency';
 
@@ -56,11 +57,12 @@ async function sourceFor(ctx: IExecuteFunctions, item: INodeExecutionData, take:
 
 export async function probeTake(ctx: IExecuteFunctions, item: INodeExecutionData, take: Take): Promise<ProbeOutcome> {
 	const source = await settle(async () => await sourceFor(ctx, item, take));
-	if (!source.ok) return { ok: false, unavailable: (source.error as Error).message };
+	// Reading with a vendor credential: what an HTTP error says goes into the verdict and the report.
+	if (!source.ok) return { ok: false, unavailable: redactSecrets((source.error as Error).message) };
 	if (typeof source.value === 'string') return { ok: false, unavailable: source.value };
 	const probed = await settle(async () => await probeMp4(source.value as ByteSource));
 	if (probed.ok) return { ok: true, probe: probed.value };
 	const error = probed.error as Error & { reason?: string; httpCode?: string };
 	if (error.reason) return { ok: false, invalid: error.message };
-	return { ok: false, unavailable: error.message };
+	return { ok: false, unavailable: redactSecrets(error.message) };
 }
