@@ -169,10 +169,13 @@ export class BudgetExceededError extends Error {
 	readonly budgetUsd: number;
 	readonly wouldSpendUsd: number;
 
-	constructor(context: { itemIndex: number; budgetUsd: number; spentUsd: number; costUsd: number; runId: string }) {
+	constructor(context: { itemIndex: number; budgetUsd: number; spentUsd: number; costUsd: number; runId: string; allowanceUsd?: number }) {
 		super(
-			`Item ${context.itemIndex}: refused before submitting: this render (~$${context.costUsd.toFixed(2)}) would take run ` +
-				`${context.runId} to $${(context.spentUsd + context.costUsd).toFixed(2)}, past its budget of $${context.budgetUsd.toFixed(2)}`,
+			context.allowanceUsd !== undefined
+				? `Item ${context.itemIndex}: allowance: refused before submitting: this render (~$${context.costUsd.toFixed(2)}) needs more than the ` +
+						`$${context.allowanceUsd.toFixed(2)} this shot may still spend of run ${context.runId}'s budget`
+				: `Item ${context.itemIndex}: refused before submitting: this render (~$${context.costUsd.toFixed(2)}) would take run ` +
+						`${context.runId} to $${(context.spentUsd + context.costUsd).toFixed(2)}, past its budget of $${context.budgetUsd.toFixed(2)}`,
 		);
 		this.name = 'BudgetExceededError';
 		this.itemIndex = context.itemIndex;

@@ -1,4 +1,4 @@
-import type { CostLayer, LedgerEntry, Pipeline, Take, Vendor } from './contract/schemas';
+import type { CostLayer, LedgerEntry, Pipeline, RenderError, Take, Vendor } from './contract/schemas';
 import { BudgetExceededError } from './errors';
 import { CREDIT_USD, type PriceEstimate } from './registry/registry';
 
@@ -71,6 +71,11 @@ export function heldCost(take: Take, ledger: LedgerEntry[]): number {
 	return unfinished && !ledger.some((entry) => entry.jobId === take.jobId && entry.layer === take.layer) ? take.costUsd : 0;
 }
 
+/** What a submit whose outcome is unknown may have cost: it may be rendering, so it stays held. */
+export function unknownOutcomeCost(renderError: RenderError | undefined): number {
+	return renderError?.code === 'outcome_unknown' ? (renderError.neededUsd ?? 0) : 0;
+}
+
 interface RunBudget {
 	budgetUsd?: number;
 	spentUsd: number;
@@ -90,11 +95,12 @@ export class BudgetTracker {
 	 * takes). A take submitted by an earlier node (Submit Only) and not yet in the ledger is still
 	 * on its way to being paid: it stays reserved, so a later submit cannot spend that money twice.
 	 */
-	static fromItems(items: Iterable<{ pipeline: Pipeline; ledger: LedgerEntry[]; takes?: Take[] }>): BudgetTracker {
+	static fromItems(items: Iterable<{ pipeline: Pipeline; ledger: LedgerEntry[]; takes?: Take[]; renderError?: RenderError }>): BudgetTracker {
 		const tracker = new BudgetTracker();
 		const ledgers = new Map<string, LedgerEntry[]>();
 		const takesByRun = new Map<string, Map<string, Take>>();
-		for (const { pipeline, ledger, takes = [] } of items) {
+		const unknownByRun = new Map<string, number>();
+		for (const { pipeline, ledger, takes = [], renderError } of items) {
 			const run = tracker.runs.get(pipeline.runId) ?? { spentUsd: 0, reservedUsd: 0 };
 			if (pipeline.budgetUsd !== undefined) {
 				run.budgetUsd = run.budgetUsd === undefined ? pipeline.budgetUsd : Math.min(run.budgetUsd, pipeline.budgetUsd);
@@ -106,11 +112,13 @@ export class BudgetTracker {
 			const byJob = takesByRun.get(pipeline.runId) ?? new Map<string, Take>();
 			for (const take of takes) byJob.set(`${take.layer}|${take.jobId}`, take);
 			takesByRun.set(pipeline.runId, byJob);
+			unknownByRun.set(pipeline.runId, (unknownByRun.get(pipeline.runId) ?? 0) + unknownOutcomeCost(renderError));
 		}
 		for (const [runId, entries] of ledgers) {
 			const run = tracker.runs.get(runId)!;
 			run.spentUsd = Math.max(run.spentUsd, ledgerTotal(entries));
-			run.reservedUsd = round6([...takesByRun.get(runId)!.values()].reduce((sum, take) => sum + heldCost(take, entries), 0));
+			const held = [...takesByRun.get(runId)!.values()].reduce((sum, take) => sum + heldCost(take, entries), 0);
+			run.reservedUsd = round6(held + (unknownByRun.get(runId) ?? 0));
 		}
 		return tracker;
 	}

@@ -17,11 +17,38 @@ export interface Operation {
 	execute?(this: IExecuteFunctions, itemIndex: number, batch: Batch): Promise<INodeExecutionData[]>;
 	/** ...or once for all items, where the operation needs them together (a pin, a barrier). */
 	executeBatch?(this: IExecuteFunctions): Promise<INodeExecutionData[]>;
+	/** Checks one item before any item runs (render operations: the shot), so bad input is refused before money is spent. */
+	validate?(this: IExecuteFunctions, itemIndex: number): void;
 	/** How many items may be in flight at once (render operations read the node's option). */
 	concurrency?(this: IExecuteFunctions): number;
 }
 
 export type ResourceMap = Record<string, Record<string, Operation>>;
+
+/**
+ * An item that could not finish, with the output it must still leave with: its take and job ID
+ * once the vendor holds (or may hold) a job, its render error. `paid` is true when failing the
+ * node would throw away money: the item's job, or a submit whose outcome is unknown.
+ */
+export class ItemFailedError extends Error {
+	constructor(
+		readonly cause: unknown,
+		readonly items: INodeExecutionData[],
+		readonly paid: boolean,
+	) {
+		super(cause instanceof Error ? cause.message : String(cause));
+		this.name = 'ItemFailedError';
+	}
+}
+
+const jobIdsOf = (json: Record<string, unknown>): string[] =>
+	Array.isArray(json.takes) ? json.takes.map((take) => String((take as { jobId?: unknown })?.jobId)) : [];
+
+/** True when an item left the node with a vendor job it did not bring in. */
+function carriesNewJob(input: INodeExecutionData, output: INodeExecutionData[]): boolean {
+	const before = new Set(jobIdsOf(input.json));
+	return output.some((item) => jobIdsOf(item.json).some((jobId) => !before.has(jobId)));
+}
 
 export function createBatch(items: INodeExecutionData[], clock: Clock = systemClock): Batch {
 	const state = new Map<string, unknown>();
@@ -55,21 +82,34 @@ export async function routeOperations(this: IExecuteFunctions, resources: Resour
 		return [items.map((item, itemIndex) => ({ json: { ...item.json, ...errorJson(result.error) }, pairedItem: { item: itemIndex } }))];
 	}
 	const execute = operation.execute!;
+	if (operation.validate && !this.continueOnFail()) {
+		for (const itemIndex of items.keys()) {
+			const checked = await settle(async () => operation.validate!.call(this, itemIndex));
+			if (!checked.ok) throw toNodeError(this.getNode(), checked.error, itemIndex);
+		}
+	}
 	const batch = createBatch(items);
 	const limit = operation.concurrency?.call(this) ?? 1;
 	const results = await mapWithConcurrency(items, limit, async (_item, itemIndex) => await execute.call(this, itemIndex, batch));
 
+	// Failing the node would discard every item's output. That is only allowed when it costs
+	// nothing: once any item holds a vendor job, failed items travel on as data (with their render
+	// error, and to the error output where the node has one), so no paid job ID is lost.
+	const paid = results.some((result, itemIndex) =>
+		result.ok ? carriesNewJob(items[itemIndex], result.value) : result.error instanceof ItemFailedError && result.error.paid,
+	);
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of results.entries()) {
 		if (result.ok) {
 			output.push(...result.value.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: itemIndex } })));
 			continue;
 		}
-		if (this.continueOnFail()) {
-			output.push({ json: { ...items[itemIndex].json, ...errorJson(result.error) }, pairedItem: { item: itemIndex } });
-			continue;
-		}
-		throw toNodeError(this.getNode(), result.error, itemIndex);
+		const cause = result.error instanceof ItemFailedError ? result.error.cause : result.error;
+		if (!paid && !this.continueOnFail()) throw toNodeError(this.getNode(), cause, itemIndex);
+		// Not n8n's `error` property: n8n replaces the JSON of such an item with the message alone,
+		// which would drop the take and its job ID. The failure stays in the JSON (error, renderError).
+		const failed = result.error instanceof ItemFailedError ? result.error.items : [{ json: { ...items[itemIndex].json, ...errorJson(cause) } }];
+		output.push(...failed.map((item) => ({ ...item, pairedItem: { item: itemIndex } })));
 	}
 	return [output];
 }

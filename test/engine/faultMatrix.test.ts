@@ -20,18 +20,19 @@ const NODES: NodeCase[] = [
 	{ vendor: 'openai', credential: { type: 'openAiVideoPipelineApi', id: 'vpSandboxOpenAi', name: 'OpenAI' }, type: 'openAiStoryboard', parameters: { resource: 'video', operation: 'render', model: 'sora-2', inputReference: 'none' }, shot: { durationSeconds: 4, resolution: '720p' } },
 ];
 
-type Expect = { outcome: 'succeeded' } | { outcome: 'failed-take' } | { outcome: 'error'; message: RegExp; paid: boolean };
+/** `failed-item`: the node does not fail; the item leaves with its render error (and its take, once the vendor holds the job). */
+type Expect = { outcome: 'succeeded' } | { outcome: 'failed-take' } | { outcome: 'failed-item'; code: string; message: RegExp; paid: boolean };
 
 const FAULTS: Array<{ name: string; rules: (vendor: string) => unknown[]; expect: Expect }> = [
 	{ name: '429 with a retry hint on submit', rules: (v) => [{ fault: 'rate_limit', vendor: v, op: 'submit', times: 1, params: { retryAfterSeconds: 0.2 } }], expect: { outcome: 'succeeded' } },
-	{ name: '5xx on submit', rules: (v) => [{ fault: 'server_error', vendor: v, op: 'submit', times: 1 }], expect: { outcome: 'error', message: /may or may not have been accepted/, paid: false } },
+	{ name: '5xx on submit', rules: (v) => [{ fault: 'server_error', vendor: v, op: 'submit', times: 1 }], expect: { outcome: 'failed-item', code: 'outcome_unknown', message: /may or may not have been accepted/, paid: false } },
 	{ name: '5xx on poll', rules: (v) => [{ fault: 'server_error', vendor: v, op: 'poll', times: 2, params: { status: 503 } }], expect: { outcome: 'succeeded' } },
 	{ name: 'connection reset on poll', rules: (v) => [{ fault: 'reset', vendor: v, op: 'poll', times: 1 }], expect: { outcome: 'succeeded' } },
 	{ name: 'malformed JSON on poll', rules: (v) => [{ fault: 'malformed', vendor: v, op: 'poll', times: 1 }], expect: { outcome: 'succeeded' } },
-	{ name: 'malformed JSON on submit', rules: (v) => [{ fault: 'malformed', vendor: v, op: 'submit', times: 1 }], expect: { outcome: 'error', message: /may or may not have been accepted \(Submit .* \(MALFORMED_BODY\)/, paid: false } },
+	{ name: 'malformed JSON on submit', rules: (v) => [{ fault: 'malformed', vendor: v, op: 'submit', times: 1 }], expect: { outcome: 'failed-item', code: 'outcome_unknown', message: /may or may not have been accepted \(Submit .* \(MALFORMED_BODY\)/, paid: false } },
 	{ name: 'moderation or safety failure', rules: (v) => [{ fault: 'job_failed', vendor: v, times: 1 }], expect: { outcome: 'failed-take' } },
-	{ name: 'stuck job', rules: (v) => [{ fault: 'stuck', vendor: v, times: 1 }], expect: { outcome: 'error', message: /Still (running|queued|in_progress|RUNNING) after 3 s.*job [^,\]]+, item 0\]/, paid: false } },
-	{ name: 'expired output URL', rules: (v) => [{ fault: 'expired', vendor: v, op: 'download', times: 1 }], expect: { outcome: 'error', message: /Download failed: HTTP (403|404).*expired.*job [^,\]]+, item 0\]/, paid: true } },
+	{ name: 'stuck job', rules: (v) => [{ fault: 'stuck', vendor: v, times: 1 }], expect: { outcome: 'failed-item', code: 'timeout', message: /Still (running|queued|in_progress|RUNNING) after 3 s.*job [^,\]]+, item 0\]/, paid: false } },
+	{ name: 'expired output URL', rules: (v) => [{ fault: 'expired', vendor: v, op: 'download', times: 1 }], expect: { outcome: 'failed-item', code: 'download', message: /Download failed: HTTP (403|404).*expired.*job [^,\]]+, item 0\]/, paid: true } },
 ];
 
 describe('fault matrix: every render node against every sandbox fault', () => {
@@ -71,12 +72,26 @@ describe('fault matrix: every render node against every sandbox fault', () => {
 				expect((result.output('Node')[0].json.takes as Array<{ status: string; failure: unknown }>)[0]).toMatchObject({ status: 'failed', failure: expect.any(Object) });
 				expect(ledger.entries).toHaveLength(0);
 				break;
-			case 'error':
-				expect(result.run.status).toBe('error');
-				expect(result.error!.message).toMatch(fault.expect.message);
+			case 'failed-item': {
+				expect(result.error).toBeUndefined();
+				const out = result.output('Node')[0].json as Record<string, any>;
+				expect(out.error).toMatch(fault.expect.message);
+				expect(out.renderError).toMatchObject({ code: fault.expect.code, message: expect.stringMatching(fault.expect.message) });
+				// Once the vendor holds the job, its ID leaves the node on the item.
+				expect(out.takes).toHaveLength(jobs.length);
+				for (const entry of ledger.entries) expect(out.takes.map((take: { jobId: string }) => take.jobId)).toContain(entry.jobId);
 				expect(ledger.entries).toHaveLength(fault.expect.paid ? 1 : 0);
 				break;
+			}
 		}
+
+		// Running the node again on what it put out (a re-run, an execution retry) never pays twice.
+		sandbox.setFaults({ rules: [] });
+		const again = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, node.credential.id), input: result.output('Node').map((o) => ({ json: o.json })) });
+		const after = await sandboxLedger(sandbox);
+		expect(after.duplicates).toEqual([]);
+		expect(await sandboxJobs(sandbox)).toHaveLength(fault.expect.outcome === 'failed-take' ? 2 : jobs.length);
+		if (fault.expect.outcome === 'failed-item' && fault.expect.code === 'outcome_unknown') expect(again.error!.message).toMatch(/may have been accepted by the vendor.*is not sent again/);
 	});
 
 	it('keeps a paid render whose download failed on the item when the node continues on error', async () => {

@@ -124,13 +124,18 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 	});
 
 	it('refuses the render that would pass the run budget before sending it', async () => {
-		const result = await run(generate(), shotItems(2, pin(), {}, { budgetUsd: 5 }));
-		expect(result.run.status).toBe('error');
-		expect(result.error!.message).toMatch(/Item 1: refused before submitting: this render \(~\$3\.20\) would take run run-test to \$6\.40, past its budget of \$5\.00/);
-		const ledger = await sandboxLedger(sandbox);
+		const result = await run(generate({ renderOptions: { ...FAST, concurrency: 1 } }), shotItems(2, pin(), {}, { budgetUsd: 5 }));
+		// Item 0 was paid for, so the node does not fail and throw its job away: item 1 carries the refusal.
+		expect(result.error).toBeUndefined();
+		const [paid, refused] = result.output('Node').map((o) => o.json as Record<string, any>);
+		expect(refused.error).toMatch(/Item 1: refused before submitting: this render \(~\$3\.20\) would take run run-test to \$6\.40, past its budget of \$5\.00/);
+		expect(refused.renderError).toMatchObject({ layer: 'hero', code: 'budget', neededUsd: 3.2 });
+		expect(refused.takes).toEqual([]);
 		const jobs = (await sandboxJobs(sandbox));
 		expect(jobs).toHaveLength(1);
-		expect(ledger.entries.length).toBeLessThanOrEqual(1);
+		expect(paid.takes[0]).toMatchObject({ status: 'succeeded', jobId: expect.stringMatching(/\/operations\//) });
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.entries).toHaveLength(1);
 	});
 
 	it.each([
@@ -162,8 +167,12 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 	it('reports a stuck render as a timeout that names the operation and keeps it on the item', async () => {
 		sandbox.setFaults({ rules: [{ fault: 'stuck', vendor: 'google', times: 1 }] });
 		const result = await run(generate({ referenceMode: 'none', renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 0.05 } }), shotItems(1, undefined, { durationSeconds: 4 }));
-		expect(result.run.status).toBe('error');
-		expect(result.error!.message).toMatch(/Still running after 3 s.*\[google, job projects\/.+\/operations\/[0-9a-f-]+, item 0\]/);
+		// The job goes on at the vendor: the item leaves with its take and the error, never without them.
+		expect(result.error).toBeUndefined();
+		const [item] = result.output('Node').map((o) => o.json as Record<string, any>);
+		expect(item.error).toMatch(/Still running after 3 s.*\[google, job projects\/.+\/operations\/[0-9a-f-]+, item 0\]/);
+		expect(item.takes[0]).toMatchObject({ status: 'timed_out', jobId: item.renderError.jobId });
+		expect(item.renderError).toMatchObject({ layer: 'hero', code: 'timeout' });
 	});
 
 	it('survives a 429 on submit, 5xx and resets on polls, and reports an unknown submit outcome without resending', async () => {
@@ -174,7 +183,13 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 
 		sandbox.setFaults({ rules: [{ fault: 'server_error', vendor: 'google', op: 'submit', times: 1 }] });
 		const unknown = await run(generate({ referenceMode: 'none' }), shotItems(1, undefined, { durationSeconds: 4 }));
-		expect(unknown.error!.message).toMatch(/may or may not have been accepted.*not sent again to avoid paying twice/);
+		expect(unknown.error).toBeUndefined();
+		const [item] = unknown.output('Node').map((o) => o.json as Record<string, any>);
+		expect(item.error).toMatch(/may or may not have been accepted.*not sent again to avoid paying twice/);
+		expect(item.renderError).toMatchObject({ layer: 'hero', code: 'outcome_unknown', neededUsd: 1.6 });
+		// Running the node again on that item does not send it again either.
+		const again = await run(generate({ referenceMode: 'none' }), [item]);
+		expect(again.error!.message).toMatch(/Item 0: renderError: the last hero submit of shot .+ may have been accepted by the vendor.*is not sent again/);
 		const ledger = await sandboxLedger(sandbox);
 		expect(ledger.entries).toHaveLength(1);
 	});

@@ -79,8 +79,9 @@ describe('remaining operations and the narrative loop (engine, sandbox)', () => 
 			expect(verdicts.find((v) => v.check === 'aspectRatio')).toMatchObject({ value: '1280x720', pass: true });
 			expect(verdicts.some((v) => v.check === 'probe')).toBe(false);
 		}
-		expect((await qc(false, rendered[0])).find((v) => v.check === 'probe')).toMatchObject({ value: 'skipped: the Google clip is kept by reference: add a Google credential to the QC Router to read it' });
-		expect((await qc(false, rendered[1])).find((v) => v.check === 'probe')).toMatchObject({ value: 'skipped: the OpenAI clip is kept by reference: add an OpenAI credential to the QC Router to read it' });
+		// Without the credential the clip cannot be checked, so it is not Passed (and a re-render would not help).
+		expect((await qc(false, rendered[0])).find((v) => v.check === 'probe.credential')).toMatchObject({ value: 'the Google clip is kept by reference: add a Google credential to the QC Router to read it', pass: false });
+		expect((await qc(false, rendered[1])).find((v) => v.check === 'probe.credential')).toMatchObject({ value: 'the OpenAI clip is kept by reference: add an OpenAI credential to the QC Router to read it', pass: false });
 	});
 
 	it('routes a narrative take that drifted back to the Videos API node until it passes', async () => {

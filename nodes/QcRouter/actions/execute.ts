@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { AssetRef, LedgerEntry, Qc, RenderLayer, ShotItem, Take, Verdict } from '../../shared/contract/schemas';
+import { renderErrorSchema, type AssetRef, type LedgerEntry, type Qc, type RenderError, type RenderLayer, type ShotItem, type Take, type Verdict } from '../../shared/contract/schemas';
 import { storedBinaryBytes } from '../../shared/binary';
-import { BudgetTracker } from '../../shared/ledger';
 import { errorJson, toNodeError } from '../../shared/nodeErrors';
 import { contractVerdicts, DEFAULT_LAYER_MAP, DEFAULT_THRESHOLDS, judgeVerdicts, layerFor, technicalVerdicts, type LayerMap, type QcThresholds } from '../../shared/qc/checks';
-import { decide, type Route } from '../../shared/qc/decide';
+import { decide, decideRenderError, type Decision, type Route } from '../../shared/qc/decide';
+import { grantAllowances, newRunMoney, observeShot, remainingUsd, type RunMoney } from '../../shared/qc/allowance';
 import { buildReport, reportHtml, type ShotOutcome } from '../../shared/qc/report';
 import { cmx3600, otioTimeline } from '../../shared/qc/timeline';
 import { readShotContext, type ShotContext } from '../../shared/render/shotContext';
@@ -14,6 +14,31 @@ import { probeTake } from '../helpers/probeTake';
 import { stringParameter } from '../../shared/parameters';
 
 const OUTPUT: Record<Route | 'done', number> = { passed: 0, narrative: 1, hero: 2, control: 3, needs_review: 4, done: 5 };
+
+const isRenderRoute = (route: Route): route is RenderLayer => route === 'narrative' || route === 'hero' || route === 'control';
+
+/**
+ * What a render node said it could not finish: its render error, or the bare `error` n8n's
+ * continue-on-fail puts on an item (named for the layer the shot belongs to).
+ */
+function renderErrorOf(item: INodeExecutionData, context: ShotContext): RenderError | undefined {
+	if (context.renderError) return context.renderError;
+	const message = item.json.error;
+	if (typeof message !== 'string' || !message) return undefined;
+	const layer = context.takes.at(-1)?.layer ?? (context.shot.layer === 'hero' ? 'hero' : 'control');
+	return renderErrorSchema.parse({ layer, code: 'vendor', message });
+}
+
+/**
+ * What a shot's next render is known to cost: nothing for a job still in flight (it is collected,
+ * and what it holds is counted already), the last paid take of the layer for a re-render, or
+ * undefined when nothing tells (a first render: it gets a share).
+ */
+function knownNeed(context: ShotContext, take: Take | undefined, layer: RenderLayer): number | undefined {
+	if (take && ['submitted', 'queued', 'running'].includes(take.status)) return 0;
+	const paid = [...context.takes].reverse().find((t) => t.layer === layer && t.costUsd > 0);
+	return paid?.costUsd;
+}
 
 interface RunState {
 	shotCount: number;
@@ -41,11 +66,15 @@ async function check(
 		return { verdicts: [{ check: 'take.status', value: take.status, threshold: 'succeeded', pass: false, layer: take.layer }, ...(take.failure ? [{ check: 'take.failure', value: take.failure.code ?? take.failure.message, threshold: null, pass: false, layer: take.layer } as Verdict] : [])], ledger: [] };
 	}
 	const verdicts = contractVerdicts(take, pin, shot, layer('contract'));
-	if (take.asset.mimeType.startsWith('video/')) {
+	// QC fails closed: a take that is not a video, or that could not be read, is never Passed.
+	if (!take.asset.mimeType.startsWith('video/')) {
+		verdicts.push({ check: 'container', value: take.asset.mimeType, threshold: 'a video (video/*)', pass: false, layer: layer('technical') });
+	} else {
 		const probed = await probeTake(ctx, item, take);
 		if (probed.ok) verdicts.push(...technicalVerdicts(probed.probe, shot, take, thresholds, layer('technical')));
 		else if ('invalid' in probed) verdicts.push({ check: 'container', value: probed.invalid, threshold: 'a complete MP4', pass: false, layer: layer('technical') });
-		else verdicts.push({ check: 'probe', value: `skipped: ${probed.unavailable}`, threshold: null, pass: true, layer: layer('technical') });
+		else if ('unconfigured' in probed) verdicts.push({ check: 'probe.credential', value: probed.unconfigured, threshold: 'a credential that can read the clip', pass: false, layer: layer('technical') });
+		else verdicts.push({ check: 'probe', value: `unreadable: ${probed.unavailable}`, threshold: 'a readable clip', pass: false, layer: layer('technical') });
 	}
 	const ledger: LedgerEntry[] = [];
 	if (ctx.getNodeParameter('visionJudge', itemIndex, false)) {
@@ -131,15 +160,27 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const thresholds: QcThresholds = { ...DEFAULT_THRESHOLDS, ...((this.getNodeParameter('thresholds', 0, {}) ?? {}) as Partial<QcThresholds>) };
 	const map: LayerMap = { ...DEFAULT_LAYER_MAP, ...((this.getNodeParameter('layerMap', 0, {}) ?? {}) as Partial<LayerMap>) };
 	const perItem = this.getNodeParameter('barrier', 0, 'run') === 'item';
-	const store = this.getContext('node') as { runs?: Record<string, RunState> };
+	const store = this.getContext('node') as { runs?: Record<string, RunState>; money?: Record<string, RunMoney> };
 	store.runs ??= {};
 	const runs = store.runs;
 
 	const contexts = items.map((item, index) => settle(async () => readShotContext(item.json, index)));
 	const parsed = await Promise.all(contexts);
-	const tracker = BudgetTracker.fromItems(parsed.filter((p) => p.ok).map((p) => (p as { value: ShotContext }).value));
 	const touched = new Map<string, number>();
 
+	// The run's money is seen whole: every shot this round brings back is counted before any is
+	// sent out again, and what remains is handed out as allowances (see qc/allowance.ts).
+	const money = (store.money ??= {});
+	const budgets = new Map<string, number>();
+	for (const result of parsed) {
+		if (!result.ok) continue;
+		const { pipeline } = result.value;
+		observeShot((money[pipeline.runId] ??= newRunMoney()), result.value);
+		if (pipeline.budgetUsd !== undefined) budgets.set(pipeline.runId, Math.min(budgets.get(pipeline.runId) ?? Infinity, pipeline.budgetUsd));
+	}
+	const remainingOf = (runId: string) => (budgets.has(runId) ? remainingUsd(money[runId], budgets.get(runId)!) : undefined);
+
+	const routed: Array<{ itemIndex: number; context: ShotContext; decision: Decision; ledger: LedgerEntry[] }> = [];
 	for (const [itemIndex, item] of items.entries()) {
 		const context = parsed[itemIndex];
 		if (!context.ok) {
@@ -150,8 +191,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			throw toNodeError(this.getNode(), context.error, itemIndex);
 		}
 		const shotContext = context.value;
+		const runId = shotContext.pipeline.runId;
+		const renderError = renderErrorOf(item, shotContext);
+		if (renderError) {
+			const decision = decideRenderError(renderError, shotContext.qc, remainingOf(runId), shotContext.allowance?.usd);
+			if (isRenderRoute(decision.route)) grantAllowances(money[runId], budgets.get(runId)!, [{ shotId: shotContext.shot.id, durationSeconds: shotContext.shot.durationSeconds, needUsd: renderError.neededUsd ?? 0 }]);
+			routed.push({ itemIndex, context: shotContext, decision, ledger: shotContext.ledger });
+			continue;
+		}
 		const take = shotContext.takes.at(-1);
-		const previous = async () => await previousShot(this, items, parsed, runs[shotContext.pipeline.runId], shotContext);
+		const previous = async () => await previousShot(this, items, parsed, runs[runId], shotContext);
 		const checked = await settle(async () => await check(this, itemIndex, item, shotContext, take, thresholds, map, previous));
 		if (!checked.ok) {
 			if (this.continueOnFail()) {
@@ -160,18 +209,38 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			}
 			throw toNodeError(this.getNode(), checked.error, itemIndex);
 		}
-		const runId = shotContext.pipeline.runId;
-		const decision = decide(shotContext.shot, take, shotContext.qc, checked.value.verdicts, { retries, remainingUsd: tracker.remaining(runId) });
 		const ledger = [...shotContext.ledger, ...checked.value.ledger];
-		// The previous round's hint is spent; only this round's decision may carry one.
-		const rest: IDataObject = { ...item.json };
-		delete rest.retryHint;
+		for (const entry of checked.value.ledger) money[runId].ledger[`${entry.layer}|${entry.vendor}|${entry.model}|${entry.jobId}`] = entry;
+		const decision = decide(shotContext.shot, take, shotContext.qc, checked.value.verdicts, { retries, remainingUsd: remainingOf(runId) });
+		// A re-render of known cost takes its allowance now, so the next shot's decision sees it spent.
+		const need = isRenderRoute(decision.route) ? knownNeed(shotContext, take, decision.route) : undefined;
+		if (need !== undefined && budgets.has(runId)) grantAllowances(money[runId], budgets.get(runId)!, [{ shotId: shotContext.shot.id, durationSeconds: shotContext.shot.durationSeconds, needUsd: need }]);
+		routed.push({ itemIndex, context: shotContext, decision, ledger });
+	}
+
+	// First renders share what is left by duration (shots of the run not seen yet keep their share).
+	for (const [runId, budgetUsd] of budgets) {
+		const first = routed.filter((r) => r.context.pipeline.runId === runId && isRenderRoute(r.decision.route) && money[runId].granted[r.context.shot.id] === undefined);
+		if (!first.length) continue;
+		const seen = new Set([...Object.keys(money[runId].held), ...Object.values(runs[runId]?.final ?? {}).map((f) => f.item.shot.id)]);
+		const unseen = Math.max(0, first[0].context.pipeline.shotCount - seen.size);
+		const meanSeconds = first.reduce((sum, r) => sum + r.context.shot.durationSeconds, 0) / first.length;
+		grantAllowances(money[runId], budgetUsd, first.map((r) => ({ shotId: r.context.shot.id, durationSeconds: r.context.shot.durationSeconds })), unseen * meanSeconds);
+	}
+
+	for (const { itemIndex, context: shotContext, decision, ledger } of routed) {
+		const item = items[itemIndex];
+		const runId = shotContext.pipeline.runId;
+		// The previous round's hint and render error are answered; only this round's decision may carry new ones.
+		const { retryHint: _hint, renderError: _renderError, error: _error, allowance: _allowance, ...rest } = item.json;
 		const qc: Qc = decision.qc;
+		const granted = isRenderRoute(decision.route) && budgets.has(runId) ? money[runId].granted[shotContext.shot.id] : undefined;
 		const json: IDataObject = {
 			...rest,
 			qc: qc as unknown as IDataObject,
 			ledger: ledger as unknown as IDataObject[],
 			...(decision.retryHint ? { retryHint: decision.retryHint as IDataObject } : {}),
+			...(granted !== undefined ? { allowance: { usd: granted, grantedBy: 'qc' } } : {}),
 			...(decision.reviewReason ? { reviewReason: decision.reviewReason } : {}),
 			qcReasons: decision.reasons.map((v) => ({ check: v.check, value: v.value, threshold: v.threshold, layer: v.layer })),
 		};

@@ -17,10 +17,19 @@ const READ_CREDENTIAL: Record<Vendor, { type: string; label: string; article: st
 	runway: undefined,
 };
 
-export type ProbeOutcome = { ok: true; probe: ProbeResult } | { ok: false; invalid: string } | { ok: false; unavailable: string };
+export type ProbeOutcome =
+	| { ok: true; probe: ProbeResult }
+	| { ok: false; invalid: string }
+	| { ok: false; unavailable: string }
+	/** No credential on the node can read the clip: a re-render would not mend it. */
+	| { ok: false; unconfigured: string };
+
+class Unconfigured {
+	constructor(readonly reason: string) {}
+}
 
 /** Reads only what the probe needs: the binary as a stream, or a URL by HTTP Range requests. */
-async function sourceFor(ctx: IExecuteFunctions, item: INodeExecutionData, take: Take): Promise<ByteSource | string> {
+async function sourceFor(ctx: IExecuteFunctions, item: INodeExecutionData, take: Take): Promise<ByteSource | string | Unconfigured> {
 	const asset = take.asset!;
 	if (asset.kind === 'binary') {
 		const binary = item.binary?.[asset.ref];
@@ -33,7 +42,7 @@ async function sourceFor(ctx: IExecuteFunctions, item: INodeExecutionData, take:
 	}
 	if (asset.kind === 'url' || asset.kind === 'gcs') {
 		const credential = asset.kind === 'gcs' ? READ_CREDENTIAL.google : READ_CREDENTIAL[take.vendor];
-		if (credential && !ctx.getNode().credentials?.[credential.type]) return `the ${credential.label} clip is kept by reference: add ${credential.article} ${credential.label} credential to the QC Router to read it`;
+		if (credential && !ctx.getNode().credentials?.[credential.type]) return new Unconfigured(`the ${credential.label} clip is kept by reference: add ${credential.article} ${credential.label} credential to the QC Router to read it`);
 		const url = asset.kind === 'gcs' ? (await googleEndpoint(ctx)).gcsMediaUrl(asset.ref) : asset.ref;
 		return rangeSource(async (start, end) => {
 			const request: IHttpRequestOptions = {
@@ -59,6 +68,7 @@ export async function probeTake(ctx: IExecuteFunctions, item: INodeExecutionData
 	const source = await settle(async () => await sourceFor(ctx, item, take));
 	// Reading with a vendor credential: what an HTTP error says goes into the verdict and the report.
 	if (!source.ok) return { ok: false, unavailable: redactSecrets((source.error as Error).message) };
+	if (source.value instanceof Unconfigured) return { ok: false, unconfigured: source.value.reason };
 	if (typeof source.value === 'string') return { ok: false, unavailable: source.value };
 	const probed = await settle(async () => await probeMp4(source.value as ByteSource));
 	if (probed.ok) return { ok: true, probe: probed.value };

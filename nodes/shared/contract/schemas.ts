@@ -296,6 +296,41 @@ export const retryHintSchema = z
 	.strict();
 export type RetryHint = z.infer<typeof retryHintSchema>;
 
+/**
+ * The money one shot may still spend, handed out by whoever sees the whole run (the Storyboard
+ * when it creates the shots, QC Router at every round). A render node refuses a submit beyond it,
+ * so parallel branches, QC rounds and separate nodes together stay inside the run's budget
+ * without sharing any process memory: the allowance travels with the item.
+ */
+export const allowanceSchema = z
+	.object({
+		usd: z.number().nonnegative(),
+		/** Who handed it out: `storyboard`, `qc` or `reshoot`. */
+		grantedBy: z.enum(['storyboard', 'qc', 'reshoot']),
+	})
+	.strict();
+export type Allowance = z.infer<typeof allowanceSchema>;
+
+export const RENDER_ERROR_CODES = ['budget', 'bad_input', 'outcome_unknown', 'timeout', 'poll', 'download', 'vendor'] as const;
+
+/**
+ * Why a render node could not finish an item. It travels on the item instead of failing the node,
+ * so the job IDs its siblings paid for are never thrown away; QC Router reads it to send the shot
+ * to Needs Review (or back to its layer once the money is there).
+ */
+export const renderErrorSchema = z
+	.object({
+		layer: renderLayerSchema,
+		code: z.enum(RENDER_ERROR_CODES),
+		message: z.string().min(1),
+		/** The vendor job it concerns, when one exists. */
+		jobId: z.string().min(1).optional(),
+		/** What the refused submit would have cost (budget refusals). */
+		neededUsd: z.number().nonnegative().optional(),
+	})
+	.strict();
+export type RenderError = z.infer<typeof renderErrorSchema>;
+
 /** The JSON of one n8n item: one shot with everything that travels with it. */
 export const shotItemSchema = z
 	.object({
@@ -306,6 +341,8 @@ export const shotItemSchema = z
 		qc: qcSchema.optional(),
 		ledger: z.array(ledgerEntrySchema),
 		retryHint: retryHintSchema.optional(),
+		allowance: allowanceSchema.optional(),
+		renderError: renderErrorSchema.optional(),
 	})
 	.superRefine((item, ctx) => {
 		if (item.shot.index >= item.pipeline.shotCount) {
@@ -327,5 +364,7 @@ export const shotItemPartSchemas = {
 	qc: qcSchema,
 	ledger: z.array(ledgerEntrySchema),
 	retryHint: retryHintSchema,
+	allowance: allowanceSchema,
+	renderError: renderErrorSchema,
 } as const;
 export type ShotItemPart = keyof typeof shotItemPartSchemas;

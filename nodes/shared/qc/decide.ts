@@ -1,4 +1,4 @@
-import type { Qc, RenderLayer, RetryHint, Shot, Take, Verdict } from '../contract/schemas';
+import type { Qc, RenderError, RenderLayer, RetryHint, Shot, Take, Verdict } from '../contract/schemas';
 
 export type Route = 'passed' | RenderLayer | 'needs_review';
 
@@ -17,6 +17,29 @@ export interface Budgets {
 	remainingUsd?: number;
 }
 
+/** Failures a re-render cannot mend (the clip cannot be read with the credentials the node has). */
+const UNRECOVERABLE_CHECKS = new Set(['probe.credential']);
+
+/**
+ * Where a shot goes when its render node could not finish it. A submit refused for money goes
+ * back once the run can give it what it needs (no retry is spent: nothing was rendered); every
+ * other render error goes to Needs Review with its message, which names any job ID: a job that
+ * may still be running or was paid for is the operator's to collect, never paid again here.
+ */
+export function decideRenderError(renderError: RenderError, previous: Qc | undefined, remainingUsd: number | undefined, previousAllowanceUsd: number | undefined): Decision {
+	const attempts = { ...(previous?.attempts ?? { narrative: 0, hero: 0, control: 0 }) };
+	const verdicts: Verdict[] = [{ check: 'render.error', value: renderError.code, threshold: null, pass: false, layer: renderError.layer }];
+	const qc = (status: Qc['status']): Qc => ({ attempts, verdicts, status });
+	const need = renderError.neededUsd ?? 0;
+	// Only a bigger allowance than the refused one can change the answer; anything else would loop.
+	const moreMoney = remainingUsd === undefined || (remainingUsd + 1e-9 >= need && (previousAllowanceUsd === undefined || previousAllowanceUsd + 1e-9 < need));
+	if (renderError.code === 'budget' && previousAllowanceUsd !== undefined && moreMoney) {
+		return { route: renderError.layer, qc: qc('retry'), retryHint: { layer: renderError.layer, newSeed: false }, reasons: verdicts };
+	}
+	const job = renderError.jobId ? ` (job ${renderError.jobId})` : '';
+	return { route: 'needs_review', qc: qc('needs_review'), reasons: verdicts, reviewReason: `${renderError.layer} render error ${renderError.code}${job}: ${renderError.message}` };
+}
+
 /**
  * Where a shot goes after its checks: passed; back to the layer that owns the first failed check
  * (with a hint the render nodes apply) while that layer has retries and the run has money for a
@@ -27,6 +50,10 @@ export function decide(shot: Shot, take: Take | undefined, previous: Qc | undefi
 	const failed = verdicts.filter((v) => !v.pass);
 	const base = (status: Qc['status']): Qc => ({ attempts, verdicts, status });
 	if (!failed.length) return { route: 'passed', qc: base('passed'), reasons: [] };
+	const unrecoverable = failed.find((v) => UNRECOVERABLE_CHECKS.has(v.check));
+	if (unrecoverable) {
+		return { route: 'needs_review', qc: base('needs_review'), reasons: failed, reviewReason: `unrecoverable: ${unrecoverable.check}: ${String(unrecoverable.value)}` };
+	}
 	if (take?.status === 'failed' && take.failure && !take.failure.retryable) {
 		return { route: 'needs_review', qc: base('needs_review'), reasons: failed, reviewReason: `unrecoverable: ${take.failure.code ?? take.failure.message}` };
 	}

@@ -214,3 +214,16 @@ export function readShot(ctx: IExecuteFunctions, itemIndex: number, layer: Rende
 		layer,
 	);
 }
+
+/**
+ * Checks an item's shot before any item of the node run spends money (the router runs it for every
+ * item first), so bad input fails the node while failing it still loses nothing.
+ */
+export function validateShotSource(this: IExecuteFunctions, itemIndex: number): void {
+	readShot(this, itemIndex, 'control', false);
+}
+
+/** The same check for operations that always render the item's contract shot. */
+export function validateShotItem(this: IExecuteFunctions, itemIndex: number): void {
+	readShotContext(this.getInputData()[itemIndex].json, itemIndex);
+}

@@ -1,12 +1,12 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { AssetRef, LedgerEntry, RenderLayer, Take, Vendor } from '../contract/schemas';
-import { JobFailedError } from '../errors';
+import type { Allowance, AssetRef, LedgerEntry, RenderError, RenderLayer, Take, Vendor } from '../contract/schemas';
+import { BudgetExceededError, JobFailedError, JobTimedOutError, SubmitOutcomeUnknownError } from '../errors';
 import { BudgetTracker, heldCost, ledgerEntry } from '../ledger';
 import { errorJson } from '../nodeErrors';
 import type { PriceEstimate } from '../registry/registry';
-import type { Batch } from '../router';
+import { ItemFailedError, type Batch } from '../router';
 import { settle } from '../runtime/concurrency';
-import { runJob, submitJob, waitForJob, type JobAdapter, type JobStatus, type WaitPolicy } from '../runtime/jobRunner';
+import { submitJob, waitForJob, waitForSubmitted, type JobAdapter, type JobStatus, type RunOptions, type SubmitResult, type WaitPolicy } from '../runtime/jobRunner';
 import { RenderTimes } from '../runtime/renderTimes';
 import { readShotContext, resumableTake, nextAttempt, type ShotContext } from './shotContext';
 
@@ -63,12 +63,249 @@ function replaceTake(takes: Take[], take: Take): Take[] {
 	return index < 0 ? [...takes, take] : takes.map((t, i) => (i === index ? take : t));
 }
 
+const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
+
+/** The renderError code of a failure that happened once the vendor held the job. */
+function failureCode(error: unknown): RenderError['code'] {
+	if (error instanceof JobTimedOutError) return 'timeout';
+	return 'poll';
+}
+
 /**
- * The shared render flow every vendor operation runs for one item:
- * resume a recorded job or reserve the budget and submit once; record the take before waiting;
- * wait (bounded, cancel-aware) or return at once in submit-only mode; then record the asset, the
- * cost and the spend. A vendor-side failure (moderation, safety filter) is a failed take, not a
- * crash; an interrupted wait keeps the job ID on the item so a re-run resumes it.
+ * One item's way through the shared render flow. The take is the record of what the vendor
+ * holds; it is written once the job ID exists and travels out with the item whatever happens
+ * after, so a paid job is never dropped.
+ */
+class RenderRun<R> {
+	take: Take | undefined;
+	submitBody: unknown;
+	/** What this item holds of the node's budget tracker (released or turned into spend when settled). */
+	reserved = 0;
+	/** The job this node run submitted, until it is waited for. */
+	pending: SubmitResult<R> | undefined;
+	/** What is left of the item's allowance once this render's cost is counted. */
+	allowanceUsd: number | undefined;
+	readonly budget: BudgetTracker;
+	readonly resumed: Take | undefined;
+	readonly adapter: JobAdapter<R>;
+	readonly options: RunOptions;
+
+	constructor(
+		readonly ctx: IExecuteFunctions,
+		readonly itemIndex: number,
+		readonly batch: Batch,
+		readonly context: ShotContext,
+		readonly plan: RenderPlan<R>,
+		readonly settings: RenderSettings,
+	) {
+		this.budget = batchBudget(batch);
+		this.resumed = resumableTake(context, plan.layer, plan.vendor, plan.operation);
+		this.take = this.resumed;
+		this.allowanceUsd = context.allowance?.usd;
+		const attempt = nextAttempt(context, plan.layer);
+		this.adapter = {
+			vendor: plan.vendor,
+			itemIndex,
+			submit: async () => {
+				const result = await plan.submit();
+				this.submitBody = result.body;
+				return result;
+			},
+			poll: plan.poll,
+			onSubmitted: (jobId) => {
+				this.take = {
+					layer: plan.layer,
+					vendor: plan.vendor,
+					model: plan.model,
+					operation: plan.operation,
+					jobId,
+					status: 'submitted',
+					pinFingerprint: context.pin?.fingerprint ?? null,
+					attempt,
+					startedAt: new Date(batch.clock.now()).toISOString(),
+					costUsd: plan.estimate.usd,
+					refsSent: plan.refsSent,
+				};
+			},
+			onStatus: (status) => {
+				if (!this.take) return;
+				// 'succeeded' is recorded with the asset, once the output is in hand.
+				this.take = { ...this.take, status: status.phase === 'succeeded' ? this.take.status : status.phase, ...(status.progress !== undefined ? { progress: status.progress } : {}) };
+				const percent = status.progress !== undefined ? ` ${Math.round(status.progress * 100)}%` : '';
+				ctx.sendMessageToUI?.(`${plan.vendor} ${plan.model}, shot ${context.shot.index + 1} of ${context.pipeline.shotCount}: ${status.vendorStatus}${percent}`);
+			},
+		};
+		const pace = batch.shared('renderTimes', () => new RenderTimes()).forModel(plan.model);
+		this.options = { clock: batch.clock, signal: ctx.getExecutionCancelSignal(), pace };
+	}
+
+	get runId(): string {
+		return this.context.pipeline.runId;
+	}
+
+	now(): string {
+		return new Date(this.batch.clock.now()).toISOString();
+	}
+
+	/** The item as it leaves the node: the take (when there is one), the spend and what is left of the allowance. */
+	emit(extra: Record<string, unknown> = {}, binary?: Record<string, IBinaryData>, ledger: LedgerEntry[] = this.context.ledger): INodeExecutionData[] {
+		const input = this.ctx.getInputData()[this.itemIndex];
+		// An earlier render error of this item is answered by this render, whatever it brings.
+		const { renderError: _answered, error: _previousError, ...rest } = input.json;
+		const allowance: Allowance | undefined =
+			this.context.allowance && this.allowanceUsd !== undefined ? { ...this.context.allowance, usd: round6(Math.max(0, this.allowanceUsd)) } : undefined;
+		return [
+			{
+				json: {
+					...rest,
+					pipeline: { ...this.context.pipeline, spentUsd: Math.max(this.context.pipeline.spentUsd, this.budget.spent(this.runId)) },
+					shot: this.context.shot,
+					...(this.context.pin ? { pin: this.context.pin } : {}),
+					takes: this.take ? replaceTake(this.context.takes, this.take) : this.context.takes,
+					ledger,
+					...(allowance ? { allowance } : {}),
+					jobId: this.take?.jobId ?? null,
+					status: this.take?.status ?? null,
+					...extra,
+				},
+				...(binary || input.binary ? { binary: { ...(input.binary ?? {}), ...(binary ?? {}) } } : {}),
+				pairedItem: { item: this.itemIndex },
+			},
+		];
+	}
+
+	/**
+	 * A failure after the vendor took the job (or may have): the item leaves with its take and a
+	 * render error, never without them, so the job ID is reported and a re-run collects it.
+	 */
+	failed(error: unknown, renderError: Omit<RenderError, 'layer' | 'message'>, ledger?: LedgerEntry[]): never {
+		const message = errorJson(error).error as string;
+		const items = this.emit({ ...errorJson(error), renderError: { layer: this.plan.layer, message, ...renderError } }, undefined, ledger);
+		throw new ItemFailedError(error, items, true);
+	}
+
+	/** Refuses before anything is sent: a submit the item's allowance or the run's budget cannot pay, or one that may already have been paid. */
+	reserve(): void {
+		const { plan, context, itemIndex } = this;
+		const unknown = context.renderError;
+		if (unknown?.code === 'outcome_unknown' && unknown.layer === plan.layer) {
+			// Sending it again could pay twice; the operator decides (see the README's troubleshooting).
+			throw new ItemFailedError(
+				new Error(
+					`Item ${itemIndex}: renderError: the last ${plan.layer} submit of shot ${context.shot.id} may have been accepted by the vendor (${unknown.message}). ` +
+						'It is not sent again: check the vendor dashboard, then put the job ID on the take, or remove renderError from the item to submit anew',
+				),
+				this.emit({ renderError: unknown, error: unknown.message }),
+				false,
+			);
+		}
+		if (this.allowanceUsd !== undefined && plan.estimate.usd > this.allowanceUsd + 1e-9) {
+			this.refuse(
+				new BudgetExceededError({ itemIndex, runId: this.runId, budgetUsd: context.pipeline.budgetUsd ?? this.allowanceUsd, spentUsd: 0, costUsd: plan.estimate.usd, allowanceUsd: this.allowanceUsd }),
+			);
+		}
+		try {
+			this.budget.reserve(this.runId, plan.estimate.usd, itemIndex);
+		} catch (error) {
+			this.refuse(error);
+		}
+		this.reserved = plan.estimate.usd;
+		if (this.allowanceUsd !== undefined) this.allowanceUsd -= plan.estimate.usd;
+	}
+
+	refuse(error: unknown): never {
+		const items = this.emit({ ...errorJson(error), renderError: { layer: this.plan.layer, code: 'budget', message: errorJson(error).error as string, neededUsd: this.plan.estimate.usd } });
+		throw new ItemFailedError(error, items, false);
+	}
+
+	/** Sends the job once. A submit whose outcome is unknown may have been paid: it is held, reported, and never resent. */
+	async submit(): Promise<void> {
+		const submitted = await settle(async () => await submitJob(this.adapter, this.settings.policy, this.options));
+		if (submitted.ok) {
+			const credits = this.plan.vendorCredits?.(undefined, submitted.value.body);
+			if (credits && this.take) this.take = { ...this.take, costUsd: this.entry(submitted.value.jobId, credits.credits).usd };
+			this.pending = submitted.value;
+			return;
+		}
+		const error = submitted.error;
+		if (error instanceof SubmitOutcomeUnknownError) this.failed(error, { code: 'outcome_unknown', neededUsd: this.plan.estimate.usd });
+		// Certainly not accepted: nothing is held any more.
+		this.budget.settle(this.runId, this.reserved, 0);
+		if (this.allowanceUsd !== undefined) this.allowanceUsd += this.reserved;
+		this.reserved = 0;
+		throw new ItemFailedError(error, this.emit({ ...errorJson(error), renderError: { layer: this.plan.layer, code: 'vendor', message: errorJson(error).error as string } }), false);
+	}
+
+	/** Waits for the submitted or resumed job; a vendor-side failure is a failed take for QC to route. */
+	async wait(): Promise<{ jobId: string; status: JobStatus<R> } | undefined> {
+		const { resumed, settings } = this;
+		const waited = await settle(async () => {
+			if (resumed) return { jobId: resumed.jobId, status: (await waitForJob(this.adapter, resumed.jobId, { ...settings.policy, firstDelayMs: 0 }, this.options)).status };
+			const submitted = this.pending!;
+			return { jobId: submitted.jobId, status: (await waitForSubmitted(this.adapter, submitted, settings.policy, this.options)).status };
+		});
+		if (waited.ok) return waited.value;
+		const error = waited.error;
+		if (error instanceof JobFailedError && this.take) {
+			this.settle(0);
+			this.take = { ...this.take, status: 'failed', finishedAt: this.now(), costUsd: 0, failure: { code: error.failureCode, message: error.message, retryable: error.retryable } };
+			return undefined;
+		}
+		// Timeout, cancellation, poll trouble: the render may still be paid for and finish. The
+		// reservation and the job ID stay on the item so a re-run polls it instead of paying again.
+		if (error instanceof JobTimedOutError && this.take) this.take = { ...this.take, status: 'timed_out' };
+		this.failed(error, { code: failureCode(error), jobId: this.take?.jobId });
+	}
+
+	entry(jobId: string, vendorCredits?: number, vendorCreditsFinal?: boolean): LedgerEntry {
+		const { plan } = this;
+		return ledgerEntry({ layer: plan.layer, vendor: plan.vendor, model: plan.model, jobId, estimate: plan.estimate, vendorCredits, vendorCreditsFinal });
+	}
+
+	/** Turns what this item holds into spend at the vendor's figure (0 when nothing was charged). */
+	settle(actualUsd: number): void {
+		this.budget.settle(this.runId, this.reserved, actualUsd);
+		if (this.allowanceUsd !== undefined) this.allowanceUsd += this.reserved - actualUsd;
+		this.reserved = 0;
+	}
+
+	/** Records the finished render: asset, cost and ledger; then streams the file where binaries are wanted. */
+	async collect(jobId: string, status: JobStatus<R>): Promise<INodeExecutionData[]> {
+		const { plan, settings } = this;
+		const produced = await settle(async () => await plan.output(status));
+		if (!produced.ok) this.failed(produced.error, { code: 'download', jobId });
+		const credits = plan.vendorCredits?.(status, this.submitBody);
+		const entry = this.entry(jobId, credits?.credits, credits?.final);
+		this.settle(entry.usd);
+		const ledger = [...this.context.ledger.filter((e) => !(e.jobId === jobId && e.layer === plan.layer)), entry];
+		const { asset } = produced.value;
+		this.take = { ...(this.take as Take), status: 'succeeded', progress: 1, finishedAt: this.now(), asset, costUsd: entry.usd };
+		const outputUrl = asset.kind === 'url' || asset.kind === 'gcs' ? asset.ref : null;
+		if (settings.output !== 'binary' || !produced.value.download) return this.emit({ outputUrl }, undefined, ledger);
+
+		// The render is paid for even when its download fails: the take keeps the vendor's
+		// reference and the cost, so the job ID is reported and a re-run does not pay again.
+		const downloaded = await settle(async () => await produced.value.download!());
+		if (!downloaded.ok) this.failed(downloaded.error, { code: 'download', jobId }, ledger);
+		const binary: Record<string, IBinaryData> = { [settings.binaryPropertyName]: downloaded.value };
+		this.take = { ...this.take, asset: { ...asset, kind: 'binary', ref: settings.binaryPropertyName, bytes: downloaded.value.bytes ?? asset.bytes } };
+		// A still is a nicety for the QC report; a failure to fetch it costs the take nothing.
+		const still = produced.value.thumbnail ? await settle(async () => await produced.value.thumbnail!()) : undefined;
+		if (still?.ok) {
+			const property = `${settings.binaryPropertyName}_thumbnail`;
+			binary[property] = still.value;
+			this.take = { ...this.take, thumbnail: { kind: 'binary', ref: property, mimeType: still.value.mimeType } };
+		}
+		return this.emit({ outputUrl }, binary, ledger);
+	}
+}
+
+/**
+ * The shared render flow every vendor operation runs for one item: resume a recorded job, or
+ * check the allowance and the budget and submit once; record the take before waiting; wait
+ * (bounded, cancel-aware) or return at once in submit-only mode; then record the asset, the cost
+ * and the spend. Whatever fails once the vendor holds the job, the item leaves with its take and
+ * a render error (ItemFailedError carries it to the router), so no paid job ID is lost.
  */
 export async function renderItem<R>(
 	ctx: IExecuteFunctions,
@@ -78,127 +315,17 @@ export async function renderItem<R>(
 	plan: RenderPlan<R>,
 	settings: RenderSettings,
 ): Promise<INodeExecutionData[]> {
-	const input = ctx.getInputData()[itemIndex];
-	const budget = batchBudget(batch);
-	const runId = context.pipeline.runId;
-	const attempt = nextAttempt(context, plan.layer);
-	const resumed = resumableTake(context, plan.layer, plan.vendor, plan.operation);
-	let take: Take | undefined = resumed;
-	let submitBody: unknown;
-	let reserved = 0;
-
-	const adapter: JobAdapter<R> = {
-		vendor: plan.vendor,
-		itemIndex,
-		submit: async () => {
-			const result = await plan.submit();
-			submitBody = result.body;
-			return result;
-		},
-		poll: plan.poll,
-		onSubmitted: (jobId) => {
-			take = {
-				layer: plan.layer,
-				vendor: plan.vendor,
-				model: plan.model,
-				operation: plan.operation,
-				jobId,
-				status: 'submitted',
-				pinFingerprint: context.pin?.fingerprint ?? null,
-				attempt,
-				startedAt: new Date(batch.clock.now()).toISOString(),
-				costUsd: plan.estimate.usd,
-				refsSent: plan.refsSent,
-			};
-		},
-		onStatus: (status) => {
-			if (!take) return;
-			// 'succeeded' is recorded with the asset, once the output is in hand.
-			take = { ...take, status: status.phase === 'succeeded' ? take.status : status.phase, ...(status.progress !== undefined ? { progress: status.progress } : {}) };
-			ctx.sendMessageToUI?.(`${plan.vendor} ${plan.model}, shot ${context.shot.index + 1} of ${context.pipeline.shotCount}: ${status.vendorStatus}${status.progress !== undefined ? ` ${Math.round(status.progress * 100)}%` : ''}`);
-		},
-	};
-
-	const emit = (extra: Record<string, unknown> = {}, binary?: Record<string, IBinaryData>, ledger: LedgerEntry[] = context.ledger): INodeExecutionData[] => [
-		{
-			json: {
-				...input.json,
-				pipeline: { ...context.pipeline, spentUsd: Math.max(context.pipeline.spentUsd, budget.spent(runId)) },
-				shot: context.shot,
-				...(context.pin ? { pin: context.pin } : {}),
-				takes: take ? replaceTake(context.takes, take) : context.takes,
-				ledger,
-				jobId: take?.jobId ?? null,
-				status: take?.status ?? null,
-				...extra,
-			},
-			...(binary || input.binary ? { binary: { ...(input.binary ?? {}), ...(binary ?? {}) } } : {}),
-			pairedItem: { item: itemIndex },
-		},
-	];
-
-	if (!resumed) {
-		budget.reserve(runId, plan.estimate.usd, itemIndex);
-		reserved = plan.estimate.usd;
+	const run = new RenderRun(ctx, itemIndex, batch, context, plan, settings);
+	if (run.resumed) {
+		// The budget already holds a resumed job's unpaid cost (BudgetTracker.fromItems), and the
+		// item's allowance was charged when it was submitted; settling releases both.
+		run.reserved = heldCost(run.resumed, context.ledger);
 	} else {
-		// The budget already holds a resumed job's unpaid cost (BudgetTracker.fromItems); settling releases it.
-		reserved = heldCost(resumed, context.ledger);
+		run.reserve();
+		await run.submit();
+		if (settings.mode === 'submit') return run.emit();
 	}
-	const pace = batch.shared('renderTimes', () => new RenderTimes()).forModel(plan.model);
-	const options = { clock: batch.clock, signal: ctx.getExecutionCancelSignal(), pace };
-
-	if (settings.mode === 'submit' && !resumed) {
-		const submitted = await submitJob(adapter, settings.policy, options);
-		const credits = plan.vendorCredits?.(undefined, submitted.body);
-		if (credits && take) take = { ...take, costUsd: ledgerEntry({ layer: plan.layer, vendor: plan.vendor, model: plan.model, jobId: submitted.jobId, estimate: plan.estimate, vendorCredits: credits.credits }).usd };
-		return emit();
-	}
-
-	const outcome = await settle(async () =>
-		resumed
-			? { jobId: resumed.jobId, status: (await waitForJob(adapter, resumed.jobId, { ...settings.policy, firstDelayMs: 0 }, options)).status }
-			: await runJob(adapter, settings.policy, options),
-	);
-
-	if (!outcome.ok) {
-		const error = outcome.error;
-		if (error instanceof JobFailedError && take) {
-			budget.settle(runId, reserved, 0);
-			take = { ...take, status: 'failed', finishedAt: new Date(batch.clock.now()).toISOString(), costUsd: 0, failure: { code: error.failureCode, message: error.message, retryable: error.retryable } };
-			return emit({ failure: take.failure });
-		}
-		// Timeout, cancellation, poll trouble: the render may still be paid for and finish. Keep
-		// the reservation and the job ID so a re-run polls it instead of paying again.
-		if (ctx.continueOnFail()) return emit(errorJson(error));
-		throw error;
-	}
-
-	const { status, jobId } = outcome.value;
-	const produced = await plan.output(status);
-	const credits = plan.vendorCredits?.(status, submitBody);
-	const entry = ledgerEntry({ layer: plan.layer, vendor: plan.vendor, model: plan.model, jobId, estimate: plan.estimate, vendorCredits: credits?.credits, vendorCreditsFinal: credits?.final });
-	budget.settle(runId, reserved, entry.usd);
-	const ledger = [...context.ledger.filter((e) => !(e.jobId === jobId && e.layer === plan.layer)), entry];
-	const finishedAt = new Date(batch.clock.now()).toISOString();
-	take = { ...(take as Take), status: 'succeeded', progress: 1, finishedAt, asset: produced.asset, costUsd: entry.usd };
-	const outputUrl = produced.asset.kind === 'url' || produced.asset.kind === 'gcs' ? produced.asset.ref : null;
-	if (settings.output !== 'binary' || !produced.download) return emit({ outputUrl }, undefined, ledger);
-
-	// The render is paid for even when its download fails: keep the take (with the vendor's
-	// reference) and the cost, so the job ID is reported and a re-run does not pay again.
-	const downloaded = await settle(async () => await produced.download!());
-	if (!downloaded.ok) {
-		if (ctx.continueOnFail()) return emit({ outputUrl, ...errorJson(downloaded.error) }, undefined, ledger);
-		throw downloaded.error;
-	}
-	const binary: Record<string, IBinaryData> = { [settings.binaryPropertyName]: downloaded.value };
-	take = { ...take, asset: { ...produced.asset, kind: 'binary', ref: settings.binaryPropertyName, bytes: downloaded.value.bytes ?? produced.asset.bytes } };
-	// A still is a nicety for the QC report; a failure to fetch it costs the take nothing.
-	const still = produced.thumbnail ? await settle(async () => await produced.thumbnail!()) : undefined;
-	if (still?.ok) {
-		const property = `${settings.binaryPropertyName}_thumbnail`;
-		binary[property] = still.value;
-		take = { ...take, thumbnail: { kind: 'binary', ref: property, mimeType: still.value.mimeType } };
-	}
-	return emit({ outputUrl }, binary, ledger);
+	const finished = await run.wait();
+	if (!finished) return run.emit({ failure: run.take?.failure });
+	return await run.collect(finished.jobId, finished.status);
 }

@@ -1,11 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { readShotItemParts } from '../contract/validate';
 import type {
+	Allowance,
 	AspectRatio,
 	LedgerEntry,
 	Pin,
 	Pipeline,
 	Qc,
+	RenderError,
 	RenderLayer,
 	Resolution,
 	RetryHint,
@@ -24,11 +26,13 @@ export interface ShotContext {
 	qc?: Qc;
 	ledger: LedgerEntry[];
 	retryHint?: RetryHint;
+	allowance?: Allowance;
+	renderError?: RenderError;
 	/** True when the item carried the contract; false for ad-hoc items built from manual fields. */
 	fromContract: boolean;
 }
 
-const OPTIONAL: ShotItemPart[] = ['pin', 'qc', 'retryHint'];
+const OPTIONAL: ShotItemPart[] = ['pin', 'qc', 'retryHint', 'allowance', 'renderError'];
 
 /** Reads the shot contract from an item: pipeline, shot, takes and ledger required; pin, qc, retryHint when present. */
 export function readShotContext(json: Record<string, unknown>, itemIndex: number): ShotContext {

@@ -209,6 +209,21 @@ export async function waitForJob<R>(
 }
 
 /** Submit (or resume a recorded job) and wait for the result. */
+/** Waits for a job this node run has just submitted, and learns the model's render time from it. */
+export async function waitForSubmitted<R>(
+	adapter: JobAdapter<R>,
+	submitted: SubmitResult<R>,
+	policy: WaitPolicy,
+	options: RunOptions,
+): Promise<{ status: JobStatus<R>; polls: number }> {
+	const { status, polls, pendingForMs } = await waitForJob(adapter, submitted.jobId, policy, options, submitted.status);
+	// Only a job watched from its submit tells how long this model takes; the last poll that found
+	// it unfinished is a lower bound of its render time, where the detection time would overstate it.
+	// It is measured from the start of the wait, the same origin the pacing uses.
+	if (pendingForMs !== undefined) options.pace?.observe(pendingForMs);
+	return { status, polls };
+}
+
 export async function runJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, options: RunOptions): Promise<JobOutcome<R>> {
 	const startedAt = options.clock.now();
 	if (options.existingJobId) {
@@ -216,10 +231,6 @@ export async function runJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, opti
 		return { jobId: options.existingJobId, status, submitted: false, polls, startedAt, finishedAt: options.clock.now() };
 	}
 	const submitted = await submitJob(adapter, policy, options);
-	const { status, polls, pendingForMs } = await waitForJob(adapter, submitted.jobId, policy, options, submitted.status);
-	// Only a job watched from its submit tells how long this model takes; the last poll that found
-	// it unfinished is a lower bound of its render time, where the detection time would overstate it.
-	// It is measured from the start of the wait, the same origin the pacing uses.
-	if (pendingForMs !== undefined) options.pace?.observe(pendingForMs);
+	const { status, polls } = await waitForSubmitted(adapter, submitted, policy, options);
 	return { jobId: submitted.jobId, status, submitted: true, polls, startedAt, finishedAt: options.clock.now() };
 }

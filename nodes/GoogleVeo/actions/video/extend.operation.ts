@@ -11,6 +11,8 @@ import { googleEndpoint } from '../../transport';
 import { customModelProperty, modelId, modelProperty } from './generate.operation';
 import { stringParameter } from '../../../shared/parameters';
 
+export { validateShotItem as validate } from '../../../shared/render/properties';
+
 
 const properties: INodeProperties[] = [
 	modelProperty,

@@ -12,6 +12,8 @@ import { VEO_DEFAULTS, veoEstimate, veoPlan } from '../../helpers/plan';
 import { googleEndpoint } from '../../transport';
 import { stringParameter } from '../../../shared/parameters';
 
+export { validateShotSource as validate } from '../../../shared/render/properties';
+
 export const modelProperty: INodeProperties = {
 	displayName: 'Model Name or ID',
 	name: 'model',

@@ -8,6 +8,8 @@ import type { Batch } from '../../../shared/router';
 import { videosConcurrency, videosEstimate, videosRender } from '../../helpers/plan';
 import { stringParameter } from '../../../shared/parameters';
 
+export { validateShotItem as validate } from '../../../shared/render/properties';
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Kind',

@@ -10,6 +10,8 @@ import { videoSize, videosConcurrency, videosEstimate, videosRender } from '../.
 import { openAiBackend } from '../../transport';
 import { stringParameter } from '../../../shared/parameters';
 
+export { validateShotSource as validate } from '../../../shared/render/properties';
+
 export const videoModelProperty: INodeProperties = {
 	displayName: 'Model Name or ID',
 	name: 'model',

@@ -8,6 +8,8 @@ import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '..
 import { runwayRatio } from '../../helpers/ratios';
 import { customModelProperty, modelProperty } from '../descriptions';
 
+export { validateShotSource as validate } from '../../../shared/render/properties';
+
 const properties: INodeProperties[] = [
 	modelProperty('textToImageModels', 'gen4_image'),
 	customModelProperty,

@@ -10,6 +10,8 @@ import { runwayRatio } from '../../helpers/ratios';
 import { resolveModel } from '../../../shared/registry/registry';
 import { stringParameter } from '../../../shared/parameters';
 
+export { validateShotItem as validate } from '../../../shared/render/properties';
+
 const properties: INodeProperties[] = [
 	{
 		displayName: 'Performance Video URL',

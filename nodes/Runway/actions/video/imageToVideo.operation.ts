@@ -11,6 +11,8 @@ import { runwayRatio } from '../../helpers/ratios';
 import { customModelProperty, modelProperty } from '../descriptions';
 import { stringParameter } from '../../../shared/parameters';
 
+export { validateShotSource as validate } from '../../../shared/render/properties';
+
 export const promptImageProperties: INodeProperties[] = [
 	{
 		displayName: 'First Frame',

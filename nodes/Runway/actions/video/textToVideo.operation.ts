@@ -6,6 +6,8 @@ import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '..
 import { customModelProperty, modelProperty } from '../descriptions';
 import { runwayOptionsProperty, videoBody } from './imageToVideo.operation';
 
+export { validateShotSource as validate } from '../../../shared/render/properties';
+
 const properties: INodeProperties[] = [modelProperty('textToVideoModels', 'gen4.5'), customModelProperty, ...renderProperties, runwayOptionsProperty];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['textToVideo'] } }, properties);

@@ -5,6 +5,8 @@ import type { Batch } from '../../../shared/router';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
 import { customModelProperty, modelProperty, sourceVideo, sourceVideoProperties } from '../descriptions';
 
+export { validateShotItem as validate } from '../../../shared/render/properties';
+
 const properties: INodeProperties[] = [
 	modelProperty('upscaleModels', 'magnific_video_upscaler_creative'),
 	customModelProperty,

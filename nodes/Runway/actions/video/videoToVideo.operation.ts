@@ -7,6 +7,8 @@ import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '..
 import { customModelProperty, modelProperty, sourceVideo, sourceVideoProperties } from '../descriptions';
 import { stringParameter } from '../../../shared/parameters';
 
+export { validateShotItem as validate } from '../../../shared/render/properties';
+
 const properties: INodeProperties[] = [
 	modelProperty('videoToVideoModels', 'aleph2'),
 	customModelProperty,
