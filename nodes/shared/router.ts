@@ -27,14 +27,15 @@ export type ResourceMap = Record<string, Record<string, Operation>>;
 
 /**
  * An item that could not finish, with the output it must still leave with: its take and job ID
- * once the vendor holds (or may hold) a job, its render error. `paid` is true when failing the
- * node would throw away money: the item's job, or a submit whose outcome is unknown.
+ * once the vendor holds (or may hold) a job, its render error. `flows` is true when the item must
+ * go on as data rather than fail the node: failing would throw away money (the item's job, or a
+ * submit whose outcome is unknown), or the refusal is QC's to route (a submit the budget refused).
  */
 export class ItemFailedError extends Error {
 	constructor(
 		readonly cause: unknown,
 		readonly items: INodeExecutionData[],
-		readonly paid: boolean,
+		readonly flows: boolean,
 	) {
 		super(cause instanceof Error ? cause.message : String(cause));
 		this.name = 'ItemFailedError';
@@ -93,10 +94,10 @@ export async function routeOperations(this: IExecuteFunctions, resources: Resour
 	const results = await mapWithConcurrency(items, limit, async (_item, itemIndex) => await execute.call(this, itemIndex, batch));
 
 	// Failing the node would discard every item's output. That is only allowed when it costs
-	// nothing: once any item holds a vendor job, failed items travel on as data (with their render
-	// error, and to the error output where the node has one), so no paid job ID is lost.
-	const paid = results.some((result, itemIndex) =>
-		result.ok ? carriesNewJob(items[itemIndex], result.value) : result.error instanceof ItemFailedError && result.error.paid,
+	// nothing: once any item holds a vendor job (or was refused for money, which QC routes), failed
+	// items travel on as data with their render error, so no paid job ID is lost.
+	const flows = results.some((result, itemIndex) =>
+		result.ok ? carriesNewJob(items[itemIndex], result.value) : result.error instanceof ItemFailedError && result.error.flows,
 	);
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of results.entries()) {
@@ -105,7 +106,7 @@ export async function routeOperations(this: IExecuteFunctions, resources: Resour
 			continue;
 		}
 		const cause = result.error instanceof ItemFailedError ? result.error.cause : result.error;
-		if (!paid && !this.continueOnFail()) throw toNodeError(this.getNode(), cause, itemIndex);
+		if (!flows && !this.continueOnFail()) throw toNodeError(this.getNode(), cause, itemIndex);
 		// Not n8n's `error` property: n8n replaces the JSON of such an item with the message alone,
 		// which would drop the take and its job ID. The failure stays in the JSON (error, renderError).
 		const failed = result.error instanceof ItemFailedError ? result.error.items : [{ json: { ...items[itemIndex].json, ...errorJson(cause) } }];

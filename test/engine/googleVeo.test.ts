@@ -98,8 +98,8 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 		expect(pending.every((p) => (p.ledger as unknown[]).length === 0)).toBe(true);
 
 		const refused = await run(generate({ renderOptions: { ...FAST, concurrency: 1 } }), [...pending, third]);
-		expect(refused.run.status).toBe('error');
-		expect(refused.error!.message).toMatch(/Item 2: refused before submitting: this render \(~\$3\.20\) would take run run-test to \$9\.60, past its budget of \$7\.00/);
+		expect(refused.error).toBeUndefined();
+		expect(refused.output('Node')[2].json.error).toMatch(/Item 2: refused before submitting: this render \(~\$3\.20\) would take run run-test to \$9\.60, past its budget of \$7\.00/);
 		expect(await sandboxJobs(sandbox)).toHaveLength(2);
 
 		const collected = await run(generate(), pending);

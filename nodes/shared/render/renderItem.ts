@@ -213,9 +213,10 @@ class RenderRun<R> {
 		if (this.allowanceUsd !== undefined) this.allowanceUsd -= plan.estimate.usd;
 	}
 
+	/** A submit the money does not cover: data for QC to route (Needs Review, or back once the run has it), never a failed workflow. */
 	refuse(error: unknown): never {
 		const items = this.emit({ ...errorJson(error), renderError: { layer: this.plan.layer, code: 'budget', message: errorJson(error).error as string, neededUsd: this.plan.estimate.usd } });
-		throw new ItemFailedError(error, items, false);
+		throw new ItemFailedError(error, items, true);
 	}
 
 	/** Sends the job once. A submit whose outcome is unknown may have been paid: it is held, reported, and never resent. */
