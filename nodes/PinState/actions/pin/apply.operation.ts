@@ -20,7 +20,14 @@ export const description = updateDisplayOptions({ show: { resource: ['pin'], ope
 /** Puts one pin on every shot item and says which references each vendor will get for that shot. */
 export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const raw = this.getNodeParameter('pinJson', 0);
-	const value = typeof raw === 'string' ? JSON.parse(raw || 'null') : raw;
+	let value: unknown = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = JSON.parse(raw || 'null');
+		} catch (error) {
+			throw new ContractError(0, [{ path: 'pinJson', message: `is not valid JSON (${(error as Error).message}); give the pin object, or an expression such as {{ $json.pin }}` }]);
+		}
+	}
 	if (!value) throw new ContractError(0, [{ path: 'pinJson', message: 'is empty: give a pin, or put Pin State > Create Pin before this node' }]);
 	const pin = parseWith(pinSchema, value, 0, ['pin']);
 	if (pinFingerprint(pin) !== pin.fingerprint) {
