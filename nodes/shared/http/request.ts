@@ -36,9 +36,22 @@ export interface HttpAnswer<B> {
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** Releases a response body that will not be read (a redirect, an oversized or refused answer). */
+/**
+ * Releases a response body that will not be read (a redirect, an oversized or refused answer) and
+ * closes its connection. Destroying the stream n8n hands out is not enough: axios wraps the socket
+ * in a generator-backed stream that only lets go of the socket once it has been read from, so the
+ * body is read until its first chunk and then abandoned, which closes the socket under it.
+ */
 export function discardBody(body: unknown): void {
-	(body as { destroy?: () => void } | undefined)?.destroy?.();
+	const stream = body as BodyStream | undefined;
+	if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') return;
+	void (async () => {
+		try {
+			for await (const _chunk of stream) break;
+		} catch {
+			// Already closed or failed: nothing left to release.
+		}
+	})();
 }
 
 function cancelSignal(ctx: HttpContext): IHttpRequestOptions['abortSignal'] {
@@ -118,10 +131,11 @@ async function follow<B>(ctx: HttpContext, call: HttpCall, first: Target, scope:
 	const what = call.what ?? 'the URL';
 	let target = first;
 	let credentialType = call.credentialType;
+	let request = call;
 	for (let hop = 0; ; hop++) {
 		let answer: { statusCode: number; headers: Record<string, unknown>; body: B };
 		try {
-			answer = await sendOnce<B>(ctx, call, target, credentialType);
+			answer = await sendOnce<B>(ctx, request, target, credentialType);
 		} finally {
 			// A token minted on the way (n8n refreshes on 401) is registered before any message is made.
 			if (credentialType) credentialScope(credentialType, await ctx.getCredentials(credentialType));
@@ -140,5 +154,7 @@ async function follow<B>(ctx: HttpContext, call: HttpCall, first: Target, scope:
 		checkRedirect(next, scope, what, target);
 		if (credentialType && !scopeAllows(scope!, next)) credentialType = undefined;
 		target = next;
+		// The Location is the whole next URL: the first request's query is not added to it again.
+		request = { ...request, qs: undefined };
 	}
 }
