@@ -51,5 +51,7 @@ export function failureReason(error: unknown, host: string): string {
 	const code = errorCode(error);
 	if (OWN_CODES.has(code)) return (error as Error).message;
 	const plain = PLAIN_REASONS[code];
-	return plain ? `${plain} (${host}, ${code})` : `${redactSecrets((error as Error)?.message ?? String(error)).replace(/\?\S*/g, '')} (${host})`;
+	// The socket error code stays out of the text: n8n replaces any message that contains one with
+	// its generic sentence ("The service refused the connection"), losing the field and the item.
+	return plain ? `${plain} (${host})` : `${redactSecrets((error as Error)?.message ?? String(error)).replace(/\?\S*/g, '')} (${host})`;
 }

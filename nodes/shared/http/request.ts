@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { credentialScope, scopeAllows, type CredentialScope } from './credentialScope';
+import { settle } from '../runtime/concurrency';
 import { isIpLiteral, isPrivateHost, parseTarget, TargetRefusedError, type Target } from './targets';
 
 /** Node runs and the editor's option loaders both talk to vendors. */
@@ -45,13 +46,12 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export function discardBody(body: unknown): void {
 	const stream = body as BodyStream | undefined;
 	if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') return;
-	void (async () => {
-		try {
-			for await (const _chunk of stream) break;
-		} catch {
-			// Already closed or failed: nothing left to release.
-		}
-	})();
+	const iterator = stream[Symbol.asyncIterator]();
+	// Already closed or failed: nothing left to release.
+	void settle(async () => {
+		await iterator.next();
+		await iterator.return?.();
+	});
 }
 
 function cancelSignal(ctx: HttpContext): IHttpRequestOptions['abortSignal'] {
@@ -98,17 +98,9 @@ async function sendOnce<B>(ctx: HttpContext, call: HttpCall, target: Target, cre
  */
 export async function httpSend<B = unknown>(ctx: HttpContext, call: HttpCall): Promise<HttpAnswer<B>> {
 	const what = call.what ?? 'the URL';
-	const target = parsed(call.url, what);
+	const target = parseTarget(call.url, `${what} `);
 	const scope = call.credentialType ? await scopeFor(ctx, call.credentialType, target, what) : undefined;
 	return await follow<B>(ctx, call, target, scope);
-}
-
-function parsed(url: string, what: string): Target {
-	try {
-		return parseTarget(url);
-	} catch (error) {
-		throw new TargetRefusedError(`${what} ${(error as Error).message}`);
-	}
 }
 
 async function scopeFor(ctx: HttpContext, credentialType: string, target: Target, what: string): Promise<CredentialScope> {
@@ -124,7 +116,7 @@ async function scopeFor(ctx: HttpContext, credentialType: string, target: Target
  * take a URL from a parameter or an item and want to name that field in the error.
  */
 export async function assertCredentialTarget(ctx: HttpContext, credentialType: string, url: string, what: string): Promise<void> {
-	await scopeFor(ctx, credentialType, parsed(url, what), what);
+	await scopeFor(ctx, credentialType, parseTarget(url, `${what} `), what);
 }
 
 async function follow<B>(ctx: HttpContext, call: HttpCall, first: Target, scope: CredentialScope | undefined): Promise<HttpAnswer<B>> {
@@ -145,12 +137,7 @@ async function follow<B>(ctx: HttpContext, call: HttpCall, first: Target, scope:
 		if (!redirects) return { ...answer, target };
 		discardBody(answer.body);
 		if (hop >= MAX_REDIRECTS) throw new TargetRefusedError(`${what} redirected more than ${MAX_REDIRECTS} times (last at ${target.host})`, 'REDIRECT_REFUSED');
-		let next: Target;
-		try {
-			next = parseTarget(new URL(location, target.url).href);
-		} catch (error) {
-			throw new TargetRefusedError(`${what} redirected from ${target.host} to a URL that ${(error as Error).message}`, 'REDIRECT_REFUSED');
-		}
+		const next = parseTarget(URL.canParse(location, target.url.href) ? new URL(location, target.url).href : location, `${what} redirected from ${target.host} to a URL that `, 'REDIRECT_REFUSED');
 		checkRedirect(next, scope, what, target);
 		if (credentialType && !scopeAllows(scope!, next)) credentialType = undefined;
 		target = next;

@@ -82,16 +82,13 @@ export function isPrivateHost(hostname: string): boolean {
  * other schemes, user:password@ prefixes (the host after the @ is the real one), metadata and
  * link-local addresses.
  */
-export function parseTarget(raw: string): Target {
-	let url: URL;
-	try {
-		url = new URL(raw);
-	} catch {
-		throw new TargetRefusedError('is not a valid URL');
-	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TargetRefusedError(`uses ${url.protocol.replace(/:$/, '')}://; only http(s) URLs are fetched`);
-	if (url.username || url.password) throw new TargetRefusedError(`names a user before the host (${url.host}); URLs with user:password@ are refused`);
-	if (isLinkLocalOrMetadata(url.hostname)) throw new TargetRefusedError(`points at ${url.host}, a link-local or cloud metadata address; refused`);
+export function parseTarget(raw: string, prefix = '', code: TargetRefusedError['code'] = 'TARGET_REFUSED'): Target {
+	const refuse = (message: string) => new TargetRefusedError(`${prefix}${message}`, code);
+	if (!URL.canParse(raw)) throw refuse('is not a valid URL');
+	const url = new URL(raw);
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse(`uses ${url.protocol.replace(/:$/, '')}://; only http(s) URLs are fetched`);
+	if (url.username || url.password) throw refuse(`names a user before the host (${url.host}); URLs with user:password@ are refused`);
+	if (isLinkLocalOrMetadata(url.hostname)) throw refuse(`points at ${url.host}, a link-local or cloud metadata address; refused`);
 	return { url, origin: url.origin, host: url.host };
 }
 

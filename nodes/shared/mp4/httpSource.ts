@@ -1,6 +1,6 @@
 import { cappedStream, declaredLength, readPrefix, TooLargeError } from '../http/bounded';
 import { discardBody, httpSend, type BodyStream, type HttpContext } from '../http/request';
-import { parseTarget, TargetRefusedError } from '../http/targets';
+import { parseTarget } from '../http/targets';
 import { Mp4FormatError } from './boxes';
 import { rangeSource, type ByteSource } from './sources';
 
@@ -25,12 +25,7 @@ const NOT_VIDEO_TYPES = /^(text\/|application\/(json|xml|xhtml))/;
  * MAX_STREAMED_CLIP_BYTES, and never requested again.
  */
 export function httpByteSource(ctx: HttpContext, request: { url: string; credentialType?: string; what: string }): ByteSource {
-	let host: string;
-	try {
-		host = parseTarget(request.url).host;
-	} catch (error) {
-		throw new TargetRefusedError(`${request.what} ${(error as Error).message}`);
-	}
+	const host = parseTarget(request.url, `${request.what} `).host;
 	let streamed = false;
 	return rangeSource(async (start, end) => {
 		if (streamed) throw new RangeNotHonouredError(`${host} ignored Range and its one answer was already read`);
