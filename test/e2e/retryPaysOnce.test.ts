@@ -47,7 +47,7 @@ describe('execution retry in the real n8n never pays twice', () => {
 		// Three 8 s Gen-4.5 shots ($0.96 each) against a $2 budget: the third is refused.
 		const shots = shotItems(3, undefined, { layer: 'broll', durationSeconds: 8, resolution: '720p' }, { runId: 'retry-run', budgetUsd: 2 });
 		const to = (node: string) => [[{ node, type: 'main', index: 0 }]];
-		await n8n.importWorkflow({
+		const workflow = {
 			id: WORKFLOW,
 			name: 'Retry pays once',
 			active: false,
@@ -60,7 +60,8 @@ describe('execution retry in the real n8n never pays twice', () => {
 				{ id: 'n', name: 'Notify', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2, position: [800, 0], parameters: { method: 'POST', url: `http://127.0.0.1:${(notify.address() as AddressInfo).port}/delivered`, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify({ shot: $json.shot.id, jobId: $json.jobId, status: $json.status, renderError: $json.renderError ?? null }) }}', options: {} } },
 			],
 			connections: { Start: { main: to('Shots') }, Shots: { main: to('Runway (Submit)') }, 'Runway (Submit)': { main: to('Runway') }, Runway: { main: to('Notify') } },
-		});
+		};
+		await n8n.importWorkflow(workflow);
 		await n8n.publish(WORKFLOW);
 		server = await n8n.start();
 	}, E2E_TIMEOUT);
