@@ -115,7 +115,7 @@ describe('studio template in the real n8n CLI', () => {
 		expect(probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video')).toMatchObject({ width: 1280, height: 720 });
 		expect(probe.streams.some((s: { codec_type: string }) => s.codec_type === 'audio')).toBe(true);
 		// Graded: the black LUT leaves no picture; the mix (shots' sound plus bed, loudness-normalised) is audible.
-		const luma = execFileSync(mediaTool('ffprobe'), ['-v', 'error', '-f', 'lavfi', '-i', `movie=${cut},signalstats`, '-show_entries', 'frame_tags=lavfi.signalstats.YAVG', '-of', 'csv=p=0']).toString().trim().split('\n').map(Number);
+		const luma = execFileSync(mediaTool('ffprobe'), ['-v', 'error', '-f', 'lavfi', '-i', `movie=${cut},signalstats`, '-show_entries', 'frame_tags=lavfi.signalstats.YAVG', '-of', 'default=noprint_wrappers=1:nokey=1']).toString().trim().split('\n').map(Number);
 		expect(Math.max(...luma)).toBeLessThan(20);
 		const volume = spawnSync(mediaTool('ffmpeg'), ['-nostdin', '-v', 'info', '-i', cut, '-af', 'volumedetect', '-f', 'null', '-']).stderr.toString();
 		expect(Number(/mean_volume: (-?[\d.]+) dB/.exec(volume)?.[1])).toBeGreaterThan(-40);
