@@ -2,6 +2,9 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 
 module.exports = {
+	// No test may fail for being slow on a loaded machine: jest's 5 s default is raised for every file;
+	// files that wait for renders set a longer one of their own (jest.setTimeout).
+	testTimeout: 60_000,
 	modulePathIgnorePatterns: ['<rootDir>/dist/'],
 	projects: [
 		{

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface Metric {
@@ -8,6 +8,13 @@ export interface Metric {
 	detail: string;
 	target?: string;
 }
+
+/**
+ * How long the README's two commands take (a fresh clone's first `npm run demo`, a cached one,
+ * `npm test`): timed by hand, not by this suite, so kept in a file of its own that every
+ * BENCH.md this suite writes ends with, unchanged.
+ */
+const COMMAND_TIMES = path.join('bench', 'command-times.md');
 
 /** Collects the metrics of one run and writes bench/results.json and BENCH.md. */
 export class BenchResults {
@@ -37,6 +44,7 @@ export class BenchResults {
 			...rows,
 			'',
 			...(this.pending.length ? ['## Not yet measured', '', ...this.pending.map((p) => `- ${p}`), ''] : []),
+			...(existsSync(path.join(root, COMMAND_TIMES)) ? [readFileSync(path.join(root, COMMAND_TIMES), 'utf8').trimEnd(), ''] : []),
 		].join('\n');
 		writeFileSync(path.join(root, 'BENCH.md'), markdown);
 	}

@@ -833,7 +833,9 @@ if (lut) {
 let audio = '[0:a]';
 if (music) {
   inputs.push(`-stream_loop -1 -i ${q(music.ref)}`);
-  graph.push('[1:a]aformat=sample_rates=48000:channel_layouts=stereo,volume=0.3[bed]', '[0:a][bed]amix=inputs=2:duration=first:normalize=0[mixed]');
+  // amix halves each of its two inputs (the looped bed never ends first); volume=2 undoes that. Unlike
+  // amix's normalize=0 (ffmpeg 4.4 and later) this works on older builds too, e.g. the static 4.1.
+  graph.push('[1:a]aformat=sample_rates=48000:channel_layouts=stereo,volume=0.3[bed]', '[0:a][bed]amix=inputs=2:duration=first,volume=2[mixed]');
   audio = '[mixed]';
 }
 graph.push(`${audio}loudnorm=I=${lufs}:TP=-1.5:LRA=11,aresample=48000[sound]`);

@@ -1,5 +1,6 @@
 /**
- * npm run demo: one command from a fresh checkout (after npm install) to a delivered spot.
+ * npm run demo: one command from a fresh checkout to a delivered spot. scripts/bootstrap.js has
+ * installed the dependencies first (ffmpeg/ffprobe among them where the system lacks them).
  * Builds the package, installs the n8n runtime once, starts the sandbox with some drift so the QC
  * loop is visible, runs the studio template on the bundled brief in the real n8n CLI, and prints
  * what happened: shots, rounds, verdicts, cost per layer, and where the delivery is.

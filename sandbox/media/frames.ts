@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { quadrantCentre, SWATCH_SIZE, swatchPosition } from './render';
+import { mediaTool } from './tools';
 
 const run = promisify(execFile);
 
@@ -28,12 +29,12 @@ export interface FrameSample {
 /** Decodes one frame from the middle of a clip (or an image) and reads the pixels QC cares about. */
 export async function sampleFrame(file: string): Promise<FrameSample> {
 	const probe = JSON.parse(
-		(await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file])).stdout,
+		(await run(mediaTool('ffprobe'), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file])).stdout,
 	) as { streams: Array<{ width: number; height: number }>; format: { duration?: string } };
 	const { width, height } = probe.streams[0];
 	const durationSeconds = Number(probe.format.duration ?? 0);
 	const seek = durationSeconds > 0 ? ['-ss', (durationSeconds / 2).toFixed(3)] : [];
-	const { stdout } = await run('ffmpeg', ['-v', 'error', ...seek, '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+	const { stdout } = await run(mediaTool('ffmpeg'), ['-v', 'error', ...seek, '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
 		encoding: 'buffer',
 		maxBuffer: width * height * 3 + 1024,
 	});

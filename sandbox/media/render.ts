@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { canonicalJson, sha256 } from '../random';
+import { mediaTool } from './tools';
 
 const run = promisify(execFile);
 
@@ -65,11 +66,12 @@ let ffmpegChecked = false;
 
 export async function assertFfmpeg(): Promise<void> {
 	if (ffmpegChecked) return;
+	const ffmpeg = mediaTool('ffmpeg');
 	try {
-		await run('ffmpeg', ['-version']);
+		await run(ffmpeg, ['-version']);
 		ffmpegChecked = true;
-	} catch {
-		throw new Error('The sandbox needs ffmpeg to make real MP4 files; install it (Debian: apt-get install ffmpeg) and start again');
+	} catch (error) {
+		throw new Error(`The sandbox needs ffmpeg to make real MP4 files, and ${ffmpeg} -version failed (${(error as Error).message}); install it (Debian: apt-get install ffmpeg) and start again`);
 	}
 }
 
@@ -117,7 +119,7 @@ export async function render(spec: RenderSpec): Promise<string> {
 		if (!spec.moovAtEnd) args.push('-movflags', '+faststart');
 		args.push('-t', duration, '-f', 'mp4', tmp);
 	}
-	await run('ffmpeg', args, { maxBuffer: 16 * 1024 * 1024 });
+	await run(mediaTool('ffmpeg'), args, { maxBuffer: 16 * 1024 * 1024 });
 	renameSync(tmp, out);
 	return out;
 }
@@ -127,7 +129,7 @@ export async function still(videoPath: string, format: 'webp' | 'jpg'): Promise<
 	const out = videoPath.replace(/\.mp4$/, `.${format}`);
 	if (existsSync(out)) return out;
 	const tmp = `${out}.${process.pid}.tmp.${format}`;
-	await run('ffmpeg', ['-v', 'error', '-y', '-i', videoPath, '-frames:v', '1', '-f', format === 'webp' ? 'webp' : 'mjpeg', tmp]);
+	await run(mediaTool('ffmpeg'), ['-v', 'error', '-y', '-i', videoPath, '-frames:v', '1', '-f', format === 'webp' ? 'webp' : 'mjpeg', tmp]);
 	renameSync(tmp, out);
 	return out;
 }

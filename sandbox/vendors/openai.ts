@@ -10,6 +10,7 @@ import { renderTime } from '../config';
 import { OPENAI_VIDEO_MODELS, OPENAI_TEXT_MODELS, SORA_SECONDS } from '../data/openai';
 import { handleResponses } from './openaiResponses';
 import { clipFromBytes } from './judge';
+import { mediaTool } from '../media/tools';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -123,7 +124,7 @@ async function createCharacter(ctx: SandboxContext, req: SandboxRequest, account
 	if (!(video instanceof Blob)) throw error(400, "Missing required parameter: 'video' (an MP4 upload).", 'video', 'missing_required_parameter');
 	const bytes = Buffer.from(await video.arrayBuffer());
 	const file = clipFromBytes(bytes);
-	const { stdout } = await runFile('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file]).catch(() => ({ stdout: '' }));
+	const { stdout } = await runFile(mediaTool('ffprobe'), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file]).catch(() => ({ stdout: '' }));
 	const probe = stdout ? (JSON.parse(stdout) as { streams: Array<{ width: number; height: number }>; format: { duration?: string } }) : undefined;
 	const stream = probe?.streams[0];
 	if (!stream) throw error(400, 'video must be an MP4 file.', 'video', 'invalid_value');

@@ -22,8 +22,10 @@ async function connect(server: N8nProcess, headers: Record<string, string>, time
 			return client;
 		} catch (error) {
 			await client.close().catch(() => undefined);
-			// n8n answers 404 until it has activated the published workflow after start-up.
-			if (!/404/.test(String(error)) || Date.now() > deadline) throw error;
+			// n8n answers 404 until it has activated the published workflow after start-up, and on a
+			// loaded machine may reset a connection then; anything else, or either past the deadline, fails.
+			const starting = /404/.test(String(error)) || /ECONNRESET|socket hang up/.test(String((error as Error).cause ?? ''));
+			if (!starting || Date.now() > deadline) throw new Error(`MCP connect failed: ${String(error)} (${String((error as Error).cause ?? '')})\n${server.output().slice(-3000)}`);
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 	}

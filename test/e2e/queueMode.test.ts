@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { BATCH_WORKFLOW, executionIds, executions, expectSeededBatchDelivered, waitForExecutions } from '../harness/batchRun';
 import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
+import { ffprobeFile } from '../harness/media';
 import { Redis } from '../harness/redis';
 import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
@@ -118,7 +118,7 @@ describe('queue mode: one main and two workers on Redis', () => {
 			for (const shot of report.shots as Array<{ id: string; takes: Array<{ jobId: string }> }>) {
 				reportedJobs.push(...shot.takes.map((t) => t.jobId));
 				const master = path.join(TEMPLATE_DELIVERY, `${runId}-${shot.id}.mp4`);
-				const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-of', 'json', master]).toString());
+				const probe = ffprobeFile(master);
 				expect(Number(probe.format.duration)).toBeGreaterThan(1);
 			}
 		}
@@ -141,7 +141,7 @@ describe('queue mode: one main and two workers on Redis', () => {
 		expect(report.totals).toMatchObject({ passed: report.totals.shots, needsReview: 0, rerenders: 1 });
 		const shots = report.shots as Array<{ id: string; takes: Array<{ jobId: string; vendor: string }> }>;
 		for (const shot of shots) {
-			const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-of', 'json', path.join(TEMPLATE_DELIVERY, `${runId}-${shot.id}.mp4`)]).toString());
+			const probe = ffprobeFile(path.join(TEMPLATE_DELIVERY, `${runId}-${shot.id}.mp4`));
 			expect(Number(probe.format.duration)).toBeGreaterThan(1);
 		}
 		// Every take stayed with its vendor; the binary store holds one MP4 per delivered shot (the

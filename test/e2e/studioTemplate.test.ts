@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
+import { mediaTool } from '../../sandbox/media/tools';
+import { ffprobeFile } from '../harness/media';
 import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson, type N8nProcess } from '../harness/n8nCli';
 import { sandboxAsset, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
@@ -55,7 +57,7 @@ describe('studio template in the real n8n CLI', () => {
 		for (const shot of shots) {
 			const file = path.join(DELIVERY, `${RUN}-${shot}.mp4`);
 			expect(existsSync(file)).toBe(true);
-			const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_format', '-of', 'json', file]).toString());
+			const probe = ffprobeFile(file);
 			expect(Number(probe.format.duration)).toBeGreaterThan(1);
 		}
 		const report = JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-qc-report.json`), 'utf8'));
@@ -93,7 +95,7 @@ describe('studio template in the real n8n CLI', () => {
 		// The run's pin gains a LUT that maps every colour to black and a music bed, so both are visible in the cut.
 		const lutUrl = await sandboxAsset(sandbox, 'black.cube', `LUT_3D_SIZE 2\n${'0 0 0\n'.repeat(8)}`);
 		const wav = path.join(tmpdir(), 'vp-bed.wav');
-		execFileSync('ffmpeg', ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=6', wav]);
+		execFileSync(mediaTool('ffmpeg'), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=6', wav]);
 		const musicUrl = await sandboxAsset(sandbox, 'bed.wav', readFileSync(wav));
 		const stateFile = path.join(DELIVERY, `${RUN}-run-state.json`);
 		const state = JSON.parse(readFileSync(stateFile, 'utf8'));
@@ -108,14 +110,14 @@ describe('studio template in the real n8n CLI', () => {
 		await n8n.execute('vpAssembleCut', { HOME, NODES_EXCLUDE: '[]' });
 
 		const cut = path.join(DELIVERY, `${RUN}-cut.mp4`);
-		const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', cut]).toString());
+		const probe = ffprobeFile(cut);
 		expect(Math.abs(Number(probe.format.duration) - expectedSeconds)).toBeLessThan(0.5);
 		expect(probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video')).toMatchObject({ width: 1280, height: 720 });
 		expect(probe.streams.some((s: { codec_type: string }) => s.codec_type === 'audio')).toBe(true);
 		// Graded: the black LUT leaves no picture; the mix (shots' sound plus bed, loudness-normalised) is audible.
-		const luma = execFileSync('ffprobe', ['-v', 'error', '-f', 'lavfi', '-i', `movie=${cut},signalstats`, '-show_entries', 'frame_tags=lavfi.signalstats.YAVG', '-of', 'csv=p=0']).toString().trim().split('\n').map(Number);
+		const luma = execFileSync(mediaTool('ffprobe'), ['-v', 'error', '-f', 'lavfi', '-i', `movie=${cut},signalstats`, '-show_entries', 'frame_tags=lavfi.signalstats.YAVG', '-of', 'default=noprint_wrappers=1:nokey=1']).toString().trim().split('\n').map(Number);
 		expect(Math.max(...luma)).toBeLessThan(20);
-		const volume = spawnSync('ffmpeg', ['-nostdin', '-v', 'info', '-i', cut, '-af', 'volumedetect', '-f', 'null', '-']).stderr.toString();
+		const volume = spawnSync(mediaTool('ffmpeg'), ['-nostdin', '-v', 'info', '-i', cut, '-af', 'volumedetect', '-f', 'null', '-']).stderr.toString();
 		expect(Number(/mean_volume: (-?[\d.]+) dB/.exec(volume)?.[1])).toBeGreaterThan(-40);
 		expect(existsSync(path.join(DELIVERY, `${RUN}-cut-parts`))).toBe(false);
 	}, E2E_TIMEOUT);

@@ -1,10 +1,13 @@
 import { runWorkflow } from '../harness/engine';
 import { asItems, shotItems, singleNode } from '../harness/pipeline';
-import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { credentialsFor, sandboxJobs, sandboxLedger, waitForSandboxJob, withSandbox, type Sandbox } from '../harness/sandbox';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
-const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 0.05 };
+// A render gets a minute, however slow ffmpeg is on a busy machine; only the stuck job, which never
+// finishes, is waited for just 3 s (STUCK), so that case ends quickly without a race against a real render.
+const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 1 };
+const STUCK = { pollIntervalSeconds: 0.2, timeoutMinutes: 0.05 };
 
 interface NodeCase {
 	vendor: 'google' | 'runway' | 'openai';
@@ -23,7 +26,7 @@ const NODES: NodeCase[] = [
 /** `failed-item`: the node does not fail; the item leaves with its render error (and its take, once the vendor holds the job). */
 type Expect = { outcome: 'succeeded' } | { outcome: 'failed-take' } | { outcome: 'failed-item'; code: string; message: RegExp; paid: boolean };
 
-const FAULTS: Array<{ name: string; rules: (vendor: string) => unknown[]; expect: Expect }> = [
+const FAULTS: Array<{ name: string; rules: (vendor: string) => unknown[]; expect: Expect; renderOptions?: typeof STUCK }> = [
 	{ name: '429 with a retry hint on submit', rules: (v) => [{ fault: 'rate_limit', vendor: v, op: 'submit', times: 1, params: { retryAfterSeconds: 0.2 } }], expect: { outcome: 'succeeded' } },
 	{ name: '5xx on submit', rules: (v) => [{ fault: 'server_error', vendor: v, op: 'submit', times: 1 }], expect: { outcome: 'failed-item', code: 'outcome_unknown', message: /may or may not have been accepted/, paid: false } },
 	{ name: '5xx on poll', rules: (v) => [{ fault: 'server_error', vendor: v, op: 'poll', times: 2, params: { status: 503 } }], expect: { outcome: 'succeeded' } },
@@ -31,7 +34,7 @@ const FAULTS: Array<{ name: string; rules: (vendor: string) => unknown[]; expect
 	{ name: 'malformed JSON on poll', rules: (v) => [{ fault: 'malformed', vendor: v, op: 'poll', times: 1 }], expect: { outcome: 'succeeded' } },
 	{ name: 'malformed JSON on submit', rules: (v) => [{ fault: 'malformed', vendor: v, op: 'submit', times: 1 }], expect: { outcome: 'failed-item', code: 'outcome_unknown', message: /may or may not have been accepted \(Submit .* \(MALFORMED_BODY\)/, paid: false } },
 	{ name: 'moderation or safety failure', rules: (v) => [{ fault: 'job_failed', vendor: v, times: 1 }], expect: { outcome: 'failed-take' } },
-	{ name: 'stuck job', rules: (v) => [{ fault: 'stuck', vendor: v, times: 1 }], expect: { outcome: 'failed-item', code: 'timeout', message: /Still (running|queued|in_progress|RUNNING) after 3 s.*job [^,\]]+, item 0\]/, paid: false } },
+	{ name: 'stuck job', rules: (v) => [{ fault: 'stuck', vendor: v, times: 1 }], expect: { outcome: 'failed-item', code: 'timeout', message: /Still (running|queued|in_progress|RUNNING) after 3 s.*job [^,\]]+, item 0\]/, paid: false }, renderOptions: STUCK },
 	{ name: 'expired output URL', rules: (v) => [{ fault: 'expired', vendor: v, op: 'download', times: 1 }], expect: { outcome: 'failed-item', code: 'download', message: /Download failed: HTTP (403|404).*expired.*job [^,\]]+, item 0\]/, paid: true } },
 ];
 
@@ -50,7 +53,7 @@ describe('fault matrix: every render node against every sandbox fault', () => {
 
 	it.each(cases)('$label', async ({ node, fault }) => {
 		sandbox.setFaults({ seed: 1, rules: fault.rules(node.vendor) as never });
-		const workflow = singleNode(node.type, { shotSource: 'item', renderOptions: FAST, ...node.parameters }, node.credential);
+		const workflow = singleNode(node.type, { shotSource: 'item', renderOptions: fault.renderOptions ?? FAST, ...node.parameters }, node.credential);
 		const result = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, node.credential.id), input: asItems(shotItems(1, undefined, node.shot as never)) });
 		const ledger = await sandboxLedger(sandbox);
 		const jobs = await sandboxJobs(sandbox);
@@ -121,7 +124,7 @@ describe('fault matrix: status and download reads report the job ID and never pa
 		sandbox.setFaults({ rules: [] });
 		const workflow = singleNode(node.type, { shotSource: 'item', mode: 'submit', renderOptions: FAST, ...node.parameters }, node.credential);
 		const submitted = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, node.credential.id), input: asItems(shotItems(1, undefined, node.shot as never)) });
-		await new Promise((resolve) => setTimeout(resolve, 400));
+		await waitForSandboxJob(sandbox);
 		return submitted.output('Node')[0].json;
 	}
 

@@ -2,7 +2,7 @@ import { shotItemSchema, type ShotItem } from '../../nodes/shared/contract';
 import { bufferSource, probeMp4 } from '../../nodes/shared/mp4';
 import { readBinary, runWorkflow } from '../harness/engine';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
-import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { credentialsFor, sandboxJobs, sandboxLedger, waitForSandboxJob, withSandbox, type Sandbox } from '../harness/sandbox';
 
 jest.setTimeout(60_000);
 
@@ -75,7 +75,7 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 		expect(submitted.error).toBeUndefined();
 		const pending = submitted.output('Node').map((o) => o.json as unknown as ShotItem & { jobId: string; status: string });
 		expect(pending.map((p) => p.status)).toEqual(['submitted', 'submitted']);
-		await new Promise((resolve) => setTimeout(resolve, 800));
+		await waitForSandboxJob(sandbox);
 		const status = await runWorkflow(singleNode('googleVeo', { resource: 'video', operation: 'get', operationName: '={{ $json.jobId }}' }, VERTEX), { credentials: credentialsFor(sandbox, 'vpSandboxVertex'), input: asItems(pending) });
 		expect(status.output('Node').map((o) => o.json.status)).toEqual(['succeeded', 'succeeded']);
 		expect((status.output('Node')[0].json.takes as any[])[0]).toMatchObject({ status: 'succeeded' });

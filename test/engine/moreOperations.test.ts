@@ -2,7 +2,7 @@ import { shotItemSchema } from '../../nodes/shared/contract';
 import { bufferSource, probeMp4 } from '../../nodes/shared/mp4';
 import { readBinary, runWorkflow, type WorkflowJson } from '../harness/engine';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
-import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { credentialsFor, sandboxJobs, sandboxLedger, waitForSandboxJob, withSandbox, type Sandbox } from '../harness/sandbox';
 
 jest.setTimeout(90_000);
 
@@ -52,7 +52,7 @@ describe('remaining operations and the narrative loop (engine, sandbox)', () => 
 		const submitted = await runWorkflow(singleNode('openAiStoryboard', { resource: 'video', operation: 'render', model: 'sora-2', shotSource: 'item', inputReference: 'none', mode: 'submit', renderOptions: FAST }, OPENAI), { credentials, input: asItems(shotItems(1, undefined, { durationSeconds: 4, resolution: '720p' })) });
 		const pending = submitted.output('Node')[0].json;
 		expect(pending.status).toBe('submitted');
-		await new Promise((resolve) => setTimeout(resolve, 600));
+		await waitForSandboxJob(sandbox);
 		const collected = await runWorkflow(singleNode('openAiStoryboard', { resource: 'video', operation: 'render', model: 'sora-2', shotSource: 'item', inputReference: 'none', renderOptions: FAST }, OPENAI), { credentials, input: [{ json: pending }] });
 		expect(shotItemSchema.parse(collected.output('Node')[0].json).takes).toEqual([expect.objectContaining({ jobId: pending.jobId, status: 'succeeded' })]);
 		expect((await sandboxLedger(sandbox)).entries).toHaveLength(1);

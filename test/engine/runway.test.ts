@@ -3,7 +3,7 @@ import { bufferSource, probeMp4 } from '../../nodes/shared/mp4';
 import { readBinary, runWorkflow } from '../harness/engine';
 import { pngImage } from '../harness/media';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
-import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { credentialsFor, sandboxJobs, sandboxLedger, waitForSandboxJob, withSandbox, type Sandbox } from '../harness/sandbox';
 
 jest.setTimeout(60_000);
 
@@ -91,7 +91,7 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 		const pending = submitted.output('Node')[0].json as Record<string, unknown>;
 		expect(pending.status).toBe('submitted');
 		expect((pending.takes as Array<{ costUsd: number }>)[0].costUsd).toBe(0.6);
-		await new Promise((resolve) => setTimeout(resolve, 700));
+		await waitForSandboxJob(sandbox);
 		const task = await run(singleNode('runway', { resource: 'task', operation: 'get', taskId: '={{ $json.jobId }}' }, RUNWAY), [pending]);
 		expect(task.output('Node')[0].json).toMatchObject({ status: 'succeeded', vendorStatus: 'SUCCEEDED', credits: 60 });
 		const collected = await run(node('video', 'textToVideo', { model: 'gen4.5' }), [pending]);

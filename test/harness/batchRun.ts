@@ -3,10 +3,10 @@
  * wait for the execution, and check what the first batch must deliver. Both e2e files use these,
  * so queue mode is held to exactly the results of one process.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TEMPLATE_DELIVERY, type N8nInstance, type N8nProcess } from './n8nCli';
+import { ffprobeFile } from './media';
 import { sandboxLedger, type Sandbox } from './sandbox';
 
 const DELIVERY = TEMPLATE_DELIVERY;
@@ -76,7 +76,7 @@ export async function expectSeededBatchDelivered(n8n: N8nInstance, sandbox: Sand
 	for (const run of delivered) {
 		for (const file of shotFiles(run.runId, run.shots)) {
 			expect(existsSync(file)).toBe(true);
-			const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file]).toString());
+			const probe = ffprobeFile(file);
 			expect(Number(probe.format.duration)).toBeGreaterThan(1);
 			const video = probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video');
 			const ratio = video.width / video.height;

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { pathWithMediaTools } from '../../sandbox/media/tools';
 import { PACKAGE_NAME, PACKAGE_ROOT } from './engine';
 
 /** The templates deliver under n8n's default file area for the `node` user, as in n8n's Docker image. */
@@ -71,7 +72,7 @@ export class N8nInstance {
 
 	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 		return {
-			PATH: `${path.dirname(this.runtime.node)}:${process.env.PATH}`,
+			PATH: `${path.dirname(this.runtime.node)}${path.delimiter}${pathWithMediaTools()}`,
 			HOME: process.env.HOME,
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_DIAGNOSTICS_ENABLED: 'false',

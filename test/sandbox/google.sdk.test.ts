@@ -3,6 +3,9 @@ import { parseServiceAccountKey, signServiceAccountAssertion } from '../../nodes
 import { ffprobeBytes, pngImage } from '../harness/media';
 import { withSandbox, type Sandbox } from '../harness/sandbox';
 
+// Every test waits for sandbox renders (made by ffmpeg), which take seconds on a loaded machine.
+jest.setTimeout(120_000);
+
 /** The official @google/genai SDK, unmodified, on both backends the sandbox serves. */
 describe('sandbox: Google Veo and Gemini through @google/genai', () => {
 	let sandbox: Sandbox;

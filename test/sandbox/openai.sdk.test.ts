@@ -1,7 +1,10 @@
 import OpenAI, { toFile } from 'openai';
 import { z } from 'zod/v4';
-import { ffprobeBytes, pngImage } from '../harness/media';
+import { ffprobeBytes, mp4Clip, pngImage } from '../harness/media';
 import { withSandbox, type Sandbox } from '../harness/sandbox';
+
+// Every test waits for sandbox renders (made by ffmpeg), which take seconds on a loaded machine.
+jest.setTimeout(120_000);
 
 /** The official openai SDK, unmodified, pointed at the sandbox. */
 describe('sandbox: OpenAI Videos and Responses APIs through the openai SDK', () => {
@@ -68,13 +71,12 @@ describe('sandbox: OpenAI Videos and Responses APIs through the openai SDK', () 
 	});
 
 	it('creates a character from a short clip and uses it in a render', async () => {
-		const { execFileSync } = await import('node:child_process');
-		const clip = execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=24', '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 });
+		const clip = mp4Clip(1280, 720, 3);
 		const character = await client.videos.createCharacter({ name: 'Mara', video: await toFile(clip, 'mara.mp4', { type: 'video/mp4' }) });
 		expect(await client.videos.getCharacter(character.id!)).toMatchObject({ id: character.id, name: 'Mara' });
 		const video = await client.videos.create({ model: 'sora-2', prompt: 'Mara waves.', characters: [{ id: character.id! }] } as never);
 		expect(sandbox.context.jobs.get(video.id)!.refsReceived).toHaveLength(1);
-		const tooLong = execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=24', '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 });
+		const tooLong = mp4Clip(1280, 720, 6);
 		await expect(client.videos.createCharacter({ name: 'Long', video: await toFile(tooLong, 'long.mp4', { type: 'video/mp4' }) })).rejects.toMatchObject({ status: 400, param: 'video' });
 	});
 

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { mediaTool } from '../../sandbox/media/tools';
 
 export const FIXTURE_DIR = path.resolve(__dirname, '../../.fixtures/mp4');
 
@@ -33,11 +34,11 @@ export default async function makeFixtures(): Promise<void> {
 	for (const [name, args] of Object.entries(FIXTURES)) {
 		const out = path.join(FIXTURE_DIR, name);
 		if (existsSync(out)) continue;
-		execFileSync('ffmpeg', ['-v', 'error', '-y', ...args, out]);
+		execFileSync(mediaTool('ffmpeg'), ['-v', 'error', '-y', ...args, out]);
 	}
 	const large = path.join(FIXTURE_DIR, 'large.mp4');
 	const largeFaststart = path.join(FIXTURE_DIR, 'large-faststart.mp4');
-	if (!existsSync(largeFaststart)) execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', large, '-c', 'copy', '-movflags', '+faststart', largeFaststart]);
+	if (!existsSync(largeFaststart)) execFileSync(mediaTool('ffmpeg'), ['-v', 'error', '-y', '-i', large, '-c', 'copy', '-movflags', '+faststart', largeFaststart]);
 	const faststart = readFileSync(path.join(FIXTURE_DIR, 'faststart.mp4'));
 	const moovAtEnd = readFileSync(path.join(FIXTURE_DIR, 'moov-at-end.mp4'));
 	writeFileSync(path.join(FIXTURE_DIR, 'truncated-in-moov.mp4'), faststart.subarray(0, 2000));

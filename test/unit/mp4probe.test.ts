@@ -1,18 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { bufferSource, Mp4FormatError, probeMp4, rangeSource, streamSource, type ProbeResult } from '../../nodes/shared/mp4';
 import { sendBytes } from '../../sandbox/http';
+import { ffprobeFile } from '../harness/media';
 import { FIXTURE_DIR } from '../setup/fixtures';
 
 interface FfStream { codec_type: string; codec_name: string; width?: number; height?: number; avg_frame_rate?: string; duration?: string; start_time?: string; sample_rate?: string; channels?: number }
 interface FfProbe { streams: FfStream[]; format: { duration: string } }
 
 const fixture = (name: string) => path.join(FIXTURE_DIR, name);
-const ffprobe = (file: string): FfProbe =>
-	JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file]).toString());
+const ffprobe = (file: string): FfProbe => ffprobeFile(file);
 const rate = (fraction = '0/1') => {
 	const [n, d] = fraction.split('/').map(Number);
 	return d ? n / d : 0;
