@@ -7,7 +7,7 @@ import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, t
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
-const TOKEN = { 'X-Brief-Token': 'sandbox-brief-token' };
+const TOKEN = { 'X-Mcp-Token': 'sandbox-mcp-token' };
 const WORKFLOWS = ['error-reporter.json', 'studio-brief-to-delivery.json', 'reshoot-one-shot.json', 'mcp-tools.json', 'mcp-server.json'];
 
 interface LedgerEntry { vendor: string; unit: string; usd: number; jobId: string }
@@ -84,7 +84,9 @@ describe('the pipeline over MCP', () => {
 	const brief = { brand: 'Harbor Bakery', project: 'Morning loaf', script: 'Ada pulls a loaf from the oven at dawn. She smiles at the first customer: "Still warm!" Steam rises from the bread.', targetSeconds: 12, budgetUsd: 20 };
 
 	it('refuses a client without the header, and lists the five tools with schemas written for an agent', async () => {
-		await expect(connect(server, { 'X-Brief-Token': 'wrong' }, 0)).rejects.toThrow(/Authorization data is wrong/);
+		await expect(connect(server, { 'X-Mcp-Token': 'wrong' }, 0)).rejects.toThrow(/Authorization data is wrong/);
+		// The studio webhooks' header does not open the MCP server.
+		await expect(connect(server, { 'X-Brief-Token': 'sandbox-brief-token' }, 0)).rejects.toThrow(/Authorization data is wrong/);
 		const { tools } = await client.listTools();
 		expect(tools.map((t) => t.name).sort()).toEqual(['get_pin', 'get_run', 'list_pins', 'render_brief', 'reshoot_shot']);
 		const tool = (name: string) => tools.find((t) => t.name === name)!;

@@ -146,7 +146,7 @@ describe('queue mode: one main and two workers on Redis', () => {
 		}
 		// Every take stayed with its vendor; the binary store holds one MP4 per delivered shot (the
 		// drifted take was checked by range and never stored), fetched by the delivery steps.
-		const stored = n8n.query<{ mimeType: string; fileName: string }>(`SELECT mimeType, fileName FROM binary_data WHERE sourceId = '${execution}'`);
+		const stored = n8n.query<{ mimeType: string; fileName: string }>(`SELECT "mimeType", "fileName" FROM binary_data WHERE "sourceId" = '${execution}'`);
 		const videos = stored.filter((b) => b.mimeType === 'video/mp4');
 		expect(videos).toHaveLength(shots.length);
 		expect(shots.reduce((sum, shot) => sum + shot.takes.length, 0)).toBe(shots.length + 1);

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INodeProperties } from 'n8n-workflow';
+import { SAFE_ID_PATTERN } from '../../nodes/shared/contract/schemas';
 import { packageLoader, PACKAGE_NAME } from '../harness/engine';
 
 const DIR = path.join(__dirname, '../../workflows');
@@ -45,4 +46,16 @@ describe('templates match the nodes they use', () => {
 			for (const target of Object.values(outputs).flat(2)) expect(names.has(target.node)).toBe(true);
 		}
 	});
+
+	it.each(templates.filter((t) => JSON.stringify(t.workflow).includes('const SAFE_ID = ')))('$file: every request check uses the contract\'s safe ID pattern', ({ workflow }) => {
+		const checks = workflow.nodes.filter((n: { parameters: { jsCode?: string } }) => n.parameters.jsCode?.includes('const SAFE_ID = '));
+		expect(checks.length).toBeGreaterThan(0);
+		for (const check of checks) expect(/const SAFE_ID = \/(.*)\/;/.exec(check.parameters.jsCode)![1]).toBe(SAFE_ID_PATTERN.source);
+	});
+
+	it.each(templates)('$file: no file name is built from a request\'s deliveryRoot', ({ workflow }) => {
+		const text = JSON.stringify(workflow.nodes.map((n: { parameters: unknown }) => n.parameters));
+		expect(text).not.toMatch(/\$json\.deliveryRoot|request\.deliveryRoot \|\||body\.deliveryRoot/);
+	});
 });
+
