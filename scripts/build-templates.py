@@ -125,9 +125,15 @@ REFUSAL_BODY = "={{ JSON.stringify({ refused: true, error: $json.refused.error, 
 
 
 def refusal_nodes(prefix, pos):
-    """<prefix> Refused: answers the webhook with the refusal (the field named, nothing billed) and ends the execution with it."""
-    return [respond(f"Refuse {prefix}", pos, REFUSAL_BODY, "={{ $json.refused.status }}"),
-            node(f"{prefix} Refused", "n8n-nodes-base.stopAndError", {"errorMessage": "={{ $json.refused.error }}"}, [pos[0] + 220, pos[1]], 1)]
+    """Refuse <prefix>: answers the webhook with the refusal (the field named, nothing billed).
+
+    A refusal that came another way (a calling workflow, the form, a manual run) then fails the
+    execution with it, so the caller sees why; a webhook's execution ends there (failing it would
+    let n8n replace the answer already given with its generic 500)."""
+    x, y = pos
+    return [respond(f"Refuse {prefix}", [x, y], REFUSAL_BODY, "={{ $json.refused.status }}"),
+            node(f"{prefix} Not From Webhook", "n8n-nodes-base.filter", {"conditions": condition(f"ad0c1e2f-0000-4000-8000-{hashlib.md5(prefix.encode()).hexdigest()[:12]}", "={{ $json.via }}", {"type": "string", "operation": "notEquals"}, "webhook"), "options": {}}, [x + 220, y], 2.2),
+            node(f"{prefix} Refused", "n8n-nodes-base.stopAndError", {"errorMessage": "={{ $json.refused.error }}"}, [x + 440, y], 1)]
 
 
 def refused_if(name, pos):
@@ -237,15 +243,16 @@ return [{ json: { ...brief, refused: { status: 409, field: 'runId', claimedBy: c
 """
 
 
-def claim_nodes(prefix, root, check, run, pos):
+def claim_nodes(prefix, root, check, pos):
     """Append this execution's line to <runId>-claims.txt, read the file back and decide (see CLAIM_RESULT)."""
     x, y = pos
-    claims = file_param(root, run, "'claims.txt'")
+    claims = file_param(root, f"$('{check}').first().json.runId", "'claims.txt'")
     return [
         node(f"{prefix} Claim Line", "n8n-nodes-base.convertToFile", {"operation": "toText", "sourceProperty": "claim", "binaryPropertyName": "claim", "options": {"fileName": "claims.txt"}}, [x, y], 1.1),
         node(f"Write {prefix} Claim", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": claims, "dataPropertyName": "claim", "options": {"append": True}}, [x + 220, y], 1.1),
         node(f"Read {prefix} Claims", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": claims, "options": {}}, [x + 440, y], 1.1),
-        node(f"Parse {prefix} Claims", "n8n-nodes-base.extractFromFile", {"operation": "text", "binaryPropertyName": "data", "options": {}}, [x + 660, y], 1.1),
+        # utf8 named: the encoding guessed from a few digits is not always one that reads them back.
+        node(f"Parse {prefix} Claims", "n8n-nodes-base.extractFromFile", {"operation": "text", "binaryPropertyName": "data", "options": {"encoding": "utf8"}}, [x + 660, y], 1.1),
         code(f"{prefix} Claim Result", CLAIM_RESULT.replace("$('Check Brief')", f"$('{check}')"), [x + 880, y]),
     ]
 
@@ -275,7 +282,7 @@ def studio():
         node(STUDIO_SETTINGS, "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": json.dumps(studio_settings, indent=2), "options": {}}, [-2640, 300], 3.4),
         code("Check Brief", CHECK_BRIEF, [-2420, 300]),
         refused_if("Brief Valid?", [-2200, 300]),
-        *claim_nodes("Run", STUDIO_ROOT, "Check Brief", "$json.runId", [-1980, 200]),
+        *claim_nodes("Run", STUDIO_ROOT, "Check Brief", [-1980, 200]),
         refused_if("Run Claimed?", [-880, 200]),
         respond("Accept Brief", [-660, 100], accepted, 200),
         *refusal_nodes("Brief", [-660, 500]),
@@ -314,7 +321,8 @@ def studio():
         "Run Claim Result": {"main": link("Run Claimed?")},
         "Run Claimed?": {"main": [link("Accept Brief")[0], link("Refuse Brief")[0]]},
         "Accept Brief": {"main": link("Storyboard")},
-        "Refuse Brief": {"main": link("Brief Refused")},
+        "Refuse Brief": {"main": link("Brief Not From Webhook")},
+        "Brief Not From Webhook": {"main": link("Brief Refused")},
         "Storyboard": {"main": link("Brand Pin Given?")},
         # A brief may carry a stored brand pin (the MCP tools do): then that look is applied, not a new one made.
         "Brand Pin Given?": {"main": [link("Apply Brand Pin")[0], link("Pin State")[0]]},
@@ -381,7 +389,7 @@ def studio_by_reference():
 RESHOOT_SETTINGS = "Reshoot Settings"
 RESHOOT_ROOT = settings_root(RESHOOT_SETTINGS)
 
-RESHOOT_REQUEST = r"""// Every reshoot request (webhook, a calling workflow, the sample) is checked here before its run
+RESHOOT_CHECK = r"""// Every reshoot request (webhook, a calling workflow, the sample) is checked here before its run
 // state is read: runId and shotId pass the contract's safe character set before they name a file,
 // and budgetUsd is required within this template's cap. The delivery folder is a setting.
 const REFUSAL_PREFIX = '';
@@ -456,7 +464,7 @@ def reshoot():
         # Called without a request (n8n execute), it reshoots the sample; a caller's fields replace the sample's.
         node("Reshoot From Workflow", "n8n-nodes-base.executeWorkflowTrigger", {"inputSource": "passthrough"}, [-1340, 400], 1.1),
         node(RESHOOT_SETTINGS, "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": json.dumps(reshoot_settings, indent=2), "options": {}}, [-900, 200], 3.4),
-        code("Reshoot Request", RESHOOT_REQUEST, [-680, 200]),
+        code("Reshoot Request", RESHOOT_CHECK, [-680, 200]),
         refused_if("Request Valid?", [-460, 200]),
         *read_json("Run State", run_state_files(RESHOOT_ROOT, "$json.runId"), [-240, 100], missing_ok=True),
         code("Pick Shot", PICK_SHOT, [200, 100]),
@@ -490,7 +498,8 @@ def reshoot():
         "Pick Shot": {"main": link("Shot Found?")},
         "Shot Found?": {"main": [link("Accept Reshoot")[0], link("Refuse Reshoot")[0]]},
         "Accept Reshoot": {"main": link("Hero Shot?")},
-        "Refuse Reshoot": {"main": link("Reshoot Refused")},
+        "Refuse Reshoot": {"main": link("Reshoot Not From Webhook")},
+        "Reshoot Not From Webhook": {"main": link("Reshoot Refused")},
         "Hero Shot?": {"main": [link("Veo Hero")[0], link("Runway B-Roll")[0]]},
         "Veo Hero": {"main": link("QC Router")},
         "Runway B-Roll": {"main": link("QC Router")},
