@@ -209,19 +209,19 @@ const REFUSAL_PREFIX = '';
 """ + INTAKE_CHECKS + r"""const settings = $input.first().json;
 const SAMPLE = """ + json.dumps(STUDIO_SAMPLE) + r""";
 const executed = (name) => $(name).isExecuted;
-const via = executed('Brief Webhook') ? 'webhook' : executed('Brief Form') ? 'form' : executed('Brief From Workflow') ? 'workflow' : 'sample';
+const via = executed('Brief Webhook') ? 'webhook' : executed('Brief From Workflow') ? 'workflow' : 'sample';
 // Called without a brief (n8n execute), the workflow trigger runs the sample; a caller's fields replace the sample's.
-const body = via === 'webhook' ? $('Brief Webhook').first().json.body : via === 'form' ? $('Brief Form').first().json
+const body = via === 'webhook' ? $('Brief Webhook').first().json.body
   : via === 'workflow' ? { ...SAMPLE, ...$('Brief From Workflow').first().json } : $('Sample Brief').first().json;
 try {
   if (!body || typeof body !== 'object' || Array.isArray(body)) refuse('body', 'must be a JSON object with the brief');
-  const runId = safeId('runId', via === 'form' ? `form-${$execution.id}` : body.runId === undefined || body.runId === '' ? `brief-${$execution.id}` : body.runId);
+  const runId = safeId('runId', body.runId === undefined || body.runId === '' ? `brief-${$execution.id}` : body.runId);
   const project = safeName('project', body.project);
   if (!text(body.script)) refuse('script', 'is required');
   const targetSeconds = body.targetSeconds === undefined || body.targetSeconds === '' || body.targetSeconds === null ? 30 : Number(body.targetSeconds);
   if (!(targetSeconds >= 4 && targetSeconds <= settings.maxTargetSeconds)) refuse('targetSeconds', `must be a number of seconds from 4 to ${settings.maxTargetSeconds}`);
   const budgetUsd = budget(body.budgetUsd, settings.maxBudgetUsd);
-  const callbackUrl = via === 'form' ? '' : text(body.callbackUrl);
+  const callbackUrl = text(body.callbackUrl);
   if (callbackUrl && !/^https?:\/\/\S+$/i.test(callbackUrl)) refuse('callbackUrl', 'must be an http(s) URL');
   // A stored brand pin comes only from a calling workflow (the MCP tools), never from the open intake.
   const brandPin = via === 'workflow' && body.brandPin ? body.brandPin : undefined;
@@ -257,6 +257,10 @@ def claim_nodes(prefix, root, check, pos):
     ]
 
 
+# Only a form brief's own fields (and a run ID of the form's execution) go on; a sample field never fills a gap.
+FORM_BRIEF = "={{ JSON.stringify({ runId: 'form-' + $execution.id, project: $json.project ?? '', script: $json.script ?? '', brief: $json.brief ?? '', targetSeconds: $json.targetSeconds ?? '', budgetUsd: $json.budgetUsd ?? '', callbackUrl: '' }) }}"
+
+
 def studio():
     callback = ("={{ JSON.stringify({ runId: $json.pipeline.runId, project: $json.pipeline.project, totals: $json.qcReport.totals, cost: $json.qcReport.cost, deliveryRoot: " + STUDIO_ROOT
                 + ", report: " + file_name(STUDIO_ROOT, "$json.pipeline.runId", "'qc-report.html'") + " }) }}")
@@ -278,6 +282,10 @@ def studio():
             {"fieldLabel": "targetSeconds", "fieldType": "number"},
             {"fieldLabel": "budgetUsd", "fieldType": "number", "requiredField": True},
         ]}, "options": {}}, [-3080, 400], 2.2, FORM_AUTH, webhookId="7c1b8e2a-6d0f-4a7b-8c2e-1f3a5d9b7e40"),
+        # n8n refuses Respond to Webhook nodes downstream of a Form Trigger: the form hands its brief to
+        # this workflow's own workflow trigger, so it is checked (and refused) like any other.
+        node("Form Brief", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": FORM_BRIEF, "options": {}}, [-2860, 400], 3.4),
+        execute_workflow("Start Form Brief", "vpStudioBriefDelivery", [-2640, 400], wait=False),
         node("Brief From Workflow", "n8n-nodes-base.executeWorkflowTrigger", {"inputSource": "passthrough"}, [-3080, 600], 1.1),
         node(STUDIO_SETTINGS, "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": json.dumps(studio_settings, indent=2), "options": {}}, [-2640, 300], 3.4),
         code("Check Brief", CHECK_BRIEF, [-2420, 300]),
@@ -309,7 +317,8 @@ def studio():
         "Run Sample Brief": {"main": link("Sample Brief")},
         "Sample Brief": {"main": link(STUDIO_SETTINGS)},
         "Brief Webhook": {"main": link(STUDIO_SETTINGS)},
-        "Brief Form": {"main": link(STUDIO_SETTINGS)},
+        "Brief Form": {"main": link("Form Brief")},
+        "Form Brief": {"main": link("Start Form Brief")},
         "Brief From Workflow": {"main": link(STUDIO_SETTINGS)},
         STUDIO_SETTINGS: {"main": link("Check Brief")},
         "Check Brief": {"main": link("Brief Valid?")},
@@ -367,6 +376,7 @@ def studio_by_reference():
     by_name["Brief Webhook"]["parameters"]["path"] = "video-brief-by-reference"
     by_name["Brief Webhook"]["webhookId"] = "0d6e2b7a-1c3f-4a5e-8b9d-7f2a4c6e8b10"
     by_name["Brief Form"]["webhookId"] = "4a8c2e6b-3d5f-4b7a-9c1e-5f7b9d1a3c20"
+    by_name["Start Form Brief"]["parameters"]["workflowId"]["value"] = "vpStudioByReference"
     x, y = by_name["Write Masters"]["position"]
     for n in nodes:
         if n["position"][1] == y and n["position"][0] >= x:
@@ -856,7 +866,7 @@ def read_json(what, path, pos, missing_ok=False, **extra):
     With missing_ok, no file is one item without data (the next step answers for it), not a silent stop."""
     parse_extra = {"onError": "continueRegularOutput"} if missing_ok else {}
     if missing_ok:
-        extra["alwaysOutputData"] = True
+        extra["onError"] = "continueRegularOutput"
     return [node(f"Read {what}", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": path, "options": {}}, pos, 1.1, **extra),
             node(f"Parse {what}", "n8n-nodes-base.extractFromFile", {"operation": "fromJson", "binaryPropertyName": "data", "options": {}}, [pos[0] + 220, pos[1]], 1.1, **parse_extra)]
 

@@ -109,7 +109,7 @@ describe.each(['sqlite', 'postgres'] as const)('intake guards and concurrent exe
 	}, E2E_TIMEOUT);
 
 	const ledger = async (): Promise<LedgerEntry[]> => (await sandboxLedger(sandbox)).entries;
-	const brief = (extra: Record<string, unknown> = {}) => ({ project: 'Guarded spot', script: 'Ada opens the shop at dawn. She smiles: "Morning!" Rain runs down the window.', targetSeconds: 8, budgetUsd: 10, ...extra });
+	const brief = (extra: Record<string, unknown> = {}) => ({ project: 'Guarded spot', script: 'Ada opens the shop at dawn. She smiles: "Morning!" Rain runs down the window.', targetSeconds: 12, budgetUsd: 10, ...extra });
 	const post = (pathname: string, body: unknown, headers: Record<string, string> = BRIEF_TOKEN) => server.webhook(pathname, body, headers);
 
 	async function tool(name: string, args: Record<string, unknown>): Promise<string> {
@@ -156,8 +156,9 @@ describe.each(['sqlite', 'postgres'] as const)('intake guards and concurrent exe
 		const form = new FormData();
 		for (const [key, value] of Object.entries({ 'field-0': 'Form spot', 'field-1': 'A kettle boils on the stove.', 'field-4': '80' })) form.append(key, value);
 		expect((await fetch(`${server.url}/form/${FORM_ID}`, { method: 'POST', body: form, headers: { authorization: FORM_LOGIN } })).status).toBe(200);
-		// A webhook's refusal ends where it answered; the form's fails its execution with the field named.
-		const refused = await finished(n8n, server, STUDIO, before, HOSTILE_BUDGETS.length + 2);
+		// A webhook's refusal ends where it answered; the form hands its brief to the same check, whose
+		// execution fails with the field named.
+		const refused = await finished(n8n, server, STUDIO, before, HOSTILE_BUDGETS.length + 3);
 		expect(refused.filter((e) => e.status === 'error')).toHaveLength(1);
 
 		expect(await ledger()).toEqual([]);
@@ -169,7 +170,7 @@ describe.each(['sqlite', 'postgres'] as const)('intake guards and concurrent exe
 			await expectRefused(await post('video-brief', brief({ runId: id })), 'runId');
 			await expectRefused(await post('video-reshoot', { runId: id, shotId: 'shot-01', budgetUsd: 5 }), 'runId');
 			await expectRefused(await post('video-reshoot', { runId: 'any-run', shotId: id, budgetUsd: 5 }), 'shotId');
-			expect(await tool('render_brief', { brand: 'Guarded', script: 'A kettle boils.', budgetUsd: 5, runId: id })).toMatch(/^render_brief: runId: /m);
+			expect(await tool('render_brief', { brand: 'Guarded', script: 'A kettle boils.', budgetUsd: 5, runId: id })).toMatch(/render_brief: runId: /);
 			expect(await tool('reshoot_shot', { runId: id, shotId: 'shot-01', budgetUsd: 5 })).toMatch(/reshoot_shot: runId: /);
 			expect(await tool('reshoot_shot', { runId: 'any-run', shotId: id, budgetUsd: 5 })).toMatch(/reshoot_shot: shotId: /);
 		}
