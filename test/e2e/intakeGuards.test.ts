@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { BATCH_WORKFLOW, executions } from '../harness/batchRun';
-import { templateInstance, templateJson, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
+import { dataTableName, templateInstance, templateJson, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
 import { Postgres } from '../harness/postgres';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
@@ -242,7 +242,7 @@ describe.each(['sqlite', 'postgres'] as const)('intake guards and concurrent exe
 		expect((await finished(n8n, server, BATCH_WORKFLOW, first, 1)).map((e) => e.status)).toEqual(['success']);
 		const [table] = n8n.query<{ id: string }>("SELECT id FROM data_table WHERE name = 'video_campaigns'");
 		const row = (brand: string, script: string) => `('${brand}', 'Kettle', '${script}', '', '', '', 1, '16:9', 8, 10, 'queued')`;
-		n8n.exec(`INSERT INTO data_table_user_${table.id} (brand, product, script, brief, "referenceImages", look, variants, "aspectRatios", "targetSeconds", "budgetUsd", status) VALUES ${row('Cas Tea', 'Mia pours tea from the Kettle. Steam rises.')}, ${row('Cas Coffee', 'Leo fills the Kettle at dawn. Coffee drips into a cup.')}`);
+		n8n.exec(`INSERT INTO ${dataTableName(table.id)} (brand, product, script, brief, "referenceImages", look, variants, "aspectRatios", "targetSeconds", "budgetUsd", status) VALUES ${row('Cas Tea', 'Mia pours tea from the Kettle. Steam rises.')}, ${row('Cas Coffee', 'Leo fills the Kettle at dawn. Coffee drips into a cup.')}`);
 
 		const paid = await ledger();
 		const before = executions(n8n, BATCH_WORKFLOW).length;

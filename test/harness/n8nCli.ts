@@ -155,7 +155,7 @@ export class N8nInstance {
 	/** Rows of a Data Table, by its name. */
 	dataTable<T = Record<string, unknown>>(name: string): T[] {
 		const [table] = this.query<{ id: string }>(`SELECT id FROM data_table WHERE name = '${name.replace(/'/g, "''")}'`);
-		return table ? this.query<T>(`SELECT * FROM data_table_user_${table.id} ORDER BY id`) : [];
+		return table ? this.query<T>(`SELECT * FROM ${dataTableName(table.id)} ORDER BY id`) : [];
 	}
 
 	/** Starts `n8n start` and waits until it answers. */
@@ -260,6 +260,11 @@ export class N8nProcess {
 		await exited;
 		clearTimeout(timer);
 	}
+}
+
+/** The SQL name of a Data Table's rows (quoted: PostgreSQL keeps the ID's case only so). */
+export function dataTableName(id: string): string {
+	return `"data_table_user_${id}"`;
 }
 
 export async function freePort(): Promise<number> {
