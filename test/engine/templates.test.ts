@@ -57,5 +57,29 @@ describe('templates match the nodes they use', () => {
 		const text = JSON.stringify(workflow.nodes.map((n: { parameters: unknown }) => n.parameters));
 		expect(text).not.toMatch(/\$json\.deliveryRoot|request\.deliveryRoot \|\||body\.deliveryRoot/);
 	});
+
+	it('reshoot-one-shot.json: two reshoots of one run merge into one state, every take and charge kept, another run\'s files ignored', () => {
+		const reshoot = templates.find((t) => t.file === 'reshoot-one-shot.json')!.workflow;
+		const code = reshoot.nodes.find((n: { name: string }) => n.name === 'Merged Run State').parameters.jsCode as string;
+		const take = (jobId: string) => ({ jobId, layer: 'control' });
+		const charge = (jobId: string, usd: number) => ({ layer: 'control', vendor: 'runway', model: 'gen4.5', jobId, usd });
+		const shot = (id: string, jobs: string[], status = 'passed') => ({ shot: { id }, takes: jobs.map(take), ledger: jobs.map((j) => charge(j, 1)), qc: { status } });
+		const base = { runId: 'run-a', shots: [shot('shot-01', ['j1']), shot('shot-02', ['j2'])] };
+		// Both reshoots started from the same state; each file holds only its own new take.
+		const files = [
+			base,
+			{ runId: 'run-a', reshoot: 'shot-01', execution: '7', writtenAt: '2026-12-01T10:00:01.000Z', item: shot('shot-01', ['j1', 'j3']) },
+			{ runId: 'run-a', reshoot: 'shot-02', execution: '8', writtenAt: '2026-12-01T10:00:00.000Z', item: shot('shot-02', ['j2', 'j4'], 'needs_review') },
+			{ runId: 'run-a', reshoot: 'shot-01', execution: '9', writtenAt: '2026-12-01T10:00:02.000Z', item: shot('shot-01', ['j1', 'j5']) },
+			// run-a-run-state.json's glob also matches files of a run named run-a-run-state.x: never merged.
+			{ runId: 'run-a-run-state.x', shots: [shot('shot-01', ['foreign'])] },
+		];
+		const $ = () => ({ first: () => ({ json: { runId: 'run-a', shotId: 'shot-01' } }) });
+		const $input = { all: () => files.map((data) => ({ json: { data } })) };
+		const [{ json: merged }] = new Function('$', '$input', code)($, $input);
+		expect(merged.shots.map((s: { takes: Array<{ jobId: string }> }) => s.takes.map((t) => t.jobId))).toEqual([['j1', 'j3', 'j5'], ['j2', 'j4']]);
+		expect(merged.shots.map((s: { ledger: Array<{ jobId: string }> }) => s.ledger.map((e) => e.jobId))).toEqual([['j1', 'j3', 'j5'], ['j2', 'j4']]);
+		expect(merged.shots[1].qc.status).toBe('needs_review');
+	});
 });
 
