@@ -81,5 +81,49 @@ describe('templates match the nodes they use', () => {
 		expect(merged.shots.map((s: { ledger: Array<{ jobId: string }> }) => s.ledger.map((e) => e.jobId))).toEqual([['j1', 'j3', 'j5'], ['j2', 'j4']]);
 		expect(merged.shots[1].qc.status).toBe('needs_review');
 	});
+
+	describe('request checks refuse hostile budgets and IDs, naming the field', () => {
+		const HOSTILE_IDS = ['../x', '../../etc/passwd', '*', 'run-*', 'a\u0000b', 'x\u202Egpj.mp4', 'a/b', '..'];
+		const HOSTILE_BUDGETS: unknown[] = [0, null, undefined, -5, 51, 1e6, 'abc', '', '1e6', true, {}];
+		const codeOf = (file: string, name: string) => templates.find((t) => t.file === file)!.workflow.nodes.find((n: { name: string }) => n.name === name).parameters.jsCode as string;
+		/** Runs a check with the trigger `executed` having fired with `body`; returns its item, or the error it threw. */
+		function check(file: string, name: string, settings: Record<string, unknown>, executed: string, body: Record<string, unknown>): { json?: any; error?: string } {
+			const $ = (node: string) => ({ isExecuted: node === executed, first: () => ({ json: node === executed ? (executed.endsWith('Webhook') ? { body } : body) : node === 'Tool Call' ? body : settings }) });
+			try {
+				const [item] = new Function('$', '$input', '$execution', codeOf(file, name))($, { first: () => ({ json: settings }) }, { id: 41 });
+				return { json: item.json };
+			} catch (error) {
+				return { error: (error as Error).message };
+			}
+		}
+		const studio = (body: Record<string, unknown>) => check('studio-brief-to-delivery.json', 'Check Brief', { deliveryRoot: '/d', maxBudgetUsd: 50, maxTargetSeconds: 60 }, 'Brief Webhook', body);
+		const reshoot = (body: Record<string, unknown>) => check('reshoot-one-shot.json', 'Reshoot Request', { deliveryRoot: '/d', maxBudgetUsd: 50 }, 'Reshoot Webhook', body);
+		const mcp = (name: string, body: Record<string, unknown>) => check('mcp-tools.json', name, { maxBudgetUsd: 50, maxTargetSeconds: 60, defaultWaitSeconds: 45, maxWaitSeconds: 50, deliveryRoot: '/d' }, '-', body);
+		const brief = { project: 'Spot', script: 'A kettle boils.', budgetUsd: 10 };
+
+		it('accepts a good brief and reshoot, with the folder from the settings whatever the body says', () => {
+			expect(studio({ ...brief, runId: 'spot-1', deliveryRoot: '/etc' }).json).toMatchObject({ runId: 'spot-1', budgetUsd: 10 });
+			expect(JSON.stringify(studio({ ...brief, deliveryRoot: '/etc' }).json)).not.toContain('/etc');
+			expect(reshoot({ runId: 'spot-1', shotId: 'shot-02', budgetUsd: 5, deliveryRoot: '/etc' }).json).toEqual({ via: 'webhook', runId: 'spot-1', shotId: 'shot-02', note: '', budgetUsd: 5 });
+		});
+
+		it.each(HOSTILE_BUDGETS.map((budgetUsd) => ({ budgetUsd })))('budgetUsd $budgetUsd: studio, reshoot and both MCP tools refuse it', ({ budgetUsd }) => {
+			expect(studio({ ...brief, budgetUsd }).json!.refused).toMatchObject({ status: 422, field: 'budgetUsd', error: expect.stringMatching(/^budgetUsd: /) });
+			expect(reshoot({ runId: 'r', shotId: 'shot-01', budgetUsd }).json!.refused).toMatchObject({ status: 422, field: 'budgetUsd' });
+			expect(mcp('Brief Request', { tool: 'render_brief', brand: 'B', script: 's', budgetUsd }).error).toMatch(/^render_brief: budgetUsd: /);
+			expect(mcp('Reshoot Request', { tool: 'reshoot_shot', runId: 'r', shotId: 'shot-01', budgetUsd }).error).toMatch(/^reshoot_shot: budgetUsd: /);
+		});
+
+		it.each(HOSTILE_IDS.map((id) => ({ id, shown: JSON.stringify(id) })))('ID $shown: refused as runId and shotId everywhere', ({ id }) => {
+			expect(studio({ ...brief, runId: id }).json!.refused).toMatchObject({ status: 422, field: 'runId' });
+			expect(reshoot({ runId: id, shotId: 'shot-01', budgetUsd: 5 }).json!.refused).toMatchObject({ field: 'runId' });
+			expect(reshoot({ runId: 'r', shotId: id, budgetUsd: 5 }).json!.refused).toMatchObject({ field: 'shotId' });
+			expect(mcp('Brief Request', { tool: 'render_brief', brand: 'B', script: 's', budgetUsd: 5, runId: id }).error).toMatch(/^render_brief: runId: /);
+			expect(mcp('Reshoot Request', { tool: 'reshoot_shot', runId: id, shotId: 'shot-01', budgetUsd: 5 }).error).toMatch(/^reshoot_shot: runId: /);
+			expect(mcp('Reshoot Request', { tool: 'reshoot_shot', runId: 'r', shotId: id, budgetUsd: 5 }).error).toMatch(/^reshoot_shot: shotId: /);
+			// What the refusal prints shows an invisible or right-to-left character escaped.
+			expect(studio({ ...brief, runId: id }).json!.refused.error).not.toMatch(/[\u0000\u202E]/);
+		});
+	});
 });
 
