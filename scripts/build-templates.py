@@ -1149,8 +1149,8 @@ def assemble_cut():
         code("Cut Script", CUT_SCRIPT, [400, 180]),
         node("Cut With ffmpeg", "n8n-nodes-base.executeCommand", {"command": "={{ $json.command }}", "executeOnce": False}, [620, 180], 1),
         node("Cut OK?", "n8n-nodes-base.if", {"conditions": condition("7d1e2f3a-4b5c-4d6e-8f70-000000000001", "={{ $json.exitCode }}", {"type": "number", "operation": "equals"}, 0), "options": {}}, [840, 180], 2.2),
-        node("Cut Summary", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify((({ command, ...cut }) => cut)($('Cut Script').item.json)) }}", "options": {}}, [1060, 80], 3.4),
-        node("Cut Failed", "n8n-nodes-base.stopAndError", {"errorMessage": "=ffmpeg could not cut run {{ $('Cut Script').item.json.runId }} (exit {{ $json.exitCode }}): {{ $json.stderr.slice(-1500) }}"}, [1060, 280], 1),
+        node("Cut Summary", "n8n-nodes-base.set", {"mode": "raw", "jsonOutput": "={{ JSON.stringify((({ command, ...cut }) => cut)($('Cut Script').first().json)) }}", "options": {}}, [1060, 80], 3.4),
+        node("Cut Failed", "n8n-nodes-base.stopAndError", {"errorMessage": "=ffmpeg could not cut run {{ $('Cut Script').first().json.runId }} (exit {{ $json.exitCode }}): {{ $json.stderr.slice(-1500) }}"}, [1060, 280], 1),
     ]
     connections = {
         "Assemble Run": {"main": link("Cut Settings")},
