@@ -1114,7 +1114,7 @@ graph.push(`${audio}loudnorm=I=${lufs}:TP=-1.5:LRA=11,aresample=48000[sound]`);
 if (video === '[0:v]') graph.push('[0:v]null[picture]'); else graph.push(`${video}null[picture]`);
 lines.push(`ffmpeg -nostdin -y -v error ${inputs.join(' ')} -filter_complex ${q(graph.join(';'))} -map '[picture]' -map '[sound]' ${encode} -movflags +faststart ${q(out)}`);
 lines.push(`rm -rf ${q(parts)}`);
-return {
+return [{
   json: {
     runId: state.runId,
     file: out,
@@ -1124,7 +1124,7 @@ return {
     musicBed: Boolean(music),
     command: lines.join('\n'),
   },
-};
+}];
 """
 
 
