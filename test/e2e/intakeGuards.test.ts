@@ -1,10 +1,10 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { BATCH_WORKFLOW, executions } from '../harness/batchRun';
 import { dataTableName, templateInstance, templateJson, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
+import { connectMcp } from '../harness/mcpClient';
 import { Postgres } from '../harness/postgres';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
@@ -88,18 +88,7 @@ describe.each(['sqlite', 'postgres'] as const)('intake guards and concurrent exe
 		mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
 		rmSync(OUTSIDE, { recursive: true, force: true });
 		server = await n8n.start({ HOME: TEMPLATE_HOME });
-		const deadline = Date.now() + 120_000;
-		for (;;) {
-			client = new Client({ name: 'intake-e2e', version: '1.0.0' });
-			try {
-				await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/video-pipeline`), { requestInit: { headers: MCP_TOKEN } }));
-				break;
-			} catch (error) {
-				await client.close().catch(() => undefined);
-				if (!/404/.test(String(error)) || Date.now() > deadline) throw error;
-				await new Promise((resolve) => setTimeout(resolve, 500));
-			}
-		}
+		client = await connectMcp(server, MCP_TOKEN);
 	}, E2E_TIMEOUT);
 	afterAll(async () => {
 		await client?.close();
@@ -131,8 +120,7 @@ describe.each(['sqlite', 'postgres'] as const)('intake guards and concurrent exe
 		}
 		// The MCP server has its own credential: the studio webhooks' header does not open it.
 		expect((await post('video-brief', brief(), MCP_TOKEN)).status).toBe(403);
-		const mcp = new Client({ name: 'intake-e2e-stranger', version: '1.0.0' });
-		await expect(mcp.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/video-pipeline`), { requestInit: { headers: BRIEF_TOKEN } }))).rejects.toThrow(/Authorization data is wrong/);
+		await expect(connectMcp(server, BRIEF_TOKEN, 0)).rejects.toThrow(/Authorization data is wrong/);
 		const form = new FormData();
 		for (const [key, value] of Object.entries({ project: 'Form spot', script: 'A kettle boils.', budgetUsd: '10' })) form.append(key, value);
 		expect((await fetch(`${server.url}/form/${FORM_ID}`, { method: 'POST', body: form })).status).toBe(401);

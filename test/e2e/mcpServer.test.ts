@@ -1,9 +1,9 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
+import { connectMcp as connect } from '../harness/mcpClient';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
@@ -11,23 +11,6 @@ const TOKEN = { 'X-Mcp-Token': 'sandbox-mcp-token' };
 const WORKFLOWS = ['error-reporter.json', 'studio-brief-to-delivery.json', 'reshoot-one-shot.json', 'mcp-tools.json', 'mcp-server.json'];
 
 interface LedgerEntry { vendor: string; unit: string; usd: number; jobId: string }
-
-/** An MCP client (the SDK's own) on the MCP Server Trigger of the published template, over Streamable HTTP. */
-async function connect(server: N8nProcess, headers: Record<string, string>, timeoutMs = 120_000): Promise<Client> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const client = new Client({ name: 'pipeline-e2e', version: '1.0.0' });
-		try {
-			await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/video-pipeline`), { requestInit: { headers } }));
-			return client;
-		} catch (error) {
-			await client.close().catch(() => undefined);
-			// n8n answers 404 until it has activated the published workflow after start-up.
-			if (!/404/.test(String(error)) || Date.now() > deadline) throw error;
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
-	}
-}
 
 /**
  * The pipeline as MCP tools, in the real n8n (2.41, `n8n start`) serving the MCP template, its
