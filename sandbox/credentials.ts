@@ -47,6 +47,18 @@ export function sandboxCredentials(sandbox: Sandbox) {
 			data: { name: 'X-Brief-Token', value: 'sandbox-brief-token' },
 		},
 		{
+			id: 'vpBriefFormAuth',
+			name: 'Brief form login',
+			type: 'httpBasicAuth',
+			data: { user: 'studio', password: 'sandbox-form-password' },
+		},
+		{
+			id: 'vpMcpServerAuth',
+			name: 'MCP server header',
+			type: 'httpHeaderAuth',
+			data: { name: 'X-Mcp-Token', value: 'sandbox-mcp-token' },
+		},
+		{
 			id: 'vpSandboxRunway',
 			name: 'Sandbox Runway',
 			type: 'runwayVideoPipelineApi',

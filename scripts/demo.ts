@@ -33,7 +33,8 @@ async function main(): Promise<void> {
 		await n8n.importCredentials(sandboxCredentials(sandbox));
 		const template = JSON.parse(readFileSync(path.join(ROOT, 'workflows/studio-brief-to-delivery.json'), 'utf8'));
 		for (const node of template.nodes) {
-			if (node.name === 'Sample Brief') node.parameters.jsonOutput = node.parameters.jsonOutput.replace('/home/node/.n8n-files/video-deliveries', deliveries);
+			// The delivery folder is a setting of the template, never a field of the brief.
+			if (node.name === 'Studio Settings') node.parameters.jsonOutput = node.parameters.jsonOutput.replace('/home/node/.n8n-files/video-deliveries', deliveries);
 		}
 		await n8n.importWorkflow(template);
 

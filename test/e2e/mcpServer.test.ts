@@ -1,35 +1,16 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
+import { connectMcp as connect } from '../harness/mcpClient';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
-const TOKEN = { 'X-Brief-Token': 'sandbox-brief-token' };
+const TOKEN = { 'X-Mcp-Token': 'sandbox-mcp-token' };
 const WORKFLOWS = ['error-reporter.json', 'studio-brief-to-delivery.json', 'reshoot-one-shot.json', 'mcp-tools.json', 'mcp-server.json'];
 
 interface LedgerEntry { vendor: string; unit: string; usd: number; jobId: string }
-
-/** An MCP client (the SDK's own) on the MCP Server Trigger of the published template, over Streamable HTTP. */
-async function connect(server: N8nProcess, headers: Record<string, string>, timeoutMs = 120_000): Promise<Client> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const client = new Client({ name: 'pipeline-e2e', version: '1.0.0' });
-		try {
-			await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/video-pipeline`), { requestInit: { headers } }));
-			return client;
-		} catch (error) {
-			await client.close().catch(() => undefined);
-			// n8n answers 404 until it has activated the published workflow after start-up, and on a
-			// loaded machine may reset a connection then; anything else, or either past the deadline, fails.
-			const starting = /404/.test(String(error)) || /ECONNRESET|socket hang up/.test(String((error as Error).cause ?? ''));
-			if (!starting || Date.now() > deadline) throw new Error(`MCP connect failed: ${String(error)} (${String((error as Error).cause ?? '')})\n${server.output().slice(-3000)}`);
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
-	}
-}
 
 /**
  * The pipeline as MCP tools, in the real n8n (2.41, `n8n start`) serving the MCP template, its
@@ -86,7 +67,9 @@ describe('the pipeline over MCP', () => {
 	const brief = { brand: 'Harbor Bakery', project: 'Morning loaf', script: 'Ada pulls a loaf from the oven at dawn. She smiles at the first customer: "Still warm!" Steam rises from the bread.', targetSeconds: 12, budgetUsd: 20 };
 
 	it('refuses a client without the header, and lists the five tools with schemas written for an agent', async () => {
-		await expect(connect(server, { 'X-Brief-Token': 'wrong' }, 0)).rejects.toThrow(/Authorization data is wrong/);
+		await expect(connect(server, { 'X-Mcp-Token': 'wrong' }, 0)).rejects.toThrow(/Authorization data is wrong/);
+		// The studio webhooks' header does not open the MCP server.
+		await expect(connect(server, { 'X-Brief-Token': 'sandbox-brief-token' }, 0)).rejects.toThrow(/Authorization data is wrong/);
 		const { tools } = await client.listTools();
 		expect(tools.map((t) => t.name).sort()).toEqual(['get_pin', 'get_run', 'list_pins', 'render_brief', 'reshoot_shot']);
 		const tool = (name: string) => tools.find((t) => t.name === name)!;

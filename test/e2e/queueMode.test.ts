@@ -4,6 +4,7 @@ import { sandboxCredentials } from '../../sandbox/credentials';
 import { BATCH_WORKFLOW, executionIds, executions, expectSeededBatchDelivered, waitForExecutions } from '../harness/batchRun';
 import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
 import { ffprobeFile } from '../harness/media';
+import { Postgres } from '../harness/postgres';
 import { Redis } from '../harness/redis';
 import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
@@ -13,11 +14,13 @@ const BY_REFERENCE_WORKFLOW = 'vpStudioByReference';
 
 /**
  * n8n's queue mode as a studio scales out: Redis, one main that takes the webhooks and two
- * `n8n worker` processes (concurrency 1 each) that run the executions, sharing one database.
+ * `n8n worker` processes (concurrency 1 each) that run the executions, sharing one PostgreSQL
+ * database (n8n's production setup; it only warns about SQLite in queue mode).
  */
-describe('queue mode: one main and two workers on Redis', () => {
+describe('queue mode: one main and two workers on Redis and PostgreSQL', () => {
 	let sandbox: Sandbox;
 	let redis: Redis;
+	let postgres: Postgres;
 	let n8n: N8nInstance;
 	let main: N8nProcess;
 	let workers: N8nProcess[] = [];
@@ -26,10 +29,12 @@ describe('queue mode: one main and two workers on Redis', () => {
 	beforeAll(async () => {
 		sandbox = await withSandbox({ config: { renderMs: { openai: 300, google: 300, runway: 300 } } });
 		redis = await Redis.start();
+		postgres = await Postgres.start();
 		n8n = await templateInstance(
 			sandboxCredentials(sandbox),
 			['error-reporter.json', 'studio-brief-to-delivery.json', 'studio-brief-by-reference.json', 'scheduled-ad-batch.json'],
 			[STUDIO_WORKFLOW, BY_REFERENCE_WORKFLOW, BATCH_WORKFLOW],
+			postgres,
 		);
 		rmSync(TEMPLATE_DELIVERY, { recursive: true, force: true });
 		mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
@@ -40,6 +45,7 @@ describe('queue mode: one main and two workers on Redis', () => {
 	afterAll(async () => {
 		await Promise.all([main, ...workers].map((p) => p?.stop()));
 		await redis?.stop();
+		await postgres?.stop();
 		await sandbox?.stop();
 	}, E2E_TIMEOUT);
 
@@ -146,7 +152,7 @@ describe('queue mode: one main and two workers on Redis', () => {
 		}
 		// Every take stayed with its vendor; the binary store holds one MP4 per delivered shot (the
 		// drifted take was checked by range and never stored), fetched by the delivery steps.
-		const stored = n8n.query<{ mimeType: string; fileName: string }>(`SELECT mimeType, fileName FROM binary_data WHERE sourceId = '${execution}'`);
+		const stored = n8n.query<{ mimeType: string; fileName: string }>(`SELECT "mimeType", "fileName" FROM binary_data WHERE "sourceId" = '${execution}'`);
 		const videos = stored.filter((b) => b.mimeType === 'video/mp4');
 		expect(videos).toHaveLength(shots.length);
 		expect(shots.reduce((sum, shot) => sum + shot.takes.length, 0)).toBe(shots.length + 1);

@@ -19,7 +19,7 @@ export const campaigns = (n8n: N8nInstance) => n8n.dataTable<CampaignRow>('video
 export const campaignRuns = (n8n: N8nInstance) => n8n.dataTable<RunRow>('video_campaign_runs');
 
 /** A workflow's executions with their status, oldest first. */
-export const executions = (n8n: N8nInstance, workflowId: string) => n8n.query<{ id: number; status: string }>(`SELECT id, status FROM execution_entity WHERE workflowId = '${workflowId}' ORDER BY id`);
+export const executions = (n8n: N8nInstance, workflowId: string) => n8n.query<{ id: number; status: string }>(`SELECT id, status FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`);
 
 /** Ids of a workflow's executions, oldest first. */
 export const executionIds = (n8n: N8nInstance, workflowId: string) => executions(n8n, workflowId).map((e) => e.id);

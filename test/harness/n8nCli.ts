@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { pathWithMediaTools } from '../../sandbox/media/tools';
 import { PACKAGE_NAME, PACKAGE_ROOT } from './engine';
+import type { Postgres } from './postgres';
 
 /** The templates deliver under n8n's default file area for the `node` user, as in n8n's Docker image. */
 export const TEMPLATE_HOME = '/home/node';
@@ -53,9 +54,12 @@ export function installPackage(userFolder: string): string {
 	return target;
 }
 
-/** A fresh n8n user folder with the package, these credentials and templates imported, and the given workflows published. */
-export async function templateInstance(credentials: unknown[], files: string[], publish: string[] = []): Promise<N8nInstance> {
-	const n8n = new N8nInstance(ensureN8nRuntime());
+/**
+ * A fresh n8n user folder with the package, these credentials and templates imported, and the
+ * given workflows published; on `database` (PostgreSQL) instead of SQLite when one is given.
+ */
+export async function templateInstance(credentials: unknown[], files: string[], publish: string[] = [], database?: Postgres): Promise<N8nInstance> {
+	const n8n = new N8nInstance(ensureN8nRuntime(), database);
 	await n8n.importCredentials(credentials);
 	for (const file of files) await n8n.importWorkflow(templateJson(file));
 	for (const id of publish) await n8n.publish(id);
@@ -65,7 +69,11 @@ export async function templateInstance(credentials: unknown[], files: string[], 
 export class N8nInstance {
 	readonly userFolder: string;
 
-	constructor(readonly runtime: N8nRuntime) {
+	/** `database`: n8n's database is this PostgreSQL cluster; without it, SQLite in the user folder. */
+	constructor(
+		readonly runtime: N8nRuntime,
+		readonly database?: Postgres,
+	) {
 		this.userFolder = mkdtempSync(path.join(tmpdir(), 'vp-n8n-e2e-'));
 		installPackage(this.userFolder);
 	}
@@ -82,6 +90,7 @@ export class N8nInstance {
 			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			DB_SQLITE_POOL_SIZE: '1',
+			...(this.database?.env() ?? {}),
 			...extra,
 		};
 	}
@@ -123,17 +132,31 @@ export class N8nInstance {
 		if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stderr}${result.stdout}`);
 	}
 
-	/** Rows of n8n's own database (sqlite), read with the runtime's sqlite3 while n8n runs. */
+	/**
+	 * Rows of n8n's own database while n8n runs (PostgreSQL, or SQLite read with the runtime's
+	 * sqlite3). Quote camelCase column names ("workflowId"): both databases read them so.
+	 */
 	query<T = Record<string, unknown>>(sql: string): T[] {
-		const script = `const s=require(process.argv[1]);const db=new s.Database(process.argv[2],s.OPEN_READONLY);db.all(process.argv[3],(e,r)=>{if(e){console.error(e.message);process.exit(1)}process.stdout.write(JSON.stringify(r));db.close()})`;
-		const out = execFileSync(this.runtime.node, ['-e', script, path.join(this.runtime.cache, 'n8n/node_modules/sqlite3'), path.join(this.userFolder, '.n8n/database.sqlite'), sql], { encoding: 'utf8' });
-		return JSON.parse(out) as T[];
+		if (this.database) return this.database.query<T>(sql);
+		return JSON.parse(this.sqlite('all', sql)) as T[];
+	}
+
+	/** Runs a statement on n8n's database (what an operator's own tooling would change). */
+	exec(sql: string): void {
+		if (this.database) this.database.exec(sql);
+		else this.sqlite('run', sql);
+	}
+
+	private sqlite(method: 'all' | 'run', sql: string): string {
+		const mode = method === 'all' ? 's.OPEN_READONLY' : 's.OPEN_READWRITE';
+		const script = `const s=require(process.argv[1]);const db=new s.Database(process.argv[2],${mode});db.configure('busyTimeout',30000);db.${method}(process.argv[3],function(e,r){if(e){console.error(e.message);process.exit(1)}process.stdout.write(JSON.stringify(r??[]));db.close()})`;
+		return execFileSync(this.runtime.node, ['-e', script, path.join(this.runtime.cache, 'n8n/node_modules/sqlite3'), path.join(this.userFolder, '.n8n/database.sqlite'), sql], { encoding: 'utf8' });
 	}
 
 	/** Rows of a Data Table, by its name. */
 	dataTable<T = Record<string, unknown>>(name: string): T[] {
 		const [table] = this.query<{ id: string }>(`SELECT id FROM data_table WHERE name = '${name.replace(/'/g, "''")}'`);
-		return table ? this.query<T>(`SELECT * FROM data_table_user_${table.id} ORDER BY id`) : [];
+		return table ? this.query<T>(`SELECT * FROM ${dataTableName(table.id)} ORDER BY id`) : [];
 	}
 
 	/** Starts `n8n start` and waits until it answers. */
@@ -238,6 +261,11 @@ export class N8nProcess {
 		await exited;
 		clearTimeout(timer);
 	}
+}
+
+/** The SQL name of a Data Table's rows (quoted: PostgreSQL keeps the ID's case only so). */
+export function dataTableName(id: string): string {
+	return `"data_table_user_${id}"`;
 }
 
 export async function freePort(): Promise<number> {

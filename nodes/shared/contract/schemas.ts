@@ -78,13 +78,19 @@ export const assetRefSchema = z
 	});
 export type AssetRef = z.infer<typeof assetRefSchema>;
 
+/**
+ * Identifiers that become part of a file name (run IDs, shot IDs): ASCII letters and digits first,
+ * then letters, digits and . _ : - only, never "..". No separator, glob character, control or
+ * bidirectional character can pass, so a name built from them stays in its folder and reads as it
+ * is. The templates check requests against this same pattern before they build a file name.
+ */
+export const SAFE_ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+export const safeIdSchema = (max: number) =>
+	z.string().min(1).max(max).regex(SAFE_ID_PATTERN, 'may only contain letters, digits, . _ : - (starting with a letter or digit, no "..")');
+
 export const pipelineSchema = z
 	.object({
-		runId: z
-			.string()
-			.min(1)
-			.max(128)
-			.regex(/^[A-Za-z0-9._:-]+$/, 'may only contain letters, digits, . _ : -'),
+		runId: safeIdSchema(128),
 		project: z.string().min(1),
 		variant: z.string().min(1).optional(),
 		shotCount: z.number().int().positive().max(500),
@@ -96,7 +102,7 @@ export type Pipeline = z.infer<typeof pipelineSchema>;
 
 export const shotSchema = z
 	.object({
-		id: z.string().min(1).max(64),
+		id: safeIdSchema(64),
 		index: z.number().int().nonnegative(),
 		beat: z
 			.object({
