@@ -439,6 +439,8 @@ const cap = Math.round((spentUsd + request.budgetUsd) * 1e6) / 1e6;
 const budgetUsd = Math.min(item.pipeline.budgetUsd ?? cap, cap);
 return [{ json: { ...item,
   pipeline: { ...item.pipeline, spentUsd: Math.max(item.pipeline.spentUsd, spentUsd), budgetUsd },
+  // What the render node may spend: the run's budget less everything the stored state says it spent.
+  allowance: { usd: Math.max(0, Math.round((budgetUsd - Math.max(item.pipeline.spentUsd, spentUsd)) * 1e6) / 1e6), grantedBy: 'reshoot' },
   qc: { attempts, verdicts: [], status: 'retry' }, retryHint: { layer, newSeed: true, ...(request.note ? { note: request.note } : {}) } } }];
 """
 
