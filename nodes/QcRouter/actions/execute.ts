@@ -1,17 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { AssetRef, LedgerEntry, Qc, RenderLayer, ShotItem, Take, Verdict } from '../../shared/contract/schemas';
+import type { LedgerEntry, Qc, RenderLayer, ShotItem, Take, Verdict } from '../../shared/contract/schemas';
 import { storedBinaryBytes } from '../../shared/binary';
 import { BudgetTracker } from '../../shared/ledger';
 import { errorJson, toNodeError } from '../../shared/nodeErrors';
-import { contractVerdicts, DEFAULT_LAYER_MAP, DEFAULT_THRESHOLDS, judgeVerdicts, layerFor, technicalVerdicts, type LayerMap, type QcThresholds } from '../../shared/qc/checks';
+import { contractVerdicts, DEFAULT_LAYER_MAP, DEFAULT_THRESHOLDS, layerFor, technicalVerdicts, type LayerMap, type QcThresholds } from '../../shared/qc/checks';
+import { lastingAnchors, readAnchors } from '../../shared/qc/anchors';
+import { withHistory } from '../../shared/qc/history';
 import { decide, type Route } from '../../shared/qc/decide';
 import { buildReport, reportHtml, type ShotOutcome } from '../../shared/qc/report';
 import { cmx3600, otioTimeline } from '../../shared/qc/timeline';
 import { readShotContext, type ShotContext } from '../../shared/render/shotContext';
 import { settle } from '../../shared/runtime/concurrency';
-import { visionJudge } from '../helpers/judge';
 import { probeTake } from '../helpers/probeTake';
-import { stringParameter } from '../../shared/parameters';
+import { VISUAL_CHECKS_OFF, visualChecksOff, visualVerdicts } from '../helpers/visualChecks';
+import { learnAnchors, memoryFor, rememberAccepted, type RunMemory } from '../helpers/visualMemory';
 
 const OUTPUT: Record<Route | 'done', number> = { passed: 0, narrative: 1, hero: 2, control: 3, needs_review: 4, done: 5 };
 
@@ -31,8 +33,8 @@ async function check(
 	take: Take | undefined,
 	thresholds: QcThresholds,
 	map: LayerMap,
-	previous: () => Promise<{ asset: AssetRef; bytes?: Buffer } | undefined>,
-): Promise<{ verdicts: Verdict[]; ledger: LedgerEntry[] }> {
+	memory: RunMemory,
+): Promise<{ verdicts: Verdict[]; ledger: LedgerEntry[]; frames?: number[] }> {
 	const { shot, pin } = context;
 	const layer = (category: keyof LayerMap) => layerFor(map, category, take, shot);
 	// A fresh shot (straight from Storyboard / Pin State) is dispatched to the layer its manifest chose.
@@ -41,47 +43,18 @@ async function check(
 		return { verdicts: [{ check: 'take.status', value: take.status, threshold: 'succeeded', pass: false, layer: take.layer }, ...(take.failure ? [{ check: 'take.failure', value: take.failure.code ?? take.failure.message, threshold: null, pass: false, layer: take.layer } as Verdict] : [])], ledger: [] };
 	}
 	const verdicts = contractVerdicts(take, pin, shot, layer('contract'));
+	let durationSeconds = shot.durationSeconds;
 	if (take.asset.mimeType.startsWith('video/')) {
 		const probed = await probeTake(ctx, item, take);
+		if (probed.ok) durationSeconds = probed.probe.durationSeconds;
 		if (probed.ok) verdicts.push(...technicalVerdicts(probed.probe, shot, take, thresholds, layer('technical')));
 		else if ('invalid' in probed) verdicts.push({ check: 'container', value: probed.invalid, threshold: 'a complete MP4', pass: false, layer: layer('technical') });
 		else verdicts.push({ check: 'probe', value: `skipped: ${probed.unavailable}`, threshold: null, pass: true, layer: layer('technical') });
 	}
-	const ledger: LedgerEntry[] = [];
-	if (ctx.getNodeParameter('visionJudge', itemIndex, false)) {
-		const judged = await visionJudge(ctx, itemIndex, shot, pin, take, stringParameter(ctx, 'judgeModel', itemIndex, 'gemini-3.5-flash'), await previous());
-		verdicts.push(...judgeVerdicts(judged.scores, thresholds, { identity: layer('identity'), colour: layer('colour'), adherence: layer('adherence'), artifacts: layer('artifacts') }));
-		ledger.push(judged.ledger);
-	}
-	return { verdicts, ledger };
-}
-
-/**
- * The previous shot's clip, for colour continuity: from this round's items, or from the shots of
- * the run that already reached the barrier in an earlier round.
- */
-async function previousShot(
-	ctx: IExecuteFunctions,
-	items: INodeExecutionData[],
-	parsed: Array<{ ok: true; value: ShotContext } | { ok: false; error: unknown }>,
-	state: RunState | undefined,
-	context: ShotContext,
-): Promise<{ asset: AssetRef; bytes?: Buffer } | undefined> {
-	const index = context.shot.index - 1;
-	if (index < 0) return undefined;
-	const succeeded = (takes: Take[]) => [...takes].reverse().find((t) => t.status === 'succeeded' && t.asset?.mimeType.startsWith('video/'));
-	const here = parsed.findIndex((p) => p.ok && p.value.pipeline.runId === context.pipeline.runId && p.value.shot.index === index);
-	if (here >= 0) {
-		const take = succeeded((parsed[here] as { value: ShotContext }).value.takes);
-		if (!take?.asset) return undefined;
-		return { asset: take.asset, bytes: take.asset.kind === 'binary' && items[here].binary?.[take.asset.ref] ? await ctx.helpers.getBinaryDataBuffer(here, take.asset.ref) : undefined };
-	}
-	const final = Object.values(state?.final ?? {}).find((f) => f.item.shot.index === index);
-	const take = final && succeeded(final.item.takes);
-	if (!take?.asset) return undefined;
-	const binary = take.asset.kind === 'binary' ? final?.binary?.[take.asset.ref] : undefined;
-	if (take.asset.kind === 'binary' && !binary?.id) return undefined;
-	return { asset: take.asset, bytes: binary ? await storedBinaryBytes(ctx, binary) : undefined };
+	if (!take.asset.mimeType.startsWith('video/')) return { verdicts, ledger: [] };
+	const layers = { identity: layer('identity'), colour: layer('colour'), adherence: layer('adherence'), artifacts: layer('artifacts') };
+	const judged = await visualVerdicts(ctx, itemIndex, { shot, pin, take, durationSeconds, thresholds, layers, memory });
+	return { verdicts: [...verdicts, ...judged.verdicts], ledger: judged.ledger, frames: judged.frames };
 }
 
 function finalItems(state: RunState): INodeExecutionData[] {
@@ -89,7 +62,7 @@ function finalItems(state: RunState): INodeExecutionData[] {
 }
 
 /** All Done: every shot of the run, in order, with the report; the first item carries the report and timeline files. */
-async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: number): Promise<INodeExecutionData[]> {
+async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: number, visual: { memory: RunMemory; off?: string }): Promise<INodeExecutionData[]> {
 	const outcomes: ShotOutcome[] = Object.values(state.final).map((f) => ({ item: f.item, outcome: f.outcome, reviewReason: f.reviewReason }));
 	const thumbnails: Record<string, string> = {};
 	for (const final of Object.values(state.final)) {
@@ -99,8 +72,9 @@ async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: numb
 		const bytes = await storedBinaryBytes(ctx, binary);
 		if (bytes.length <= 512 * 1024) thumbnails[final.item.shot.id] = `data:${binary.mimeType};base64,${bytes.toString('base64')}`;
 	}
-	const report = buildReport(outcomes, new Date(), thumbnails);
+	const report = buildReport(outcomes, new Date(), thumbnails, { anchors: visual.memory.anchors, visualChecksOff: visual.off });
 	const items = finalItems(state);
+	const lasting = lastingAnchors(visual.memory.anchors);
 	const passed = outcomes.filter((o) => o.outcome === 'passed').map((o) => o.item);
 	const title = `${report.project} ${report.runId}`;
 	const files = {
@@ -109,10 +83,11 @@ async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: numb
 		timeline_otio: await ctx.helpers.prepareBinaryData(Buffer.from(JSON.stringify(otioTimeline(passed, title), null, 2)), `${report.runId}.otio`, 'application/json'),
 		timeline_edl: await ctx.helpers.prepareBinaryData(Buffer.from(cmx3600(passed, title)), `${report.runId}.edl`, 'text/plain'),
 		// Every shot's contract as delivered: what a reshoot (or an audit) starts from.
-		run_state_json: await ctx.helpers.prepareBinaryData(Buffer.from(JSON.stringify({ runId: report.runId, shots: items.map((item) => item.json) }, null, 2)), `${report.runId}-run-state.json`, 'application/json'),
+		// Anchors too, on the run and on each shot: a reshoot or a later run of the brand is judged against them.
+		run_state_json: await ctx.helpers.prepareBinaryData(Buffer.from(JSON.stringify({ runId: report.runId, anchors: lasting, shots: items.map((item) => ({ ...item.json, qcAnchors: lasting })) }, null, 2)), `${report.runId}-run-state.json`, 'application/json'),
 	};
 	return items.map((item, index) => ({
-		json: { ...item.json, qcReport: { ...report, rounds: state.rounds } },
+		json: { ...item.json, qcAnchors: lasting as unknown as IDataObject[], qcReport: { ...report, rounds: state.rounds } },
 		binary: index === 0 ? { ...(item.binary ?? {}), ...files } : item.binary,
 		pairedItem: { item: pairedItem },
 	}));
@@ -131,7 +106,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const thresholds: QcThresholds = { ...DEFAULT_THRESHOLDS, ...((this.getNodeParameter('thresholds', 0, {}) ?? {}) as Partial<QcThresholds>) };
 	const map: LayerMap = { ...DEFAULT_LAYER_MAP, ...((this.getNodeParameter('layerMap', 0, {}) ?? {}) as Partial<LayerMap>) };
 	const perItem = this.getNodeParameter('barrier', 0, 'run') === 'item';
-	const store = this.getContext('node') as { runs?: Record<string, RunState> };
+	const store = this.getContext('node') as { runs?: Record<string, RunState>; visual?: Record<string, RunMemory> };
 	store.runs ??= {};
 	const runs = store.runs;
 
@@ -151,8 +126,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const shotContext = context.value;
 		const take = shotContext.takes.at(-1);
-		const previous = async () => await previousShot(this, items, parsed, runs[shotContext.pipeline.runId], shotContext);
-		const checked = await settle(async () => await check(this, itemIndex, item, shotContext, take, thresholds, map, previous));
+		const memory = memoryFor(store, shotContext.pipeline.runId);
+		const checked = await settle(async () => {
+			// Anchors from a run state (a reshoot) or an earlier run of the brand join the run's before judging.
+			learnAnchors(memory, [...readAnchors(this.getNodeParameter('anchors', itemIndex, '') as unknown, itemIndex, 'anchors'), ...readAnchors(item.json.qcAnchors, itemIndex, 'qcAnchors')]);
+			return await check(this, itemIndex, item, shotContext, take, thresholds, map, memory);
+		});
 		if (!checked.ok) {
 			if (this.continueOnFail()) {
 				outputs[OUTPUT.needs_review].push({ json: { ...item.json, ...errorJson(checked.error) }, pairedItem: { item: itemIndex } });
@@ -166,7 +145,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// The previous round's hint is spent; only this round's decision may carry one.
 		const rest: IDataObject = { ...item.json };
 		delete rest.retryHint;
-		const qc: Qc = decision.qc;
+		const qc: Qc = withHistory(decision.qc, shotContext.qc, take, decision.route, decision.reasons);
+		if (decision.route === 'passed' && take?.asset) rememberAccepted(memory, runId, shotContext.shot, take, take.asset.kind === 'binary' ? item.binary?.[take.asset.ref] : undefined, checked.value.frames ?? []);
 		const json: IDataObject = {
 			...rest,
 			qc: qc as unknown as IDataObject,
@@ -190,13 +170,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 
+	// Said where the user looks, not only in the verdicts: nothing was judged for identity or colour.
+	const off = items.length ? visualChecksOff(this, 0) : undefined;
+	if (off && off !== VISUAL_CHECKS_OFF.disabled) this.addExecutionHints({ message: `Visual checks are ${off}. Add a Google credential to the QC Router to turn them on.`, location: 'outputPane' });
+
 	// A round counts for the runs whose shots came through this time.
 	for (const key of touched.keys()) if (runs[key]) runs[key].rounds++;
 	for (const [key, itemIndex] of touched) {
 		const state = runs[key];
 		if (!state || state.done || Object.keys(state.final).length < state.shotCount) continue;
 		state.done = true;
-		outputs[OUTPUT.done].push(...(await allDone(this, state, itemIndex)));
+		const runId = Object.values(state.final)[0]?.item.pipeline.runId ?? key;
+		outputs[OUTPUT.done].push(...(await allDone(this, state, itemIndex, { memory: memoryFor(store, runId), off: visualChecksOff(this, itemIndex) })));
 	}
 	return outputs;
 }
