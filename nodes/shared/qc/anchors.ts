@@ -26,17 +26,21 @@ export type Anchor = z.infer<typeof anchorSchema>;
 
 export const anchorListSchema = z.array(anchorSchema).max(64);
 
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return NOT_JSON;
+	}
+}
+
 /** Anchors carried on an item (`qcAnchors`, from a run state) or given to the node; bad ones fail naming the field. */
 export function readAnchors(value: unknown, itemIndex: number, field: string): Anchor[] {
 	if (value === undefined || value === null || value === '') return [];
-	let parsed = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value);
-		} catch {
-			throw new ContractError(itemIndex, [{ path: field, message: 'must be JSON: a list of anchors (the anchors of a run state)' }]);
-		}
-	}
+	const parsed = typeof value === 'string' ? parseJson(value) : value;
+	if (parsed === NOT_JSON) throw new ContractError(itemIndex, [{ path: field, message: 'must be JSON: a list of anchors (the anchors of a run state)' }]);
 	const result = anchorListSchema.safeParse(parsed);
 	if (!result.success) {
 		throw new ContractError(
