@@ -109,6 +109,7 @@ interface FrameScores {
 	atSeconds: number;
 	colourScore: number;
 	continuityScore: number;
+	previousColourScore: number;
 	promptAdherence: number;
 	artifactScore: number;
 	characters: Array<{ tag: string; referenceScore: number; anchorScore: number }>;
@@ -138,8 +139,10 @@ export async function judgeFrames(sections: Sections, noise: JudgeNoise): Promis
 			characters.push({ tag, referenceScore, anchorScore });
 		}
 		const colourScore = palette ? closeness(frame.background, hexToRgb(palette)) : 1;
-		const continuityScore = sections.previous ? closeness(frame.background, (await sampleFrame(sections.previous.clip, sections.previous.times[index] ?? time)).background) : 1;
-		frames.push({ atSeconds: time ?? frame.durationSeconds / 2, colourScore, continuityScore, promptAdherence: 1, artifactScore: 0, characters });
+		const previous = sections.previous ? await sampleFrame(sections.previous.clip, sections.previous.times[index] ?? time) : undefined;
+		const continuityScore = previous ? closeness(frame.background, previous.background) : 1;
+		const previousColourScore = previous && palette ? closeness(previous.background, hexToRgb(palette)) : 1;
+		frames.push({ atSeconds: time ?? frame.durationSeconds / 2, colourScore, continuityScore, previousColourScore, promptAdherence: 1, artifactScore: 0, characters });
 	}
 	const failing = dimensions(sections).filter((d) => frames.some((f) => score(f, d) < 0.7));
 	const clean = failing.length === 0;

@@ -118,8 +118,9 @@ describe('QC Router visual checks (engine, sandbox judge)', () => {
 		expect(seconds.length).toBeGreaterThan(0);
 		for (const v of seconds) {
 			expect(v.judge!.secondOpinion).toHaveLength(3);
-			// The verdict is the average of both opinions, frame by frame, worst frame counting.
-			const combined = v.judge!.scores.map((s, i) => Math.round(((s + v.judge!.secondOpinion![i]) / 2) * 1000) / 1000);
+			// Two opinions that agree are averaged frame by frame; a third breaks a tie (median); the worst frame counts.
+			const { scores, secondOpinion, thirdOpinion } = v.judge!;
+			const combined = scores.map((s, i) => (thirdOpinion ? [s, secondOpinion![i], thirdOpinion[i]].sort((a, b) => a - b)[1] : Math.round(((s + secondOpinion![i]) / 2) * 1000) / 1000));
 			expect(v.value).toBe(Math.min(...combined));
 		}
 		const calls = ((await (await fetch(`${sandbox.origin}/_sandbox/judge`)).json()) as { calls: Array<{ noise: string | null }> }).calls;

@@ -1,7 +1,7 @@
 import type { Shot, Take } from '../../nodes/shared/contract';
 import { DEFAULT_THRESHOLDS } from '../../nodes/shared/qc/checks';
 import { anchorsFor, anchorsFromAccepted, lastingAnchors, mergeAnchors, readAnchors, type Anchor } from '../../nodes/shared/qc/anchors';
-import { borderline, combine, dimensions, frameTimes, isBorderline, visionVerdicts, worstFrame, type FrameScores } from '../../nodes/shared/qc/judgeScores';
+import { borderline, combine, dimensions, disagreeing, frameTimes, isBorderline, visionVerdicts, worstFrame, type FrameScores } from '../../nodes/shared/qc/judgeScores';
 import { withHistory } from '../../nodes/shared/qc/history';
 import { validShotItem } from '../fixtures/shotItem';
 
@@ -63,14 +63,19 @@ describe('frames and second opinions', () => {
 	});
 
 	it.each([
-		[0.79, 0.8, 0.15, true],
-		[0.66, 0.8, 0.15, true],
-		[0.65, 0.8, 0.15, false],
-		[1, 0.8, 0.15, false],
-		[0.94, 0.8, 0.15, true],
-		[0.79, 0.8, 0, false],
-	])('score %d against threshold %d, margin %d: borderline %s', (score, threshold, margin, expected) => {
-		expect(isBorderline(score, threshold, margin)).toBe(expected);
+		[0.79, 0.8, 0.15, false, true],
+		[0.51, 0.8, 0.15, false, true],
+		[0.5, 0.8, 0.15, false, false],
+		[0, 0.8, 0.15, false, false],
+		[0.94, 0.8, 0.15, false, true],
+		[0.95, 0.8, 0.15, false, false],
+		[1, 0.8, 0.15, false, false],
+		[0.79, 0.8, 0, false, false],
+		[0.5, 0.3, 0.15, true, true],
+		[0.2, 0.3, 0.15, true, true],
+		[0, 0.3, 0.15, true, false],
+	])('score %d against threshold %d, margin %d (lower is better: %s): borderline %s', (score, threshold, margin, lowerIsBetter, expected) => {
+		expect(isBorderline(score, threshold, margin, lowerIsBetter)).toBe(expected);
 	});
 
 	const ask = { references: ['mara'], anchors: [{ tag: 'mara', label: 'shot-1, take job-1' }], palette: '#335577', previous: 'shot-1, take job-1' };
@@ -79,20 +84,37 @@ describe('frames and second opinions', () => {
 		const dims = dimensions([frame({ colourScore: 0.72, characters: [{ tag: 'mara', referenceScore: 1, anchorScore: 0.1 }] })], ask);
 		expect(dims.map((d) => d.key)).toEqual(['reference:mara', 'anchor:mara', 'colour', 'continuity', 'adherence', 'artifacts']);
 		expect(borderline(dims, DEFAULT_THRESHOLDS, 0.15).map((d) => d.key)).toEqual(['colour']);
+		// Far below the threshold is a clear fail: no second opinion is bought for it.
+		expect(borderline(dimensions([frame({ colourScore: 0.3 })], ask), DEFAULT_THRESHOLDS, 0.15)).toEqual([]);
 		// A character the judge left out scores 0 for it: not answered is not passed.
 		expect(dimensions([frame({ characters: [] })], ask)[0].scores).toEqual([0]);
 	});
 
-	it('averages two opinions frame by frame: one wrong answer alone passes nothing and fails nothing', () => {
+	it('averages two opinions that agree, and lets a third decide when they do not: one wrong answer alone passes nothing and fails nothing', () => {
 		expect(combine([0.7, 0.6], [1, 1])).toEqual([0.85, 0.8]);
-		const falseFlag = dimensions([frame({ characters: [{ tag: 'mara', referenceScore: 0.72, anchorScore: 1 }] })], ask);
+		expect(combine([0.52, 0.9], [1, 0], [1, 0.1])).toEqual([1, 0.1]);
+		const context = { model: 'gemini-3.1-flash-lite', frames: [1], thresholds: DEFAULT_THRESHOLDS, layers };
+		// A clean take flagged by the first answer: the second disagrees, the third breaks the tie.
+		const falseFlag = dimensions([frame({ characters: [{ tag: 'mara', referenceScore: 0.52, anchorScore: 1 }] })], ask);
 		const second = dimensions([frame()], ask).filter((d) => d.key === 'reference:mara');
-		const [identity] = visionVerdicts(falseFlag, second, { model: 'gemini-3.1-flash-lite', frames: [1], thresholds: DEFAULT_THRESHOLDS, layers });
-		expect(identity).toEqual({ check: 'vision.identity', value: 0.86, threshold: 0.8, pass: true, layer: 'hero', judge: { model: 'gemini-3.1-flash-lite', frames: [1], scores: [0.72], secondOpinion: [1], against: 'references of @mara' } });
+		expect(disagreeing(falseFlag, second, DEFAULT_THRESHOLDS).map((d) => d.key)).toEqual(['reference:mara']);
+		const [identity] = visionVerdicts(falseFlag, second, second, context);
+		expect(identity).toEqual({ check: 'vision.identity', value: 1, threshold: 0.8, pass: true, layer: 'hero', judge: { model: 'gemini-3.1-flash-lite', frames: [1], scores: [0.52], secondOpinion: [1], thirdOpinion: [1], against: 'references of @mara' } });
+		// A drift the first answer missed (unsure): caught by the other two.
 		const missed = dimensions([frame({ characters: [{ tag: 'mara', referenceScore: 1, anchorScore: 0.9 }] })], ask);
 		const caught = dimensions([frame({ characters: [{ tag: 'mara', referenceScore: 1, anchorScore: 0 }] })], ask).filter((d) => d.key === 'anchor:mara');
-		const verdicts = visionVerdicts(missed, caught, { model: 'm', frames: [1], thresholds: DEFAULT_THRESHOLDS, layers });
-		expect(verdicts.find((v) => v.judge?.against.startsWith('anchor'))).toMatchObject({ value: 0.45, pass: false, judge: { secondOpinion: [0] } });
+		expect(visionVerdicts(missed, caught, caught, context).find((v) => v.judge?.against.startsWith('anchor'))).toMatchObject({ value: 0, pass: false, judge: { secondOpinion: [0], thirdOpinion: [0] } });
+		// Two that agree need no third.
+		expect(disagreeing(missed, dimensions([frame({ characters: [{ tag: 'mara', referenceScore: 1, anchorScore: 0.85 }] })], ask), DEFAULT_THRESHOLDS)).toEqual([]);
+	});
+
+	it('does not re-render a take on the grade for breaking from a previous shot that left it', () => {
+		const offGradeBefore = dimensions([frame({ continuityScore: 0.4, previousColourScore: 0.45 })], ask);
+		const continuity = visionVerdicts(offGradeBefore, undefined, undefined, { model: 'm', frames: [1], thresholds: DEFAULT_THRESHOLDS, layers }).find((v) => v.check === 'vision.continuity')!;
+		expect(continuity).toMatchObject({ value: 0.4, pass: true, judge: { against: 'previous accepted shot: shot-1, take job-1 (that shot is off the pinned grade; this one is on it)' } });
+		// Both on the grade, yet apart: this take broke continuity.
+		const broke = visionVerdicts(dimensions([frame({ continuityScore: 0.4, previousColourScore: 1 })], ask), undefined, undefined, { model: 'm', frames: [1], thresholds: DEFAULT_THRESHOLDS, layers });
+		expect(broke.find((v) => v.check === 'vision.continuity')!.pass).toBe(false);
 	});
 
 	it.each([
@@ -102,7 +124,7 @@ describe('frames and second opinions', () => {
 		[{ artifactScore: 0.31 }, ['vision.artifacts']],
 		[{ colourScore: 0.7, continuityScore: 0.7, promptAdherence: 0.6, artifactScore: 0.3 }, []],
 	])('thresholds %j', (over, expected) => {
-		const verdicts = visionVerdicts(dimensions([frame(over)], ask), undefined, { model: 'm', frames: [1], thresholds: DEFAULT_THRESHOLDS, layers });
+		const verdicts = visionVerdicts(dimensions([frame(over)], ask), undefined, undefined, { model: 'm', frames: [1], thresholds: DEFAULT_THRESHOLDS, layers });
 		expect(verdicts.filter((v) => !v.pass).map((v) => v.check)).toEqual(expected);
 	});
 });

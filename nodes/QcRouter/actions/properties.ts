@@ -99,7 +99,7 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 0.5, numberPrecision: 2 },
 				default: 0.15,
-				description: 'A score this close to its threshold gets a second opinion (averaged with the first) before a re-render is paid for or the take passes; 0 = never',
+				description: 'A score up to this much above its threshold, or twice this much below it, gets a second opinion (averaged with the first) before the take passes or a re-render is paid for; 0 = never',
 			},
 		],
 	},

@@ -4,7 +4,7 @@ import { getModel, tokenCost } from '../../shared/registry/registry';
 import { assetBytes } from '../../shared/render/assets';
 import type { QcThresholds } from '../../shared/qc/checks';
 import type { Anchor } from '../../shared/qc/anchors';
-import { borderline, dimensions, visionVerdicts, type FrameScores, type JudgeAsk } from '../../shared/qc/judgeScores';
+import { borderline, dimensions, disagreeing, visionVerdicts, type FrameScores, type JudgeAsk } from '../../shared/qc/judgeScores';
 import { googleEndpoint, googleRequest } from '../../GoogleVeo/transport';
 
 /** The cheap judge every template and the node default to (Gemini Flash-Lite pricing). */
@@ -23,6 +23,7 @@ const RESPONSE_SCHEMA = {
 					atSeconds: { type: 'number' },
 					colourScore: { ...SCORE, description: 'How well the grade matches the pinned palette and look' },
 					continuityScore: { ...SCORE, description: 'How well colour and light continue from the previous accepted shot (1 when none is given)' },
+					previousColourScore: { ...SCORE, description: 'How well the previous accepted shot itself matches the pinned palette and look (1 when none is given)' },
 					promptAdherence: SCORE,
 					artifactScore: { ...SCORE, description: '0 = clean, 1 = severe artifacts' },
 					characters: {
@@ -38,7 +39,7 @@ const RESPONSE_SCHEMA = {
 						},
 					},
 				},
-				required: ['atSeconds', 'colourScore', 'continuityScore', 'promptAdherence', 'artifactScore', 'characters'],
+				required: ['atSeconds', 'colourScore', 'continuityScore', 'previousColourScore', 'promptAdherence', 'artifactScore', 'characters'],
 			},
 		},
 		issues: { type: 'array', items: { type: 'string' } },
@@ -112,19 +113,19 @@ async function requestParts(ctx: IExecuteFunctions, request: JudgeRequest, candi
 		anchors.push({ tag: anchor.tag, label: media.label });
 	}
 	if (request.previous) {
-		parts.push({ text: `Previous accepted shot (${request.previous.label}): score continuityScore against its frames at ${seconds(request.previous.frames)}.` }, mediaPart(request.previous.asset, request.previous.bytes));
+		parts.push({ text: `Previous accepted shot (${request.previous.label}): score continuityScore against its frames at ${seconds(request.previous.frames)}, and previousColourScore: how well that shot itself matches the pinned grade.` }, mediaPart(request.previous.asset, request.previous.bytes));
 	}
 	return { parts, ask: { references, anchors, palette, previous: request.previous?.label } };
 }
 
-async function askJudge(ctx: IExecuteFunctions, request: JudgeRequest, parts: IDataObject[], opinion: 'first' | 'second'): Promise<{ frames: FrameScores[]; ledger: LedgerEntry }> {
+async function askJudge(ctx: IExecuteFunctions, request: JudgeRequest, parts: IDataObject[], opinion: 'first' | 'second' | 'third'): Promise<{ frames: FrameScores[]; ledger: LedgerEntry }> {
 	const endpoint = await googleEndpoint(ctx);
-	// A second opinion is a fresh, independent look, said so in the prompt (and so never the same paid request twice).
-	const asked = opinion === 'second' ? [{ text: 'Second opinion: judge independently of any earlier answer.' }, ...parts] : parts;
+	// A further opinion is a fresh, independent look, said so in the prompt (and so never the same paid request twice).
+	const asked = opinion === 'first' ? parts : [{ text: `Second opinion${opinion === 'third' ? ' (tie-break)' : ''}: judge independently of any earlier answer.` }, ...parts];
 	const { body } = await googleRequest<{ responseId?: string; candidates?: Array<{ content?: { parts?: Array<{ text?: string }> } }>; usageMetadata?: { promptTokenCount?: number; candidatesTokenCount?: number } }>(ctx, {
 		method: 'POST',
 		url: `${endpoint.modelUrl(request.model)}:generateContent`,
-		operation: opinion === 'first' ? 'Vision judge' : 'Vision judge (second opinion)',
+		operation: opinion === 'first' ? 'Vision judge' : `Vision judge (${opinion} opinion)`,
 		itemIndex: request.itemIndex,
 		body: { contents: [{ role: 'user', parts: asked }], generationConfig: { responseMimeType: 'application/json', responseJsonSchema: RESPONSE_SCHEMA } },
 	});
@@ -146,7 +147,7 @@ async function askJudge(ctx: IExecuteFunctions, request: JudgeRequest, parts: ID
 /**
  * Judges a take frame by frame against its characters' references and anchors, the pinned grade
  * and the previous accepted shot. A borderline first opinion gets a second before QC spends
- * money on a re-render (or passes a take on one lucky answer). A judge that answered for fewer
+ * money on a re-render (or passes a take on one lucky answer), and a third when the two disagree. A judge that answered for fewer
  * frames than asked scores the missing ones 0: a take that was not fully checked does not pass.
  */
 export async function judgeTake(ctx: IExecuteFunctions, request: JudgeRequest): Promise<{ verdicts: Verdict[]; ledger: LedgerEntry[] }> {
@@ -158,14 +159,22 @@ export async function judgeTake(ctx: IExecuteFunctions, request: JudgeRequest): 
 	const firstDims = dimensions(pad(first.frames), ask);
 	const ledger = [first.ledger];
 	let secondDims;
+	let thirdDims;
 	const unsure = borderline(firstDims, request.thresholds, request.borderlineMargin);
 	if (unsure.length) {
 		const second = await askJudge(ctx, request, parts, 'second');
 		ledger.push(second.ledger);
 		const keys = new Set(unsure.map((d) => d.key));
 		secondDims = dimensions(pad(second.frames), ask).filter((d) => keys.has(d.key));
+		const split = disagreeing(firstDims, secondDims, request.thresholds);
+		if (split.length) {
+			const third = await askJudge(ctx, request, parts, 'third');
+			ledger.push(third.ledger);
+			const tie = new Set(split.map((d) => d.key));
+			thirdDims = dimensions(pad(third.frames), ask).filter((d) => tie.has(d.key));
+		}
 	}
-	const verdicts = visionVerdicts(firstDims, secondDims, { model: request.model, frames: request.frames, thresholds: request.thresholds, layers: request.layers });
+	const verdicts = visionVerdicts(firstDims, secondDims, thirdDims, { model: request.model, frames: request.frames, thresholds: request.thresholds, layers: request.layers });
 	// An anchor whose clip is out of reach leaves that character unchecked against it: said, and not passed.
 	for (const { anchor, unreachable } of request.anchors) {
 		if (unreachable && !ask.references.includes(anchor.tag)) verdicts.push({ check: 'vision.identity', value: `not checked: ${unreachable}`, threshold: `anchor of @${anchor.tag}`, pass: false, layer: request.layers.identity });

@@ -244,6 +244,8 @@ export const judgementSchema = z
 		scores: z.array(z.number()).max(16),
 		/** Asked because the first opinion was borderline: the second judge's frame scores. */
 		secondOpinion: z.array(z.number()).max(16).optional(),
+		/** Asked because the first two opinions disagreed: the tie-breaker's frame scores (the median decides). */
+		thirdOpinion: z.array(z.number()).max(16).optional(),
 		/** What the clip was compared with: references, an anchor take, the pinned grade, the previous shot. */
 		against: z.string().min(1),
 	})

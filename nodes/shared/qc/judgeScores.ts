@@ -6,6 +6,8 @@ export interface FrameScores {
 	atSeconds: number;
 	colourScore: number;
 	continuityScore: number;
+	/** How well the previous accepted shot itself matches the pinned grade (1 when none is given). */
+	previousColourScore?: number;
 	promptAdherence: number;
 	artifactScore: number;
 	characters: Array<{ tag: string; referenceScore: number; anchorScore: number }>;
@@ -31,6 +33,8 @@ export interface Dimension {
 	check: VisionCheck;
 	against: string;
 	scores: number[];
+	/** Continuity only: the previous shot's own match with the pinned grade, frame by frame. */
+	previousOnGrade?: number[];
 	/** Artifacts are the one score where lower is better. */
 	lowerIsBetter?: boolean;
 }
@@ -48,7 +52,7 @@ export function dimensions(frames: FrameScores[], ask: JudgeAsk): Dimension[] {
 		...ask.references.map((tag): Dimension => ({ key: `reference:${tag}`, check: 'vision.identity', against: `references of @${tag}`, scores: per((f) => character(tag, f)?.referenceScore) })),
 		...ask.anchors.map(({ tag, label }): Dimension => ({ key: `anchor:${tag}`, check: 'vision.identity', against: `anchor of @${tag}: ${label}`, scores: per((f) => character(tag, f)?.anchorScore) })),
 		...(ask.palette ? [{ key: 'colour', check: 'vision.colour' as const, against: `pinned grade (${ask.palette})`, scores: per((f) => f.colourScore) }] : []),
-		...(ask.previous ? [{ key: 'continuity', check: 'vision.continuity' as const, against: `previous accepted shot: ${ask.previous}`, scores: per((f) => f.continuityScore) }] : []),
+		...(ask.previous ? [{ key: 'continuity', check: 'vision.continuity' as const, against: `previous accepted shot: ${ask.previous}`, scores: per((f) => f.continuityScore), ...(ask.palette ? { previousOnGrade: frames.map((f) => f.previousColourScore ?? 1) } : {}) }] : []),
 		{ key: 'adherence', check: 'vision.adherence', against: 'the shot prompt', scores: per((f) => f.promptAdherence) },
 		{ key: 'artifacts', check: 'vision.artifacts', against: 'a clean render', scores: per((f) => f.artifactScore), lowerIsBetter: true },
 	];
@@ -74,19 +78,47 @@ export function thresholdFor(check: VisionCheck, thresholds: QcThresholds): numb
 	}
 }
 
-/** Near enough to the threshold that one noisy answer should not decide a paid re-render (or a pass). */
-export function isBorderline(score: number, threshold: number, margin: number): boolean {
-	return margin > 0 && Math.abs(score - threshold) < margin;
+/**
+ * Near enough to the threshold that one noisy answer should not decide. On the failing side the
+ * band is twice as wide: that answer would spend money on a re-render; on the passing side it is
+ * `margin`, so a lucky answer does not pass a drift alone.
+ */
+export function isBorderline(score: number, threshold: number, margin: number, lowerIsBetter = false): boolean {
+	if (margin <= 0) return false;
+	const failingBy = lowerIsBetter ? score - threshold : threshold - score;
+	// Scores are answered to three decimals: compare bands to that precision, not to float noise.
+	const within = (distance: number, band: number) => Math.round(distance * 1e6) < Math.round(band * 1e6);
+	return failingBy > 0 ? within(failingBy, 2 * margin) : within(-failingBy, margin);
 }
 
 /** The borderline dimensions of a first opinion: these get a second one. */
 export function borderline(dims: Dimension[], thresholds: QcThresholds, margin: number): Dimension[] {
-	return dims.filter((d) => isBorderline(worstFrame(d), thresholdFor(d.check, thresholds), margin));
+	return dims.filter((d) => isBorderline(worstFrame(d), thresholdFor(d.check, thresholds), margin, d.lowerIsBetter));
 }
 
-/** Two opinions on a frame are averaged: one wrong answer alone cannot pass or fail it. */
-export function combine(first: number[], second: number[]): number[] {
-	return first.map((score, i) => Math.round(((score + (second[i] ?? score)) / 2) * 1000) / 1000);
+/**
+ * Opinions on a frame, combined: two that agree are averaged; when a third was asked (the first
+ * two disagreed), the median, so the majority decides and one wrong answer alone passes or fails
+ * nothing.
+ */
+export function combine(first: number[], second: number[], third?: number[]): number[] {
+	return first.map((score, i) => {
+		const b = second[i] ?? score;
+		if (!third) return Math.round(((score + b) / 2) * 1000) / 1000;
+		return [score, b, third[i] ?? b].sort((x, y) => x - y)[1];
+	});
+}
+
+const passes = (d: Pick<Dimension, 'scores' | 'lowerIsBetter' | 'check'>, thresholds: QcThresholds) => {
+	const value = worstFrame(d);
+	const threshold = thresholdFor(d.check, thresholds);
+	return d.lowerIsBetter ? value <= threshold : value >= threshold;
+};
+
+/** The dimensions on which two opinions disagree (one passes, one fails): these get a third. */
+export function disagreeing(first: Dimension[], second: Dimension[], thresholds: QcThresholds): Dimension[] {
+	const byKey = new Map(first.map((d) => [d.key, d]));
+	return second.filter((d) => byKey.has(d.key) && passes(byKey.get(d.key)!, thresholds) !== passes(d, thresholds));
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
@@ -95,15 +127,26 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 export function visionVerdicts(
 	first: Dimension[],
 	second: Dimension[] | undefined,
+	third: Dimension[] | undefined,
 	context: { model: string; frames: number[]; thresholds: QcThresholds; layers: Record<'identity' | 'colour' | 'adherence' | 'artifacts', RenderLayer> },
 ): Verdict[] {
 	const secondByKey = new Map((second ?? []).map((d) => [d.key, d]));
+	const thirdByKey = new Map((third ?? []).map((d) => [d.key, d]));
 	return first.map((d) => {
 		const again = secondByKey.get(d.key);
-		const scores = again ? combine(d.scores, again.scores) : d.scores;
+		const tiebreak = thirdByKey.get(d.key);
+		const scores = again ? combine(d.scores, again.scores, tiebreak?.scores) : d.scores;
 		const value = round3(worstFrame({ scores, lowerIsBetter: d.lowerIsBetter }));
 		const threshold = thresholdFor(d.check, context.thresholds);
-		const pass = d.lowerIsBetter ? value <= threshold : value >= threshold;
+		let pass = d.lowerIsBetter ? value <= threshold : value >= threshold;
+		let against = d.against;
+		// A take on the pinned grade that breaks from the previous shot, when that shot is off the grade:
+		// the previous shot drifted, and re-rendering this one would only copy its drift.
+		const onGrade = first.find((c) => c.key === 'colour');
+		if (!pass && d.previousOnGrade && onGrade && worstFrame(onGrade) >= threshold && worstFrame({ scores: d.previousOnGrade }) < threshold) {
+			pass = true;
+			against = `${d.against} (that shot is off the pinned grade; this one is on it)`;
+		}
 		const layer = d.check === 'vision.identity' ? context.layers.identity : d.check === 'vision.adherence' ? context.layers.adherence : d.check === 'vision.artifacts' ? context.layers.artifacts : context.layers.colour;
 		return {
 			check: d.check,
@@ -111,7 +154,7 @@ export function visionVerdicts(
 			threshold,
 			pass,
 			layer,
-			judge: { model: context.model, frames: context.frames, scores: d.scores, ...(again ? { secondOpinion: again.scores } : {}), against: d.against },
+			judge: { model: context.model, frames: context.frames, scores: d.scores, ...(again ? { secondOpinion: again.scores } : {}), ...(tiebreak ? { thirdOpinion: tiebreak.scores } : {}), against },
 		};
 	});
 }
