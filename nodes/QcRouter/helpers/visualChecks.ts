@@ -16,6 +16,9 @@ export const VISUAL_CHECKS_OFF = {
 	noCredential: 'off: no Google credential on the QC Router, so identity and colour were not judged',
 };
 
+/** A job ID short enough to read in a verdict (Vertex operation names are long paths); the full ID stays on the anchor and take. */
+const shortJob = (jobId: string) => jobId.split('/').pop() ?? jobId;
+
 export interface VisualOptions {
 	frames: number;
 	borderlineMargin: number;
@@ -50,10 +53,10 @@ export async function visualVerdicts(
 	const options = visualOptions(ctx, itemIndex);
 	const frames = frameTimes(context.durationSeconds, options.frames);
 	const anchors = await Promise.all(
-		anchorsFor(memory.anchors, shot, take).map(async (anchor) => ({ anchor, ...(await mediaOf(ctx, memory, anchor.asset, anchor.jobId, `${anchor.shotId}, take ${anchor.jobId}`)) })),
+		anchorsFor(memory.anchors, shot, take).map(async (anchor) => ({ anchor, ...(await mediaOf(ctx, memory, anchor.asset, anchor.jobId, `${anchor.shotId}, take ${shortJob(anchor.jobId)}`)) })),
 	);
 	const accepted = previousAccepted(memory, shot);
-	const previous = accepted ? await mediaOf(ctx, memory, accepted.asset, accepted.jobId, `${accepted.shotId}, take ${accepted.jobId}`) : undefined;
+	const previous = accepted ? await mediaOf(ctx, memory, accepted.asset, accepted.jobId, `${accepted.shotId}, take ${shortJob(accepted.jobId)}`) : undefined;
 	const judged = await settle(async () => await judgeTake(ctx, {
 		itemIndex,
 		shot,

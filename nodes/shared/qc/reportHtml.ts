@@ -4,6 +4,8 @@ const escape = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) =
 const money = (usd: number) => `$${usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
 // Fingerprints are for machines; a reader needs enough of one to compare.
 const short = (value: unknown) => String(value ?? '').replace(/\b([0-9a-f]{12})[0-9a-f]{20,}\b/g, '$1…');
+/** A job ID as a reader needs it: the end of a long operation path, the whole ID on hover. */
+const job = (jobId: string) => `<code title="${escape(jobId)}">${escape(short(jobId.split('/').pop() ?? jobId))}</code>`;
 const LAYER_NAMES: Record<string, string> = { narrative: 'Narrative', pin: 'State pinning', hero: 'Hero', control: 'Control', qc: 'Validation (QC)' };
 const ROUTE_NAMES: Record<string, string> = { passed: 'Accepted', needs_review: 'Needs review', narrative: 'Sent back to Narrative', hero: 'Sent back to Hero', control: 'Sent back to Control' };
 
@@ -33,7 +35,7 @@ export function reportHtml(report: QcReport): string {
 		? `<p class="banner ok">Identity and colour judged on every take${report.visualChecks.models.length ? ` by ${escape(report.visualChecks.models.join(', '))}` : ''}: each character against its anchor and references, the grade against the pin and the previous accepted shot.</p>`
 		: `<p class="banner off"><strong>Visual checks were off</strong>: ${escape(report.visualChecks.note?.replace(/^off: /, ''))}. Identity and colour of these shots were <strong>not</strong> checked.</p>`;
 	const anchors = report.anchors.length
-		? `<h2>Character anchors</h2><div class="anchors">${report.anchors.map((a) => `<figure>${stillHtml(a.still, undefined, 200)}<figcaption><strong>@${escape(a.tag)}</strong><br><small>${escape(a.shotId)} · <code>${escape(short(a.jobId))}</code></small></figcaption></figure>`).join('')}</div>`
+		? `<h2>Character anchors</h2><div class="anchors">${report.anchors.map((a) => `<figure>${stillHtml(a.still, undefined, 200)}<figcaption><strong>@${escape(a.tag)}</strong><br><small>${escape(a.shotId)} · ${job(a.jobId)}</small></figcaption></figure>`).join('')}</div>`
 		: '';
 	const rows = report.shots
 		.map((shot) => {
@@ -42,7 +44,7 @@ export function reportHtml(report: QcReport): string {
 			const takes = shot.takes
 				.map((t) => {
 					const ruling = t.ruling ? `<br><strong class="${t.ruling.route === 'passed' ? 'pass' : 'fail'}">${escape(ROUTE_NAMES[t.ruling.route] ?? t.ruling.route)}</strong>${t.ruling.failed.length ? `: ${t.ruling.failed.map((v) => verdictText(v)).join('; ')}` : ''}` : '';
-					return `<li>#${t.attempt} ${escape(t.vendor)} ${escape(t.model)}: ${escape(t.status)}, ${money(t.costUsd)} <code>${escape(short(t.jobId))}</code>${ruling}</li>`;
+					return `<li>#${t.attempt} ${escape(t.vendor)} ${escape(t.model)}: ${escape(t.status)}, ${money(t.costUsd)} ${job(t.jobId)}${ruling}</li>`;
 				})
 				.join('');
 			const outcome = shot.outcome === 'passed' ? `Passed${shot.visuallyChecked ? '' : '<br><small class="fail">not visually checked</small>'}` : `Needs review${shot.reviewReason ? `<br><small>${escape(shot.reviewReason)}</small>` : ''}`;
