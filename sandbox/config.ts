@@ -19,6 +19,8 @@ export interface SandboxConfig {
 	tokenTtlSeconds: number;
 	/** Google Cloud project of the sandbox's test service account. */
 	googleProject: string;
+	/** The vision judge's error rates (0..1) and their seed: no judge is an oracle. */
+	judge: { falseNegativeRate: number; falsePositiveRate: number; seed: number };
 }
 
 /** Typical vendor latencies (seconds) for the realistic profile, before SANDBOX_TIME_SCALE. */
@@ -50,6 +52,7 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): SandboxConf
 		runwayCredits: Number(env.SANDBOX_RUNWAY_CREDITS ?? 100000),
 		tokenTtlSeconds: Number(env.SANDBOX_TOKEN_TTL_S ?? 3599),
 		googleProject: env.SANDBOX_GOOGLE_PROJECT ?? 'video-pipeline-sandbox',
+		judge: { falseNegativeRate: Number(env.SANDBOX_JUDGE_FN ?? 0), falsePositiveRate: Number(env.SANDBOX_JUDGE_FP ?? 0), seed: Number(env.SANDBOX_JUDGE_SEED ?? 1) },
 	};
 }
 

@@ -8,6 +8,7 @@ import { driftedSpec } from './vendors/drift';
 import type { BillingLedger } from './ledger';
 import type { TestServiceAccount } from './serviceAccount';
 import type { RunwayState } from './vendors/runway';
+import type { JudgeNoise } from './vendors/judgeFrames';
 
 /** Google-side state: the test service account, issued tokens, stored files and GCS objects. */
 export interface GoogleState {
@@ -31,6 +32,8 @@ export interface SandboxContext {
 	jobs: JobEngine;
 	ledger: BillingLedger;
 	faults: FaultInjector;
+	/** The vision judge's seeded error rates and what it answered. */
+	judge: JudgeNoise;
 	/** Requests served per `vendor:op` (submit, poll, download, other), for polling measurements. */
 	traffic: Map<string, number>;
 	/** Output URLs the sandbox serves (without query) -> local file, so any vendor can read another's output. */
@@ -62,7 +65,7 @@ export interface PlannedJob {
  * render and end; `failure` is the vendor's usual failure when the rule does not name one.
  */
 export function planJob(ctx: SandboxContext, vendor: VendorName, model: string, spec: RenderSpec, failure: JobFailure): PlannedJob {
-	const fault = ctx.faults.draw(vendor, 'submit', model, ['job_failed', 'stuck', 'drift']);
+	const fault = ctx.faults.draw(vendor, 'submit', model, ['job_failed', 'stuck', 'drift'], spec.prompt);
 	switch (fault?.fault) {
 		case 'job_failed':
 			return { spec, outcome: { kind: 'fail', failure: { code: String(fault.params?.code ?? failure.code), message: String(fault.params?.message ?? failure.message) } } };

@@ -24,6 +24,8 @@ export interface FaultRule {
 	probability?: number;
 	/** Stop after this many injections. */
 	times?: number;
+	/** Only requests whose prompt contains this text (one shot of a batch). */
+	promptIncludes?: string;
 	/** Fault-specific: status, retryAfterSeconds, delayMs, code, message, drift ('character'|'colour'|'audio'|'duration'). */
 	params?: Record<string, unknown>;
 }
@@ -57,9 +59,10 @@ export class FaultInjector {
 	}
 
 	/** The fault to inject for this request, if any (each rule is drawn independently, in order). */
-	draw(vendor: 'openai' | 'google' | 'runway', op: Operation, model?: string, only?: readonly FaultKind[]): FaultRule | undefined {
+	draw(vendor: 'openai' | 'google' | 'runway', op: Operation, model?: string, only?: readonly FaultKind[], prompt?: string): FaultRule | undefined {
 		for (const rule of this.rules) {
 			if (only && !only.includes(rule.fault)) continue;
+			if (rule.promptIncludes !== undefined && !(prompt ?? '').includes(rule.promptIncludes)) continue;
 			if (rule.vendor && rule.vendor !== vendor) continue;
 			if (rule.op && rule.op !== op) continue;
 			if (rule.model && rule.model !== model) continue;

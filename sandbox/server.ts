@@ -15,6 +15,7 @@ import { geminiHandler, handleGcs, handleToken, vertexHandler } from './vendors/
 import { googleErrorBody } from './vendors/googleErrors';
 import { openaiHandler } from './vendors/openai';
 import { handleRunwayCdn, handleRunwayUpload, runwayHandler } from './vendors/runway';
+import { JudgeNoise, type JudgeNoiseSettings } from './vendors/judgeFrames';
 
 export interface SandboxOptions {
 	port?: number;
@@ -105,6 +106,20 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 		case 'POST /faults':
 			ctx.faults.configure(body as unknown as FaultPlan);
 			return sendJson(res, 200, ctx.faults.plan());
+		case 'GET /judge':
+			return sendJson(res, 200, { ...ctx.judge.settings, calls: ctx.judge.calls });
+		case 'POST /judge': {
+			const settings: Partial<JudgeNoiseSettings> = {};
+			for (const key of ['falseNegativeRate', 'falsePositiveRate', 'seed'] as const) {
+				if (body[key] === undefined) continue;
+				const value = Number(body[key]);
+				if (!Number.isFinite(value) || (key !== 'seed' && (value < 0 || value > 1))) return sendJson(res, 400, { error: `${key} must be ${key === 'seed' ? 'a number' : 'a rate from 0 to 1'}` });
+				settings[key] = value;
+			}
+			ctx.judge.configure(settings);
+			ctx.config.judge = { ...ctx.judge.settings };
+			return sendJson(res, 200, ctx.judge.settings);
+		}
 		case 'GET /config':
 			return sendJson(res, 200, { ...ctx.config, keys: undefined, baseUrls: sandbox().baseUrls });
 		case 'PATCH /config':
@@ -124,6 +139,7 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 			ctx.google.requestLog.clear();
 			ctx.traffic.clear();
 			ctx.faults.configure({ rules: [] });
+			ctx.judge.configure({ falseNegativeRate: 0, falsePositiveRate: 0 });
 			return sendJson(res, 200, { ok: true });
 	}
 	const asset = /^\/assets\/([A-Za-z0-9._-]+)$/.exec(request.path)?.[1];
@@ -151,6 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const context: SandboxContext = {
 		config,
 		faults,
+		judge: new JudgeNoise({ ...config.judge }),
 		traffic: new Map(),
 		media: new Map(),
 		runway: { credits: new Map(), generations: new Map(), uploads: new Map() },

@@ -95,6 +95,9 @@ MERGE_RUN_STATE = r"""const mergeRunState = (runId, files) => {
 };
 """
 
+# Every QC Router checks identity and colour with a cheap judge; its Google credential is what turns the checks on.
+JUDGE = {"visionJudge": True, "judgeModel": "gemini-3.1-flash-lite"}
+
 
 def node(name, type_, params, pos, version=1, creds=None, **extra):
     n = {"id": name.lower().replace(" ", "-"), "name": name, "type": type_, "typeVersion": version, "position": pos, "parameters": params}
@@ -298,7 +301,7 @@ def studio():
         node("Brand Pin Given?", "n8n-nodes-base.if", {"conditions": condition("9c2d4e6f-1a3b-4c5d-8e7f-000000000002", "={{ !!$json.brandPin }}", IS_TRUE), "options": {}}, [-300, 200], 2.2),
         node("Apply Brand Pin", f"{PKG}.pinState", {"resource": "pin", "operation": "apply", "pinJson": "={{ $json.brandPin }}"}, [-120, 320]),
         node("Pin State", f"{PKG}.pinState", {"resource": "pin", "operation": "create", "useManifestCharacters": True, "grade": {"palette": "#335577, #F4E3C1", "look": "cool dawn light, soft contrast"}, "audioBed": {"mood": "calm, hopeful", "tempoBpm": 84, "dialogueLanguage": "en", "loudnessLufs": -14}, "style": "photoreal, 35mm, natural light", "negativePrompt": "text, watermark, extra fingers", "seedPolicy": "per_shot", "seedBase": 1000}, [-120, 100]),
-        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run"}, [80, 200]),
+        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run", **JUDGE}, [80, 200], 1, CRED["vertex"]),
         node("Sora (Gateway)", f"{PKG}.openAiStoryboard", {"resource": "video", "operation": "render", "model": "sora-2", "shotSource": "item", "inputReference": "none", "renderOptions": RENDER}, [360, -40], 1, CRED["openai"]),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [360, 160], 1, CRED["vertex"]),
         node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [360, 360], 1, CRED["runway"]),
@@ -486,7 +489,7 @@ def reshoot():
         node("Hero Shot?", "n8n-nodes-base.if", {"conditions": condition("c0a1b2c3-0000-4000-8000-000000000001", "={{ $json.retryHint.layer }}", {"type": "string", "operation": "equals"}, "hero"), "options": {}}, [860, 0], 2.2),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [1120, -100], 1, CRED["vertex"]),
         node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [1120, 120], 1, CRED["runway"]),
-        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 3, "control": 3}, "barrier": "item"}, [1380, 0]),
+        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 3, "control": 3}, "barrier": "item", **JUDGE}, [1380, 0], 1, CRED["vertex"]),
         deliver("Write Master", RESHOOT_ROOT, "$json.shot.id + '.mp4'", "data", [1640, 260]),
         deliver("Write Reshoot QC", RESHOOT_ROOT, "$json.shot.id + '-reshoot-qc.json'", "qc_report_json", [1860, 260]),
         code("Reshoot State", RESHOOT_STATE, [2080, 260]),
@@ -656,7 +659,7 @@ def batch():
         node("Pin Per Brand", f"{PKG}.pinState", {"resource": "pin", "operation": "create", "pinPer": "groupKey", "groupKey": "={{ $json.campaign.brand }}",
                                                   "characters": {"character": [{"tag": "={{ $json.productTag }}", "description": "={{ $json.campaign.product }}: exact packaging, label and colours as in the reference images", "referenceUrls": "={{ $json.campaign.referenceImages }}", "referenceBinaries": ""}]},
                                                   "useManifestCharacters": True, "grade": {"look": "={{ $json.campaign.look || 'clean commercial look, true-to-life product colours' }}"}, "audioBed": {"mood": "upbeat, modern", "tempoBpm": 112, "dialogueLanguage": "en", "loudnessLufs": -14}, "style": "photoreal commercial, shallow depth of field", "negativePrompt": "text, watermark, competitor logos, extra fingers", "seedPolicy": "per_shot", "seedBase": 2000}, [260, 300]),
-        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run"}, [480, 300]),
+        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run", **JUDGE}, [480, 300], 1, CRED["vertex"]),
         node("Sora (Gateway)", f"{PKG}.openAiStoryboard", {"resource": "video", "operation": "render", "model": "sora-2", "shotSource": "item", "inputReference": "none", "renderOptions": RENDER}, [760, 60], 1, CRED["openai"]),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [760, 260], 1, CRED["vertex"]),
         node("Square Shot?", "n8n-nodes-base.if", {"conditions": condition("5a0e4b9c-1d2f-4e3a-8b7c-000000000003", "={{ $json.shot.aspectRatio }}", {"type": "string", "operation": "equals"}, "1:1"), "options": {}}, [760, 460], 2.2),

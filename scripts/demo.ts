@@ -1,9 +1,10 @@
 /**
  * npm run demo: one command from a fresh checkout to a delivered spot. scripts/bootstrap.js has
  * installed the dependencies first (ffmpeg/ffprobe among them where the system lacks them).
- * Builds the package, installs the n8n runtime once, starts the sandbox with some drift so the QC
- * loop is visible, runs the studio template on the bundled brief in the real n8n CLI, and prints
- * what happened: shots, rounds, verdicts, cost per layer, and where the delivery is.
+ * Builds the package, installs the n8n runtime once, starts the sandbox with one changed face so the
+ * QC loop is visible, runs the studio template on the bundled brief in the real n8n CLI with the
+ * characters pinned to reference images on the sandbox's asset host, and prints what happened:
+ * shots, rounds, why each take went back, cost per layer, and where the delivery is.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { sandboxCredentials } from '../sandbox/credentials';
 import { startSandbox } from '../sandbox/server';
 import { ensureN8nRuntime, N8nInstance } from '../test/harness/n8nCli';
+import { pngImage } from '../test/harness/media';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.resolve(process.env.DEMO_DIR ?? path.join(ROOT, 'demo-output'));
@@ -22,9 +24,15 @@ async function main(): Promise<void> {
 	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	say('2/5 making sure n8n 2.41.1 is installed (first run only: a few minutes)');
 	const runtime = ensureN8nRuntime();
-	say('3/5 starting the vendor sandbox (one hero shot will come back without audio, so QC sends it back to Veo)');
+	say('3/5 starting the vendor sandbox (in the shot where Mara hands Leo a cup, Veo will render other faces, so QC sends it back)');
 	const sandbox = await startSandbox({ env: { ...process.env, SANDBOX_PROFILE: process.env.SANDBOX_PROFILE ?? 'realistic', SANDBOX_TIME_SCALE: process.env.SANDBOX_TIME_SCALE ?? '0.05' } });
-	sandbox.setFaults({ seed: 7, rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }] });
+	sandbox.setFaults({ seed: 7, rules: [{ fault: 'drift', vendor: 'google', times: 1, promptIncludes: 'hands Leo a cup', params: { drift: 'character' } }] });
+	// The brief's characters, pinned with reference images on the sandbox's asset host.
+	const references: Record<string, string> = {};
+	for (const [tag, seed] of [['mara', 12], ['leo', 31]] as const) {
+		const response = await fetch(`${sandbox.origin}/_sandbox/assets/${tag}.png`, { method: 'PUT', body: pngImage(256, 256, seed) });
+		references[tag] = ((await response.json()) as { url: string }).url;
+	}
 	try {
 		rmSync(OUT, { recursive: true, force: true });
 		const deliveries = path.join(OUT, '.n8n-files', 'video-deliveries');
@@ -35,6 +43,7 @@ async function main(): Promise<void> {
 		for (const node of template.nodes) {
 			// The delivery folder is a setting of the template, never a field of the brief.
 			if (node.name === 'Studio Settings') node.parameters.jsonOutput = node.parameters.jsonOutput.replace('/home/node/.n8n-files/video-deliveries', deliveries);
+			if (node.name === 'Pin State') node.parameters.characters = { character: Object.entries(references).map(([tag, url]) => ({ tag, referenceUrls: url })) };
 		}
 		await n8n.importWorkflow(template);
 
@@ -56,9 +65,14 @@ async function main(): Promise<void> {
 		say('5/5 summary');
 		const report = JSON.parse(readFileSync(path.join(deliveries, 'cafe-launch-001-qc-report.json'), 'utf8'));
 		say(`     ${report.project}: ${report.totals.passed} of ${report.totals.shots} shots passed, ${report.totals.needsReview} need review, ${report.totals.renders} renders (${report.totals.rerenders} re-render) in ${report.rounds} QC rounds`);
+		say(`     visual checks: ${report.visualChecks.on ? `on (${report.visualChecks.models.join(', ')})` : report.visualChecks.note}; anchors: ${report.anchors.map((a: { tag: string; shotId: string }) => `@${a.tag} from ${a.shotId}`).join(', ') || 'none'}`);
 		for (const shot of report.shots) {
-			const failed = shot.verdicts.filter((v: { pass: boolean }) => !v.pass).map((v: { check: string }) => v.check);
-			say(`     ${shot.id} ${shot.layer.padEnd(5)} ${shot.outcome.padEnd(12)} takes ${shot.takes.length}${failed.length ? `, last failed: ${failed.join(', ')}` : ''}`);
+			say(`     ${shot.id} ${shot.layer.padEnd(5)} ${shot.outcome.padEnd(12)} takes ${shot.takes.length}`);
+			for (const take of shot.takes as Array<{ attempt: number; jobId: string; ruling?: { route: string; failed: Array<{ check: string; value: unknown; judge?: { against: string } }> } }>) {
+				if (!take.ruling || take.ruling.route === 'passed') continue;
+				const why = take.ruling.failed.map((v) => `${v.check} ${String(v.value)}${v.judge ? ` against ${v.judge.against}` : ''}`).join('; ');
+				say(`       take ${take.attempt} went back to ${take.ruling.route}: ${why}`);
+			}
 		}
 		say(`     cost $${report.cost.totalUsd.toFixed(2)} by layer: ${Object.entries(report.cost.byLayer).map(([layer, usd]) => `${layer} $${(usd as number).toFixed(2)}`).join(', ')}`);
 		say(`     sandbox billed $${sandbox.context.ledger.summary().totalUsd.toFixed(2)}; duplicates: ${sandbox.context.ledger.summary().duplicates.length}`);

@@ -26,14 +26,31 @@ export interface FrameSample {
 	background: Rgb;
 }
 
-/** Decodes one frame from the middle of a clip (or an image) and reads the pixels QC cares about. */
-export async function sampleFrame(file: string): Promise<FrameSample> {
+const samples = new Map<string, Promise<FrameSample>>();
+
+/**
+ * Decodes one frame of a clip (or an image) and reads the pixels QC cares about: at `atSeconds`
+ * (clamped into the clip), or from the middle. Files are content-addressed, so samples are cached.
+ */
+export async function sampleFrame(file: string, atSeconds?: number): Promise<FrameSample> {
+	const key = `${file}@${atSeconds ?? 'middle'}`;
+	let sample = samples.get(key);
+	if (!sample) {
+		sample = decodeFrame(file, atSeconds);
+		samples.set(key, sample);
+		sample.catch(() => samples.delete(key));
+	}
+	return await sample;
+}
+
+async function decodeFrame(file: string, atSeconds?: number): Promise<FrameSample> {
 	const probe = JSON.parse(
 		(await run(mediaTool('ffprobe'), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file])).stdout,
 	) as { streams: Array<{ width: number; height: number }>; format: { duration?: string } };
 	const { width, height } = probe.streams[0];
 	const durationSeconds = Number(probe.format.duration ?? 0);
-	const seek = durationSeconds > 0 ? ['-ss', (durationSeconds / 2).toFixed(3)] : [];
+	const at = atSeconds === undefined ? durationSeconds / 2 : Math.min(Math.max(0, atSeconds), Math.max(0, durationSeconds - 0.1));
+	const seek = durationSeconds > 0 ? ['-ss', at.toFixed(3)] : [];
 	const { stdout } = await run(mediaTool('ffmpeg'), ['-v', 'error', ...seek, '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
 		encoding: 'buffer',
 		maxBuffer: width * height * 3 + 1024,

@@ -26,6 +26,12 @@ export interface RenderSpec {
 	prompt: string;
 	/** Content hashes of the reference images the vendor received. */
 	references: string[];
+	/**
+	 * Characters drawn from their text description alone (no reference image reached the vendor):
+	 * one identity per `tag: description`, so the same description renders the same face every
+	 * shot, as a seeded model would.
+	 */
+	cast?: string[];
 	palette?: string[];
 	/** Put moov after mdat (what a plain encoder writes) instead of fast start. */
 	moovAtEnd?: boolean;
@@ -91,7 +97,7 @@ export async function render(spec: RenderSpec): Promise<string> {
 	const out = path.join(mediaDir(), `${key}.${ext}`);
 	if (existsSync(out)) return out;
 	const tmp = `${out}.${process.pid}.${Date.now()}.tmp.${ext}`;
-	const swatches = spec.references
+	const swatches = [...spec.references, ...(spec.cast ?? [])]
 		.slice(0, 8)
 		.flatMap((ref, index) => {
 			const { x, y } = swatchPosition(index);

@@ -7,8 +7,11 @@ export type DriftKind = 'character' | 'colour' | 'audio' | 'duration';
 export function driftedSpec(spec: RenderSpec, params: Record<string, unknown> = {}): RenderSpec {
 	const kind = (params.drift as DriftKind | undefined) ?? 'character';
 	switch (kind) {
-		case 'character':
-			return { ...spec, references: (spec.references.length ? spec.references : ['none']).map((ref) => sha256(`other-character:${ref}`)) };
+		case 'character': {
+			const other = (ref: string) => sha256(`other-character:${ref}`);
+			if (spec.cast?.length) return { ...spec, references: spec.references.map(other), cast: spec.cast.map(other) };
+			return { ...spec, references: (spec.references.length ? spec.references : ['none']).map(other) };
+		}
 		case 'colour':
 			return { ...spec, palette: [`#${sha256(`shifted:${spec.palette?.[0] ?? spec.prompt}`).slice(0, 6)}`] };
 		case 'audio':

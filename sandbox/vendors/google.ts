@@ -11,7 +11,9 @@ import type { RenderSpec } from '../media/render';
 import { canonicalJson, sha256 } from '../random';
 import { googleError, googleErrorBody } from './googleErrors';
 import { clipFromBytes, judge, scoresToSchema } from './judge';
+import { asksForFrames, judgeFrames, readSections, type MediaPart } from './judgeFrames';
 import { resolveMedia } from './media';
+import { castIdentities } from '../media/cast';
 
 /**
  * Google's two Veo backends on one emulator: Vertex AI (regional path with a Bearer token from
@@ -169,6 +171,7 @@ function createVeo(ctx: SandboxContext, request: VeoRequest): Json {
 		audio,
 		prompt: `${prompt}${parameters.seed !== undefined ? ` #seed${parameters.seed}` : ''}`,
 		references: references4render,
+		cast: castIdentities(prompt, references4render.length),
 		palette: (/#[0-9a-fA-F]{6}/.exec(prompt)?.[0] ? [/#[0-9a-fA-F]{6}/.exec(prompt)![0]] : undefined),
 	};
 	resolution = extendedFrom ? '720p' : resolution;
@@ -288,7 +291,10 @@ async function generateContent(ctx: SandboxContext, model: string, body: Json, r
 	const text = textOf(body.contents);
 	const schema = (config.responseJsonSchema ?? config.responseSchema) as Json | undefined;
 	let answer: string;
-	if (schema) {
+	const normalisedSchema = schema ? (JSON.parse(JSON.stringify(schema).replace(/"type":"([A-Z]+)"/g, (_m, t: string) => `"type":"${t.toLowerCase()}"`)) as Json) : undefined;
+	if (asksForFrames(normalisedSchema)) {
+		answer = JSON.stringify(await judgeFrames(readSections(mediaParts(ctx, parts)), ctx.judge));
+	} else if (schema) {
 		const normalised = JSON.parse(JSON.stringify(schema).replace(/"type":"([A-Z]+)"/g, (_m, t: string) => `"type":"${t.toLowerCase()}"`)) as Json;
 		answer = JSON.stringify(clip || referenceHashes.length ? scoresToSchema(normalised, await judge({ clip, previous, referenceHashes, text }), text) : (await import('../schemaInstance')).instanceFor(normalised, text));
 	} else {
@@ -312,6 +318,21 @@ async function generateContent(ctx: SandboxContext, model: string, body: Json, r
 		usageMetadata: { promptTokenCount, candidatesTokenCount, totalTokenCount: promptTokenCount + candidatesTokenCount },
 		modelVersion: model,
 		responseId,
+	});
+}
+
+/** The request's parts in order, as the frame judge reads them: label texts, clips (as files) and images (as hashes). */
+function mediaParts(ctx: SandboxContext, parts: Json[]): MediaPart[] {
+	return parts.flatMap((part): MediaPart[] => {
+		if (typeof part.text === 'string') return [{ kind: 'text', text: part.text }];
+		const inline = part.inlineData as Json | undefined;
+		const file = part.fileData as Json | undefined;
+		if (!inline && !file) return [];
+		const mimeType = String(inline?.mimeType ?? file?.mimeType ?? '');
+		const resolved = inline ? { bytes: Buffer.from(String(inline.data ?? ''), 'base64'), path: undefined } : resolveMedia(ctx, String(file!.fileUri));
+		if (mimeType.startsWith('video/')) return [{ kind: 'video', file: resolved.path ?? clipFromBytes(resolved.bytes!) }];
+		if (mimeType.startsWith('image/')) return [{ kind: 'image', hash: sha256(resolved.bytes ?? Buffer.alloc(0)) }];
+		return [];
 	});
 }
 

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { castIdentities } from '../media/cast';
 import { randomBytes } from 'node:crypto';
 import { planJob, type SandboxContext, type VendorHandler } from '../context';
 import { bearerToken, field, HttpError, sendBytes, sendEmpty, sendJson, type SandboxRequest } from '../http';
@@ -84,7 +85,7 @@ function checkModel(ctx: SandboxContext, model: string): (typeof OPENAI_VIDEO_MO
 
 function createJob(ctx: SandboxContext, req: SandboxRequest, init: { model: string; prompt: string; seconds: number; size: string; refs: string[]; remixedFrom?: string; account: string }): SandboxJob {
 	const [width, height] = init.size.split('x').map(Number);
-	const spec: RenderSpec = { kind: 'video', width, height, fps: 24, durationSeconds: init.seconds, audio: true, prompt: init.prompt, references: init.refs };
+	const spec: RenderSpec = { kind: 'video', width, height, fps: 24, durationSeconds: init.seconds, audio: true, prompt: init.prompt, references: init.refs, cast: castIdentities(init.prompt, init.refs.length) };
 	const planned = planJob(ctx, 'openai', init.model, spec, { code: 'moderation_blocked', message: 'Your request was blocked by our moderation system.' });
 	const price = OPENAI_VIDEO_MODELS[init.model].pricePerSecond(init.size);
 	const requestFingerprint = sha256(canonicalJson({ vendor: 'openai', path: req.path, model: init.model, prompt: init.prompt, seconds: init.seconds, size: init.size, refs: init.refs, remixedFrom: init.remixedFrom }));

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { castIdentities } from '../media/cast';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,7 +171,7 @@ function planTask(ctx: SandboxContext, endpoint: string, body: Json): TaskPlan {
 				model,
 				credits: contract.credits(audio) * duration,
 				outputKind: 'mp4',
-				spec: { kind: 'video', width, height, fps: 24, durationSeconds: duration, audio, prompt: `${promptText}${seedSuffix}`, references: images.map((i) => i.hash), palette: paletteOf(promptText) },
+				spec: { kind: 'video', width, height, fps: 24, durationSeconds: duration, audio, prompt: `${promptText}${seedSuffix}`, references: images.map((i) => i.hash), cast: castIdentities(promptText, images.length), palette: paletteOf(promptText) },
 			};
 		}
 		case 'text_to_image': {

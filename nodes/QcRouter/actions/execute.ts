@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { renderErrorSchema, type AssetRef, type LedgerEntry, type Qc, type RenderError, type RenderLayer, type ShotItem, type Take, type Verdict } from '../../shared/contract/schemas';
+import { renderErrorSchema, type LedgerEntry, type Qc, type RenderError, type RenderLayer, type ShotItem, type Take, type Verdict } from '../../shared/contract/schemas';
 import { storedBinaryBytes } from '../../shared/binary';
 import { errorJson, toNodeError } from '../../shared/nodeErrors';
-import { contractVerdicts, DEFAULT_LAYER_MAP, DEFAULT_THRESHOLDS, judgeVerdicts, layerFor, technicalVerdicts, type LayerMap, type QcThresholds } from '../../shared/qc/checks';
+import { contractVerdicts, DEFAULT_LAYER_MAP, DEFAULT_THRESHOLDS, layerFor, technicalVerdicts, type LayerMap, type QcThresholds } from '../../shared/qc/checks';
+import { lastingAnchors, readAnchors } from '../../shared/qc/anchors';
+import { withHistory } from '../../shared/qc/history';
 import { decide, decideRenderError, type Decision, type Route } from '../../shared/qc/decide';
 import { grantAllowances, newRunMoney, observeShot, remainingUsd, type RunMoney } from '../../shared/qc/allowance';
 import { buildReport, reportHtml, type ShotOutcome } from '../../shared/qc/report';
@@ -10,9 +12,9 @@ import { cmx3600, otioTimeline } from '../../shared/qc/timeline';
 import { readShotContext, type ShotContext } from '../../shared/render/shotContext';
 import { settle } from '../../shared/runtime/concurrency';
 import { withoutFields } from '../../shared/itemJson';
-import { visionJudge } from '../helpers/judge';
 import { probeTake } from '../helpers/probeTake';
-import { stringParameter } from '../../shared/parameters';
+import { VISUAL_CHECKS_OFF, visualChecksOff, visualVerdicts } from '../helpers/visualChecks';
+import { learnAnchors, memoryFor, rememberAccepted, type RunMemory } from '../helpers/visualMemory';
 
 const OUTPUT: Record<Route | 'done', number> = { passed: 0, narrative: 1, hero: 2, control: 3, needs_review: 4, done: 5 };
 
@@ -57,8 +59,8 @@ async function check(
 	take: Take | undefined,
 	thresholds: QcThresholds,
 	map: LayerMap,
-	previous: () => Promise<{ asset: AssetRef; bytes?: Buffer } | undefined>,
-): Promise<{ verdicts: Verdict[]; ledger: LedgerEntry[] }> {
+	memory: RunMemory,
+): Promise<{ verdicts: Verdict[]; ledger: LedgerEntry[]; frames?: number[] }> {
 	const { shot, pin } = context;
 	const layer = (category: keyof LayerMap) => layerFor(map, category, take, shot);
 	// A fresh shot (straight from Storyboard / Pin State) is dispatched to the layer its manifest chose.
@@ -67,51 +69,22 @@ async function check(
 		return { verdicts: [{ check: 'take.status', value: take.status, threshold: 'succeeded', pass: false, layer: take.layer }, ...(take.failure ? [{ check: 'take.failure', value: take.failure.code ?? take.failure.message, threshold: null, pass: false, layer: take.layer } as Verdict] : [])], ledger: [] };
 	}
 	const verdicts = contractVerdicts(take, pin, shot, layer('contract'));
+	let durationSeconds = shot.durationSeconds;
 	// QC fails closed: a take that is not a video, or that could not be read, is never Passed.
 	if (!take.asset.mimeType.startsWith('video/')) {
 		verdicts.push({ check: 'container', value: take.asset.mimeType, threshold: 'a video (video/*)', pass: false, layer: layer('technical') });
 	} else {
 		const probed = await probeTake(ctx, item, take);
+		if (probed.ok) durationSeconds = probed.probe.durationSeconds;
 		if (probed.ok) verdicts.push(...technicalVerdicts(probed.probe, shot, take, thresholds, layer('technical')));
 		else if ('invalid' in probed) verdicts.push({ check: 'container', value: probed.invalid, threshold: 'a complete MP4', pass: false, layer: layer('technical') });
 		else if ('unconfigured' in probed) verdicts.push({ check: 'probe.credential', value: probed.unconfigured, threshold: 'a credential that can read the clip', pass: false, layer: layer('technical') });
 		else verdicts.push({ check: 'probe', value: `unreadable: ${probed.unavailable}`, threshold: 'a readable clip', pass: false, layer: layer('technical') });
 	}
-	const ledger: LedgerEntry[] = [];
-	if (ctx.getNodeParameter('visionJudge', itemIndex, false)) {
-		const judged = await visionJudge(ctx, itemIndex, shot, pin, take, stringParameter(ctx, 'judgeModel', itemIndex, 'gemini-3.5-flash'), await previous());
-		verdicts.push(...judgeVerdicts(judged.scores, thresholds, { identity: layer('identity'), colour: layer('colour'), adherence: layer('adherence'), artifacts: layer('artifacts') }));
-		ledger.push(judged.ledger);
-	}
-	return { verdicts, ledger };
-}
-
-/**
- * The previous shot's clip, for colour continuity: from this round's items, or from the shots of
- * the run that already reached the barrier in an earlier round.
- */
-async function previousShot(
-	ctx: IExecuteFunctions,
-	items: INodeExecutionData[],
-	parsed: Array<{ ok: true; value: ShotContext } | { ok: false; error: unknown }>,
-	state: RunState | undefined,
-	context: ShotContext,
-): Promise<{ asset: AssetRef; bytes?: Buffer } | undefined> {
-	const index = context.shot.index - 1;
-	if (index < 0) return undefined;
-	const succeeded = (takes: Take[]) => [...takes].reverse().find((t) => t.status === 'succeeded' && t.asset?.mimeType.startsWith('video/'));
-	const here = parsed.findIndex((p) => p.ok && p.value.pipeline.runId === context.pipeline.runId && p.value.shot.index === index);
-	if (here >= 0) {
-		const take = succeeded((parsed[here] as { value: ShotContext }).value.takes);
-		if (!take?.asset) return undefined;
-		return { asset: take.asset, bytes: take.asset.kind === 'binary' && items[here].binary?.[take.asset.ref] ? await ctx.helpers.getBinaryDataBuffer(here, take.asset.ref) : undefined };
-	}
-	const final = Object.values(state?.final ?? {}).find((f) => f.item.shot.index === index);
-	const take = final && succeeded(final.item.takes);
-	if (!take?.asset) return undefined;
-	const binary = take.asset.kind === 'binary' ? final?.binary?.[take.asset.ref] : undefined;
-	if (take.asset.kind === 'binary' && !binary?.id) return undefined;
-	return { asset: take.asset, bytes: binary ? await storedBinaryBytes(ctx, binary) : undefined };
+	if (!take.asset.mimeType.startsWith('video/')) return { verdicts, ledger: [] };
+	const layers = { identity: layer('identity'), colour: layer('colour'), adherence: layer('adherence'), artifacts: layer('artifacts') };
+	const judged = await visualVerdicts(ctx, itemIndex, { shot, pin, take, durationSeconds, thresholds, layers, memory });
+	return { verdicts: [...verdicts, ...judged.verdicts], ledger: judged.ledger, frames: judged.frames };
 }
 
 function finalItems(state: RunState): INodeExecutionData[] {
@@ -119,7 +92,7 @@ function finalItems(state: RunState): INodeExecutionData[] {
 }
 
 /** All Done: every shot of the run, in order, with the report; the first item carries the report and timeline files. */
-async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: number): Promise<INodeExecutionData[]> {
+async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: number, visual: { memory: RunMemory; off?: string }): Promise<INodeExecutionData[]> {
 	const outcomes: ShotOutcome[] = Object.values(state.final).map((f) => ({ item: f.item, outcome: f.outcome, reviewReason: f.reviewReason }));
 	const thumbnails: Record<string, string> = {};
 	for (const final of Object.values(state.final)) {
@@ -129,8 +102,9 @@ async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: numb
 		const bytes = await storedBinaryBytes(ctx, binary);
 		if (bytes.length <= 512 * 1024) thumbnails[final.item.shot.id] = `data:${binary.mimeType};base64,${bytes.toString('base64')}`;
 	}
-	const report = buildReport(outcomes, new Date(), thumbnails);
+	const report = buildReport(outcomes, new Date(), thumbnails, { anchors: visual.memory.anchors, visualChecksOff: visual.off });
 	const items = finalItems(state);
+	const lasting = lastingAnchors(visual.memory.anchors);
 	const passed = outcomes.filter((o) => o.outcome === 'passed').map((o) => o.item);
 	const title = `${report.project} ${report.runId}`;
 	const files = {
@@ -139,10 +113,11 @@ async function allDone(ctx: IExecuteFunctions, state: RunState, pairedItem: numb
 		timeline_otio: await ctx.helpers.prepareBinaryData(Buffer.from(JSON.stringify(otioTimeline(passed, title), null, 2)), `${report.runId}.otio`, 'application/json'),
 		timeline_edl: await ctx.helpers.prepareBinaryData(Buffer.from(cmx3600(passed, title)), `${report.runId}.edl`, 'text/plain'),
 		// Every shot's contract as delivered: what a reshoot (or an audit) starts from.
-		run_state_json: await ctx.helpers.prepareBinaryData(Buffer.from(JSON.stringify({ runId: report.runId, shots: items.map((item) => item.json) }, null, 2)), `${report.runId}-run-state.json`, 'application/json'),
+		// Anchors too, on the run and on each shot: a reshoot or a later run of the brand is judged against them.
+		run_state_json: await ctx.helpers.prepareBinaryData(Buffer.from(JSON.stringify({ runId: report.runId, anchors: lasting, shots: items.map((item) => ({ ...item.json, qcAnchors: lasting })) }, null, 2)), `${report.runId}-run-state.json`, 'application/json'),
 	};
 	return items.map((item, index) => ({
-		json: { ...item.json, qcReport: { ...report, rounds: state.rounds } },
+		json: { ...item.json, qcAnchors: lasting as unknown as IDataObject[], qcReport: { ...report, rounds: state.rounds } },
 		binary: index === 0 ? { ...(item.binary ?? {}), ...files } : item.binary,
 		pairedItem: { item: pairedItem },
 	}));
@@ -161,7 +136,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const thresholds: QcThresholds = { ...DEFAULT_THRESHOLDS, ...((this.getNodeParameter('thresholds', 0, {}) ?? {}) as Partial<QcThresholds>) };
 	const map: LayerMap = { ...DEFAULT_LAYER_MAP, ...((this.getNodeParameter('layerMap', 0, {}) ?? {}) as Partial<LayerMap>) };
 	const perItem = this.getNodeParameter('barrier', 0, 'run') === 'item';
-	const store = this.getContext('node') as { runs?: Record<string, RunState>; money?: Record<string, RunMoney> };
+	const store = this.getContext('node') as { runs?: Record<string, RunState>; money?: Record<string, RunMoney>; visual?: Record<string, RunMemory> };
 	store.runs ??= {};
 	const runs = store.runs;
 
@@ -181,7 +156,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	const remainingOf = (runId: string) => (budgets.has(runId) ? remainingUsd(money[runId], budgets.get(runId)!) : undefined);
 
-	const routed: Array<{ itemIndex: number; context: ShotContext; decision: Decision; ledger: LedgerEntry[] }> = [];
+	const routed: Array<{ itemIndex: number; context: ShotContext; decision: Decision; ledger: LedgerEntry[]; frames?: number[] }> = [];
 	for (const [itemIndex, item] of items.entries()) {
 		const context = parsed[itemIndex];
 		if (!context.ok) {
@@ -201,8 +176,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			continue;
 		}
 		const take = shotContext.takes.at(-1);
-		const previous = async () => await previousShot(this, items, parsed, runs[runId], shotContext);
-		const checked = await settle(async () => await check(this, itemIndex, item, shotContext, take, thresholds, map, previous));
+		const memory = memoryFor(store, runId);
+		const checked = await settle(async () => {
+			// Anchors from a run state (a reshoot) or an earlier run of the brand join the run's before judging.
+			learnAnchors(memory, [...readAnchors(this.getNodeParameter('anchors', itemIndex, '') as unknown, itemIndex, 'anchors'), ...readAnchors(item.json.qcAnchors, itemIndex, 'qcAnchors')]);
+			return await check(this, itemIndex, item, shotContext, take, thresholds, map, memory);
+		});
 		if (!checked.ok) {
 			if (this.continueOnFail()) {
 				outputs[OUTPUT.needs_review].push({ json: { ...item.json, ...errorJson(checked.error) }, pairedItem: { item: itemIndex } });
@@ -216,7 +195,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// A re-render of known cost takes its allowance now, so the next shot's decision sees it spent.
 		const need = isRenderRoute(decision.route) ? knownNeed(shotContext, take, decision.route) : undefined;
 		if (need !== undefined && budgets.has(runId)) grantAllowances(money[runId], budgets.get(runId)!, [{ shotId: shotContext.shot.id, durationSeconds: shotContext.shot.durationSeconds, needUsd: need }]);
-		routed.push({ itemIndex, context: shotContext, decision, ledger });
+		routed.push({ itemIndex, context: shotContext, decision, ledger, frames: checked.value.frames });
 	}
 
 	// First renders share what is left by duration (shots of the run not seen yet keep their share).
@@ -229,12 +208,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		grantAllowances(money[runId], budgetUsd, first.map((r) => ({ shotId: r.context.shot.id, durationSeconds: r.context.shot.durationSeconds })), unseen * meanSeconds);
 	}
 
-	for (const { itemIndex, context: shotContext, decision, ledger } of routed) {
+	for (const { itemIndex, context: shotContext, decision, ledger, frames } of routed) {
 		const item = items[itemIndex];
 		const runId = shotContext.pipeline.runId;
 		// The previous round's hint and render error are answered; only this round's decision may carry new ones.
 		const rest = withoutFields(item.json, ['retryHint', 'renderError', 'error', 'allowance']);
-		const qc: Qc = decision.qc;
+		const take = shotContext.takes.at(-1);
+		const qc: Qc = withHistory(decision.qc, shotContext.qc, take, decision.route, decision.reasons);
+		if (decision.route === 'passed' && take?.asset) rememberAccepted(memoryFor(store, runId), runId, shotContext.shot, take, take.asset.kind === 'binary' ? item.binary?.[take.asset.ref] : undefined, frames ?? []);
 		const granted = isRenderRoute(decision.route) && budgets.has(runId) ? money[runId].granted[shotContext.shot.id] : undefined;
 		const json: IDataObject = {
 			...rest,
@@ -260,13 +241,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 	}
 
+	// Said where the user looks, not only in the verdicts: nothing was judged for identity or colour.
+	const off = items.length ? visualChecksOff(this, 0) : undefined;
+	if (off && off !== VISUAL_CHECKS_OFF.disabled) this.addExecutionHints({ message: `Visual checks are ${off}. Add a Google credential to the QC Router to turn them on.`, location: 'outputPane' });
+
 	// A round counts for the runs whose shots came through this time.
 	for (const key of touched.keys()) if (runs[key]) runs[key].rounds++;
 	for (const [key, itemIndex] of touched) {
 		const state = runs[key];
 		if (!state || state.done || Object.keys(state.final).length < state.shotCount) continue;
 		state.done = true;
-		outputs[OUTPUT.done].push(...(await allDone(this, state, itemIndex)));
+		const runId = Object.values(state.final)[0]?.item.pipeline.runId ?? key;
+		outputs[OUTPUT.done].push(...(await allDone(this, state, itemIndex, { memory: memoryFor(store, runId), off: visualChecksOff(this, itemIndex) })));
 	}
 	return outputs;
 }

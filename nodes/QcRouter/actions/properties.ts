@@ -10,7 +10,7 @@ const layerOptions = [
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Credentials are optional: Google for the vision judge and to read Veo clips kept by reference, OpenAI to read Videos API clips kept by reference (render Output: Reference Only). Runway clips are read by their signed URL.',
+			'Google runs the visual checks (identity and colour) and reads Veo clips kept by reference, OpenAI to read Videos API clips kept by reference (render Output: Reference Only). Runway clips are read by their signed URL.',
 		name: 'credentialsNotice',
 		type: 'notice',
 		default: '',
@@ -62,17 +62,53 @@ export const properties: INodeProperties[] = [
 		],
 	},
 	{
-		displayName: 'Vision Judge',
+		displayName: 'Visual Checks (Vision Judge)',
 		name: 'visionJudge',
 		type: 'boolean',
-		default: false,
-		description: 'Whether Gemini also scores identity against the pinned references, colour continuity, prompt adherence and artifacts (costs tokens; needs a Google credential)',
+		default: true,
+		description:
+			'Whether Gemini judges identity (every character against its anchor, the first accepted take it appeared in, and against its reference images) and colour (against the pinned grade and the previous accepted shot) on several frames of every take. Needs a Google credential on this node; without one, every verdict and the report say visual checks are off.',
+	},
+	{
+		displayName: 'Visual checks need a Google credential on this node. Without one they are off, and the verdicts and the QC report say so.',
+		name: 'judgeCredentialNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { visionJudge: [true] } },
 	},
 	{
 		displayName: 'Judge Model',
 		name: 'judgeModel',
 		type: 'string',
-		default: 'gemini-3.5-flash',
+		default: 'gemini-3.1-flash-lite',
+		description: 'A Gemini model with video understanding; the default is a cheap one, its cost booked under validation in the ledger',
+		displayOptions: { show: { visionJudge: [true] } },
+	},
+	{
+		displayName: 'Judge Options',
+		name: 'judgeOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { visionJudge: [true] } },
+		options: [
+			{ displayName: 'Frames per Clip', name: 'frames', type: 'number', typeOptions: { minValue: 1, maxValue: 16 }, default: 3, description: 'Frames the judge scores, spread over the clip; the worst one counts' },
+			{
+				displayName: 'Second Opinion Margin',
+				name: 'borderlineMargin',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 0.5, numberPrecision: 2 },
+				default: 0.15,
+				description: 'A score up to this much above its threshold, or twice this much below it, gets a second opinion (averaged with the first) before the take passes or a re-render is paid for; 0 = never',
+			},
+		],
+	},
+	{
+		displayName: 'Anchors From an Earlier Run',
+		name: 'anchors',
+		type: 'json',
+		default: '',
+		description: 'The anchors of an earlier run of the same brand (the "anchors" of its run state), so this run keeps the same faces. Shots carrying "qcAnchors" (a reshoot from a run state) bring their own.',
 		displayOptions: { show: { visionJudge: [true] } },
 	},
 	{

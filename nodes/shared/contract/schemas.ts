@@ -254,6 +254,24 @@ export type Take = z.infer<typeof takeSchema>;
 
 export const QC_STATUSES = ['pending', 'passed', 'retry', 'needs_review'] as const;
 
+/** How a vision verdict was reached: the judge model, the frames it scored and what it scored them against. */
+export const judgementSchema = z
+	.object({
+		model: z.string().min(1),
+		/** Seconds into the clip of each frame scored. */
+		frames: z.array(z.number().nonnegative()).max(16),
+		/** The score of each frame, first opinion. */
+		scores: z.array(z.number()).max(16),
+		/** Asked because the first opinion was borderline: the second judge's frame scores. */
+		secondOpinion: z.array(z.number()).max(16).optional(),
+		/** Asked because the first two opinions disagreed: the tie-breaker's frame scores (the median decides). */
+		thirdOpinion: z.array(z.number()).max(16).optional(),
+		/** What the clip was compared with: references, an anchor take, the pinned grade, the previous shot. */
+		against: z.string().min(1),
+	})
+	.strict();
+export type Judgement = z.infer<typeof judgementSchema>;
+
 export const verdictSchema = z
 	.object({
 		check: z.string().min(1),
@@ -261,6 +279,7 @@ export const verdictSchema = z
 		threshold: z.union([z.number(), z.string(), z.boolean(), z.null()]),
 		pass: z.boolean(),
 		layer: renderLayerSchema,
+		judge: judgementSchema.optional(),
 	})
 	.strict();
 export type Verdict = z.infer<typeof verdictSchema>;
@@ -276,6 +295,19 @@ export const qcSchema = z
 			.strict(),
 		verdicts: z.array(verdictSchema),
 		status: z.enum(QC_STATUSES),
+		/** Every take QC has ruled on, oldest first: where it went and, when it was sent back, why. */
+		history: z
+			.array(
+				z
+					.object({
+						jobId: z.string().min(1),
+						attempt: z.number().int().positive(),
+						route: z.enum(['passed', ...RENDER_LAYERS, 'needs_review']),
+						failed: z.array(verdictSchema),
+					})
+					.strict(),
+			)
+			.optional(),
 	})
 	.strict();
 export type Qc = z.infer<typeof qcSchema>;

@@ -89,22 +89,3 @@ export function technicalVerdicts(probe: ProbeResult, shot: Shot, take: Take, th
 	if (probe.hasAudio) out.push(verdict('avSkew', round(probe.avSkewSeconds), thresholds.maxAvSkewSeconds, Math.abs(probe.avSkewSeconds) <= thresholds.maxAvSkewSeconds, layer));
 	return out;
 }
-
-export interface JudgeScores {
-	identity?: number;
-	colour?: number;
-	/** Colour continuity with the previous shot, when one was judged alongside. */
-	continuity?: number;
-	adherence?: number;
-	artifacts?: number;
-}
-
-export function judgeVerdicts(scores: JudgeScores, thresholds: QcThresholds, layers: Pick<Record<keyof LayerMap, RenderLayer>, 'identity' | 'colour' | 'adherence' | 'artifacts'>): Verdict[] {
-	const out: Verdict[] = [];
-	if (scores.identity !== undefined) out.push(verdict('vision.identity', scores.identity, thresholds.identityMin, scores.identity >= thresholds.identityMin, layers.identity));
-	if (scores.colour !== undefined) out.push(verdict('vision.colour', scores.colour, thresholds.colourMin, scores.colour >= thresholds.colourMin, layers.colour));
-	if (scores.continuity !== undefined) out.push(verdict('vision.continuity', scores.continuity, thresholds.colourMin, scores.continuity >= thresholds.colourMin, layers.colour));
-	if (scores.adherence !== undefined) out.push(verdict('vision.adherence', scores.adherence, thresholds.adherenceMin, scores.adherence >= thresholds.adherenceMin, layers.adherence));
-	if (scores.artifacts !== undefined) out.push(verdict('vision.artifacts', scores.artifacts, thresholds.artifactsMax, scores.artifacts <= thresholds.artifactsMax, layers.artifacts));
-	return out;
-}

@@ -1,10 +1,19 @@
-import type { LedgerEntry, ShotItem } from '../contract/schemas';
+import type { AssetRef, LedgerEntry, ShotItem, Take, Verdict } from '../contract/schemas';
 import { costByLayer, ledgerTotal } from '../ledger';
+import type { Anchor } from './anchors';
 
 export interface ShotOutcome {
 	item: ShotItem;
 	outcome: 'passed' | 'needs_review';
 	reviewReason?: string;
+}
+
+type ReportVerdict = Pick<Verdict, 'check' | 'value' | 'threshold' | 'pass' | 'layer' | 'judge'>;
+
+/** Where a reader's browser finds a frame of a clip: the vendor URL, or the master delivered beside the report. */
+export interface Still {
+	src: string;
+	atSeconds: number;
 }
 
 export interface QcReport {
@@ -13,6 +22,10 @@ export interface QcReport {
 	variant?: string;
 	pinFingerprint: string | null;
 	generatedAt: string;
+	/** Whether identity and colour were judged; when off, why (shown at the top of the report). */
+	visualChecks: { on: boolean; note?: string; models: string[] };
+	/** Each character's anchor: the take every later shot with it was judged against. */
+	anchors: Array<{ tag: string; shotId: string; jobId: string; still?: Still }>;
 	shots: Array<{
 		id: string;
 		index: number;
@@ -20,11 +33,25 @@ export interface QcReport {
 		layer: string;
 		outcome: 'passed' | 'needs_review';
 		reviewReason?: string;
+		/** Whether any vision verdict was reached on the final take. */
+		visuallyChecked: boolean;
 		attempts: { narrative: number; hero: number; control: number };
-		verdicts: Array<{ check: string; value: unknown; threshold: unknown; pass: boolean; layer: string }>;
-		takes: Array<{ jobId: string; vendor: string; model: string; operation?: string; status: string; attempt: number; costUsd: number; asset?: string }>;
+		verdicts: ReportVerdict[];
+		/** Every take, with QC's ruling on it: accepted, or where it was sent back and why. */
+		takes: Array<{
+			jobId: string;
+			vendor: string;
+			model: string;
+			operation?: string;
+			status: string;
+			attempt: number;
+			costUsd: number;
+			asset?: string;
+			ruling?: { route: string; failed: ReportVerdict[] };
+		}>;
 		/** data: URL of the latest take's still, where the vendor made one. */
 		thumbnail?: string;
+		still?: Still;
 	}>;
 	/** renders counts video takes; stills (keyframes a video was made from) are counted apart. */
 	totals: { shots: number; passed: number; needsReview: number; renders: number; rerenders: number; stills: number };
@@ -37,7 +64,27 @@ function uniqueEntries(items: ShotItem[]): LedgerEntry[] {
 	return [...seen.values()];
 }
 
-export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Record<string, string> = {}): QcReport {
+/** A clip's frame for the reader: a vendor URL as it is; an n8n binary by the master file name the templates deliver (`<runId>-<shotId>.mp4`). */
+function stillOf(asset: AssetRef | undefined, runId: string, shotId: string, atSeconds: number): Still | undefined {
+	if (!asset?.mimeType.startsWith('video/')) return undefined;
+	if (asset.kind === 'url') return { src: asset.ref, atSeconds };
+	if (asset.kind === 'binary') return { src: `${runId}-${shotId}.mp4`, atSeconds };
+	return undefined;
+}
+
+const finalTake = (item: ShotItem): Take | undefined => [...item.takes].reverse().find((t) => t.status === 'succeeded');
+const middleFrame = (verdicts: ReportVerdict[], fallback: number) => {
+	const frames = verdicts.find((v) => v.judge)?.judge?.frames ?? [];
+	return frames.length ? frames[Math.floor(frames.length / 2)] : fallback;
+};
+
+export interface ReportOptions {
+	anchors?: Anchor[];
+	/** Set when visual checks did not run, with the reason. */
+	visualChecksOff?: string;
+}
+
+export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Record<string, string> = {}, options: ReportOptions = {}): QcReport {
 	const items = outcomes.map((o) => o.item).sort((a, b) => a.shot.index - b.shot.index);
 	const [first] = items;
 	const entries = uniqueEntries(items);
@@ -48,27 +95,55 @@ export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Reco
 	const takes = items.flatMap((item) => item.takes);
 	const stills = takes.filter((t) => t.operation === 'textToImage' || t.asset?.mimeType.startsWith('image/')).length;
 	const renders = takes.length - stills;
-	return {
-		runId: first.pipeline.runId,
-		project: first.pipeline.project,
-		variant: first.pipeline.variant,
-		pinFingerprint: first.pin?.fingerprint ?? null,
-		generatedAt: now.toISOString(),
-		shots: outcomes
-			.slice()
-			.sort((a, b) => a.item.shot.index - b.item.shot.index)
-			.map(({ item, outcome, reviewReason }) => ({
+	const runId = first.pipeline.runId;
+	const shots = outcomes
+		.slice()
+		.sort((a, b) => a.item.shot.index - b.item.shot.index)
+		.map(({ item, outcome, reviewReason }) => {
+			const verdicts = item.qc?.verdicts ?? [];
+			const rulings = new Map((item.qc?.history ?? []).map((h) => [h.jobId, h]));
+			const still = stillOf(finalTake(item)?.asset, runId, item.shot.id, middleFrame(verdicts, item.shot.durationSeconds / 2));
+			return {
 				id: item.shot.id,
 				index: item.shot.index,
 				beat: item.shot.beat.label,
 				layer: item.shot.layer,
 				outcome,
 				...(reviewReason ? { reviewReason } : {}),
+				visuallyChecked: verdicts.some((v) => v.judge),
 				attempts: item.qc?.attempts ?? { narrative: 0, hero: 0, control: 0 },
-				verdicts: item.qc?.verdicts ?? [],
-				takes: item.takes.map((t) => ({ jobId: t.jobId, vendor: t.vendor, model: t.model, operation: t.operation, status: t.status, attempt: t.attempt, costUsd: t.costUsd, asset: t.asset?.kind === 'binary' ? undefined : t.asset?.ref })),
+				verdicts,
+				takes: item.takes.map((t) => {
+					const ruling = rulings.get(t.jobId);
+					return {
+						jobId: t.jobId,
+						vendor: t.vendor,
+						model: t.model,
+						operation: t.operation,
+						status: t.status,
+						attempt: t.attempt,
+						costUsd: t.costUsd,
+						asset: t.asset?.kind === 'binary' ? undefined : t.asset?.ref,
+						...(ruling ? { ruling: { route: ruling.route, failed: ruling.failed } } : {}),
+					};
+				}),
 				...(thumbnails[item.shot.id] ? { thumbnail: thumbnails[item.shot.id] } : {}),
-			})),
+				...(still ? { still } : {}),
+			};
+		});
+	const models = [...new Set(shots.flatMap((s) => s.verdicts.map((v) => v.judge?.model)).filter((m): m is string => Boolean(m)))];
+	return {
+		runId,
+		project: first.pipeline.project,
+		variant: first.pipeline.variant,
+		pinFingerprint: first.pin?.fingerprint ?? null,
+		generatedAt: now.toISOString(),
+		visualChecks: { on: !options.visualChecksOff, ...(options.visualChecksOff ? { note: options.visualChecksOff } : {}), models },
+		anchors: (options.anchors ?? []).map((anchor) => {
+			const still = stillOf(anchor.asset, anchor.runId, anchor.shotId, anchor.frames[Math.floor(anchor.frames.length / 2)]);
+			return { tag: anchor.tag, shotId: anchor.shotId, jobId: anchor.jobId, ...(still ? { still } : {}) };
+		}),
+		shots,
 		totals: {
 			shots: items.length,
 			passed: outcomes.filter((o) => o.outcome === 'passed').length,
@@ -81,32 +156,4 @@ export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Reco
 	};
 }
 
-const escape = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A self-contained page a client can read: no scripts, no external assets. */
-export function reportHtml(report: QcReport): string {
-	const money = (usd: number) => `$${usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
-	// Fingerprints are for machines; a reader needs enough of one to compare.
-	const short = (value: unknown) => String(value ?? '').replace(/\b([0-9a-f]{12})[0-9a-f]{20,}\b/g, '$1…');
-	const rows = report.shots
-		.map((shot) => {
-			const failed = shot.verdicts.filter((v) => !v.pass);
-			const verdicts = shot.verdicts.map((v) => `<li class="${v.pass ? 'pass' : 'fail'}">${escape(v.check)}: ${escape(short(v.value))} (${escape(short(v.threshold))})</li>`).join('');
-			const takes = shot.takes.map((t) => `<li>${escape(t.vendor)} ${escape(t.model)} ${escape(t.operation ?? '')} #${t.attempt}: ${escape(t.status)}, ${money(t.costUsd)} <code>${escape(t.jobId)}</code></li>`).join('');
-			const still = shot.thumbnail?.startsWith('data:image/') ? `<br><img src="${escape(shot.thumbnail)}" alt="" width="160">` : '';
-			return `<tr class="${shot.outcome}"><td>${shot.index + 1}${still}</td><td>${escape(shot.beat)}<br><small>${escape(shot.id)} · ${escape(shot.layer)}</small></td><td>${shot.outcome === 'passed' ? 'Passed' : `Needs review${shot.reviewReason ? `<br><small>${escape(shot.reviewReason)}</small>` : ''}`}${failed.length ? `<br><small>${failed.length} failed check(s)</small>` : ''}</td><td><ul>${verdicts}</ul></td><td><ul>${takes}</ul></td></tr>`;
-		})
-		.join('\n');
-	const layers = Object.entries(report.cost.byLayer).map(([layer, usd]) => `<li>${escape(layer)}: ${money(usd)}</li>`).join('');
-	const vendors = Object.entries(report.cost.byVendor).map(([vendor, usd]) => `<li>${escape(vendor)}: ${money(usd)}</li>`).join('');
-	return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>QC report: ${escape(report.project)} (${escape(report.runId)})</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.5rem;vertical-align:top;text-align:left}tr.needs_review{background:#fff4e5}li.fail{color:#b00020}li.pass{color:#1b5e20}code{font-size:.75em}.summary{display:flex;gap:3rem}</style></head>
-<body><h1>${escape(report.project)}</h1><p>Run <code>${escape(report.runId)}</code>${report.variant ? ` · variant ${escape(report.variant)}` : ''} · pin <code>${escape(short(report.pinFingerprint ?? 'none'))}</code> · ${escape(report.generatedAt)}</p>
-<div class="summary"><div><h2>Shots</h2><p>${report.totals.passed} of ${report.totals.shots} passed, ${report.totals.needsReview} need review; ${report.totals.renders} renders (${report.totals.rerenders} re-renders)</p></div>
-<div><h2>Cost ${money(report.cost.totalUsd)}</h2>${report.cost.budgetUsd ? `<p>${report.cost.budgetUsedPct}% of the ${money(report.cost.budgetUsd)} budget</p>` : ''}<h3>By layer</h3><ul>${layers}</ul><h3>By vendor</h3><ul>${vendors}</ul></div></div>
-<h2>Shots</h2><table><thead><tr><th>#</th><th>Beat</th><th>Outcome</th><th>Checks</th><th>Takes</th></tr></thead><tbody>
-${rows}
-</tbody></table></body></html>
-`;
-}
+export { reportHtml } from './reportHtml';

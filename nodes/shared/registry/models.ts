@@ -225,6 +225,26 @@ export const MODELS: readonly ModelSpec[] = [
 		status: 'ga',
 	},
 
+	{
+		id: 'gemini-3.1-flash-lite',
+		vendor: 'google',
+		displayName: 'Gemini 3.1 Flash-Lite',
+		capabilities: ['structured_output', 'video_understanding'],
+		backends: { vertex: 'ga', gemini: 'ga' },
+		endpoint: ':generateContent',
+		audio: 'none',
+		maxReferenceImages: 16,
+		price: {
+			unit: 'token_million',
+			tiers: [{ perUnit: 0.25 }],
+			outputPerUnit: 1.5,
+			source: 'Gemini API pricing, paid tier (vendor-contracts, 2026-12)',
+			estimated: true,
+		},
+		status: 'ga',
+		notes: 'The default QC judge: a cheap model, asked several frames per clip and a second opinion on borderline scores.',
+	},
+
 	// --- Runway (control) ---
 	{
 		id: 'gen4_turbo',
