@@ -156,7 +156,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	const remainingOf = (runId: string) => (budgets.has(runId) ? remainingUsd(money[runId], budgets.get(runId)!) : undefined);
 
-	const routed: Array<{ itemIndex: number; context: ShotContext; decision: Decision; ledger: LedgerEntry[]; frames?: number[] }> = [];
+	const routed: Array<{ itemIndex: number; context: ShotContext; decision: Decision; ledger: LedgerEntry[] }> = [];
 	for (const [itemIndex, item] of items.entries()) {
 		const context = parsed[itemIndex];
 		if (!context.ok) {
@@ -195,7 +195,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		// A re-render of known cost takes its allowance now, so the next shot's decision sees it spent.
 		const need = isRenderRoute(decision.route) ? knownNeed(shotContext, take, decision.route) : undefined;
 		if (need !== undefined && budgets.has(runId)) grantAllowances(money[runId], budgets.get(runId)!, [{ shotId: shotContext.shot.id, durationSeconds: shotContext.shot.durationSeconds, needUsd: need }]);
-		routed.push({ itemIndex, context: shotContext, decision, ledger, frames: checked.value.frames });
+		// An accepted take anchors its characters at once, so the next shot of this round is judged against it.
+		if (decision.route === 'passed' && take?.asset) rememberAccepted(memory, runId, shotContext.shot, take, take.asset.kind === 'binary' ? item.binary?.[take.asset.ref] : undefined, checked.value.frames ?? []);
+		routed.push({ itemIndex, context: shotContext, decision, ledger });
 	}
 
 	// First renders share what is left by duration (shots of the run not seen yet keep their share).
@@ -208,14 +210,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		grantAllowances(money[runId], budgetUsd, first.map((r) => ({ shotId: r.context.shot.id, durationSeconds: r.context.shot.durationSeconds })), unseen * meanSeconds);
 	}
 
-	for (const { itemIndex, context: shotContext, decision, ledger, frames } of routed) {
+	for (const { itemIndex, context: shotContext, decision, ledger } of routed) {
 		const item = items[itemIndex];
 		const runId = shotContext.pipeline.runId;
 		// The previous round's hint and render error are answered; only this round's decision may carry new ones.
 		const rest = withoutFields(item.json, ['retryHint', 'renderError', 'error', 'allowance']);
 		const take = shotContext.takes.at(-1);
 		const qc: Qc = withHistory(decision.qc, shotContext.qc, take, decision.route, decision.reasons);
-		if (decision.route === 'passed' && take?.asset) rememberAccepted(memoryFor(store, runId), runId, shotContext.shot, take, take.asset.kind === 'binary' ? item.binary?.[take.asset.ref] : undefined, frames ?? []);
 		const granted = isRenderRoute(decision.route) && budgets.has(runId) ? money[runId].granted[shotContext.shot.id] : undefined;
 		const json: IDataObject = {
 			...rest,
