@@ -1,6 +1,8 @@
 import type { ShotItem } from '../../nodes/shared/contract';
 import { runWorkflow, type RunResult, type WorkflowJson } from './engine';
+import { seededRandom } from '../../sandbox/random';
 import { asItems } from './pipeline';
+import { packageNode, to } from './workflows';
 import { sandboxLedger, type Sandbox } from './sandbox';
 
 const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 16 };
@@ -11,16 +13,7 @@ const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 16 };
  * Videos API. Every render node returns to QC, so one run's spend comes from parallel branches.
  */
 export function threeEngineLoop(qcParameters: Record<string, unknown> = {}): WorkflowJson {
-	const node = (name: string, type: string, parameters: Record<string, unknown>, credential?: [string, string]) => ({
-		id: name,
-		name,
-		type: `n8n-nodes-video-pipeline.${type}`,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		...(credential ? { credentials: { [credential[0]]: { id: credential[1], name: credential[1] } } } : {}),
-	});
-	const to = (target: string) => [{ node: target, type: 'main' as never, index: 0 }];
+	const node = packageNode;
 	return {
 		name: 'three engines, one budget',
 		nodes: [
@@ -58,18 +51,6 @@ export function runShots(runId: string, layers: Array<'hero' | 'broll'>, budgetU
 		takes: [],
 		ledger: [],
 	}));
-}
-
-/** Seeded uniform numbers in [0, 1). */
-export function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 /** Every shot QC finished, and what the sandbox billed each run for the jobs on those shots. */
@@ -114,7 +95,7 @@ export async function seededBudgetRuns(sandbox: Sandbox, credentials: RunOptions
 	const outcomes: BudgetRunOutcome[] = [];
 	const problems: string[] = [];
 	for (let execution = 0; execution < runs / perExecution; execution++) {
-		const random = mulberry32(1000 + execution);
+		const random = seededRandom(1000 + execution);
 		const budgets = new Map<string, number>();
 		const items: ShotItem[] = [];
 		for (let run = 0; run < perExecution; run++) {

@@ -3,18 +3,23 @@ import type { WorkflowJson } from './engine';
 const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 1 };
 const SCRIPT = 'Mara unlocks the café at dawn. Steam curls from the espresso machine. Leo walks in from the rain. Mara hands Leo a cup: "First one is on me." The sign flips to open.';
 
+/** One of our nodes in a test workflow, with the credential (type, id) it uses. */
+export const packageNode = (name: string, type: string, parameters: Record<string, unknown>, credential?: [string, string]) => ({
+	id: name,
+	name,
+	type: `n8n-nodes-video-pipeline.${type}`,
+	typeVersion: 1,
+	position: [0, 0],
+	parameters,
+	...(credential ? { credentials: { [credential[0]]: { id: credential[1], name: credential[1] } } } : {}),
+});
+
+/** A connection to a node's first input. */
+export const to = (target: string) => [{ node: target, type: 'main' as never, index: 0 }];
+
 /** The studio pipeline with our nodes only: storyboard, pin, QC dispatch and loop over three render nodes. */
 export function pipeline(refs: { mara: string; leo: string }): WorkflowJson {
-	const node = (name: string, type: string, parameters: Record<string, unknown>, credential?: [string, string]) => ({
-		id: name,
-		name,
-		type: `n8n-nodes-video-pipeline.${type}`,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		...(credential ? { credentials: { [credential[0]]: { id: credential[1], name: credential[1] } } } : {}),
-	});
-	const to = (target: string) => [{ node: target, type: 'main' as never, index: 0 }];
+	const node = packageNode;
 	return {
 		name: 'studio pipeline',
 		nodes: [
