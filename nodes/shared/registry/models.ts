@@ -64,6 +64,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'OpenAI pricing page before the shutdown',
 			estimated: true,
 		},
+		typicalRenderSeconds: 90,
 		status: 'ga',
 		retiredOn: SORA_SHUTDOWN,
 		replacement: 'veo-3.1-generate-001',
@@ -91,6 +92,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'OpenAI pricing page before the shutdown; 1080p price was never published, 0.50 assumed',
 			estimated: true,
 		},
+		typicalRenderSeconds: 180,
 		status: 'ga',
 		retiredOn: SORA_SHUTDOWN,
 		replacement: 'veo-3.1-generate-001',
@@ -124,6 +126,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'Gemini API pricing (audio included) and reseller-derived Vertex figures; verify on the Vertex pricing page',
 			estimated: true,
 		},
+		typicalRenderSeconds: 90,
 		status: 'ga',
 		notes: 'Reference images: up to 3 ASSET images, 8 s and 16:9 only. Extension outputs 720p.',
 	},
@@ -152,6 +155,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'Gemini API pricing after the 2026-04-07 cut and reseller-derived Vertex figures',
 			estimated: true,
 		},
+		typicalRenderSeconds: 60,
 		status: 'ga',
 	},
 	{
@@ -176,6 +180,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'Gemini API pricing for the Lite preview',
 			estimated: true,
 		},
+		typicalRenderSeconds: 45,
 		status: 'ga',
 		notes: 'Named on the Vertex retirement page as a successor; not on the GA model page.',
 	},
@@ -239,6 +244,7 @@ export const MODELS: readonly ModelSpec[] = [
 		audio: 'none',
 		maxReferenceImages: 1,
 		price: { unit: 'credit_per_second', tiers: [{ perUnit: 5 }], source: 'runwayml/skills api reference', estimated: true },
+		typicalRenderSeconds: 30,
 		status: 'ga',
 	},
 	{
@@ -255,6 +261,7 @@ export const MODELS: readonly ModelSpec[] = [
 		audio: 'none',
 		maxReferenceImages: 1,
 		price: { unit: 'credit_per_second', tiers: [{ perUnit: 12 }], source: 'runwayml/skills api reference', estimated: true },
+		typicalRenderSeconds: 60,
 		status: 'ga',
 		notes: 'Text to video accepts only 1280:720 and 720:1280.',
 	},
@@ -280,6 +287,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'runwayml/skills api reference',
 			estimated: true,
 		},
+		typicalRenderSeconds: 90,
 		status: 'ga',
 	},
 	{
@@ -304,6 +312,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'runwayml/skills api reference',
 			estimated: true,
 		},
+		typicalRenderSeconds: 60,
 		status: 'ga',
 	},
 	{
@@ -329,6 +338,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'runwayml/skills api reference',
 			estimated: true,
 		},
+		typicalRenderSeconds: 15,
 		status: 'ga',
 	},
 	{
@@ -345,6 +355,7 @@ export const MODELS: readonly ModelSpec[] = [
 		audio: 'none',
 		maxReferenceImages: 3,
 		price: { unit: 'credit_per_image', tiers: [{ perUnit: 2 }], source: 'runwayml/skills api reference', estimated: true },
+		typicalRenderSeconds: 8,
 		status: 'ga',
 		notes: 'Needs 1 to 3 reference images.',
 	},
@@ -365,6 +376,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'gen4_aleph figure from runwayml/skills; aleph2 unpublished, Runway estimatedCost replaces it',
 			estimated: true,
 		},
+		typicalRenderSeconds: 90,
 		status: 'ga',
 	},
 	{
@@ -383,6 +395,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'about $0.01 per output frame at 24 fps (api-evangelist); Runway estimatedCost replaces it',
 			estimated: true,
 		},
+		typicalRenderSeconds: 60,
 		status: 'ga',
 	},
 	{
@@ -400,6 +413,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'unpublished; Runway estimatedCost replaces it',
 			estimated: true,
 		},
+		typicalRenderSeconds: 30,
 		status: 'ga',
 	},
 	{
@@ -415,6 +429,7 @@ export const MODELS: readonly ModelSpec[] = [
 		audio: 'none',
 		maxReferenceImages: 1,
 		price: { unit: 'credit_per_second', tiers: [{ perUnit: 5 }], source: 'runwayml/skills api reference', estimated: true },
+		typicalRenderSeconds: 60,
 		status: 'ga',
 	},
 	...(
