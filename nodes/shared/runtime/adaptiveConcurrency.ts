@@ -76,7 +76,8 @@ export class AdaptiveConcurrency implements SubmitGate {
 	private readonly releaseWaiters: Array<{ after: number; resolve: () => void }> = [];
 	/** Capacity refusals (429, quota) and THROTTLED jobs seen in this run. */
 	readonly signals = { refused: 0, throttled: 0 };
-	private congested = false;
+	/** What the vendor ran for us each time it pushed back. */
+	private readonly pushedBackAt: number[] = [];
 
 	constructor(
 		private readonly clock: Clock,
@@ -96,12 +97,14 @@ export class AdaptiveConcurrency implements SubmitGate {
 	}
 
 	/**
-	 * The cap to start the next run from: once the vendor pushed back, the level it last showed it
-	 * takes (or the level regrown since); else the most jobs it held at once (it took them all),
-	 * never below where this run began.
+	 * The cap to start the next run from: once the vendor pushed back, the median of what it ran for
+	 * us each time it did (our count can run one ahead of the vendor's, between a job finishing and
+	 * our noticing, and a per-minute quota can refuse below the cap; the median ignores both);
+	 * else the most jobs it held at once (it took them all), never below where this run began.
 	 */
 	learnedCap(): number {
-		const cap = this.congested ? Math.max(this.threshold, this.level) : Math.max(this.peakHeld, this.settings.start);
+		const shown = [...this.pushedBackAt].sort((a, b) => a - b);
+		const cap = shown.length ? shown[Math.floor((shown.length - 1) / 2)] : Math.max(this.peakHeld, this.settings.start);
 		return clamp(Math.floor(cap), 1, this.settings.upper);
 	}
 
@@ -194,8 +197,8 @@ export class AdaptiveConcurrency implements SubmitGate {
 	 * level never stays above it (sending more would only be refused or queued again).
 	 */
 	private lower(round: number, accepted: number): void {
-		this.congested = true;
 		const shown = Math.max(1, accepted);
+		this.pushedBackAt.push(shown);
 		if (round === this.round) {
 			this.round++;
 			this.threshold = shown;
