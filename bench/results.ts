@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Metric {
@@ -13,6 +15,8 @@ export interface Metric {
 export class BenchResults {
 	private readonly metrics: Metric[] = [];
 	private readonly pending: string[] = [];
+	private readonly figures: Array<{ file: string; caption: string }> = [];
+	private readonly startedAt = new Date();
 
 	add(metric: Metric): void {
 		this.metrics.push(metric);
@@ -21,6 +25,11 @@ export class BenchResults {
 	/** A figure this suite does not measure yet, listed in BENCH.md so nobody reads it as measured. */
 	notYetMeasured(what: string): void {
 		this.pending.push(what);
+	}
+
+	/** A picture the bench wrote next to BENCH.md. */
+	figure(file: string, caption: string): void {
+		this.figures.push({ file, caption });
 	}
 
 	write(root: string): void {
@@ -32,12 +41,34 @@ export class BenchResults {
 			'',
 			'Every figure is a ratio or count measured in one run of `npm run bench` against the offline sandbox and the real n8n engine.',
 			'',
+			...measuredOn(root, this.startedAt),
+			'',
 			'| Metric | Value | Target | How it was measured |',
 			'| --- | --- | --- | --- |',
 			...rows,
 			'',
+			...(this.figures.length ? ['## Timelines', '', ...this.figures.map((f) => `- [${f.file}](${f.file}): ${f.caption}`), ''] : []),
 			...(this.pending.length ? ['## Not yet measured', '', ...this.pending.map((p) => `- ${p}`), ''] : []),
 		].join('\n');
 		writeFileSync(path.join(root, 'BENCH.md'), markdown);
 	}
+}
+
+/** When, at which commit and on what machine the run was measured. */
+function measuredOn(root: string, startedAt: Date): string[] {
+	const git = (...args: string[]) => {
+		try {
+			return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+		} catch {
+			return '';
+		}
+	};
+	const commit = git('rev-parse', '--short=12', 'HEAD') || 'unknown';
+	const dirty = git('status', '--porcelain', '--untracked-files=no') ? ' with uncommitted changes' : '';
+	const cpus = os.cpus();
+	return [
+		`- Date: ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}`,
+		`- Commit: ${commit}${dirty}`,
+		`- Machine: ${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.type()} ${os.release()} (${os.arch()}), Node ${process.version}; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+	];
 }

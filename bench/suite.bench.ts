@@ -18,6 +18,7 @@ import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox, type Sandbox }
 import { ensureN8nRuntime, N8nInstance } from '../test/harness/n8nCli';
 import { sandboxCredentials } from '../sandbox/credentials';
 import { BenchResults } from './results';
+import { describeRealisticSpeed } from './speed';
 import type { DownloadClipInput, DownloadClipResult } from './peakRss/downloadClip';
 
 jest.setTimeout(20 * 60_000);
@@ -337,3 +338,5 @@ describe("against n8n's own Google Gemini video node, in the real n8n", () => {
 		}
 	});
 });
+
+describeRealisticSpeed(results);
