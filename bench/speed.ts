@@ -1,13 +1,12 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { shotItemSchema, type ShotItem } from '../nodes/shared/contract';
-import { sandboxCredentials } from '../sandbox/credentials';
 import { REALISTIC_RENDER_SECONDS } from '../sandbox/config';
 import { PACKAGE_ROOT, runWorkflow, type WorkflowJson } from '../test/harness/engine';
-import { ensureN8nRuntime, N8nInstance } from '../test/harness/n8nCli';
 import { asItems, pinWith, referenceImage, shotItems } from '../test/harness/pipeline';
 import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox } from '../test/harness/sandbox';
 import { veoNode } from '../test/harness/workflows';
+import { executeRender, geminiPeerInstance, peerWorkflows } from './geminiPeer';
 import type { BenchResults } from './results';
 import { lane, writeTimelineSvg, type Lane } from './timeline';
 
@@ -122,48 +121,11 @@ export function describeRealisticSpeed(results: BenchResults): void {
 		it('the same 12 Veo renders: our Veo node with its defaults against Gemini "Generate a Video"', async () => {
 			const sandbox = await withSandbox({ env: REALISTIC, config: { concurrency: { openai: 8, google: ACCOUNT_CAP, runway: 3 }, refuseOverConcurrency: { google: true } } });
 			try {
-				const n8n = new N8nInstance(ensureN8nRuntime());
-				await n8n.importCredentials([
-					...sandboxCredentials(sandbox),
-					{ id: 'vpBenchGeminiNative', name: 'Sandbox Gemini (n8n node)', type: 'googlePalmApi', data: { host: sandbox.baseUrls.gemini, apiKey: sandbox.context.config.keys.googleApiKey } },
-				]);
-				const prompts = Array.from({ length: RENDERS }, (_, i) => ({ prompt: `Shot ${i + 1}: a lighthouse at dusk, waves, slow push in` }));
-				const batch = (id: string, renderer: Record<string, unknown>) => ({
-					id,
-					name: id,
-					active: false,
-					settings: { executionOrder: 'v1' },
-					pinData: {},
-					nodes: [
-						{ id: 'go', name: 'Go', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-						{ id: 'prompts', name: 'Prompts', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return ${JSON.stringify(prompts)}.map((json) => ({ json }));` } },
-						{ id: 'render', name: 'Render', position: [400, 0], ...renderer },
-					],
-					connections: { Go: { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] }, Prompts: { main: [[{ node: 'Render', type: 'main', index: 0 }]] } },
-				});
-				const theirs = batch('benchGeminiNativeRealistic', {
-					type: '@n8n/n8n-nodes-langchain.googleGemini',
-					typeVersion: 1.1,
-					parameters: { resource: 'video', operation: 'generate', modelId: { __rl: true, mode: 'id', value: 'models/veo-3.1-fast-generate-001' }, prompt: '={{ $json.prompt }}', returnAs: 'video', options: { aspectRatio: '16:9', durationSeconds: 8 } },
-					credentials: { googlePalmApi: { id: 'vpBenchGeminiNative', name: 'Sandbox Gemini (n8n node)' } },
-				});
-				const ours = batch('benchVeoOursRealistic', {
-					type: 'n8n-nodes-video-pipeline.googleVeo',
-					typeVersion: 1,
-					parameters: { resource: 'video', operation: 'generate', model: 'veo-3.1-fast-generate-001', shotSource: 'manual', prompt: '={{ $json.prompt }}', durationSeconds: 8, aspectRatio: '16:9', resolution: '720p', renderOptions: {} },
-					credentials: { googleVideoPipelineApi: { id: 'vpSandboxGemini', name: 'Sandbox Google (Gemini API key)' } },
-				});
-				const execute = async (workflow: { id: string }) => {
-					await n8n.importWorkflow(workflow);
-					const result = await n8n.execute(workflow.id);
-					const render = result.run?.data?.resultData?.runData?.Render?.[0];
-					if (!render || render.error) throw new Error(`${workflow.id} failed: ${render?.error?.message ?? result.stderr.slice(-2000)}`);
-					expect(render.data.main[0]).toHaveLength(RENDERS);
-					return { ms: render.executionTime as number, startTime: render.startTime as number, items: render.data.main[0] as Array<{ json: Record<string, unknown> }> };
-				};
-				const theirRun = await execute(theirs);
+				const n8n = await geminiPeerInstance(sandbox);
+				const { theirs, ours } = peerWorkflows(RENDERS, 'Realistic');
+				const theirRun = await executeRender(n8n, theirs, RENDERS);
 				const theirJobs = ((await sandboxJobs(sandbox)) as SandboxJob[]).sort((a, b) => a.createdAt - b.createdAt);
-				const ourRun = await execute(ours);
+				const ourRun = await executeRender(n8n, ours, RENDERS);
 				const known = new Set(theirJobs.map(jobKey));
 				const ourJobs = new Map(((await sandboxJobs(sandbox)) as SandboxJob[]).filter((job) => !known.has(jobKey(job))).map((job) => [jobKey(job), job]));
 				const ledger = await sandboxLedger(sandbox);

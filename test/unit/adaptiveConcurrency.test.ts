@@ -104,6 +104,17 @@ describe('adaptive concurrency (AIMD) per vendor account', () => {
 		retry.accepted();
 	});
 
+	it('a refusal with an hour-long hint (a daily limit) is not taken for the concurrency: nobody is held, the level stays', async () => {
+		const clock = new FakeClock();
+		const gate = fresh(20, clock);
+		const held = await acceptMany(gate, 3);
+		expect(await (await gate.enter()).refused(3_600_000)).toBe(false);
+		expect(gate.limit).toBe(5);
+		held[0].done();
+		(await gate.enter()).accepted();
+		expect(clock.now()).toBe(0);
+	});
+
 	it('a refusal with none of ours in flight does not wait: no room will come from this run', async () => {
 		const gate = fresh(20);
 		expect(await (await gate.enter()).refused(undefined)).toBe(false);

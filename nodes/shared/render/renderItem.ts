@@ -163,7 +163,7 @@ class RenderRun<R> {
 	emit(extra: Record<string, unknown> = {}, binary?: Record<string, IBinaryData>, ledger: LedgerEntry[] = this.context.ledger): INodeExecutionData[] {
 		const input = this.ctx.getInputData()[this.itemIndex];
 		// An earlier render error of this item is answered by this render, whatever it brings.
-		const { renderError: _answered, error: _previousError, ...rest } = input.json;
+		const rest = Object.fromEntries(Object.entries(input.json).filter(([key]) => key !== 'renderError' && key !== 'error'));
 		const allowance: Allowance | undefined =
 			this.context.allowance && this.allowanceUsd !== undefined ? { ...this.context.allowance, usd: round6(Math.max(0, this.allowanceUsd)) } : undefined;
 		return [

@@ -26,6 +26,9 @@ export interface ConcurrencyStart {
 /** The safe level a run starts from when nothing was learned before. */
 export const SAFE_START = 2;
 
+/** The longest vendor retry hint every submit of the run waits for together. */
+const MAX_HOLD_MS = 60_000;
+
 /** One submit's place in the run's concurrency, from asking to send until its job is done. */
 export interface SubmitTicket {
 	/** The vendor took the job: it holds its place until `done`. */
@@ -154,6 +157,12 @@ export class AdaptiveConcurrency implements SubmitGate {
 			refused: async (retryAfterMs, signal) => {
 				if (!leaveSending()) return false;
 				this.signals.refused++;
+				// A hint longer than any render (a daily limit) is not the account's concurrency: the job
+				// runner's own bounded retries answer it, and nobody else is held for an hour.
+				if (retryAfterMs !== undefined && retryAfterMs > MAX_HOLD_MS) {
+					this.pump();
+					return false;
+				}
 				const ours = this.held;
 				this.lower(round, ours);
 				if (retryAfterMs !== undefined && retryAfterMs > 0) this.holdUntil = Math.max(this.holdUntil, this.clock.now() + retryAfterMs);
