@@ -3,13 +3,12 @@ import type { Allowance, AssetRef, LedgerEntry, RenderError, RenderLayer, Take, 
 import { BudgetExceededError, JobFailedError, JobTimedOutError, SubmitOutcomeUnknownError } from '../errors';
 import { BudgetTracker, heldCost, ledgerEntry } from '../ledger';
 import { errorJson } from '../nodeErrors';
-import type { PriceEstimate } from '../registry/registry';
+import { typicalRenderMs, type PriceEstimate } from '../registry/registry';
 import { ItemFailedError, type Batch } from '../router';
 import { settle } from '../runtime/concurrency';
 import { submitJob, waitForJob, waitForSubmitted, type JobAdapter, type JobStatus, type RunOptions, type SubmitResult, type WaitPolicy } from '../runtime/jobRunner';
 import type { SubmitTicket } from '../runtime/adaptiveConcurrency';
 import { RenderTimes } from '../runtime/renderTimes';
-import { typicalRenderMs } from '../registry/registry';
 import { accountConcurrency, type ConcurrencySettings } from './accountConcurrency';
 import { readShotContext, resumableTake, nextAttempt, type ShotContext } from './shotContext';
 
