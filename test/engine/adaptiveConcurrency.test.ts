@@ -1,6 +1,6 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow } from '../harness/engine';
-import { asItems, pinWith, referenceImage, shotItems } from '../harness/pipeline';
+import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
 import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 import { veoNode } from '../harness/workflows';
 
@@ -74,5 +74,35 @@ describe('adaptive concurrency against an account cap the node is not told (engi
 		expect((await traffic())['google:refused'] ?? 0).toBe(0);
 		expect((await sandboxLedger(sandbox)).duplicates).toEqual([]);
 		for (const out of result.output('Veo')) expect(out.json.learnedConcurrency).toEqual({ google: CAP, runway: 2 });
+	});
+});
+
+describe('adaptive concurrency on Runway, where over-cap tasks wait THROTTLED (engine, sandbox)', () => {
+	let sandbox: Sandbox;
+	let pin: ReturnType<typeof pinWith>;
+
+	beforeAll(async () => {
+		// Renders far longer than the first poll, so every task is seen before any finishes.
+		sandbox = await withSandbox({ config: { renderMs: { runway: 1500 }, concurrency: { openai: 8, google: 8, runway: 2 } } });
+		pin = pinWith([{ tag: 'mara', url: (await referenceImage(sandbox, 'mara.png', 5)).url }]);
+	});
+	afterAll(async () => sandbox.stop());
+
+	it('learns the account runs two at once from THROTTLED, with every task billed once', async () => {
+		const items = shotItems(6, pin, { layer: 'broll', durationSeconds: 5, aspectRatio: '9:16' });
+		const workflow = singleNode(
+			'runway',
+			{ resource: 'video', operation: 'textToVideo', model: 'gen4.5', shotSource: 'item', renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 10, output: 'reference' } },
+			{ type: 'runwayVideoPipelineApi', id: 'vpSandboxRunway', name: 'Sandbox Runway' },
+		);
+		const result = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, 'vpSandboxRunway'), input: asItems(items) });
+		expect(result.error).toBeUndefined();
+		const output = result.output('Node').map((o) => shotItemSchema.parse(o.json));
+		expect(output.map((item) => item.takes[0].status)).toEqual(Array(6).fill('succeeded'));
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.entries).toHaveLength(6);
+		expect(ledger.duplicates).toEqual([]);
+		expect(await sandboxJobs(sandbox)).toHaveLength(6);
+		for (const item of output) expect(item.learnedConcurrency).toEqual({ runway: 2 });
 	});
 });

@@ -79,7 +79,7 @@ export class AdaptiveConcurrency implements SubmitGate {
 	private readonly releaseWaiters: Array<{ after: number; resolve: () => void }> = [];
 	/** Capacity refusals (429, quota) and THROTTLED jobs seen in this run. */
 	readonly signals = { refused: 0, throttled: 0 };
-	/** What the vendor ran for us each time it pushed back. */
+	/** What the vendor ran for us each round it pushed back (narrowed by later signals of the round). */
 	private readonly pushedBackAt: number[] = [];
 
 	constructor(
@@ -101,7 +101,7 @@ export class AdaptiveConcurrency implements SubmitGate {
 
 	/**
 	 * The cap to start the next run from: once the vendor pushed back, the median of what it ran for
-	 * us each time it did (our count can run one ahead of the vendor's, between a job finishing and
+	 * us each round it did (our count can run one ahead of the vendor's, between a job finishing and
 	 * our noticing, and a per-minute quota can refuse below the cap; the median ignores both);
 	 * else the most jobs it held at once (it took them all), never below where this run began.
 	 */
@@ -207,16 +207,17 @@ export class AdaptiveConcurrency implements SubmitGate {
 	 */
 	private lower(round: number, accepted: number): void {
 		const shown = Math.max(1, accepted);
-		this.pushedBackAt.push(shown);
 		if (round === this.round) {
 			this.round++;
 			this.threshold = shown;
 			this.level = Math.max(1, Math.min(this.level, shown) / 2);
+			this.pushedBackAt.push(shown);
 			return;
 		}
 		// A later signal of the same round narrows what the vendor has shown, without halving again.
 		this.threshold = Math.min(this.threshold, shown);
 		this.level = Math.min(this.level, this.threshold);
+		if (this.pushedBackAt.length) this.pushedBackAt[this.pushedBackAt.length - 1] = Math.min(this.pushedBackAt[this.pushedBackAt.length - 1], shown);
 	}
 
 	private async releaseAfter(count: number, signal?: AbortSignal): Promise<void> {
