@@ -146,7 +146,7 @@ export function describeRealisticSpeed(results: BenchResults): void {
 					key: 'makespan_vs_n8n_gemini_realistic',
 					value: ourRun.ms / theirRun.ms,
 					target: '<= 0.15',
-					detail: `${RENDERS} Veo renders (veo-3.1-fast-generate-001, 8 s, 16:9) on the sandbox Gemini API, realistic profile x ${TIME_SCALE} (${VEO_RENDER_MS / 1000} s a render, account taking ${ACCOUNT_CAP} at once), both nodes in the same n8n 2.41.1 CLI: ours ${(ourRun.ms / 1000).toFixed(1)} s (node defaults: concurrency learned from 2 up to the limit of 20, polling that follows the render; mean detection delay ${mean(ourDelays).toFixed(0)} ms with nothing observed yet), n8n's Google Gemini "Generate a Video" ${(theirRun.ms / 1000).toFixed(1)} s (one render at a time, polled every 5 s)`,
+					detail: `${RENDERS} Veo renders (veo-3.1-fast-generate-001, 8 s, 16:9) on the sandbox Gemini API, realistic profile x ${TIME_SCALE} (${VEO_RENDER_MS / 1000} s a render, account taking ${ACCOUNT_CAP} at once), both nodes in the same n8n 2.41.1 CLI: ours ${(ourRun.ms / 1000).toFixed(1)} s (node defaults: concurrency learned from 2 up to the limit of 20, polling that follows the render; mean detection delay ${mean(ourDelays).toFixed(0)} ms with nothing observed yet), n8n's Google Gemini "Generate a Video" ${(theirRun.ms / 1000).toFixed(1)} s (one render at a time: each next submit follows the last download)`,
 				});
 
 				const ourLanes = ourTakes
