@@ -9,6 +9,11 @@ export interface SandboxConfig {
 	openaiRetired: boolean;
 	/** Concurrent generations per account and vendor (Runway reports the rest THROTTLED). */
 	concurrency: Record<string, number>;
+	/**
+	 * Vendors whose account refuses a submit over its concurrency with 429 (RESOURCE_EXHAUSTED for
+	 * Google) instead of queueing it: a cap the client is not told and has to find.
+	 */
+	refuseOverConcurrency: Record<string, boolean>;
 	/** Vertex requests per minute per project before 429 RESOURCE_EXHAUSTED. */
 	vertexRequestsPerMinute: number;
 	/** Runway daily generations per model before 429. */
@@ -47,6 +52,7 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): SandboxConf
 		outputTtlMs: Number(env.SANDBOX_OUTPUT_TTL_MS ?? 60 * 60 * 1000),
 		openaiRetired: env.SANDBOX_OPENAI_RETIRED === '1' || env.SANDBOX_OPENAI_RETIRED === 'true',
 		concurrency: { openai: Number(env.SANDBOX_OPENAI_CONCURRENCY ?? 8), google: Number(env.SANDBOX_GOOGLE_CONCURRENCY ?? 8), runway: Number(env.SANDBOX_RUNWAY_CONCURRENCY ?? 3) },
+		refuseOverConcurrency: { google: env.SANDBOX_GOOGLE_REFUSE_OVER_CAP === '1' || env.SANDBOX_GOOGLE_REFUSE_OVER_CAP === 'true' },
 		vertexRequestsPerMinute: Number(env.SANDBOX_VERTEX_RPM ?? 600),
 		runwayDailyGenerations: Number(env.SANDBOX_RUNWAY_DAILY ?? 10000),
 		runwayCredits: Number(env.SANDBOX_RUNWAY_CREDITS ?? 100000),

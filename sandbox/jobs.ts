@@ -83,6 +83,13 @@ export class JobEngine {
 		this.jobs.delete(id);
 	}
 
+	/** Jobs of an account that are queued or running (what a concurrency cap counts when it refuses). */
+	active(account: string, vendor: string): number {
+		let count = 0;
+		for (const job of this.jobs.values()) if (job.account === account && job.vendor === vendor && (job.state === 'queued' || job.state === 'throttled' || job.state === 'running')) count++;
+		return count;
+	}
+
 	running(account: string, vendor: string): number {
 		let count = 0;
 		for (const job of this.jobs.values()) if (job.account === account && job.vendor === vendor && job.state === 'running') count++;

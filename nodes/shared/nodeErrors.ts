@@ -6,7 +6,7 @@ function hintFor(error: VendorJobError): string | undefined {
 	if (error instanceof VendorHttpError) {
 		if (error.statusCode === 401) return 'Check the API key (or service account) in the credential and its base URL.';
 		if (error.statusCode === 403) return 'The account lacks access to this model or resource.';
-		if (error.statusCode === 429) return 'The vendor is rate limiting this account; lower the concurrency option or retry later.';
+		if (error.statusCode === 429) return 'The vendor kept refusing for rate or quota after the node backed off and tried again; check the account quota or retry later.';
 		if (error.statusCode >= 500) return 'The vendor had a server error; it is usually temporary.';
 	}
 	if (error.jobId) return `Job ID ${error.jobId}: re-run with this job ID on the item to collect the result without paying again.`;

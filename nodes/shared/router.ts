@@ -9,6 +9,13 @@ export interface Batch {
 	clock: Clock;
 	/** Per-run state an operation keeps for the whole batch (e.g. a BudgetTracker), created on first use. */
 	shared<T>(key: string, create: () => T): T;
+	/**
+	 * Fields every output item gets once all items are done, for what the run as a whole learned
+	 * (an account's concurrency): each is an object merged into the item's field of that name.
+	 */
+	addOutputFields(fields: () => Record<string, Record<string, unknown>>): void;
+	/** The fields `addOutputFields` registered, computed now. */
+	outputFields(): Record<string, Record<string, unknown>>;
 }
 
 export interface Operation {
@@ -19,7 +26,7 @@ export interface Operation {
 	executeBatch?(this: IExecuteFunctions): Promise<INodeExecutionData[]>;
 	/** Checks one item before any item runs (render operations: the shot), so bad input is refused before money is spent. */
 	validate?(this: IExecuteFunctions, itemIndex: number): void;
-	/** How many items may be in flight at once (render operations read the node's option). */
+	/** The most items rendering at once (render operations read the node's option; within it each vendor account's cap is learned). */
 	concurrency?(this: IExecuteFunctions): number;
 }
 
@@ -53,6 +60,7 @@ function carriesNewJob(input: INodeExecutionData, output: INodeExecutionData[]):
 
 export function createBatch(items: INodeExecutionData[], clock: Clock = systemClock): Batch {
 	const state = new Map<string, unknown>();
+	const fieldSources: Array<() => Record<string, Record<string, unknown>>> = [];
 	return {
 		items,
 		clock,
@@ -60,8 +68,33 @@ export function createBatch(items: INodeExecutionData[], clock: Clock = systemCl
 			if (!state.has(key)) state.set(key, create());
 			return state.get(key) as T;
 		},
+		addOutputFields(fields) {
+			fieldSources.push(fields);
+		},
+		outputFields() {
+			const merged: Record<string, Record<string, unknown>> = {};
+			for (const source of fieldSources) for (const [name, value] of Object.entries(source())) merged[name] = { ...merged[name], ...value };
+			return merged;
+		},
 	};
 }
+
+/** Merges the run's output fields into an item's JSON, keeping what the item already had in them. */
+function withOutputFields(item: INodeExecutionData, fields: Record<string, Record<string, unknown>>): INodeExecutionData {
+	if (!Object.keys(fields).length) return item;
+	const json = { ...item.json };
+	for (const [name, value] of Object.entries(fields)) {
+		const before = json[name];
+		json[name] = { ...(before && typeof before === 'object' && !Array.isArray(before) ? before : {}), ...value };
+	}
+	return { ...item, json };
+}
+
+/**
+ * Items in progress at once. A render holds its place in the account's concurrency only while the
+ * vendor has the job; items also prepare requests and download outputs, so more run than render.
+ */
+const workersFor = (upper: number): number => Math.max(1, Math.floor(upper)) * 2;
 
 /**
  * Runs the selected operation for every item, concurrently where the operation allows it, and
@@ -90,8 +123,8 @@ export async function routeOperations(this: IExecuteFunctions, resources: Resour
 		}
 	}
 	const batch = createBatch(items);
-	const limit = operation.concurrency?.call(this) ?? 1;
-	const results = await mapWithConcurrency(items, limit, async (_item, itemIndex) => await execute.call(this, itemIndex, batch));
+	const upper = operation.concurrency?.call(this);
+	const results = await mapWithConcurrency(items, upper === undefined ? 1 : workersFor(upper), async (_item, itemIndex) => await execute.call(this, itemIndex, batch));
 
 	// Failing the node would discard every item's output. That is only allowed when it costs
 	// nothing: once any item holds a vendor job (or was refused for money, which QC routes), failed
@@ -112,5 +145,6 @@ export async function routeOperations(this: IExecuteFunctions, resources: Resour
 		const failed = result.error instanceof ItemFailedError ? result.error.items : [{ json: { ...items[itemIndex].json, ...errorJson(cause) } }];
 		output.push(...failed.map((item) => ({ ...item, pairedItem: { item: itemIndex } })));
 	}
-	return [output];
+	const fields = batch.outputFields();
+	return [output.map((item) => withOutputFields(item, fields))];
 }

@@ -57,6 +57,15 @@ function checkRate(ctx: SandboxContext, project: string): void {
 	ctx.google.requestLog.set(project, log);
 }
 
+/** An account over its concurrency, where the sandbox refuses instead of queueing (config.refuseOverConcurrency). */
+function checkConcurrency(ctx: SandboxContext, account: string, model: string): void {
+	if (!ctx.config.refuseOverConcurrency.google) return;
+	const cap = ctx.config.concurrency.google ?? Infinity;
+	if (ctx.jobs.active(account, 'google') < cap) return;
+	ctx.traffic.set('google:refused', (ctx.traffic.get('google:refused') ?? 0) + 1);
+	throw googleError(429, `Quota exceeded for aiplatform.googleapis.com/concurrent_long_running_requests_per_base_model with base model: ${model}. Please submit a quota increase request.`, 1);
+}
+
 function decodeImage(ctx: SandboxContext, image: Json | undefined, backend: Backend, field: string): { hash: string; width?: number; height?: number } | undefined {
 	if (!image) return undefined;
 	if (backend === 'gemini' && image.gcsUri) throw googleError(400, `${field}.gcsUri is not supported in the Gemini API.`);
@@ -175,6 +184,7 @@ function createVeo(ctx: SandboxContext, request: VeoRequest): Json {
 		palette: (/#[0-9a-fA-F]{6}/.exec(prompt)?.[0] ? [/#[0-9a-fA-F]{6}/.exec(prompt)![0]] : undefined),
 	};
 	resolution = extendedFrom ? '720p' : resolution;
+	checkConcurrency(ctx, request.project, model);
 	const planned = planJob(ctx, 'google', model, renderSpec, { code: 'RAI', message: 'The video was filtered by responsible AI practices.' });
 	const price = spec.price(backend, resolution, audio);
 	const requestFingerprint = sha256(canonicalJson({ vendor: 'google', backend, model, body }));

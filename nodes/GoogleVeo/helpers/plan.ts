@@ -6,7 +6,7 @@ import { googleDownload, googleRequest, type GoogleEndpoint } from '../transport
 import { samplesOf, veoJobStatus, type VeoOperation } from './operation';
 
 /** Google polls Veo every 10 s in its own samples; renders take 1 to 6 minutes. */
-export const VEO_DEFAULTS = { pollIntervalSeconds: 10, timeoutMinutes: 20, concurrency: 4 };
+export const VEO_DEFAULTS = { pollIntervalSeconds: 10, timeoutMinutes: 20, concurrency: 20, minPollSeconds: 1 };
 
 export function veoEstimate(model: ResolvedModel, request: { backend: 'vertex' | 'gemini'; durationSeconds: number; resolution: string; audio: boolean; samples: number }): PriceEstimate {
 	if (!model.spec) return { unit: 'second', units: request.durationSeconds * request.samples, unitPriceUsd: 0, usd: 0, estimated: true };

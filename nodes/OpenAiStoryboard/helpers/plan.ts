@@ -9,7 +9,7 @@ import { openAiBaseUrl, openAiDownload, openAiRequest } from '../transport';
 import { videoJobStatus, type VideoObject } from './videoJob';
 
 /** OpenAI advised polling the Videos API every 10-20 s. */
-export const VIDEOS_DEFAULTS = { pollIntervalSeconds: 10, timeoutMinutes: 30, concurrency: 4 };
+export const VIDEOS_DEFAULTS = { pollIntervalSeconds: 10, timeoutMinutes: 30, concurrency: 20, minPollSeconds: 1 };
 
 export function videosConcurrency(this: IExecuteFunctions): number {
 	return renderConcurrency(this, VIDEOS_DEFAULTS);

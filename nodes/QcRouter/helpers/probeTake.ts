@@ -63,6 +63,7 @@ const hostOf = (take: Take) => hostForMessage(take.asset!.ref, take.asset!.kind 
  */
 export async function probeTake(ctx: IExecuteFunctions, item: INodeExecutionData, take: Take): Promise<ProbeOutcome> {
 	const source = await settle(async () => await sourceFor(ctx, item, take));
+	// What an HTTP error says goes into the verdict and the report: failureReason redacts it.
 	if (!source.ok) return { ok: false, unavailable: failureReason(source.error, hostOf(take)) };
 	if (source.value instanceof Unconfigured) return { ok: false, unconfigured: source.value.reason };
 	if (typeof source.value === 'string') return { ok: false, unavailable: source.value };

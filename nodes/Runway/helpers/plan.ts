@@ -12,7 +12,7 @@ import { runwayJobStatus, type RunwayTask } from './task';
 import { stringParameter } from '../../shared/parameters';
 
 /** Runway asks clients not to poll more often than every 5 s; its SDK uses 6 s. */
-export const RUNWAY_DEFAULTS = { pollIntervalSeconds: 6, timeoutMinutes: 20, concurrency: 3 };
+export const RUNWAY_DEFAULTS = { pollIntervalSeconds: 6, timeoutMinutes: 20, concurrency: 20, minPollSeconds: 5 };
 
 export function runwayConcurrency(this: IExecuteFunctions): number {
 	return renderConcurrency(this, RUNWAY_DEFAULTS);

@@ -27,7 +27,7 @@ export function runwayJobStatus(task: RunwayTask): JobStatus<RunwayTask> {
 	switch (task.status) {
 		case 'PENDING':
 		case 'THROTTLED':
-			return { phase: 'queued', vendorStatus: task.status, body: task };
+			return { phase: 'queued', vendorStatus: task.status, ...(task.status === 'THROTTLED' ? { throttled: true } : {}), body: task };
 		case 'RUNNING':
 			return { phase: 'running', vendorStatus: task.status, progress: typeof task.progress === 'number' ? task.progress : undefined, body: task };
 		case 'SUCCEEDED':

@@ -383,6 +383,13 @@ export const renderErrorSchema = z
 	.strict();
 export type RenderError = z.infer<typeof renderErrorSchema>;
 
+/**
+ * The concurrency each vendor account took in the last node run, per vendor: the next run (the
+ * batch's next night) starts there instead of from the safe default.
+ */
+export const learnedConcurrencySchema = z.partialRecord(vendorSchema, z.number().int().positive());
+export type LearnedConcurrency = z.infer<typeof learnedConcurrencySchema>;
+
 /** The JSON of one n8n item: one shot with everything that travels with it. */
 export const shotItemSchema = z
 	.object({
@@ -395,6 +402,7 @@ export const shotItemSchema = z
 		retryHint: retryHintSchema.optional(),
 		allowance: allowanceSchema.optional(),
 		renderError: renderErrorSchema.optional(),
+		learnedConcurrency: learnedConcurrencySchema.optional(),
 	})
 	.superRefine((item, ctx) => {
 		if (item.shot.index >= item.pipeline.shotCount) {

@@ -64,6 +64,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'OpenAI pricing page before the shutdown',
 			estimated: true,
 		},
+		typicalRenderSeconds: 90,
 		status: 'ga',
 		retiredOn: SORA_SHUTDOWN,
 		replacement: 'veo-3.1-generate-001',
@@ -91,6 +92,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'OpenAI pricing page before the shutdown; 1080p price was never published, 0.50 assumed',
 			estimated: true,
 		},
+		typicalRenderSeconds: 180,
 		status: 'ga',
 		retiredOn: SORA_SHUTDOWN,
 		replacement: 'veo-3.1-generate-001',
@@ -124,6 +126,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'Gemini API pricing (audio included) and reseller-derived Vertex figures; verify on the Vertex pricing page',
 			estimated: true,
 		},
+		typicalRenderSeconds: 90,
 		status: 'ga',
 		notes: 'Reference images: up to 3 ASSET images, 8 s and 16:9 only. Extension outputs 720p.',
 	},
@@ -152,6 +155,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'Gemini API pricing after the 2026-04-07 cut and reseller-derived Vertex figures',
 			estimated: true,
 		},
+		typicalRenderSeconds: 60,
 		status: 'ga',
 	},
 	{
@@ -176,6 +180,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'Gemini API pricing for the Lite preview',
 			estimated: true,
 		},
+		typicalRenderSeconds: 45,
 		status: 'ga',
 		notes: 'Named on the Vertex retirement page as a successor; not on the GA model page.',
 	},
@@ -259,6 +264,7 @@ export const MODELS: readonly ModelSpec[] = [
 		audio: 'none',
 		maxReferenceImages: 1,
 		price: { unit: 'credit_per_second', tiers: [{ perUnit: 5 }], source: 'runwayml/skills api reference', estimated: true },
+		typicalRenderSeconds: 30,
 		status: 'ga',
 	},
 	{
@@ -275,6 +281,7 @@ export const MODELS: readonly ModelSpec[] = [
 		audio: 'none',
 		maxReferenceImages: 1,
 		price: { unit: 'credit_per_second', tiers: [{ perUnit: 12 }], source: 'runwayml/skills api reference', estimated: true },
+		typicalRenderSeconds: 60,
 		status: 'ga',
 		notes: 'Text to video accepts only 1280:720 and 720:1280.',
 	},
@@ -300,6 +307,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'runwayml/skills api reference',
 			estimated: true,
 		},
+		typicalRenderSeconds: 90,
 		status: 'ga',
 	},
 	{
@@ -324,6 +332,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'runwayml/skills api reference',
 			estimated: true,
 		},
+		typicalRenderSeconds: 60,
 		status: 'ga',
 	},
 	{
@@ -349,6 +358,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'runwayml/skills api reference',
 			estimated: true,
 		},
+		typicalRenderSeconds: 15,
 		status: 'ga',
 	},
 	{
@@ -365,6 +375,7 @@ export const MODELS: readonly ModelSpec[] = [
 		audio: 'none',
 		maxReferenceImages: 3,
 		price: { unit: 'credit_per_image', tiers: [{ perUnit: 2 }], source: 'runwayml/skills api reference', estimated: true },
+		typicalRenderSeconds: 8,
 		status: 'ga',
 		notes: 'Needs 1 to 3 reference images.',
 	},
@@ -385,6 +396,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'gen4_aleph figure from runwayml/skills; aleph2 unpublished, Runway estimatedCost replaces it',
 			estimated: true,
 		},
+		typicalRenderSeconds: 90,
 		status: 'ga',
 	},
 	{
@@ -403,6 +415,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'about $0.01 per output frame at 24 fps (api-evangelist); Runway estimatedCost replaces it',
 			estimated: true,
 		},
+		typicalRenderSeconds: 60,
 		status: 'ga',
 	},
 	{
@@ -420,6 +433,7 @@ export const MODELS: readonly ModelSpec[] = [
 			source: 'unpublished; Runway estimatedCost replaces it',
 			estimated: true,
 		},
+		typicalRenderSeconds: 30,
 		status: 'ga',
 	},
 	{
@@ -435,6 +449,7 @@ export const MODELS: readonly ModelSpec[] = [
 		audio: 'none',
 		maxReferenceImages: 1,
 		price: { unit: 'credit_per_second', tiers: [{ perUnit: 5 }], source: 'runwayml/skills api reference', estimated: true },
+		typicalRenderSeconds: 60,
 		status: 'ga',
 	},
 	...(

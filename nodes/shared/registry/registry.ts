@@ -44,6 +44,15 @@ export function modelOptions(filter: ModelFilter): Array<{ name: string; value: 
 	});
 }
 
+/** Render times for model IDs the registry does not know (custom and newer models), per vendor. */
+const TYPICAL_RENDER_SECONDS: Record<Vendor, number> = { openai: 90, google: 60, runway: 45 };
+
+/** How long a render of this model usually takes at the vendor, ms: where polling that follows the render starts. */
+export function typicalRenderMs(vendor: Vendor, model: string): number {
+	const spec = BY_ID.get(model);
+	return (spec?.vendor === vendor && spec.typicalRenderSeconds ? spec.typicalRenderSeconds : TYPICAL_RENDER_SECONDS[vendor]) * 1000;
+}
+
 export interface ResolvedModel {
 	id: string;
 	/** Undefined for a custom model ID the registry does not know. */

@@ -83,6 +83,12 @@ export const modelSpecSchema = z
 		maxReferenceImages: z.number().int().nonnegative(),
 		maxSamples: z.number().int().positive().optional(),
 		price: priceSchema,
+		/**
+		 * A render's usual wall time at the vendor (an estimate from vendor guidance: Veo 1 to 6 min,
+		 * Runway under a minute for Gen-4 Turbo). Only the first polls of a run use it; the run then
+		 * follows the render times it observes.
+		 */
+		typicalRenderSeconds: z.number().positive().optional(),
 		status: z.enum(['ga', 'preview', 'retired']),
 		retiredOn: z.iso.date().optional(),
 		replacement: z.string().min(1).optional(),

@@ -10,6 +10,8 @@ export interface RenderDefaults {
 	pollIntervalSeconds: number;
 	timeoutMinutes: number;
 	concurrency: number;
+	/** The vendor's shortest poll interval, seconds, for polling that follows the render. */
+	minPollSeconds: number;
 }
 
 /** Aspect ratios of the contract, as options. */
@@ -106,12 +108,13 @@ export const renderProperties: INodeProperties[] = [
 				description: 'For prompts defined here: refuse a render that would cost more than this (0 = no cap). Pipeline shots use the run budget.',
 			},
 			{
-				displayName: 'Concurrent Renders',
+				displayName: 'Concurrent Renders (Upper Limit)',
 				name: 'concurrency',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 50 },
-				default: 4,
-				description: 'How many items are rendered at once; match your vendor account limit',
+				default: 20,
+				description:
+					'Never more renders in flight at once than this. Within it the node finds the account’s cap itself: it starts low (or where the last run ended, see Start Concurrency), grows while the vendor accepts, and halves on 429, quota errors or Runway THROTTLED.',
 			},
 			{
 				displayName: 'Output',
@@ -129,13 +132,23 @@ export const renderProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.2, maxValue: 300, numberPrecision: 1 },
 				default: 10,
-				description: 'First wait and starting interval between status checks; it grows gently up to 3x',
+				description:
+					'First wait and starting interval between status checks; it grows gently up to 3x. Not set: polling follows the render (first check from the model’s typical render time, then from the times this run observes), noticing a finished render within about 5% of its render time.',
 			},
 			{
 				displayName: 'Put Output File in Field',
 				name: 'binaryPropertyName',
 				type: 'string',
 				default: 'data',
+			},
+			{
+				displayName: 'Start Concurrency',
+				name: 'startConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 50 },
+				default: 0,
+				description:
+					'Renders in flight to start from. 0 = the cap the last run learned (learnedConcurrency on the input items), else 2. Each output item carries the cap this run learned in learnedConcurrency.',
 			},
 			{
 				displayName: 'Timeout (Minutes)',
@@ -160,6 +173,7 @@ export const renderProperties: INodeProperties[] = [
 interface RenderOptionValues {
 	budgetUsd?: number;
 	concurrency?: number;
+	startConcurrency?: number;
 	output?: 'binary' | 'reference';
 	binaryPropertyName?: string;
 	pollIntervalSeconds?: number;
@@ -191,6 +205,8 @@ export function readRenderSettings(ctx: IExecuteFunctions, itemIndex: number, de
 	return {
 		mode: ctx.getNodeParameter('mode', itemIndex, 'wait') as RenderSettings['mode'],
 		policy,
+		followRender: values.pollIntervalSeconds === undefined ? { floorMs: defaults.minPollSeconds * 1000 } : undefined,
+		concurrency: { upper: renderConcurrency(ctx, defaults), start: Math.floor(values.startConcurrency ?? 0) },
 		output: values.output ?? 'binary',
 		binaryPropertyName: values.binaryPropertyName || 'data',
 	};

@@ -4,11 +4,13 @@ import { BudgetExceededError, JobFailedError, JobTimedOutError, SubmitOutcomeUnk
 import { BudgetTracker, heldCost, ledgerEntry } from '../ledger';
 import { withoutFields } from '../itemJson';
 import { errorJson } from '../nodeErrors';
-import type { PriceEstimate } from '../registry/registry';
+import { typicalRenderMs, type PriceEstimate } from '../registry/registry';
 import { ItemFailedError, type Batch } from '../router';
 import { settle } from '../runtime/concurrency';
 import { submitJob, waitForJob, waitForSubmitted, type JobAdapter, type JobStatus, type RunOptions, type SubmitResult, type WaitPolicy } from '../runtime/jobRunner';
+import type { SubmitTicket } from '../runtime/adaptiveConcurrency';
 import { RenderTimes } from '../runtime/renderTimes';
+import { accountConcurrency, type ConcurrencySettings } from './accountConcurrency';
 import { readShotContext, resumableTake, nextAttempt, type ShotContext } from './shotContext';
 
 export type RenderMode = 'wait' | 'submit';
@@ -40,6 +42,9 @@ export interface RenderPlan<R> {
 export interface RenderSettings {
 	mode: RenderMode;
 	policy: WaitPolicy;
+	/** Set when no poll interval was chosen: polling follows the render, never more often than the floor. */
+	followRender?: { floorMs: number };
+	concurrency: ConcurrencySettings;
 	output: 'binary' | 'reference';
 	binaryPropertyName: string;
 }
@@ -84,6 +89,9 @@ class RenderRun<R> {
 	reserved = 0;
 	/** The job this node run submitted, until it is waited for. */
 	pending: SubmitResult<R> | undefined;
+	/** The job's place in the account's concurrency while the vendor has it. */
+	ticket: SubmitTicket | undefined;
+	readonly policy: WaitPolicy;
 	/** What is left of the item's allowance once this render's cost is counted. */
 	allowanceUsd: number | undefined;
 	readonly budget: BudgetTracker;
@@ -129,6 +137,7 @@ class RenderRun<R> {
 				};
 			},
 			onStatus: (status) => {
+				this.ticket?.status(status.throttled === true);
 				if (!this.take) return;
 				// 'succeeded' is recorded with the asset, once the output is in hand.
 				this.take = { ...this.take, status: status.phase === 'succeeded' ? this.take.status : status.phase, ...(status.progress !== undefined ? { progress: status.progress } : {}) };
@@ -137,7 +146,9 @@ class RenderRun<R> {
 			},
 		};
 		const pace = batch.shared('renderTimes', () => new RenderTimes()).forModel(plan.model);
-		this.options = { clock: batch.clock, signal: ctx.getExecutionCancelSignal(), pace };
+		const gate = accountConcurrency(batch, plan.vendor, settings.concurrency);
+		this.options = { clock: batch.clock, signal: ctx.getExecutionCancelSignal(), pace, gate };
+		this.policy = settings.followRender ? { ...settings.policy, follow: { typicalMs: typicalRenderMs(plan.vendor, plan.model), floorMs: settings.followRender.floorMs } } : settings.policy;
 	}
 
 	get runId(): string {
@@ -222,8 +233,9 @@ class RenderRun<R> {
 
 	/** Sends the job once. A submit whose outcome is unknown may have been paid: it is held, reported, and never resent. */
 	async submit(): Promise<void> {
-		const submitted = await settle(async () => await submitJob(this.adapter, this.settings.policy, this.options));
+		const submitted = await settle(async () => await submitJob(this.adapter, this.policy, this.options));
 		if (submitted.ok) {
+			this.ticket = submitted.value.ticket;
 			const credits = this.plan.vendorCredits?.(undefined, submitted.value.body);
 			if (credits && this.take) this.take = { ...this.take, costUsd: this.entry(submitted.value.jobId, credits.credits).usd };
 			this.pending = submitted.value;
@@ -240,12 +252,16 @@ class RenderRun<R> {
 
 	/** Waits for the submitted or resumed job; a vendor-side failure is a failed take for QC to route. */
 	async wait(): Promise<{ jobId: string; status: JobStatus<R> } | undefined> {
-		const { resumed, settings } = this;
+		const { resumed, policy } = this;
+		// A resumed job is already at the vendor: it counts against the account's cap while it renders.
+		if (resumed) this.ticket = this.options.gate!.adopt();
 		const waited = await settle(async () => {
-			if (resumed) return { jobId: resumed.jobId, status: (await waitForJob(this.adapter, resumed.jobId, { ...settings.policy, firstDelayMs: 0 }, this.options)).status };
+			if (resumed) return { jobId: resumed.jobId, status: (await waitForJob(this.adapter, resumed.jobId, { ...policy, firstDelayMs: 0 }, this.options)).status };
 			const submitted = this.pending!;
-			return { jobId: submitted.jobId, status: (await waitForSubmitted(this.adapter, submitted, settings.policy, this.options)).status };
+			return { jobId: submitted.jobId, status: (await waitForSubmitted(this.adapter, submitted, policy, this.options)).status };
 		});
+		// No longer waited for, so no longer counted: the download after it does not hold the vendor's cap.
+		this.ticket?.done();
 		if (waited.ok) return waited.value;
 		const error = waited.error;
 		if (error instanceof JobFailedError && this.take) {
@@ -325,7 +341,11 @@ export async function renderItem<R>(
 	} else {
 		run.reserve();
 		await run.submit();
-		if (settings.mode === 'submit') return run.emit();
+		if (settings.mode === 'submit') {
+			// Nobody in this run waits for the job, so nothing would give its place back.
+			run.ticket?.done();
+			return run.emit();
+		}
 	}
 	const finished = await run.wait();
 	if (!finished) return run.emit({ failure: run.take?.failure });

@@ -8,15 +8,18 @@ import {
 	VendorJobError,
 	VendorNetworkError,
 } from '../errors';
+import type { SubmitGate, SubmitTicket } from './adaptiveConcurrency';
 import { nextInterval, withJitter, type BackoffPolicy } from './backoff';
 import type { Clock } from './clock';
 import { settle } from './concurrency';
-import { pacedWait, type RenderPace } from './renderTimes';
+import { followingWait, pacedWait, type RenderPace } from './renderTimes';
 
 /**
  * Rules that must not regress:
  * - a paid submit is sent once; it is repeated only when the vendor certainly did not accept it
- *   (HTTP 429, or the connection was refused before anything was sent);
+ *   (HTTP 429, or the connection was refused before anything was sent); a 429 while renders of
+ *   this run are in flight waits for one of them to finish (the account's cap) without counting
+ *   as a retry;
  * - the first poll comes one interval after the submit;
  * - transient poll errors (408, 429, 5xx, resets, malformed bodies) are tolerated up to a limit,
  *   and a vendor's retry hint is honoured; any other poll error ends the wait at once;
@@ -33,6 +36,8 @@ export interface JobStatus<R = unknown> {
 	/** 0..1 where the vendor reports progress. */
 	progress?: number;
 	failure?: { code?: string; message: string; retryable: boolean };
+	/** The vendor holds the job back because the account is over its concurrency (Runway THROTTLED). */
+	throttled?: boolean;
 	/** The vendor's response body, for the operation to read outputs from. */
 	body: R;
 }
@@ -42,6 +47,8 @@ export interface SubmitResult<R = unknown> {
 	/** Some vendors answer the submit with a first status (or a finished result). */
 	status?: JobStatus<R>;
 	body?: unknown;
+	/** The job's place in the run's concurrency, given back when it is no longer waited for. */
+	ticket?: SubmitTicket;
 }
 
 export interface JobAdapter<R = unknown> {
@@ -60,6 +67,11 @@ export interface WaitPolicy extends BackoffPolicy {
 	maxConsecutivePollErrors: number;
 	/** How often a submit rejected with 429 is sent again. */
 	maxSubmitRetries: number;
+	/**
+	 * Polling that follows the render instead of a fixed interval: the first poll at a share of
+	 * the model's typical render time, then at a small share of the time waited so far.
+	 */
+	follow?: { typicalMs: number; floorMs: number };
 }
 
 export interface RunOptions {
@@ -69,6 +81,8 @@ export interface RunOptions {
 	existingJobId?: string;
 	/** Render times of the same model in this node run, to poll around the expected finish. */
 	pace?: RenderPace;
+	/** The run's concurrency for this vendor account: a submit waits here for room. */
+	gate?: SubmitGate;
 }
 
 export interface JobOutcome<R = unknown> {
@@ -106,6 +120,11 @@ export function isSafeToResubmit(error: unknown): boolean {
 	return false;
 }
 
+/** The vendor refused for capacity (rate, quota, concurrency): nothing was accepted, nothing paid. */
+function isCapacityRefusal(error: unknown): boolean {
+	return error instanceof VendorHttpError && error.statusCode === 429;
+}
+
 function retryAfterOf(error: unknown): number | undefined {
 	return error instanceof VendorHttpError ? error.retryAfterMs : undefined;
 }
@@ -126,23 +145,40 @@ async function sleepOrCancel(
 export async function submitJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, options: RunOptions): Promise<SubmitResult<R>> {
 	const context = { vendor: adapter.vendor, itemIndex: adapter.itemIndex };
 	let delay = policy.intervalMs;
-	for (let attempt = 0; ; attempt++) {
+	for (let attempt = 0; ; ) {
 		if (options.signal?.aborted) throw new JobCancelledError(context, false);
+		const ticket = options.gate ? await cancellable(async () => await options.gate!.enter(options.signal), options, context) : undefined;
 		const submitted = await settle(async () => await adapter.submit());
 		if (submitted.ok) {
+			ticket?.accepted();
 			await adapter.onSubmitted?.(submitted.value.jobId);
-			return submitted.value;
+			return { ...submitted.value, ticket };
 		}
 		const error = submitted.error;
+		if (ticket && isCapacityRefusal(error)) {
+			// Refused, so not paid: once one of ours has finished there is room to send it again.
+			if (await cancellable(async () => await ticket.refused(retryAfterOf(error), options.signal), options, context)) continue;
+		} else {
+			ticket?.abandoned();
+		}
 		if (isSafeToResubmit(error) && attempt < policy.maxSubmitRetries) {
 			const hinted = retryAfterOf(error);
 			await sleepOrCancel(Math.max(hinted ?? 0, withJitter(delay, policy.jitter, () => options.clock.random())), options, context);
 			delay = nextInterval(delay, policy);
+			attempt++;
 			continue;
 		}
 		if (isOutcomeUnknown(error)) throw new SubmitOutcomeUnknownError({ ...context, cause: error });
 		throw error;
 	}
+}
+
+/** Runs a wait that an execution cancel interrupts, reporting the cancel as such. */
+async function cancellable<T>(task: () => Promise<T>, options: RunOptions, context: { vendor: Vendor; itemIndex: number }): Promise<T> {
+	const result = await settle(task);
+	if (result.ok) return result.value;
+	if (options.signal?.aborted) throw new JobCancelledError(context, false);
+	throw result.error;
 }
 
 function failureOf<R>(status: JobStatus<R>, context: { vendor: Vendor; itemIndex: number; jobId: string }): Error {
@@ -175,6 +211,8 @@ export async function waitForJob<R>(
 	const deadline = waitStarted + policy.timeoutMs;
 	let interval = policy.intervalMs;
 	let wait = Math.max(0, policy.firstDelayMs);
+	/** A transient poll error's retry hint, honoured by the next wait. */
+	let hinted = 0;
 	let polls = 0;
 	let consecutiveErrors = 0;
 	let lastStatus = firstStatus?.vendorStatus ?? 'submitted';
@@ -185,7 +223,13 @@ export async function waitForJob<R>(
 		if (remaining <= 0) {
 			throw new JobTimedOutError({ ...context, waitedMs: policy.timeoutMs, lastStatus });
 		}
-		const paced = pacedWait(withJitter(wait, policy.jitter, () => options.clock.random()), options.clock.now() - waitStarted, options.pace?.expectedMs(), policy.intervalMs);
+		const elapsed = options.clock.now() - waitStarted;
+		const paced = policy.follow
+			? polls === 0 && policy.firstDelayMs <= 0
+				? 0
+				: Math.max(hinted, withJitter(followingWait(elapsed, policy.follow.typicalMs, options.pace?.expectedMs(), policy.follow.floorMs), policy.jitter, () => options.clock.random()))
+			: pacedWait(withJitter(wait, policy.jitter, () => options.clock.random()), elapsed, options.pace?.expectedMs(), policy.intervalMs);
+		hinted = 0;
 		await sleepOrCancel(Math.min(paced, remaining), options, context);
 		polls++;
 		const polled = await settle(async () => await adapter.poll(jobId));
@@ -193,7 +237,8 @@ export async function waitForJob<R>(
 			if (options.signal?.aborted) throw new JobCancelledError(context, false);
 			if (!isTransientPollError(polled.error) || ++consecutiveErrors > policy.maxConsecutivePollErrors) throw polled.error;
 			interval = nextInterval(interval, policy);
-			wait = Math.max(retryAfterOf(polled.error) ?? 0, interval);
+			hinted = retryAfterOf(polled.error) ?? 0;
+			wait = Math.max(hinted, interval);
 			continue;
 		}
 		const status = polled.value;
@@ -208,7 +253,6 @@ export async function waitForJob<R>(
 	}
 }
 
-/** Submit (or resume a recorded job) and wait for the result. */
 /** Waits for a job this node run has just submitted, and learns the model's render time from it. */
 export async function waitForSubmitted<R>(
 	adapter: JobAdapter<R>,
@@ -224,6 +268,7 @@ export async function waitForSubmitted<R>(
 	return { status, polls };
 }
 
+/** Submit (or resume a recorded job) and wait for the result. */
 export async function runJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, options: RunOptions): Promise<JobOutcome<R>> {
 	const startedAt = options.clock.now();
 	if (options.existingJobId) {

@@ -44,3 +44,30 @@ export function pacedWait(wait: number, elapsedMs: number, expectedMs: number | 
 	if (elapsedMs < expectedMs * 2) return Math.min(wait, tight);
 	return wait;
 }
+
+/**
+ * Shares of the render time that polling which follows the render uses. Before anything in the
+ * run has finished, the first poll comes at a fifth of the model's typical render time and each
+ * later one after 5% of the time waited so far, so a job is noticed within 5% of its render time
+ * however far it is from the typical figure, at a few dozen polls. Once the run has seen the
+ * model finish, polls skip to half that time, close in at 10% of the time waited, and are tight
+ * (2.5%) around the expected finish.
+ */
+export const FOLLOW_SHARES = { first: 0.2, unknown: 0.05, early: 0.1 };
+
+/**
+ * The next wait of polling that follows the render; `expectedMs` is what this run has observed,
+ * `floorMs` the vendor's shortest poll interval (Runway asks for 5 s at least).
+ */
+export function followingWait(elapsedMs: number, typicalMs: number, expectedMs: number | undefined, floorMs = TIGHT_FLOOR_MS): number {
+	const floor = Math.max(TIGHT_FLOOR_MS, floorMs);
+	if (expectedMs !== undefined) {
+		const tight = Math.max(floor, expectedMs * TIGHT_SHARE);
+		const windowStart = expectedMs - tight;
+		if (elapsedMs < expectedMs / 2) return Math.max(floor, expectedMs / 2 - elapsedMs);
+		if (elapsedMs < windowStart) return Math.max(floor, Math.min(windowStart - elapsedMs, elapsedMs * FOLLOW_SHARES.early));
+		if (elapsedMs < expectedMs * 2) return tight;
+	}
+	if (elapsedMs <= 0) return Math.max(floor, typicalMs * FOLLOW_SHARES.first);
+	return Math.max(floor, elapsedMs * FOLLOW_SHARES.unknown);
+}

@@ -1,0 +1,108 @@
+import { shotItemSchema } from '../../nodes/shared/contract';
+import { runWorkflow } from '../harness/engine';
+import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
+import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { veoNode } from '../harness/workflows';
+
+jest.setTimeout(5 * 60_000);
+
+const CAP = 3;
+
+/** Most jobs the sandbox had running at one moment, from its own start and finish times. */
+function peakRunning(jobs: Array<{ startedAt?: number; finishedAt?: number }>): number {
+	const events = jobs.flatMap((job) => (job.startedAt ? [[job.startedAt, 1] as const, [job.finishedAt ?? Infinity, -1] as const] : []));
+	events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+	let running = 0;
+	let peak = 0;
+	for (const [, step] of events) peak = Math.max(peak, (running += step));
+	return peak;
+}
+
+describe('adaptive concurrency against an account cap the node is not told (engine, sandbox)', () => {
+	let sandbox: Sandbox;
+	let pin: ReturnType<typeof pinWith>;
+
+	beforeAll(async () => {
+		// The sandbox's Google account takes 3 renders at once and refuses a fourth with 429 RESOURCE_EXHAUSTED.
+		sandbox = await withSandbox({ config: { renderMs: { google: 400 }, concurrency: { openai: 8, google: CAP, runway: 3 }, refuseOverConcurrency: { google: true } } });
+		pin = pinWith([{ tag: 'mara', url: (await referenceImage(sandbox, 'mara.png', 4)).url }]);
+	});
+	afterAll(async () => sandbox.stop());
+
+	const traffic = async () => (await (await fetch(`${sandbox.origin}/_sandbox/traffic`)).json()) as Record<string, number>;
+	const run = async (items: unknown[]) =>
+		await runWorkflow(
+			{ name: 'undisclosed cap', nodes: [veoNode({ pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 10, output: 'reference' })], connections: {} },
+			{ credentials: credentialsFor(sandbox, 'vpSandboxVertex'), input: asItems(items as never) },
+		);
+
+	it('renders every shot once, never over the cap, with no duplicate charge, and puts the learned cap on every item', async () => {
+		const items = shotItems(12, pin, { resolution: '720p' });
+		const result = await run(items);
+		expect(result.error).toBeUndefined();
+		const output = result.output('Veo').map((o) => shotItemSchema.parse(o.json));
+		expect(output).toHaveLength(12);
+
+		// The account did push back: submits over the cap were refused (and not billed).
+		expect((await traffic())['google:refused']).toBeGreaterThan(0);
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.duplicates).toEqual([]);
+		expect(ledger.entries).toHaveLength(12);
+		const jobs = await sandboxJobs(sandbox);
+		// One vendor job per shot: a refused submit never became a second job.
+		expect(jobs).toHaveLength(12);
+		expect(peakRunning(jobs)).toBeLessThanOrEqual(CAP);
+
+		const billed = new Set(ledger.entries.map((entry: { jobId: string }) => entry.jobId));
+		for (const item of output) {
+			expect(item.renderError).toBeUndefined();
+			expect(item.takes).toHaveLength(1);
+			expect(item.takes[0].status).toBe('succeeded');
+			expect(billed.has(item.takes[0].jobId)).toBe(true);
+			expect(item.learnedConcurrency).toEqual({ google: CAP });
+		}
+	});
+
+	it('the next run starts from the cap the last one left on the items', async () => {
+		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
+		const items = shotItems(CAP, pin, { resolution: '720p' }).map((item) => ({ ...item, learnedConcurrency: { google: CAP, runway: 2 } }));
+		const result = await run(items);
+		expect(result.error).toBeUndefined();
+		const jobs = await sandboxJobs(sandbox);
+		// Started at the learned cap: all three were sent at once, so all three ran together, and none was refused.
+		expect(peakRunning(jobs)).toBe(CAP);
+		expect((await traffic())['google:refused'] ?? 0).toBe(0);
+		expect((await sandboxLedger(sandbox)).duplicates).toEqual([]);
+		for (const out of result.output('Veo')) expect(out.json.learnedConcurrency).toEqual({ google: CAP, runway: 2 });
+	});
+});
+
+describe('adaptive concurrency on Runway, where over-cap tasks wait THROTTLED (engine, sandbox)', () => {
+	let sandbox: Sandbox;
+	let pin: ReturnType<typeof pinWith>;
+
+	beforeAll(async () => {
+		// Renders far longer than the first poll, so every task is seen before any finishes.
+		sandbox = await withSandbox({ config: { renderMs: { runway: 1500 }, concurrency: { openai: 8, google: 8, runway: 2 } } });
+		pin = pinWith([{ tag: 'mara', url: (await referenceImage(sandbox, 'mara.png', 5)).url }]);
+	});
+	afterAll(async () => sandbox.stop());
+
+	it('learns the account runs two at once from THROTTLED, with every task billed once', async () => {
+		const items = shotItems(6, pin, { layer: 'broll', durationSeconds: 5, aspectRatio: '9:16' });
+		const workflow = singleNode(
+			'runway',
+			{ resource: 'video', operation: 'textToVideo', model: 'gen4.5', shotSource: 'item', renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 10, output: 'reference' } },
+			{ type: 'runwayVideoPipelineApi', id: 'vpSandboxRunway', name: 'Sandbox Runway' },
+		);
+		const result = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, 'vpSandboxRunway'), input: asItems(items) });
+		expect(result.error).toBeUndefined();
+		const output = result.output('Node').map((o) => shotItemSchema.parse(o.json));
+		expect(output.map((item) => item.takes[0].status)).toEqual(Array(6).fill('succeeded'));
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.entries).toHaveLength(6);
+		expect(ledger.duplicates).toEqual([]);
+		expect(await sandboxJobs(sandbox)).toHaveLength(6);
+		for (const item of output) expect(item.learnedConcurrency).toEqual({ runway: 2 });
+	});
+});
