@@ -135,6 +135,8 @@ export class GoogleVideoPipelineApi implements ICredentialType {
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
 			json: true,
+			// The signed assertion goes to the configured token endpoint only, never where it redirects.
+			disableFollowRedirect: true,
 		})) as { access_token?: string };
 		if (!response?.access_token) throw new Error('The Google token endpoint answered without an access_token');
 		return { accessToken: response.access_token };

@@ -1,6 +1,8 @@
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import type { Vendor } from './contract/schemas';
 import { VendorHttpError, VendorNetworkError } from './errors';
+import { readPrefix } from './http/bounded';
+import { httpSend } from './http/request';
 import { redactSecrets } from './redact';
 import { settle } from './runtime/concurrency';
 import { transportError } from './transport';
@@ -24,16 +26,7 @@ export interface DownloadRequest {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-async function readSmall(stream: AsyncIterable<Uint8Array>): Promise<string> {
-	const chunks: Buffer[] = [];
-	let total = 0;
-	for await (const chunk of stream) {
-		chunks.push(Buffer.from(chunk));
-		total += chunk.length;
-		if (total >= MAX_ERROR_BODY) break;
-	}
-	return Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY);
-}
+const readSmall = async (stream: BinaryStream) => (await readPrefix(stream, MAX_ERROR_BODY)).toString('utf8');
 
 /** The bytes of a binary held outside this run's input items (an earlier round's shot): from the store, or inline. */
 export async function storedBinaryBytes(ctx: IExecuteFunctions, binary: IBinaryData): Promise<Buffer> {
@@ -46,20 +39,17 @@ export async function storedBinaryBytes(ctx: IExecuteFunctions, binary: IBinaryD
  */
 export async function downloadToBinary(ctx: IExecuteFunctions, request: DownloadRequest): Promise<IBinaryData> {
 	const context = { vendor: request.vendor, itemIndex: request.itemIndex, jobId: request.jobId, operation: 'Download' };
-	const options: IHttpRequestOptions = {
-		method: 'GET',
-		url: request.url,
-		qs: request.qs,
-		encoding: 'stream',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: { ignore: true, except: [401] },
-		timeout: request.timeoutMs ?? 600_000,
-		headers: { Accept: '*/*' },
-	};
-	const sent = await settle<{ statusCode: number; headers: Record<string, unknown>; body: BinaryStream }>(async () =>
-		request.credentialType
-			? await ctx.helpers.httpRequestWithAuthentication.call(ctx, request.credentialType, options)
-			: await ctx.helpers.httpRequest({ ...options, abortSignal: ctx.getExecutionCancelSignal() }),
+	const sent = await settle(async () =>
+		await httpSend<BinaryStream>(ctx, {
+			method: 'GET',
+			url: request.url,
+			credentialType: request.credentialType,
+			what: 'the download URL',
+			qs: request.qs,
+			encoding: 'stream',
+			timeoutMs: request.timeoutMs ?? 600_000,
+			headers: { Accept: '*/*' },
+		}),
 	);
 	if (!sent.ok) throw transportError(sent.error, context);
 	const response = sent.value;

@@ -91,7 +91,8 @@ export class VendorHttpError extends VendorJobError {
 /** No usable answer: connection refused/reset, timeout, or a body that is not the promised JSON. */
 export class VendorNetworkError extends VendorJobError {
 	readonly code: string;
-	readonly retryable = true;
+	/** A URL the shared HTTP path refused is refused again however often it is tried. */
+	readonly retryable: boolean;
 	/** True when the request certainly never reached the vendor (safe to repeat even a paid submit). */
 	readonly neverSent: boolean;
 
@@ -100,6 +101,7 @@ export class VendorNetworkError extends VendorJobError {
 		this.name = 'VendorNetworkError';
 		this.code = context.code;
 		this.neverSent = context.neverSent;
+		this.retryable = context.code !== 'TARGET_REFUSED' && context.code !== 'REDIRECT_REFUSED';
 	}
 }
 

@@ -20,7 +20,10 @@ function hintFor(error: VendorJobError): string | undefined {
 export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof ContractError) {
-		return new NodeOperationError(node, error.message, { itemIndex, description: error.description });
+		const operationError = new NodeOperationError(node, error.message, { itemIndex, description: error.description });
+		// As below: a message that happens to contain a network code must keep its field and item.
+		operationError.message = error.message;
+		return operationError;
 	}
 	if (error instanceof BudgetExceededError || error instanceof ModelRetiredError) {
 		return new NodeOperationError(node, error.message, { itemIndex });

@@ -1,6 +1,8 @@
-import type { FunctionsBase, IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { FunctionsBase, IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import type { Vendor } from './contract/schemas';
 import { VendorHttpError, VendorNetworkError } from './errors';
+import { errorCode, provesNeverSent } from './http/failure';
+import { httpSend, type HttpContext } from './http/request';
 import { redactSecrets } from './redact';
 import { retryAfterFromHeaders } from './runtime/retryHints';
 import { settle } from './runtime/concurrency';
@@ -26,18 +28,6 @@ export interface VendorResponse<T = unknown> {
 	statusCode: number;
 	headers: Record<string, unknown>;
 	body: T;
-}
-
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
-
-function errorCode(error: unknown): string {
-	let current: unknown = error;
-	for (let depth = 0; current && depth < 5; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return 'ENETWORK';
 }
 
 function httpStatusOf(error: unknown): number | undefined {
@@ -76,19 +66,19 @@ export function parseJsonBody(body: unknown): unknown {
  * an expired Google token); non-2xx answers, dropped connections and bodies that are not JSON
  * become typed errors that carry the vendor, the job ID and the item index.
  */
-export async function vendorRequest<T = unknown>(ctx: IExecuteFunctions, call: VendorCall): Promise<VendorResponse<T>> {
+export async function vendorRequest<T = unknown>(ctx: HttpContext, call: VendorCall): Promise<VendorResponse<T>> {
 	const context = { vendor: call.vendor, itemIndex: call.itemIndex, jobId: call.jobId, operation: call.operation };
-	const sent = await settle<{ statusCode: number; headers: Record<string, unknown>; body: unknown }>(async () =>
-		await ctx.helpers.httpRequestWithAuthentication.call(ctx, call.credentialType, {
+	const sent = await settle(async () =>
+		await httpSend<unknown>(ctx, {
 			method: call.method,
 			url: call.url,
+			credentialType: call.credentialType,
+			what: `the ${call.operation} URL`,
 			body: call.body,
 			qs: call.qs,
 			headers: { Accept: 'application/json', ...(call.headers ?? {}) },
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: { ignore: true, except: [401] },
 			encoding: 'text',
-			timeout: call.timeoutMs ?? 60_000,
+			timeoutMs: call.timeoutMs ?? 60_000,
 		}),
 	);
 	if (!sent.ok) throw transportError(sent.error, context);
@@ -127,6 +117,6 @@ export function transportError(error: unknown, context: { vendor: Vendor; itemIn
 			...context,
 			code,
 			detail: redactSecrets((error as Error)?.message ?? String(error)),
-			neverSent: NEVER_SENT_CODES.has(code),
+			neverSent: provesNeverSent(code),
 		});
 }

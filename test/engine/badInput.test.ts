@@ -72,6 +72,8 @@ describe('bad input', () => {
 		['second size', 'LUT_3D_SIZE 2\nLUT_1D_SIZE 4\n', /line 2: declares a second LUT size/],
 		['empty', '', /no LUT_3D_SIZE or LUT_1D_SIZE/],
 		['a PNG', '\x89PNG\r\n\x1a\n', /line 1: /],
+		['an input range without numbers', `LUT_3D_INPUT_RANGE\nLUT_3D_SIZE 2\n${'0 0 0\n'.repeat(8)}`, /line 1: LUT_3D_INPUT_RANGE needs two numbers/],
+		['an input range that is not numbers', `LUT_3D_INPUT_RANGE low high\nLUT_3D_SIZE 2\n${'0 0 0\n'.repeat(8)}`, /line 1: LUT_3D_INPUT_RANGE has a value that is not a number/],
 	];
 
 	it.each(LUTS.map(([name, text, message]) => ({ name, text, message })))('LUT with $name: Pin State names grade.lutUrl', async ({ name, text, message }) => {
@@ -125,6 +127,10 @@ describe('bad input', () => {
 		['storyboard with bad hero durations', singleNode('openAiStoryboard', { resource: 'storyboard', operation: 'createManifest', model: 'gpt-5.4-mini', script: 'A. B.', run: { heroDurations: 'x' } }, OPENAI), [{}], /^Item 0: run\.heroDurations: must list durations/],
 		['pin apply without a pin', singleNode('pinState', { resource: 'pin', operation: 'apply', pinJson: '' }, VERTEX), [{}], /^Item 0: pinJson: is empty/],
 		['pin apply with an edited pin', singleNode('pinState', { resource: 'pin', operation: 'apply', pinJson: '={{ $json.pin }}' }, VERTEX), [{ json: { pin: { ...validShotItem().pin, style: 'changed' } } }], /^Item 0: pin\.fingerprint: does not match the pin’s content/],
+		['pin apply with broken JSON', singleNode('pinState', { resource: 'pin', operation: 'apply', pinJson: '{"fingerprint": ' }, VERTEX), [{}], /^Item 0: pinJson: is not valid JSON/],
+		['pin with a reference URL that refuses the connection', singleNode('pinState', { resource: 'pin', operation: 'create', characters: { character: [{ tag: 'mara', description: 'd', referenceUrls: 'http://127.0.0.1:9/mara.png?sig=hidden' }] } }, VERTEX), [{}], /^Item 0: characters\[0\]\.referenceUrls\[0\]: could not be fetched: the host refused the connection \(127\.0\.0\.1:9\)$/],
+		['pin with a reference URL at the metadata IP', singleNode('pinState', { resource: 'pin', operation: 'create', characters: { character: [{ tag: 'mara', description: 'd', referenceUrls: 'http://169.254.169.254/latest/meta-data/mara.png' }] } }, VERTEX), [{}], /^Item 0: characters\[0\]\.referenceUrls\[0\]: could not be fetched: the URL points at 169\.254\.169\.254, a link-local or cloud metadata address; refused/],
+		['pin with a LUT URL that names a user', singleNode('pinState', { resource: 'pin', operation: 'create', grade: { lutUrl: 'https://storage.googleapis.com@127.0.0.1:9/look.cube', look: 'x' } }, VERTEX), [{}], /^Item 0: grade\.lutUrl: could not be fetched: the URL names a user before the host \(127\.0\.0\.1:9\)/],
 		['pin with a character tag of one letter', singleNode('pinState', { resource: 'pin', operation: 'create', characters: { character: [{ tag: 'x' }] } }, VERTEX), [{}], /^Item 0: pin\.characters\[0\]\.tag: /],
 		['pin with a reference that is not an image', singleNode('pinState', { resource: 'pin', operation: 'create', characters: { character: [{ tag: 'mara', description: 'd', referenceBinaries: 'ref' }] } }, VERTEX), [{ json: {}, binary: { ref: { data: Buffer.from('not an image').toString('base64'), mimeType: 'image/png' } } }], /^Item 0: characters\[0\]\.referenceBinaries\[0\]: is not a PNG, JPEG or WebP image/],
 		['QC of an item that is not a shot', singleNode('qcRouter', { barrier: 'run' }, VERTEX), [{ hello: 'world' }], /^Item 0: pipeline: is required/],

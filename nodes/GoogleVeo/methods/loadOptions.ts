@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { modelOptions } from '../../shared/registry/registry';
 import { settle } from '../../shared/runtime/concurrency';
+import { vendorRequest } from '../../shared/transport';
 import { GOOGLE_CREDENTIAL, googleEndpoint } from '../transport';
 
 interface GeminiModelList {
@@ -19,7 +20,7 @@ export async function veoModels(this: ILoadOptionsFunctions): Promise<INodePrope
 	const url = endpoint.ok ? endpoint.value.modelListUrl : undefined;
 	if (url) {
 		try {
-			const list = (await this.helpers.httpRequestWithAuthentication.call(this, GOOGLE_CREDENTIAL, { method: 'GET', url, qs: { pageSize: 1000 }, json: true })) as GeminiModelList;
+			const { body: list } = await vendorRequest<GeminiModelList>(this, { vendor: 'google', credentialType: GOOGLE_CREDENTIAL, operation: 'List models', method: 'GET', url, qs: { pageSize: 1000 }, itemIndex: 0 });
 			for (const model of list.models ?? []) {
 				const id = String(model.name ?? '').replace(/^models\//, '');
 				if (id.startsWith('veo') && model.supportedGenerationMethods?.includes('predictLongRunning') && !known.some((option) => option.value === id)) {

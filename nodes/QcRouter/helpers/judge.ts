@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { AssetRef, LedgerEntry, Pin, Shot, Take } from '../../shared/contract/schemas';
+import { redactSecrets } from '../../shared/redact';
 import { getModel, tokenCost } from '../../shared/registry/registry';
 import { assetBytes } from '../../shared/render/assets';
 import { pickReferences } from '../../shared/render/prompt';
@@ -73,7 +74,8 @@ export async function visionJudge(
 	const cost = tokenCost(spec, body.usageMetadata?.promptTokenCount ?? 0, body.usageMetadata?.candidatesTokenCount ?? 0);
 	return {
 		scores: { identity: answer.identityScore, colour: answer.colourScore, adherence: answer.promptAdherence, artifacts: answer.artifactScore, ...(previous ? { continuity: answer.continuityScore } : {}) },
-		issues: answer.issues ?? [],
+		// What the judge writes becomes verdicts and the QC report: no credential value may ride along.
+		issues: (answer.issues ?? []).map((issue) => redactSecrets(String(issue))),
 		ledger: { layer: 'qc', vendor: 'google', model, unit: 'token', units: cost.units, unitPriceUsd: cost.unitPriceUsd, usd: Math.round(cost.units * cost.unitPriceUsd * 1e6) / 1e6, jobId: body.responseId ?? `judge-${take.jobId}`, estimated: false },
 	};
 }

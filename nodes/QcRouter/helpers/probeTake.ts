@@ -1,10 +1,12 @@
-import type { IExecuteFunctions, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Take, Vendor } from '../../shared/contract/schemas';
 import { GOOGLE_CREDENTIAL, googleEndpoint } from '../../GoogleVeo/transport';
 import { OPENAI_CREDENTIAL } from '../../OpenAiStoryboard/transport';
 import { probeMp4, type ProbeResult } from '../../shared/mp4/probe';
-import { redactSecrets } from '../../shared/redact';
-import { bufferSource, rangeSource, streamSource, type ByteSource } from '../../shared/mp4/sources';
+import { failureReason } from '../../shared/http/failure';
+import { hostForMessage } from '../../shared/http/targets';
+import { httpByteSource } from '../../shared/mp4/httpSource';
+import { bufferSource, streamSource, type ByteSource } from '../../shared/mp4/sources';
 import { settle } from '../../shared/runtime/concurrency';
 
 /**
@@ -44,35 +46,29 @@ async function sourceFor(ctx: IExecuteFunctions, item: INodeExecutionData, take:
 		const credential = asset.kind === 'gcs' ? READ_CREDENTIAL.google : READ_CREDENTIAL[take.vendor];
 		if (credential && !ctx.getNode().credentials?.[credential.type]) return new Unconfigured(`the ${credential.label} clip is kept by reference: add ${credential.article} ${credential.label} credential to the QC Router to read it`);
 		const url = asset.kind === 'gcs' ? (await googleEndpoint(ctx)).gcsMediaUrl(asset.ref) : asset.ref;
-		return rangeSource(async (start, end) => {
-			const request: IHttpRequestOptions = {
-				method: 'GET',
-				url,
-				headers: { Range: `bytes=${start}-${end}` },
-				encoding: 'arraybuffer',
-				returnFullResponse: true,
-				timeout: 60_000,
-				abortSignal: ctx.getExecutionCancelSignal(),
-			};
-			const response = (credential
-				? await ctx.helpers.httpRequestWithAuthentication.call(ctx, credential.type, request)
-				: await ctx.helpers.httpRequest(request)) as { body: ArrayBuffer; headers: Record<string, string> };
-			const total = /\/(\d+)$/.exec(String(response.headers['content-range'] ?? ''))?.[1];
-			return { body: new Uint8Array(response.body), totalSize: total ? Number(total) : undefined };
-		});
+		// The vendor's credential goes only to its own hosts: a clip elsewhere is refused, not read with the key.
+		return httpByteSource(ctx, { url, credentialType: credential?.type, what: `the ${credential?.label ?? 'clip'} clip URL` });
 	}
 	return `a ${asset.kind} asset cannot be fetched without vendor credentials`;
 }
 
+/** The host a take's clip is read from, for messages (never the path or query string). */
+const hostOf = (take: Take) => hostForMessage(take.asset!.ref, take.asset!.kind === 'gcs' ? 'Cloud Storage' : 'the clip host');
+
+/**
+ * Probes a take's clip. `invalid`: the bytes are not a readable MP4 (not a video, a box too large
+ * to read). `unavailable`: the clip could not be checked (a foreign host refused, Range not
+ * honoured, too large to stream, unreachable); QC must not pass either.
+ */
 export async function probeTake(ctx: IExecuteFunctions, item: INodeExecutionData, take: Take): Promise<ProbeOutcome> {
 	const source = await settle(async () => await sourceFor(ctx, item, take));
-	// Reading with a vendor credential: what an HTTP error says goes into the verdict and the report.
-	if (!source.ok) return { ok: false, unavailable: redactSecrets((source.error as Error).message) };
+	// Reading with a vendor credential: what an HTTP error says is redacted before it reaches the verdict.
+	if (!source.ok) return { ok: false, unavailable: failureReason(source.error, hostOf(take)) };
 	if (source.value instanceof Unconfigured) return { ok: false, unconfigured: source.value.reason };
 	if (typeof source.value === 'string') return { ok: false, unavailable: source.value };
 	const probed = await settle(async () => await probeMp4(source.value as ByteSource));
 	if (probed.ok) return { ok: true, probe: probed.value };
-	const error = probed.error as Error & { reason?: string; httpCode?: string };
+	const error = probed.error as Error & { reason?: string };
 	if (error.reason) return { ok: false, invalid: error.message };
-	return { ok: false, unavailable: redactSecrets(error.message) };
+	return { ok: false, unavailable: failureReason(error, hostOf(take)) };
 }

@@ -1,6 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import type { AssetRef, Pin } from '../../shared/contract/schemas';
-import { ContractError } from '../../shared/errors';
+import { ContractError, VendorHttpError } from '../../shared/errors';
+import { httpSend } from '../../shared/http/request';
+import { settle } from '../../shared/runtime/concurrency';
+import { transportError } from '../../shared/transport';
 import { assetBytes } from '../../shared/render/assets';
 import { runwayRequest } from '../transport';
 
@@ -20,7 +23,11 @@ export async function uploadToRunway(ctx: IExecuteFunctions, itemIndex: number, 
 	for (const [key, value] of Object.entries(body.fields ?? {})) form.append(key, value);
 	form.append('file', new Blob([bytes], { type: mimeType }), filename);
 	// The presigned storage URL takes no Runway credentials.
-	await ctx.helpers.httpRequest({ method: 'POST', url: body.uploadUrl, body: form as never, timeout: 600_000, abortSignal: ctx.getExecutionCancelSignal() });
+	const stored = await settle(async () => await httpSend(ctx, { method: 'POST', url: body.uploadUrl, what: 'the upload URL', body: form as never, encoding: 'text', timeoutMs: 600_000 }));
+	if (!stored.ok) throw transportError(stored.error, { vendor: 'runway', itemIndex, operation: 'Upload file' });
+	if (stored.value.statusCode < 200 || stored.value.statusCode >= 300) {
+		throw new VendorHttpError({ vendor: 'runway', itemIndex, operation: 'Upload file', statusCode: stored.value.statusCode, vendorMessage: `the upload host ${stored.value.target.host} refused the file` });
+	}
 	return body.runwayUri;
 }
 

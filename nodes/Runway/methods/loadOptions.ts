@@ -1,6 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import type { Capability } from '../../shared/registry/schema';
 import { modelOptions } from '../../shared/registry/registry';
+import { vendorRequest } from '../../shared/transport';
 import { RUNWAY_CREDENTIAL, runwayBaseUrl } from '../transport';
 
 const CUSTOM = { name: 'Custom Model ID', value: 'custom', description: 'A model released after this node' };
@@ -8,8 +9,8 @@ const CUSTOM = { name: 'Custom Model ID', value: 'custom', description: 'A model
 /** Models the account's tier lists (GET /v1/organization), to mark which the key may use. */
 async function tierModels(ctx: ILoadOptionsFunctions): Promise<Set<string> | undefined> {
 	try {
-		const organization = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, RUNWAY_CREDENTIAL, { method: 'GET', url: `${await runwayBaseUrl(ctx)}/v1/organization`, json: true })) as { tier?: { models?: Record<string, unknown> } };
-		return new Set(Object.keys(organization.tier?.models ?? {}));
+		const { body } = await vendorRequest<{ tier?: { models?: Record<string, unknown> } }>(ctx, { vendor: 'runway', credentialType: RUNWAY_CREDENTIAL, operation: 'List tier models', method: 'GET', url: `${await runwayBaseUrl(ctx)}/v1/organization`, itemIndex: 0 });
+		return new Set(Object.keys(body.tier?.models ?? {}));
 	} catch {
 		return undefined;
 	}

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { parseTarget } from '../http/targets';
 
 /**
  * The shared state contract: one n8n item is one shot, and every node of the package reads and
@@ -42,6 +43,15 @@ const ASSET_REF_PATTERNS: Record<string, { pattern: RegExp; expected: string }> 
 	binary: { pattern: /^[A-Za-z0-9_.-]+$/, expected: 'the name of a binary property on the item' },
 };
 
+function urlRefusal(ref: string): string | undefined {
+	try {
+		parseTarget(ref);
+		return undefined;
+	} catch (error) {
+		return (error as Error).message;
+	}
+}
+
 /** Assets travel as references; bytes are pulled only where a node needs them. */
 export const assetRefSchema = z
 	.object({
@@ -60,6 +70,10 @@ export const assetRefSchema = z
 				path: ['ref'],
 				message: `must be ${rule.expected} for kind "${asset.kind}"`,
 			});
+		} else if (asset.kind === 'url') {
+			// URLs on items are untrusted: no user:password@ prefix, no metadata or link-local host.
+			const refused = urlRefusal(asset.ref);
+			if (refused) ctx.addIssue({ code: 'custom', path: ['ref'], message: refused });
 		}
 	});
 export type AssetRef = z.infer<typeof assetRefSchema>;

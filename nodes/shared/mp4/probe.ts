@@ -44,6 +44,12 @@ export interface ProbeResult {
 	bytesRead: number;
 }
 
+/**
+ * The largest ftyp/moov/moof read into memory. A moov of an hour at 60 fps is a few MB; a box
+ * that claims more is refused before any of it is read.
+ */
+export const MAX_HEADER_BOX_BYTES = 32 * 1024 * 1024;
+
 const TOP_LEVEL = new Set(['ftyp', 'styp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pdin', 'sidx', 'moof', 'mfra', 'meta', 'uuid', 'prft', 'emsg']);
 
 interface EditEntry {
@@ -339,7 +345,7 @@ async function walk(source: ByteSource): Promise<ProbeResult> {
 
 		if (type === 'ftyp' || type === 'moov' || type === 'moof') {
 			const payloadLength = toEnd ? (source.size ?? Number.MAX_SAFE_INTEGER) - offset - header : size - header;
-			if (payloadLength > 256 * 1024 * 1024) throw new Mp4FormatError('malformed', `${type} box of ${payloadLength} bytes is implausibly large`);
+			if (payloadLength > MAX_HEADER_BOX_BYTES) throw new Mp4FormatError('malformed', `${type} box of ${payloadLength} bytes is implausibly large`);
 			const payload = await source.read(offset + header, payloadLength);
 			if (!toEnd && payload.length < payloadLength) {
 				throw new Mp4FormatError('truncated', `file ends inside the ${type} box (byte ${offset + header + payload.length} of ${offset + size})`);

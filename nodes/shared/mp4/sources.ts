@@ -94,23 +94,34 @@ export interface RangeResponse {
 	totalSize?: number;
 }
 
+/** A server that ignored Range answered with the whole file from byte 0: read on as one bounded stream. */
+export interface WholeBody {
+	wholeBody: AsyncIterable<Uint8Array>;
+	size?: number;
+}
+
 /**
  * Random access over HTTP Range requests. Small reads are rounded up to `minChunk` so the
- * headers of neighbouring boxes come in one request.
+ * headers of neighbouring boxes come in one request. When the server ignores Range, that one
+ * answer is read on as a stream: the file is fetched once, never again per read.
  */
-export function rangeSource(fetchRange: (start: number, endInclusive: number) => Promise<RangeResponse>, minChunk = 64 * 1024): ByteSource {
+export function rangeSource(fetchRange: (start: number, endInclusive: number) => Promise<RangeResponse | WholeBody>, minChunk = 64 * 1024): ByteSource {
 	let cache: { offset: number; data: Uint8Array } | undefined;
 	let bytesRead = 0;
 	let size: number | undefined;
+	let whole: ByteSource | undefined;
 	return {
-		randomAccess: true,
+		get randomAccess() {
+			return !whole;
+		},
 		get size() {
-			return size;
+			return whole ? whole.size : size;
 		},
 		get bytesRead() {
-			return bytesRead;
+			return bytesRead + (whole?.bytesRead ?? 0);
 		},
 		async read(offset, length) {
+			if (whole) return await whole.read(offset, length);
 			if (size !== undefined && offset >= size) return new Uint8Array(0);
 			if (cache && offset >= cache.offset && offset + length <= cache.offset + cache.data.length) {
 				return cache.data.subarray(offset - cache.offset, offset - cache.offset + length);
@@ -118,10 +129,17 @@ export function rangeSource(fetchRange: (start: number, endInclusive: number) =>
 			let want = Math.max(length, minChunk);
 			if (size !== undefined) want = Math.min(want, size - offset);
 			const response = await fetchRange(offset, offset + want - 1);
+			if ('wholeBody' in response) {
+				whole = streamSource(response.wholeBody, response.size);
+				return await whole.read(offset, length);
+			}
 			bytesRead += response.body.length;
 			if (response.totalSize !== undefined) size = response.totalSize;
 			cache = { offset, data: response.body };
 			return response.body.subarray(0, Math.min(length, response.body.length));
+		},
+		async close() {
+			await whole?.close?.();
 		},
 	};
 }

@@ -62,7 +62,9 @@ export function parseCube(text: string): CubeLut {
 				return;
 			case 'LUT_3D_INPUT_RANGE':
 			case 'LUT_1D_INPUT_RANGE': {
+				if (rest.length !== 2) throw new LutError(line, `${keyword} needs two numbers (min and max)`);
 				const [min, max] = rest.map(Number);
+				if (!Number.isFinite(min) || !Number.isFinite(max)) throw new LutError(line, `${keyword} has a value that is not a number`);
 				domainMin = [min, min, min];
 				domainMax = [max, max, max];
 				return;

@@ -1,9 +1,38 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import type { AssetRef } from '../contract/schemas';
 import { ContractError } from '../errors';
+import { readCapped } from '../http/bounded';
+import { failureReason, HttpReadError } from '../http/failure';
+import { discardBody, httpSend, type BodyStream } from '../http/request';
+import { hostForMessage } from '../http/targets';
+import { settle } from '../runtime/concurrency';
 
 /** Reference images are small; anything bigger than this is not a reference image. */
-const MAX_REFERENCE_BYTES = 20 * 1024 * 1024;
+export const MAX_REFERENCE_BYTES = 20 * 1024 * 1024;
+
+async function binaryBytes(ctx: IExecuteFunctions, itemIndex: number, asset: AssetRef, path: string): Promise<Buffer> {
+	const binary = ctx.getInputData()[itemIndex].binary?.[asset.ref];
+	if (!binary) throw new ContractError(itemIndex, [{ path, message: `names binary property "${asset.ref}", which the item does not have` }]);
+	// The size is known before the bytes are read: from the store's metadata, or the inline data's length.
+	const size = binary.id ? (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize : Math.floor((binary.data.length * 3) / 4);
+	if (size > MAX_REFERENCE_BYTES) throw new ContractError(itemIndex, [{ path, message: `is ${size} bytes; reference images must be under 20 MB` }]);
+	return await ctx.helpers.getBinaryDataBuffer(itemIndex, asset.ref);
+}
+
+/** Fetches a URL reference without credentials, refusing it by its declared size or cutting it off at 20 MB. */
+async function urlBytes(ctx: IExecuteFunctions, itemIndex: number, asset: AssetRef, path: string): Promise<Buffer> {
+	const host = hostForMessage(asset.ref);
+	const read = await settle(async () => {
+		const answer = await httpSend<BodyStream>(ctx, { method: 'GET', url: asset.ref, what: 'the URL', encoding: 'stream', headers: { Accept: '*/*' }, timeoutMs: 60_000 });
+		if (answer.statusCode < 200 || answer.statusCode >= 300) {
+			discardBody(answer.body);
+			throw new HttpReadError(`${answer.target.host} answered HTTP ${answer.statusCode}`);
+		}
+		return await readCapped(answer.body, answer.headers, MAX_REFERENCE_BYTES, `the file at ${answer.target.host}`);
+	});
+	if (read.ok) return read.value;
+	throw new ContractError(itemIndex, [{ path, message: `could not be fetched: ${failureReason(read.error, host)}` }]);
+}
 
 /**
  * Bytes of a reference image: from the item's binary property, or fetched from its URL (without
@@ -11,25 +40,7 @@ const MAX_REFERENCE_BYTES = 20 * 1024 * 1024;
  * the URI itself.
  */
 export async function assetBytes(ctx: IExecuteFunctions, itemIndex: number, asset: AssetRef, path: string): Promise<Buffer | undefined> {
-	if (asset.kind === 'binary') {
-		const binary = ctx.getInputData()[itemIndex].binary?.[asset.ref];
-		if (!binary) throw new ContractError(itemIndex, [{ path, message: `names binary property "${asset.ref}", which the item does not have` }]);
-		const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, asset.ref);
-		if (bytes.length > MAX_REFERENCE_BYTES) throw new ContractError(itemIndex, [{ path, message: `is ${bytes.length} bytes; reference images must be under 20 MB` }]);
-		return bytes;
-	}
-	if (asset.kind === 'url') {
-		const response = (await ctx.helpers.httpRequest({
-			method: 'GET',
-			url: asset.ref,
-			encoding: 'arraybuffer',
-			returnFullResponse: true,
-			timeout: 60_000,
-			abortSignal: ctx.getExecutionCancelSignal(),
-		})) as { body: ArrayBuffer | Buffer };
-		const bytes = Buffer.from(response.body as ArrayBuffer);
-		if (bytes.length > MAX_REFERENCE_BYTES) throw new ContractError(itemIndex, [{ path, message: `points at ${bytes.length} bytes; reference images must be under 20 MB` }]);
-		return bytes;
-	}
+	if (asset.kind === 'binary') return await binaryBytes(ctx, itemIndex, asset, path);
+	if (asset.kind === 'url') return await urlBytes(ctx, itemIndex, asset, path);
 	return undefined;
 }

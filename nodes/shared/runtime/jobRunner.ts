@@ -89,7 +89,7 @@ export function isTerminal(phase: JobPhase): boolean {
 
 /** The one place that decides whether an error may be answered by trying again. */
 export function isTransientPollError(error: unknown): boolean {
-	if (error instanceof VendorNetworkError) return true;
+	if (error instanceof VendorNetworkError) return error.retryable;
 	if (error instanceof VendorHttpError) return error.retryable;
 	return false;
 }
@@ -102,7 +102,7 @@ function isOutcomeUnknown(error: unknown): error is VendorJobError {
 
 export function isSafeToResubmit(error: unknown): boolean {
 	if (error instanceof VendorHttpError) return error.statusCode === 429;
-	if (error instanceof VendorNetworkError) return error.neverSent;
+	if (error instanceof VendorNetworkError) return error.neverSent && error.retryable;
 	return false;
 }
 

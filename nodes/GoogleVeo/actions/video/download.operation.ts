@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { ContractError } from '../../../shared/errors';
 import { otherVendorsProperty, outputFieldProperty, takeToDownload } from '../../../shared/render/deliveryTake';
-import { googleDownload, googleEndpoint } from '../../transport';
+import { assertCredentialTarget } from '../../../shared/http/request';
+import { settle } from '../../../shared/runtime/concurrency';
+import { GOOGLE_CREDENTIAL, googleDownload, googleEndpoint } from '../../transport';
 import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
@@ -36,6 +38,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const property = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 	let uri: string;
 	let jobId: string | undefined;
+	let field = 'uri';
 	if (this.getNodeParameter('source', itemIndex, 'take') === 'uri') {
 		uri = stringParameter(this, 'uri', itemIndex);
 		if (!/^(gs|https?):\/\//.test(uri)) throw new ContractError(itemIndex, [{ path: 'uri', message: 'must be a gs:// URI or an http(s) URL' }]);
@@ -44,9 +47,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (!take) return [{ ...input, pairedItem: { item: itemIndex } }];
 		uri = take.asset!.ref;
 		jobId = take.jobId;
+		field = 'takes.asset.ref';
 	}
 	const endpoint = await googleEndpoint(this);
 	const url = uri.startsWith('gs://') ? endpoint.gcsMediaUrl(uri) : uri;
+	// The Google key goes only to Google's hosts (or the configured ones): anything else is refused by field.
+	const allowed = await settle(async () => await assertCredentialTarget(this, GOOGLE_CREDENTIAL, url, 'the URL'));
+	if (!allowed.ok) throw new ContractError(itemIndex, [{ path: field, message: (allowed.error as Error).message }]);
 	const binary = await googleDownload(this, { url, itemIndex, jobId, fileName: uri.split('/').pop()?.split('?')[0]?.replace(/:download$/, '') || 'veo.mp4', mimeType: 'video/mp4' });
 	return [{ json: { ...input.json, download: { uri, bytes: binary.bytes ?? null } }, binary: { ...(input.binary ?? {}), [property]: binary }, pairedItem: { item: itemIndex } }];
 }

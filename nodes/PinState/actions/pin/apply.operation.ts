@@ -3,6 +3,7 @@ import { pinSchema } from '../../../shared/contract/schemas';
 import { parseWith } from '../../../shared/contract/validate';
 import { ContractError } from '../../../shared/errors';
 import { pinFingerprint } from '../../../shared/pin/fingerprint';
+import { settle } from '../../../shared/runtime/concurrency';
 import { pinnedReferences } from '../../helpers/apply';
 
 const properties: INodeProperties[] = [
@@ -20,7 +21,9 @@ export const description = updateDisplayOptions({ show: { resource: ['pin'], ope
 /** Puts one pin on every shot item and says which references each vendor will get for that shot. */
 export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const raw = this.getNodeParameter('pinJson', 0);
-	const value = typeof raw === 'string' ? JSON.parse(raw || 'null') : raw;
+	const parsed = typeof raw === 'string' ? await settle(async () => JSON.parse(raw || 'null') as unknown) : { ok: true as const, value: raw as unknown };
+	if (!parsed.ok) throw new ContractError(0, [{ path: 'pinJson', message: `is not valid JSON (${(parsed.error as Error).message}); give the pin object, or an expression such as {{ $json.pin }}` }]);
+	const value = parsed.value;
 	if (!value) throw new ContractError(0, [{ path: 'pinJson', message: 'is empty: give a pin, or put Pin State > Create Pin before this node' }]);
 	const pin = parseWith(pinSchema, value, 0, ['pin']);
 	if (pinFingerprint(pin) !== pin.fingerprint) {

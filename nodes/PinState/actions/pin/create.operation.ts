@@ -132,7 +132,11 @@ function imageMime(bytes: Buffer): string | undefined {
 /** A reference with the hash of its bytes (what the fingerprint covers); refuses anything that is not an image. */
 async function hashedReference(ctx: IExecuteFunctions, itemIndex: number, asset: AssetRef, path: string): Promise<AssetRef> {
 	const fetched = await settle(async () => await assetBytes(ctx, itemIndex, asset, path));
-	if (!fetched.ok) throw new ContractError(itemIndex, [{ path, message: `could not be read: ${(fetched.error as Error).message}` }]);
+	if (!fetched.ok) {
+		// The shared reader already names the field, the item and the host.
+		if (fetched.error instanceof ContractError) throw fetched.error;
+		throw new ContractError(itemIndex, [{ path, message: `could not be read: ${(fetched.error as Error).message}` }]);
+	}
 	const bytes = fetched.value!;
 	const mimeType = imageMime(bytes);
 	if (!mimeType) throw new ContractError(itemIndex, [{ path, message: 'is not a PNG, JPEG or WebP image' }]);
