@@ -19,6 +19,13 @@ export interface SandboxConfig {
 	tokenTtlSeconds: number;
 	/** Google Cloud project of the sandbox's test service account. */
 	googleProject: string;
+	/** The day vendors compare shutdown dates with (YYYY-MM-DD); today's date when unset. */
+	today?: string;
+}
+
+/** The sandbox's calendar day: fixed by config (tests), else the real one. */
+export function sandboxToday(config: SandboxConfig): string {
+	return config.today ?? new Date().toISOString().slice(0, 10);
 }
 
 /** Typical vendor latencies (seconds) for the realistic profile, before SANDBOX_TIME_SCALE. */
@@ -50,6 +57,7 @@ export function defaultConfig(env: NodeJS.ProcessEnv = process.env): SandboxConf
 		runwayCredits: Number(env.SANDBOX_RUNWAY_CREDITS ?? 100000),
 		tokenTtlSeconds: Number(env.SANDBOX_TOKEN_TTL_S ?? 3599),
 		googleProject: env.SANDBOX_GOOGLE_PROJECT ?? 'video-pipeline-sandbox',
+		today: env.SANDBOX_TODAY || undefined,
 	};
 }
 
