@@ -1,3 +1,4 @@
+import type { VendorName } from './context';
 import { seededRandom } from './random';
 
 export const FAULT_KINDS = [
@@ -17,7 +18,7 @@ export type Operation = 'submit' | 'poll' | 'download' | 'other';
 
 export interface FaultRule {
 	fault: FaultKind;
-	vendor?: 'openai' | 'google' | 'runway';
+	vendor?: VendorName;
 	op?: Operation;
 	model?: string;
 	/** Chance per matching request, 0..1 (default 1). */
@@ -57,7 +58,7 @@ export class FaultInjector {
 	}
 
 	/** The fault to inject for this request, if any (each rule is drawn independently, in order). */
-	draw(vendor: 'openai' | 'google' | 'runway', op: Operation, model?: string, only?: readonly FaultKind[]): FaultRule | undefined {
+	draw(vendor: VendorName, op: Operation, model?: string, only?: readonly FaultKind[]): FaultRule | undefined {
 		for (const rule of this.rules) {
 			if (only && !only.includes(rule.fault)) continue;
 			if (rule.vendor && rule.vendor !== vendor) continue;
