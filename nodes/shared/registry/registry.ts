@@ -97,7 +97,7 @@ export interface RenderRequest {
 }
 
 export interface PriceEstimate {
-	unit: 'second' | 'credit' | 'image' | 'token';
+	unit: 'second' | 'credit' | 'image' | 'token' | 'request';
 	units: number;
 	unitPriceUsd: number;
 	usd: number;
