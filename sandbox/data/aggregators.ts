@@ -43,7 +43,7 @@ export interface AggregatorModel {
 	fields: RenderFields;
 	/** Output short side when the input does not choose one. */
 	defaultHeight: number;
-	/** USD per unit: per second of output video, or per video. */
+	/** USD per unit: per second of output video, or per video (fal publishes one unit price per model; Replicate's depends on the input). */
 	price: { unit: 'second' | 'video'; usd: (input: Record<string, unknown>) => number };
 }
 
@@ -75,7 +75,7 @@ export const FAL_MODELS: AggregatorModel[] = [
 		},
 		fields: { prompt: 'prompt', duration: 'duration', firstFrame: 'start_image_url', audio: 'generate_audio' },
 		defaultHeight: 1080,
-		price: { unit: 'second', usd: (input) => (input.generate_audio === false ? 0.112 : 0.168) },
+		price: { unit: 'second', usd: () => 0.112 },
 	},
 	{
 		id: 'fal-ai/kling-video/v2.1/standard/image-to-video',
@@ -111,7 +111,7 @@ export const FAL_MODELS: AggregatorModel[] = [
 		},
 		fields: { prompt: 'prompt', duration: 'duration', aspectRatio: 'aspect_ratio', resolution: 'resolution', audio: 'generate_audio', seed: 'seed' },
 		defaultHeight: 720,
-		price: { unit: 'second', usd: (input) => (input.generate_audio === false ? 0.1 : 0.15) },
+		price: { unit: 'second', usd: () => 0.15 },
 	},
 	{
 		id: 'fal-ai/gemini-omni/flash/reference-to-video',
