@@ -49,7 +49,9 @@ export function videoUrlIn(output: unknown, depth = 0): string | undefined {
 	if (typeof output === 'string') return /^https?:\/\//.test(output) ? output : undefined;
 	if (Array.isArray(output)) return output.map((entry) => videoUrlIn(entry, depth + 1)).find(Boolean);
 	const record = asRecord(output)!;
-	if (typeof record.url === 'string' && (!record.content_type || String(record.content_type).startsWith('video/'))) return record.url;
+	// A file object that says it is something else (an image, audio) holds no video.
+	if (record.content_type && !String(record.content_type).startsWith('video/')) return undefined;
+	if (typeof record.url === 'string') return videoUrlIn(record.url, depth + 1);
 	for (const key of ['video', 'videos', 'output', ...Object.keys(record)]) {
 		const found = key in record ? videoUrlIn(record[key], depth + 1) : undefined;
 		if (found) return found;
