@@ -78,6 +78,27 @@ export const FAL_MODELS: AggregatorModel[] = [
 		price: { unit: 'second', usd: () => 0.112 },
 	},
 	{
+		id: 'fal-ai/kling-video/v3/pro/text-to-video',
+		displayName: 'Kling 3.0 Pro Text to Video',
+		category: 'text-to-video',
+		description: 'Kling 3.0: 3 to 15 s from a prompt',
+		input: {
+			type: 'object',
+			properties: {
+				prompt,
+				duration: secondsEnum(['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'], '5'),
+				aspect_ratio: { type: 'string', enum: ['16:9', '9:16', '1:1'], default: '16:9' },
+				negative_prompt: negative,
+				cfg_scale: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+				generate_audio: { type: 'boolean', default: true },
+			},
+			required: ['prompt'],
+		},
+		fields: { prompt: 'prompt', duration: 'duration', aspectRatio: 'aspect_ratio', audio: 'generate_audio' },
+		defaultHeight: 1080,
+		price: { unit: 'second', usd: () => 0.112 },
+	},
+	{
 		id: 'fal-ai/kling-video/v2.1/standard/image-to-video',
 		displayName: 'Kling 2.1 Standard Image to Video',
 		category: 'image-to-video',

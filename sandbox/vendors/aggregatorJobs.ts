@@ -86,9 +86,10 @@ export function renderSpecFor(ctx: SandboxContext, model: AggregatorModel, input
 	const seconds = Number.parseFloat(String(full[fields.duration ?? ''] ?? 5)) || 5;
 	const first = imageOf(ctx, fields.firstFrame ? full[fields.firstFrame] : undefined);
 	const references = [first, ...((fields.references ? (full[fields.references] as unknown[] | undefined) : undefined) ?? []).map((value) => imageOf(ctx, value))].filter((r): r is NonNullable<typeof r> => Boolean(r));
-	const portrait = fields.aspectRatio && full[fields.aspectRatio] ? full[fields.aspectRatio] === '9:16' : first?.width && first.height ? first.height > first.width : false;
+	const ratio = fields.aspectRatio ? full[fields.aspectRatio] : undefined;
+	const portrait = ratio ? ratio === '9:16' : first?.width && first.height ? first.height > first.width : false;
 	const short = HEIGHTS[String(full[fields.resolution ?? ''] ?? '')] ?? model.defaultHeight;
-	const long = even((short * 16) / 9);
+	const long = ratio === '1:1' ? short : even((short * 16) / 9);
 	const prompt = String(full[fields.prompt] ?? '');
 	const seedSuffix = fields.seed && full[fields.seed] !== undefined ? ` [seed ${String(full[fields.seed])}]` : '';
 	const palette = /#[0-9a-fA-F]{6}/.exec(prompt)?.[0];

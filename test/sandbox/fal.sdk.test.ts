@@ -15,7 +15,7 @@ describe('sandbox: fal queue API through @fal-ai/client', () => {
 	let fal: ReturnType<typeof createFalClient>;
 	let image: string;
 
-	const toSandbox = (input: RequestInfo | URL, init?: RequestInit) => fetch(String(input instanceof Request ? input.url : input).replace('https://queue.fal.run', sandbox.baseUrls.falQueue), init);
+	const toSandbox = (input: string | URL | Request, init?: RequestInit) => fetch(String(input instanceof Request ? input.url : input).replace('https://queue.fal.run', sandbox.baseUrls.falQueue), init);
 
 	beforeAll(async () => {
 		sandbox = await withSandbox();
