@@ -326,6 +326,27 @@ describe('credentials never reach a host an item names', () => {
 			expect(reason(result, /range not honoured[^"]*/)).not.toContain('sig=hidden');
 		});
 
+		it('a host that ignores Range and offers more than a probe reads is refused by its Content-Length', async () => {
+			foreign.handle(async (req, res, seen) => {
+				res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': 3 * 1024 ** 3 });
+				await stream(res, seen, 3 * 1024 ** 3);
+			});
+			const result = await qcRunway(`${foreign.origin}/huge.mp4`);
+			expect(result.error).toBeUndefined();
+			expect(everything(result)).toMatch(new RegExp(`127\\.0\\.0\\.1:${foreign.port} ignored Range and offers 3221225472 bytes, more than the 2147483648 a probe reads`));
+			await foreign.seen[0].done;
+			expect(foreign.seen).toHaveLength(1);
+			expect(foreign.seen[0].closedEarly).toBe(true);
+			expect(foreign.seen[0].bytesWritten).toBeLessThan(64 * 1024 * 1024);
+		});
+
+		it('a clip URL that answers a web page is "not a video"', async () => {
+			foreign.handle(serveRanges(Buffer.from('<html><body>login</body></html>'), 'text/html; charset=utf-8'));
+			const result = await qcRunway(`${foreign.origin}/login`);
+			expect(result.error).toBeUndefined();
+			expect(everything(result)).toMatch(new RegExp(`not a video: 127\\.0\\.0\\.1:${foreign.port} answered text/html`));
+		});
+
 		it('a moov that claims 200 MB is refused before any of it is read', async () => {
 			const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isommp42')]);
 			const moovHeader = Buffer.concat([Buffer.alloc(4), Buffer.from('moov')]);
