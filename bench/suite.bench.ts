@@ -13,6 +13,7 @@ import { seededRandom } from '../sandbox/random';
 import { PACKAGE_ROOT, runWorkflow, type WorkflowJson } from '../test/harness/engine';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../test/harness/pipeline';
 import { heroLoop, veoNode } from '../test/harness/workflows';
+import { seededBudgetRuns } from '../test/harness/runBudget';
 import makeFixtures, { FIXTURE_DIR } from '../test/setup/fixtures';
 import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../test/harness/sandbox';
 import { ensureN8nRuntime, N8nInstance } from '../test/harness/n8nCli';
@@ -331,6 +332,27 @@ describe("against n8n's own Google Gemini video node, in the real n8n", () => {
 				value: ourMs / theirMs,
 				target: '< 1',
 				detail: `${RENDERS} Veo renders (veo-3.1-fast-generate-001, 8 s, 16:9) on the sandbox Gemini API with a ${GEMINI_RENDER_MS} ms render time, both nodes in the same n8n 2.41.1 CLI: ours ${ourMs} ms (node defaults: 4 at a time, first poll after 10 s, then paced to the observed render time), n8n's Google Gemini "Generate a Video" ${theirMs} ms (one render at a time, polled every 5 s)`,
+			});
+		} finally {
+			await sandbox.stop();
+		}
+	});
+});
+
+describe('one budget per run, over seeded runs of random engines, drift and budgets', () => {
+	it('measures the largest bill against its budget', async () => {
+		const sandbox = await withSandbox({ config: { renderMs: { openai: 50, google: 50, runway: 50 } } });
+		try {
+			const credentials = { ...credentialsFor(sandbox, 'vpSandboxVertex'), ...credentialsFor(sandbox, 'vpSandboxRunway'), ...credentialsFor(sandbox, 'vpSandboxOpenAi') };
+			const { outcomes, problems } = await seededBudgetRuns(sandbox, credentials, 1000, 100);
+			expect(problems).toEqual([]);
+			const ratios = outcomes.map((run) => run.billedUsd / run.budgetUsd);
+			const over = outcomes.filter((run) => run.billedUsd > run.budgetUsd + 1e-9).length;
+			results.add({
+				key: 'budget_max_billed_ratio',
+				value: Math.max(...ratios),
+				target: '<= 1.0',
+				detail: `${outcomes.length} seeded runs of 1 to 4 shots through QC Router feeding Veo, Runway and the Videos API at once (budgets from 0.1x to 2.1x the shots' cost, 20% drift per render): the largest sandbox-ledger bill of a run over its budget; ${over} runs over, mean ${(ratios.reduce((a, b) => a + b, 0) / ratios.length).toFixed(2)} of the budget used`,
 			});
 		} finally {
 			await sandbox.stop();

@@ -1,5 +1,7 @@
 import type { ShotItem } from '../../nodes/shared/contract';
-import type { WorkflowJson } from './engine';
+import { runWorkflow, type RunResult, type WorkflowJson } from './engine';
+import { asItems } from './pipeline';
+import { sandboxLedger, type Sandbox } from './sandbox';
 
 const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 16 };
 
@@ -69,3 +71,73 @@ export function mulberry32(seed: number): () => number {
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
 }
+
+/** Every shot QC finished, and what the sandbox billed each run for the jobs on those shots. */
+export async function billedByRun(sandbox: Sandbox, result: RunResult) {
+	const done = result.runs('QC').flatMap((outputs) => outputs[5] ?? []).map((o) => o.json as unknown as ShotItem);
+	const ledger = await sandboxLedger(sandbox);
+	const runOf = new Map<string, string>();
+	for (const shot of done) for (const take of shot.takes) runOf.set(take.jobId, shot.pipeline.runId);
+	const billed = new Map<string, number>();
+	const unreported: string[] = [];
+	for (const entry of ledger.entries as Array<{ jobId: string; usd: number }>) {
+		const runId = runOf.get(entry.jobId);
+		if (!runId) unreported.push(entry.jobId);
+		else billed.set(runId, (billed.get(runId) ?? 0) + entry.usd);
+	}
+	// A render paid twice is a second job for the same take of a shot (runs here share prompts, so
+	// the sandbox's request fingerprints repeat across runs by design).
+	const jobsPerTake = new Map<string, Set<string>>();
+	for (const shot of done) {
+		for (const take of shot.takes) {
+			const key = `${shot.pipeline.runId}|${shot.shot.id}|${take.layer}|${take.attempt}`;
+			jobsPerTake.set(key, (jobsPerTake.get(key) ?? new Set()).add(take.jobId));
+		}
+	}
+	const paidTwice = [...jobsPerTake.entries()].filter(([, jobs]) => jobs.size > 1).map(([key]) => key);
+	return { done, ledger, billed, unreported, paidTwice };
+}
+
+export interface BudgetRunOutcome {
+	runId: string;
+	budgetUsd: number;
+	billedUsd: number;
+}
+
+/**
+ * Seeded runs through QC Router and the three render nodes, `perExecution` runs per workflow
+ * execution: 1 to 4 shots each (hero or b-roll), budgets from a tenth of the shots' cost to twice
+ * it, 20% drift per render, half the executions re-rendering technical failures on the Videos API.
+ * What each run was billed comes from the sandbox ledger.
+ */
+export async function seededBudgetRuns(sandbox: Sandbox, credentials: RunOptionsCredentials, runs: number, perExecution: number) {
+	const outcomes: BudgetRunOutcome[] = [];
+	const problems: string[] = [];
+	for (let execution = 0; execution < runs / perExecution; execution++) {
+		const random = mulberry32(1000 + execution);
+		const budgets = new Map<string, number>();
+		const items: ShotItem[] = [];
+		for (let run = 0; run < perExecution; run++) {
+			const runId = `prop-${execution}-${run}`;
+			const layers = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.5 ? 'hero' : 'broll') as 'hero' | 'broll');
+			const full = layers.reduce((sum, layer) => sum + (layer === 'hero' ? 1.2 : 0.96), 0);
+			const budgetUsd = Math.round((0.1 + random() * 2) * full * 100) / 100;
+			budgets.set(runId, budgetUsd);
+			items.push(...runShots(runId, layers, budgetUsd));
+		}
+		const drift = ['duration', 'audio'][execution % 2];
+		sandbox.setFaults({ seed: execution + 1, rules: [{ fault: 'drift', probability: 0.2, params: { drift } }] as never });
+		const qc = execution % 2 === 0 ? { layerMap: { technical: 'narrative' }, retries: { narrative: 2, hero: 2, control: 2 } } : {};
+		const result = await runWorkflow(threeEngineLoop(qc), { credentials, input: asItems(items), startNode: 'QC' });
+		if (result.error) problems.push(`execution ${execution}: ${result.error.message}`);
+		const { done, billed, unreported, paidTwice } = await billedByRun(sandbox, result);
+		if (unreported.length) problems.push(`execution ${execution}: billed jobs in no report: ${unreported.join(', ')}`);
+		if (paidTwice.length) problems.push(`execution ${execution}: takes paid twice: ${paidTwice.join(', ')}`);
+		if (done.length !== items.length) problems.push(`execution ${execution}: ${done.length} of ${items.length} shots finished`);
+		for (const [runId, budgetUsd] of budgets) outcomes.push({ runId, budgetUsd, billedUsd: billed.get(runId) ?? 0 });
+		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
+	}
+	return { outcomes, problems };
+}
+
+type RunOptionsCredentials = NonNullable<Parameters<typeof runWorkflow>[1]>['credentials'];

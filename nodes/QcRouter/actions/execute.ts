@@ -9,6 +9,7 @@ import { buildReport, reportHtml, type ShotOutcome } from '../../shared/qc/repor
 import { cmx3600, otioTimeline } from '../../shared/qc/timeline';
 import { readShotContext, type ShotContext } from '../../shared/render/shotContext';
 import { settle } from '../../shared/runtime/concurrency';
+import { withoutFields } from '../../shared/itemJson';
 import { visionJudge } from '../helpers/judge';
 import { probeTake } from '../helpers/probeTake';
 import { stringParameter } from '../../shared/parameters';
@@ -232,7 +233,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const item = items[itemIndex];
 		const runId = shotContext.pipeline.runId;
 		// The previous round's hint and render error are answered; only this round's decision may carry new ones.
-		const { retryHint: _hint, renderError: _renderError, error: _error, allowance: _allowance, ...rest } = item.json;
+		const rest = withoutFields(item.json, ['retryHint', 'renderError', 'error', 'allowance']);
 		const qc: Qc = decision.qc;
 		const granted = isRenderRoute(decision.route) && budgets.has(runId) ? money[runId].granted[shotContext.shot.id] : undefined;
 		const json: IDataObject = {

@@ -61,11 +61,11 @@ const hostOf = (take: Take) => hostForMessage(take.asset!.ref, take.asset!.kind 
 /**
  * Probes a take's clip. `invalid`: the bytes are not a readable MP4 (not a video, a box too large
  * to read). `unavailable`: the clip could not be checked (a foreign host refused, Range not
- * honoured, too large to stream, unreachable); QC must not pass either.
+ * honoured, too large to stream, unreachable); `unconfigured`: no credential on the node can read
+ * it. QC must pass none of them.
  */
 export async function probeTake(ctx: IExecuteFunctions, item: INodeExecutionData, take: Take): Promise<ProbeOutcome> {
 	const source = await settle(async () => await sourceFor(ctx, item, take));
-	// Reading with a vendor credential: what an HTTP error says is redacted before it reaches the verdict.
 	if (!source.ok) return { ok: false, unavailable: failureReason(source.error, hostOf(take)) };
 	if (source.value instanceof Unconfigured) return { ok: false, unconfigured: source.value.reason };
 	if (typeof source.value === 'string') return { ok: false, unavailable: source.value };

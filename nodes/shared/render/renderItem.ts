@@ -2,6 +2,7 @@ import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { Allowance, AssetRef, LedgerEntry, RenderError, RenderLayer, Take, Vendor } from '../contract/schemas';
 import { BudgetExceededError, JobFailedError, JobTimedOutError, SubmitOutcomeUnknownError } from '../errors';
 import { BudgetTracker, heldCost, ledgerEntry } from '../ledger';
+import { withoutFields } from '../itemJson';
 import { errorJson } from '../nodeErrors';
 import type { PriceEstimate } from '../registry/registry';
 import { ItemFailedError, type Batch } from '../router';
@@ -151,7 +152,7 @@ class RenderRun<R> {
 	emit(extra: Record<string, unknown> = {}, binary?: Record<string, IBinaryData>, ledger: LedgerEntry[] = this.context.ledger): INodeExecutionData[] {
 		const input = this.ctx.getInputData()[this.itemIndex];
 		// An earlier render error of this item is answered by this render, whatever it brings.
-		const { renderError: _answered, error: _previousError, ...rest } = input.json;
+		const rest = withoutFields(input.json, ['renderError', 'error']);
 		const allowance: Allowance | undefined =
 			this.context.allowance && this.allowanceUsd !== undefined ? { ...this.context.allowance, usd: round6(Math.max(0, this.allowanceUsd)) } : undefined;
 		return [
