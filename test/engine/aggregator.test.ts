@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { shotItemSchema, type ShotItem } from '../../nodes/shared/contract';
 import { bufferSource, probeMp4 } from '../../nodes/shared/mp4';
 import { readBinary, runWorkflow, type WorkflowJson } from '../harness/engine';
@@ -148,6 +150,34 @@ describe('Video Aggregator node (engine, sandbox fal and Replicate over loopback
 			expect(sandbox.context.jobs.get(String(item.jobId))!.state).toBe('cancelled');
 		}
 		expect((await sandboxLedger(sandbox)).entries).toEqual([]);
+	});
+
+	it('asks each aggregator to notify a webhook when set, and still collects by polling', async () => {
+		const received: Array<{ url?: string; body: Record<string, unknown> }> = [];
+		const hook = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk) => (body += chunk));
+			req.on('end', () => {
+				received.push({ url: req.url, body: JSON.parse(body) });
+				res.end('ok');
+			});
+		});
+		await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+		const base = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+		try {
+			const fal = await run(node('fal', { model: model(KLING_V3), aggregatorOptions: { webhookUrl: `${base}/fal` } }), broll(1));
+			const replicate = await run(node('replicate', { model: model('kwaivgi/kling-v2.1'), aggregatorOptions: { webhookUrl: `${base}/replicate` } }), broll(1));
+			expect(fal.error).toBeUndefined();
+			expect(replicate.error).toBeUndefined();
+			const jobIds = [fal, replicate].map((r) => shotItemSchema.parse(r.output('Node')[0].json).takes[0].jobId);
+			for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(received.find((r) => r.url === '/fal')?.body).toMatchObject({ request_id: jobIds[0], status: 'OK' });
+			// Only the completed event was asked for.
+			expect(received.filter((r) => r.url === '/replicate').map((r) => r.body.status)).toEqual(['succeeded']);
+			expect(received.find((r) => r.url === '/replicate')?.body).toMatchObject({ id: jobIds[1] });
+		} finally {
+			hook.close();
+		}
 	});
 
 	it('QC sends a drifted b-roll shot back to the aggregator that rendered it, and a hero shot to Veo', async () => {
