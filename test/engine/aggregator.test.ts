@@ -101,6 +101,19 @@ describe('Video Aggregator node (engine, sandbox fal and Replicate over loopback
 		expect((await sandboxLedger(sandbox)).entries).toEqual([]);
 	});
 
+	it('answers a wrong key with the vendor’s 401, naming the item and never the key', async () => {
+		for (const backend of ['fal', 'replicate'] as const) {
+			const wrong = backend === 'fal' ? 'aaaa-bbbb:wrong-fal-secret-0123456789' : 'r8_wrongReplicateToken0123456789';
+			const creds = credentials();
+			const type = backend === 'fal' ? 'falVideoPipelineApi' : 'replicateVideoPipelineApi';
+			creds[type] = { ...creds[type], apiKey: wrong };
+			const result = await runWorkflow(node(backend, { model: model(backend === 'fal' ? KLING_V3 : 'kwaivgi/kling-v2.1') }), { credentials: creds, input: asItems(broll(1)) });
+			expect(result.error?.message).toMatch(new RegExp(`HTTP 401.*\\[${backend}, item 0\\]`));
+			expect(JSON.stringify({ message: result.error?.message, description: (result.error as { description?: string })?.description })).not.toContain(wrong.split(':').pop());
+		}
+		expect((await sandboxLedger(sandbox)).entries).toEqual([]);
+	});
+
 	it('honours 429 on submit and on polls: the submit is sent again only because it was refused, and paid once', async () => {
 		sandbox.setFaults({
 			rules: [
