@@ -23,7 +23,7 @@ describe('sandbox: Replicate predictions API through the replicate client', () =
 		const input = (model.latest_version as any).openapi_schema.components.schemas.Input;
 		expect(input.required).toEqual(['prompt', 'start_image']);
 		const collection = await replicate.collections.get('text-to-video');
-		expect(collection.models.map((m) => `${m.owner}/${m.name}`)).toContain('google/veo-3.1-lite');
+		expect((collection.models ?? []).map((m) => `${m.owner}/${m.name}`)).toContain('google/veo-3.1-lite');
 
 		const created = await replicate.predictions.create({ model: 'kwaivgi/kling-v2.1', input: { prompt: 'harbour at dawn', start_image: image, duration: 5 } });
 		expect(['starting', 'processing']).toContain(created.status);
