@@ -84,6 +84,14 @@ describe('Video Aggregator node (engine, sandbox fal and Replicate over loopback
 		expect(unknownInput.error?.message).toMatch(/Item 0: extraInput\.motion_strength: "motion_strength" is not an input of/);
 		const noFrame = await run(node('replicate', { model: model('kwaivgi/kling-v2.1'), firstFrameSource: 'none' }), broll(1));
 		expect(noFrame.error?.message).toMatch(/Item 0: pin\.characters: kwaivgi\/kling-v2\.1 requires its input "start_image"/);
+		// A hero shot pinning two characters on a model that takes one first frame could never pass QC.
+		const leoPin = pinWith([{ tag: 'mara', url: maraUrl }, { tag: 'leo', url: maraUrl.replace('mara', 'leo') }]);
+		const twoCharacters = await run(node('fal', { model: model(KLING_V3), layer: 'hero' }), shotItems(1, leoPin, { durationSeconds: 5 }));
+		expect(twoCharacters.error?.message).toMatch(/Item 0: layer: fal-ai\/kling-video\/v3\/pro\/image-to-video carries mara but the hero shot pins mara, leo: QC would fail the take for leo/);
+		const omni = await run(node('fal', { model: model('fal-ai/gemini-omni/flash/reference-to-video'), layer: 'hero' }), shotItems(1, leoPin, { durationSeconds: 5, resolution: '720p' }));
+		expect(omni.error).toBeUndefined();
+		expect(shotItemSchema.parse(omni.output('Node')[0].json).takes[0]).toMatchObject({ layer: 'hero', refsSent: ['mara', 'leo'] });
+		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
 		const missing = await run(node('fal', { model: model('fal-ai/kling-vdeo/v3') }), broll(1));
 		expect(missing.error?.message).toMatch(/Item 0: model: fal-ai\/kling-vdeo\/v3 is not in the fal catalogue/);
 		expect((await traffic())['fal:submit'] ?? 0).toBe(0);

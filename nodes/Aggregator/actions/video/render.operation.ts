@@ -142,6 +142,13 @@ export async function planInput(ctx: IExecuteFunctions, itemIndex: number, batch
 	};
 	const built = buildInput(schema, shot, model, paths);
 	if ('problems' in built) throw new ContractError(itemIndex, built.problems);
+	// QC passes a hero take only when it carried every pinned character: a model with room for fewer
+	// would be paid for a take that cannot pass, so it is refused here instead.
+	const pinned = [...new Set(pickReferences(context.pin, context.shot, 3).map((reference) => reference.tag))];
+	const missing = pinned.filter((tag) => !built.built.refsSent.includes(tag));
+	if (layer === 'hero' && missing.length) {
+		throw new ContractError(itemIndex, [{ path: 'layer', message: `${model} carries ${built.built.refsSent.length ? built.built.refsSent.join(', ') : 'no reference image'} but the hero shot pins ${pinned.join(', ')}: QC would fail the take for ${missing.join(', ')}. Choose a model with reference images (e.g. a reference-to-video model) or render the shot as the control layer` }]);
+	}
 	const estimate = aggregatorEstimate(vendor, model, price, { durationSeconds: built.built.durationSeconds, resolution: context.shot.resolution, audio: shot.audio }, options.pricePerSecondUsd);
 	return { vendor, model, estimate, webhookUrl: options.webhookUrl?.trim() || undefined, ...built.built };
 }
