@@ -39,10 +39,15 @@ export function readBackend(ctx: IExecuteFunctions, itemIndex: number): Aggregat
 	return ctx.getNodeParameter('backend', itemIndex, 'fal') === 'replicate' ? 'replicate' : 'fal';
 }
 
+/** `owner/name`, with fal's sub-paths or Replicate's `:version`; never a path that climbs out. */
+export function isModelId(id: string): boolean {
+	return /^[A-Za-z0-9._-]+\/[A-Za-z0-9._/:-]+$/.test(id) && !id.includes('..');
+}
+
 /** The model ID, checked before anything is sent so a typo is refused by name. */
 export function readModel(ctx: IExecuteFunctions, itemIndex: number): string {
 	const id = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (!/^[A-Za-z0-9._-]+\/[A-Za-z0-9._/:-]+$/.test(id) || id.includes('..')) {
+	if (!isModelId(id)) {
 		throw new ContractError(itemIndex, [{ path: 'model', message: id ? `"${id}" is not a model ID (owner/name)` : 'is required' }]);
 	}
 	return id;

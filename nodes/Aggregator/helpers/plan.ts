@@ -8,6 +8,7 @@ import { readRenderSettings, renderConcurrency } from '../../shared/render/prope
 import { renderItem, type RenderPlan } from '../../shared/render/renderItem';
 import type { ShotContext } from '../../shared/render/shotContext';
 import type { Batch } from '../../shared/router';
+import { isModelId } from '../actions/descriptions';
 import type { AggregatorVendor } from '../transport';
 import { BACKENDS, type AggregatorJob, type VendorPrice } from './backends';
 import type { InputSchema } from './inputSchema';
@@ -77,8 +78,12 @@ export async function aggregatorRender(
 		estimate: request.estimate,
 		refsSent: request.refsSent,
 		submit: async () => await backend.submit(ctx, itemIndex, request.model, request.input, request.webhookUrl),
-		// A resumed job is polled where it was submitted, even if the node's model has changed since.
-		poll: async (jobId) => await backend.poll(ctx, itemIndex, context.takes.find((take) => take.jobId === jobId && take.vendor === request.vendor)?.model ?? request.model, jobId),
+		// A resumed job is polled where it was submitted, even if the node's model has changed since
+		// (a take's model arrives on the item: it is used only when it is a model ID).
+		poll: async (jobId) => {
+			const recorded = context.takes.find((take) => take.jobId === jobId && take.vendor === request.vendor)?.model;
+			return await backend.poll(ctx, itemIndex, recorded && isModelId(recorded) ? recorded : request.model, jobId);
+		},
 		output: async (status) => {
 			const url = status.body.outputUrl;
 			if (!url) throw new ContractError(itemIndex, [{ path: 'output', message: `${backend.label} job ${status.body.id} succeeded without a video URL` }]);

@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData }
 import { readShotItemParts } from '../../../shared/contract/validate';
 import { withTakeStatus } from '../../../shared/takes';
 import { BACKENDS } from '../../helpers/backends';
-import { jobIdProperty, modelProperty, readBackend, readJobId, readModel } from '../descriptions';
+import { isModelId, jobIdProperty, modelProperty, readBackend, readJobId, readModel } from '../descriptions';
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, [modelProperty, jobIdProperty]);
 
@@ -16,7 +16,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const jobId = readJobId(this, itemIndex);
 	const input = this.getInputData()[itemIndex].json;
 	const previous = Array.isArray(input.takes) ? readShotItemParts(input, itemIndex, ['takes']).takes : undefined;
-	const model = previous?.find((take) => take.jobId === jobId && take.vendor === vendor)?.model ?? readModel(this, itemIndex);
+	const recorded = previous?.find((take) => take.jobId === jobId && take.vendor === vendor)?.model;
+	const model = recorded && isModelId(recorded) ? recorded : readModel(this, itemIndex);
 	const status = await BACKENDS[vendor].poll(this, itemIndex, model, jobId);
 	const url = status.body.outputUrl;
 	const takes = previous ? { takes: withTakeStatus(previous, jobId, status, new Date(), url ? { kind: 'url', ref: url, mimeType: 'video/mp4' } : undefined) } : {};
