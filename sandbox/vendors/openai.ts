@@ -47,6 +47,8 @@ function videoObject(ctx: SandboxContext, job: SandboxJob): Video {
 		seconds: String(job.extra.seconds),
 		size: job.extra.size,
 		error: job.failure ? { code: job.failure.code, message: job.failure.message } : null,
+		// What a billing gateway adds once the job is done (OpenRouter's VideoGenerationUsage: cost in USD).
+		...(OPENAI_VIDEO_MODELS[job.model]?.gateway && state === 'succeeded' ? { usage: { cost: job.extra.usd } } : {}),
 	};
 }
 
@@ -100,7 +102,7 @@ function createJob(ctx: SandboxContext, req: SandboxRequest, init: { model: stri
 		refsReceived: init.refs,
 		requestFingerprint,
 		request: { model: init.model, prompt: init.prompt, seconds: init.seconds, size: init.size },
-		extra: { prompt: init.prompt, seconds: init.seconds, size: init.size, remixedFrom: init.remixedFrom, drift: planned.drift },
+		extra: { prompt: init.prompt, seconds: init.seconds, size: init.size, remixedFrom: init.remixedFrom, drift: planned.drift, usd: Math.round(init.seconds * price * 1e6) / 1e6 },
 		onSucceeded: (job) =>
 			ctx.ledger.charge({ vendor: 'openai', model: job.model, jobId: job.id, units: init.seconds, unit: 'second', usd: Math.round(init.seconds * price * 1e6) / 1e6, requestFingerprint }),
 	});

@@ -23,12 +23,14 @@ describe('Videos API on a gateway: models the registry does not know (engine, sa
 	const render = (model: string) => singleNode('openAiStoryboard', { resource: 'video', operation: 'render', model, shotSource: 'item', inputReference: 'none', renderOptions: { ...FAST, output: 'reference' } }, OPENAI);
 	const run = (model: string, durationSeconds: number) => runWorkflow(render(model), { credentials: credentialsFor(sandbox, 'vpSandboxOpenAi'), input: asItems(shotItems(1, undefined, { durationSeconds, resolution: '720p', layer: 'broll' })) });
 
-	it('renders a gateway model it does not know, booking its cost as an estimate', async () => {
+	it('renders a gateway model it does not know and books the cost the gateway reports', async () => {
 		const result = await run('google/veo-3.1-fast', 8);
 		expect(result.error).toBeUndefined();
 		const item = shotItemSchema.parse(result.output('Node')[0].json);
-		expect(item.takes[0]).toMatchObject({ vendor: 'openai', model: 'google/veo-3.1-fast', status: 'succeeded' });
-		expect(item.ledger[0]).toMatchObject({ model: 'google/veo-3.1-fast', estimated: true });
+		expect(item.takes[0]).toMatchObject({ vendor: 'openai', model: 'google/veo-3.1-fast', status: 'succeeded', costUsd: 1.2 });
+		// The gateway's usage.cost, not a guess: the same figure its own ledger charged.
+		expect(item.ledger[0]).toMatchObject({ model: 'google/veo-3.1-fast', unit: 'second', units: 8, usd: 1.2, estimated: false });
+		expect((await sandboxLedger(sandbox)).entries.map((e: { usd: number }) => e.usd)).toEqual([1.2]);
 		const [job] = await sandboxJobs(sandbox);
 		expect(job.request).toMatchObject({ model: 'google/veo-3.1-fast', seconds: 8, size: '1280x720' });
 	});
