@@ -925,6 +925,12 @@ def studio_aggregator_broll():
             n["parameters"] = {"backend": "fal", "resource": "video", "operation": "render", "model": {"__rl": True, "mode": "id", "value": "fal-ai/kling-video/v3/pro/text-to-video"},
                                "layer": "control", "shotSource": "item", "firstFrameSource": "none", "extraInput": "{}", "renderOptions": RENDER, **({"mode": mode} if mode else {})}
             n["credentials"] = CRED_FAL
+        if n["name"] == "Storyboard":
+            # Kling 3.0 renders 3 to 15 s: the storyboard plans b-roll the engine can render.
+            n["parameters"]["run"] = {**n["parameters"]["run"], "brollDurations": "3-10"}
+        if n["name"] in ("Sample Brief", "Workflow Brief"):
+            # Three 8 s hero shots and two b-roll shots of at least 3 s need 30 s.
+            n["parameters"]["jsonOutput"] = n["parameters"]["jsonOutput"].replace('"targetSeconds": 28', '"targetSeconds": 30')
         if n["name"] == "Setup":
             n["parameters"]["content"] = n["parameters"]["content"].replace("OpenAI, Google (Vertex AI service account recommended) and Runway credentials", "OpenAI, Google (Vertex AI service account recommended) and fal credentials")
         if n["name"] == "Models":
