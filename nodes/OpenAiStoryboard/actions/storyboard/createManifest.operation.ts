@@ -99,9 +99,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
+			{ displayName: 'B-Roll Durations', name: 'brollDurations', type: 'string', default: '2-10', description: 'Shortest and longest b-roll shot, seconds, as the control model renders them (Runway Gen-4: 2-10; Kling 3.0: 3-15)' },
 			{ displayName: 'Budget (USD)', name: 'budgetUsd', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, default: 0, description: 'Spend cap of each run (0 = none); every render node refuses a submit past it' },
 			{ displayName: 'Hero Aspect Ratios', name: 'heroAspectRatios', type: 'string', default: '16:9, 9:16', description: 'Aspect ratios the hero model renders (Veo 3.1: 16:9, 9:16). A run in another ratio puts every shot on the control layer (Runway), without native audio.' },
-			{ displayName: 'B-Roll Durations', name: 'brollDurations', type: 'string', default: '2-10', description: 'Shortest and longest b-roll shot, seconds, as the control model renders them (Runway Gen-4: 2-10; Kling 3.0: 3-15)' },
 			{ displayName: 'Hero Durations', name: 'heroDurations', type: 'string', default: '4,6,8', description: 'Durations the hero model renders (Veo 3.1: 4, 6, 8)' },
 			{ displayName: 'Project', name: 'project', type: 'string', default: '' },
 			{
