@@ -15,7 +15,9 @@ async function main(): Promise<void> {
 		`  Vertex AI   ${sandbox.baseUrls.vertex}`,
 		`  Token       ${sandbox.baseUrls.token}`,
 		`  Runway      ${sandbox.baseUrls.runway}`,
-		`  Control     ${sandbox.origin}/_sandbox/{ledger,jobs,faults,config,reset}`,
+		`  fal         ${sandbox.baseUrls.falQueue} (queue), ${sandbox.baseUrls.falApi} (platform API)`,
+		`  Replicate   ${sandbox.baseUrls.replicate}`,
+		`  Control     ${sandbox.origin}/_sandbox/{ledger,jobs,faults,config,reset,webhooks}`,
 		`n8n credentials for these URLs: ${credentialsFile}`,
 		`  import them with: n8n import:credentials --input ${credentialsFile}`,
 	];

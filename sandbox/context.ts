@@ -29,6 +29,8 @@ export interface SandboxContext {
 	google: GoogleState;
 	runway: RunwayState;
 	openai: { characters: Map<string, { id: string; name: string; account: string; createdAt: number; hash: string }> };
+	/** fal and Replicate: webhooks sent (for tests) and Replicate's signing secret. */
+	aggregators: { webhooks: Array<{ vendor: string; url: string; body: unknown; headers: Record<string, string>; status: number }>; replicateWebhookSecret: string };
 	jobs: JobEngine;
 	ledger: BillingLedger;
 	faults: FaultInjector;
@@ -42,7 +44,7 @@ export interface SandboxContext {
 	origin(): string;
 }
 
-export type VendorName = 'openai' | 'google' | 'runway';
+export type VendorName = 'openai' | 'google' | 'runway' | 'fal' | 'replicate';
 
 export interface VendorHandler {
 	vendor: VendorName;

@@ -64,5 +64,17 @@ export function sandboxCredentials(sandbox: Sandbox) {
 			type: 'runwayVideoPipelineApi',
 			data: { apiKey: keys.runway, baseUrl: sandbox.baseUrls.runway },
 		},
+		{
+			id: 'vpSandboxFal',
+			name: 'Sandbox fal',
+			type: 'falVideoPipelineApi',
+			data: { apiKey: keys.fal, queueBaseUrl: sandbox.baseUrls.falQueue, apiBaseUrl: sandbox.baseUrls.falApi },
+		},
+		{
+			id: 'vpSandboxReplicate',
+			name: 'Sandbox Replicate',
+			type: 'replicateVideoPipelineApi',
+			data: { apiKey: keys.replicate, baseUrl: sandbox.baseUrls.replicate },
+		},
 	];
 }

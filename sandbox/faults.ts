@@ -1,3 +1,4 @@
+import type { VendorName } from './context';
 import { seededRandom } from './random';
 
 export const FAULT_KINDS = [
@@ -17,7 +18,7 @@ export type Operation = 'submit' | 'poll' | 'download' | 'other';
 
 export interface FaultRule {
 	fault: FaultKind;
-	vendor?: 'openai' | 'google' | 'runway';
+	vendor?: VendorName;
 	op?: Operation;
 	model?: string;
 	/** Chance per matching request, 0..1 (default 1). */
@@ -59,7 +60,7 @@ export class FaultInjector {
 	}
 
 	/** The fault to inject for this request, if any (each rule is drawn independently, in order). */
-	draw(vendor: 'openai' | 'google' | 'runway', op: Operation, model?: string, only?: readonly FaultKind[], prompt?: string): FaultRule | undefined {
+	draw(vendor: VendorName, op: Operation, model?: string, only?: readonly FaultKind[], prompt?: string): FaultRule | undefined {
 		for (const rule of this.rules) {
 			if (only && !only.includes(rule.fault)) continue;
 			if (rule.promptIncludes !== undefined && !(prompt ?? '').includes(rule.promptIncludes)) continue;

@@ -1,3 +1,4 @@
+import type { VendorName } from './context';
 import { randomUUID } from 'node:crypto';
 import { render, type RenderSpec } from './media/render';
 
@@ -10,7 +11,7 @@ export interface JobFailure {
 
 export interface SandboxJob {
 	id: string;
-	vendor: 'openai' | 'google' | 'runway';
+	vendor: VendorName;
 	model: string;
 	/** Concurrency is counted per account (one API key). */
 	account: string;
@@ -33,6 +34,8 @@ export interface SandboxJob {
 	/** Vendor-specific extras (operation names, Runway credits, ...). */
 	extra: Record<string, unknown>;
 	onSucceeded?: (job: SandboxJob) => void;
+	/** Called once the job reaches a terminal state (succeeded, failed or cancelled): webhooks. */
+	onFinished?: (job: SandboxJob) => void;
 }
 
 export interface EngineOptions {
@@ -73,6 +76,7 @@ export class JobEngine {
 		if (job.state === 'queued' || job.state === 'throttled' || job.state === 'running') {
 			job.state = 'cancelled';
 			job.finishedAt = Date.now();
+			job.onFinished?.(job);
 			this.pump();
 		}
 	}
@@ -137,6 +141,7 @@ export class JobEngine {
 			job.expiresAt = Date.now() + this.options.outputTtlMs();
 			job.onSucceeded?.(job);
 		}
+		job.onFinished?.(job);
 		this.pump();
 	}
 

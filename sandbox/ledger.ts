@@ -1,5 +1,6 @@
+import type { VendorName } from './context';
 export interface BillingEntry {
-	vendor: 'openai' | 'google' | 'runway';
+	vendor: VendorName;
 	model: string;
 	jobId: string;
 	/** Seconds of output (video) or images. */

@@ -16,6 +16,9 @@ import { googleErrorBody } from './vendors/googleErrors';
 import { openaiHandler } from './vendors/openai';
 import { handleRunwayCdn, handleRunwayUpload, runwayHandler } from './vendors/runway';
 import { JudgeNoise, type JudgeNoiseSettings } from './vendors/judgeFrames';
+import { falHandler } from './vendors/fal';
+import { replicateHandler } from './vendors/replicate';
+import { randomBytes } from 'node:crypto';
 
 export interface SandboxOptions {
 	port?: number;
@@ -28,7 +31,7 @@ export interface SandboxOptions {
 export interface Sandbox {
 	origin: string;
 	port: number;
-	baseUrls: { openai: string; gemini: string; vertex: string; token: string; gcs: string; runway: string };
+	baseUrls: { openai: string; gemini: string; vertex: string; token: string; gcs: string; runway: string; falQueue: string; falApi: string; replicate: string };
 	context: SandboxContext;
 	setFaults(plan: FaultPlan): void;
 	stop(): Promise<void>;
@@ -51,6 +54,8 @@ const HANDLERS: Array<{ prefix: string; handler: VendorHandler }> = [
 	{ prefix: '/runway', handler: runwayHandler },
 	{ prefix: '/runway-upload', handler: { ...runwayHandler, classify: () => ({ op: 'other' }), handle: handleRunwayUpload } },
 	{ prefix: '/runway-cdn', handler: { ...runwayHandler, classify: () => ({ op: 'download' }), handle: handleRunwayCdn } },
+	{ prefix: '/fal', handler: falHandler },
+	{ prefix: '/replicate', handler: replicateHandler },
 ];
 
 function mimeTypeOf(file: string): string {
@@ -99,6 +104,8 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 			return sendJson(res, 200, {
 				jobs: [...ctx.jobs.jobs.values()].map(({ spec, onSucceeded: _cb, file: _file, ...job }) => ({ ...job, spec })),
 			});
+		case 'GET /webhooks':
+			return sendJson(res, 200, { webhooks: ctx.aggregators.webhooks });
 		case 'GET /traffic':
 			return sendJson(res, 200, Object.fromEntries(ctx.traffic));
 		case 'GET /faults':
@@ -138,6 +145,7 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 			ctx.google.files.clear();
 			ctx.google.requestLog.clear();
 			ctx.traffic.clear();
+			ctx.aggregators.webhooks.length = 0;
 			ctx.faults.configure({ rules: [] });
 			ctx.judge.configure({ falseNegativeRate: 0, falsePositiveRate: 0 });
 			return sendJson(res, 200, { ok: true });
@@ -172,6 +180,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		media: new Map(),
 		runway: { credits: new Map(), generations: new Map(), uploads: new Map() },
 		openai: { characters: new Map() },
+		aggregators: { webhooks: [], replicateWebhookSecret: `whsec_${randomBytes(24).toString('base64')}` },
 		google: {
 			projectId: config.googleProject,
 			serviceAccount: createServiceAccount(config.googleProject, 'http://127.0.0.1/oauth2/token'),
@@ -233,6 +242,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			token: `${origin}/oauth2/token`,
 			gcs: `${origin}/gcs`,
 			runway: `${origin}/runway`,
+			falQueue: `${origin}/fal/queue`,
+			falApi: `${origin}/fal/api/v1`,
+			replicate: `${origin}/replicate`,
 		},
 		context,
 		setFaults: (faultPlan) => faults.configure(faultPlan),

@@ -1194,3 +1194,48 @@ def main():
 
 
 main()
+
+
+# --- Aggregator b-roll ------------------------------------------------------------------------
+# The studio template with b-roll rendered by the Video Aggregator (Kling 3.0 via fal) instead of
+# Runway. Kept in its own block, written after main(), so the studio template stays the one source.
+
+CRED_FAL = {"falVideoPipelineApi": {"id": "vpSandboxFal", "name": "Sandbox fal"}}
+AGGREGATOR_BROLL_NOTE = ("### B-roll on an aggregator\n**Kling B-Roll** renders the control layer with Kling 3.0 on fal's queue API; its request is built from the model's published input schema, "
+                         "and its cost is fal's own unit price. Pick another model from the fal catalogue (or switch the node to Replicate) without rewiring: QC Router sends a failed b-roll shot back here, a failed hero shot to Veo.")
+
+
+def studio_aggregator_broll():
+    workflow = json.loads(json.dumps(studio()))
+    renames = {"Runway B-Roll": "Kling B-Roll", "Runway B-Roll (Submit)": "Kling B-Roll (Submit)"}
+    for n in workflow["nodes"]:
+        if n["name"] in renames:
+            mode = n["parameters"].get("mode")
+            n["name"] = renames[n["name"]]
+            n["id"] = n["name"].lower().replace(" ", "-").replace("(", "").replace(")", "")
+            n["type"] = f"{PKG}.videoAggregator"
+            n["parameters"] = {"backend": "fal", "resource": "video", "operation": "render", "model": {"__rl": True, "mode": "id", "value": "fal-ai/kling-video/v3/pro/text-to-video"},
+                               "layer": "control", "shotSource": "item", "firstFrameSource": "none", "extraInput": "{}", "renderOptions": RENDER, **({"mode": mode} if mode else {})}
+            n["credentials"] = CRED_FAL
+        if n["name"] == "Storyboard":
+            # Kling 3.0 renders 3 to 15 s: the storyboard plans b-roll the engine can render.
+            n["parameters"]["run"] = {**n["parameters"]["run"], "brollDurations": "3-10"}
+        if n["name"] in ("Sample Brief", "Workflow Brief"):
+            # Three 8 s hero shots and two b-roll shots of at least 3 s need 30 s.
+            n["parameters"]["jsonOutput"] = n["parameters"]["jsonOutput"].replace('"targetSeconds": 28', '"targetSeconds": 30')
+        if n["name"] == "Setup":
+            n["parameters"]["content"] = n["parameters"]["content"].replace("OpenAI, Google (Vertex AI service account recommended) and Runway credentials", "OpenAI, Google (Vertex AI service account recommended) and fal credentials")
+        if n["name"] == "Models":
+            n["parameters"]["content"] = "### Models and layers\nStoryboard sends shots with characters or dialogue to **Veo** (hero) and the rest to **Kling 3.0 on fal** (b-roll). Change models on each render node; retired models fail with their replacement named."
+    workflow["connections"] = {renames.get(source, source): {"main": [[{**t, "node": renames.get(t["node"], t["node"])} for t in outputs] for outputs in value["main"]]} for source, value in workflow["connections"].items()}
+    workflow["nodes"].append(sticky("Aggregator B-Roll", AGGREGATOR_BROLL_NOTE, [1240, -460], 460, 220))
+    workflow["id"] = "vpStudioAggregatorBroll"
+    workflow["name"] = "Video pipeline: studio brief with b-roll on an aggregator (Kling via fal)"
+    return workflow
+
+
+def write_aggregator_templates():
+    (OUT / "studio-brief-aggregator-broll.json").write_text(json.dumps(studio_aggregator_broll(), indent=2, ensure_ascii=False) + "\n")
+
+
+write_aggregator_templates()

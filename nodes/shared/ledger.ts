@@ -14,7 +14,24 @@ export function ledgerEntry(args: {
 	vendorCredits?: number;
 	/** True when `vendorCredits` is the vendor's final charge rather than its estimate. */
 	vendorCreditsFinal?: boolean;
+	/** The charge in USD the vendor itself reported (a gateway's `usage.cost`); replaces our estimate. */
+	vendorUsd?: number;
 }): LedgerEntry {
+	if (args.vendorUsd !== undefined && Number.isFinite(args.vendorUsd) && args.vendorUsd >= 0) {
+		// Counted in the estimate's units (seconds of video), at the price the vendor's charge implies.
+		const units = args.estimate.units > 0 ? args.estimate.units : 1;
+		return {
+			layer: args.layer,
+			vendor: args.vendor,
+			model: args.model,
+			unit: args.estimate.units > 0 ? args.estimate.unit : 'request',
+			units,
+			unitPriceUsd: args.vendorUsd / units,
+			usd: round6(args.vendorUsd),
+			jobId: args.jobId,
+			estimated: false,
+		};
+	}
 	if (args.vendorCredits !== undefined && Number.isFinite(args.vendorCredits)) {
 		return {
 			layer: args.layer,

@@ -47,6 +47,34 @@ export function parseVendorErrorBody(vendor: Vendor, body: unknown, statusText: 
 			return { message: issues ? `${error} (${issues})` : error };
 		}
 	}
+	if (vendor === 'fal' || vendor === 'replicate') {
+		const aggregator = aggregatorError(record);
+		if (aggregator) return aggregator;
+	}
 	const message = asRecord(error)?.message ?? record?.message ?? statusText;
 	return { message: String(message) };
+}
+
+/**
+ * fal: FastAPI's `{detail}` (a string, or for 422 a list of `{loc, msg, type}`), or the platform
+ * API's `{error:{type,message}}`; Replicate: problem details `{title, detail, status}` with
+ * `invalid_fields` on a 422. Field names come first, so the message says which input was refused.
+ */
+function aggregatorError(record: Record<string, unknown> | undefined): VendorErrorBody | undefined {
+	if (!record) return undefined;
+	if (Array.isArray(record.detail)) {
+		const issues = (record.detail as Array<{ loc?: unknown[]; msg?: string; type?: string }>).map((issue) => {
+			const field = (issue.loc ?? []).filter((part) => part !== 'body').join('.');
+			return `${field || 'input'}: ${issue.msg ?? issue.type ?? 'invalid'}`;
+		});
+		return { code: 'validation_error', message: `input refused: ${issues.join('; ')}` };
+	}
+	if (Array.isArray(record.invalid_fields)) {
+		const issues = (record.invalid_fields as Array<{ field?: string; description?: string }>).map((f) => `${String(f.field ?? 'input').replace(/^input\./, '')}: ${f.description ?? 'invalid'}`);
+		return { code: typeof record.title === 'string' ? record.title : undefined, message: `input refused: ${issues.join('; ')}` };
+	}
+	const e = asRecord(record.error);
+	if (e && typeof e.message === 'string') return { code: typeof e.type === 'string' ? e.type : undefined, message: e.message };
+	if (typeof record.detail === 'string') return { code: typeof record.title === 'string' ? record.title : undefined, message: record.detail };
+	return undefined;
 }

@@ -44,19 +44,27 @@ export const VEO_MODELS: Record<string, VeoModel> = {
 	},
 };
 
-/** Model IDs Google has shut down, per backend. */
-export const RETIRED_VEO: Record<string, string> = {
-	'veo-3.1-generate-preview': '2026-10-22',
-	'veo-3.1-fast-generate-preview': '2026-10-22',
-	'veo-3.1-lite-generate-preview': '2026-10-22',
-	'veo-3.0-generate-001': '2026-06-30',
-	'veo-3.0-fast-generate-001': '2026-06-30',
-	'veo-2.0-generate-001': '2026-06-30',
+/** Model IDs Google has shut down, with the day per backend (the Veo 3.1 previews left Vertex first). */
+export const RETIRED_VEO: Record<string, { vertex: string; gemini: string }> = {
+	'veo-3.1-generate-preview': { vertex: '2026-04-02', gemini: '2026-10-22' },
+	'veo-3.1-fast-generate-preview': { vertex: '2026-04-02', gemini: '2026-10-22' },
+	'veo-3.1-lite-generate-preview': { vertex: '2026-04-02', gemini: '2026-10-22' },
+	'veo-3.0-generate-001': { vertex: '2026-06-30', gemini: '2026-06-30' },
+	'veo-3.0-fast-generate-001': { vertex: '2026-06-30', gemini: '2026-06-30' },
+	'veo-2.0-generate-001': { vertex: '2026-06-30', gemini: '2026-06-30' },
+	'gemini-omni-flash-preview': { vertex: '2026-09-30', gemini: '2026-09-30' },
 };
 
-/** Text/vision models for generateContent: USD per million input / output tokens. */
+/**
+ * Text/vision models for generateContent: USD per million input / output tokens. The newer
+ * flash judges are served with the nearest published price (theirs is not published).
+ */
 export const GEMINI_TEXT_MODELS: Record<string, { input: number; output: number }> = {
 	'gemini-3.5-flash': { input: 1.5, output: 9 },
+	'gemini-3.5-flash-lite': { input: 0.25, output: 1.5 },
+	'gemini-3.6-flash': { input: 1.5, output: 9 },
+	'gemini-3.7-flash': { input: 1.5, output: 9 },
+	'gemini-3.8-flash': { input: 1.5, output: 9 },
 	'gemini-3.1-flash-lite': { input: 0.25, output: 1.5 },
 	'gemini-3.1-pro-preview': { input: 2, output: 12 },
 };

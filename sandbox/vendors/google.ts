@@ -109,7 +109,7 @@ function operationName(job: SandboxJob): string {
 
 function createVeo(ctx: SandboxContext, request: VeoRequest): Json {
 	const { model, backend, body } = request;
-	if (RETIRED_VEO[model]) throw googleError(404, `models/${model} is not found for API version v1beta, or is not supported for predictLongRunning. The model is no longer available (shut down ${RETIRED_VEO[model]}).`);
+	if (RETIRED_VEO[model]) throw googleError(404, `models/${model} is not found for API version v1beta, or is not supported for predictLongRunning. The model is no longer available (shut down ${RETIRED_VEO[model][backend]}).`);
 	const spec = VEO_MODELS[model];
 	if (!spec || !spec.backends.includes(backend)) throw googleError(404, `Publisher Model \`${model}\` was not found or your project does not have access to it.`);
 	const instances = body.instances;

@@ -7,7 +7,7 @@ import type { SandboxJob } from '../jobs';
 import { decodeDataUri, imageInfo } from '../media/images';
 import { readMedia, still, type RenderSpec } from '../media/render';
 import { canonicalJson, sha256 } from '../random';
-import { renderTime } from '../config';
+import { renderTime, sandboxToday } from '../config';
 import { OPENAI_VIDEO_MODELS, OPENAI_TEXT_MODELS, SORA_SECONDS } from '../data/openai';
 import { handleResponses } from './openaiResponses';
 import { clipFromBytes } from './judge';
@@ -49,6 +49,8 @@ function videoObject(ctx: SandboxContext, job: SandboxJob): Video {
 		seconds: String(job.extra.seconds),
 		size: job.extra.size,
 		error: job.failure ? { code: job.failure.code, message: job.failure.message } : null,
+		// What a billing gateway adds once the job is done (OpenRouter's VideoGenerationUsage: cost in USD).
+		...(OPENAI_VIDEO_MODELS[job.model]?.gateway && state === 'succeeded' ? { usage: { cost: job.extra.usd } } : {}),
 	};
 }
 
@@ -76,10 +78,12 @@ async function referenceHash(req: SandboxRequest, size: string): Promise<string 
 	return sha256(bytes);
 }
 
+/** OpenAI's answer for a model it does not serve (never released, retired, or a typo). */
+export const modelNotFound = (model: string): HttpError => error(404, `The model '${model}' does not exist or you do not have access to it.`, 'model', 'model_not_found');
+
 function checkModel(ctx: SandboxContext, model: string): (typeof OPENAI_VIDEO_MODELS)[string] {
 	const spec = OPENAI_VIDEO_MODELS[model];
-	if (!spec) throw error(400, `Invalid value for model: '${model}'`, 'model', 'invalid_value');
-	if (ctx.config.openaiRetired) throw error(404, `The model '${model}' does not exist or you do not have access to it.`, 'model', 'model_not_found');
+	if (!spec || (ctx.config.openaiRetired && !spec.gateway)) throw modelNotFound(model);
 	return spec;
 }
 
@@ -100,7 +104,7 @@ function createJob(ctx: SandboxContext, req: SandboxRequest, init: { model: stri
 		refsReceived: init.refs,
 		requestFingerprint,
 		request: { model: init.model, prompt: init.prompt, seconds: init.seconds, size: init.size },
-		extra: { prompt: init.prompt, seconds: init.seconds, size: init.size, remixedFrom: init.remixedFrom, drift: planned.drift },
+		extra: { prompt: init.prompt, seconds: init.seconds, size: init.size, remixedFrom: init.remixedFrom, drift: planned.drift, usd: Math.round(init.seconds * price * 1e6) / 1e6 },
 		onSucceeded: (job) =>
 			ctx.ledger.charge({ vendor: 'openai', model: job.model, jobId: job.id, units: init.seconds, unit: 'second', usd: Math.round(init.seconds * price * 1e6) / 1e6, requestFingerprint }),
 	});
@@ -156,8 +160,9 @@ async function create(ctx: SandboxContext, req: SandboxRequest, account: string)
 	const spec = checkModel(ctx, model);
 	const prompt = field(req, 'prompt');
 	if (typeof prompt !== 'string' || !prompt.trim()) throw error(400, "Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter');
-	const seconds = String(field(req, 'seconds') ?? '4');
-	if (!SORA_SECONDS.includes(seconds)) throw error(400, `Invalid value: '${seconds}'. Supported values are: ${SORA_SECONDS.map((s) => `'${s}'`).join(', ')}.`, 'seconds', 'invalid_value');
+	const offered = spec.seconds ?? SORA_SECONDS;
+	const seconds = String(field(req, 'seconds') ?? offered[0]);
+	if (!offered.includes(seconds)) throw error(400, `Invalid value: '${seconds}'. Supported values for ${model} are: ${offered.map((s) => `'${s}'`).join(', ')}.`, 'seconds', 'invalid_value');
 	const size = String(field(req, 'size') ?? '720x1280');
 	if (!spec.sizes.includes(size)) throw error(400, `Invalid value: '${size}'. Supported values for ${model} are: ${spec.sizes.map((s) => `'${s}'`).join(', ')}.`, 'size', 'invalid_value');
 	const ref = await referenceHash(req, size);
@@ -198,7 +203,9 @@ export const openaiHandler: VendorHandler = {
 		let match: RegExpExecArray | null;
 
 		if (method === 'GET' && path === '/v1/models') {
-			const ids = [...Object.keys(OPENAI_TEXT_MODELS), ...(ctx.config.openaiRetired ? [] : Object.keys(OPENAI_VIDEO_MODELS))];
+			const live = (id: string) => !OPENAI_TEXT_MODELS[id].shutdownOn || OPENAI_TEXT_MODELS[id].shutdownOn! > sandboxToday(ctx.config);
+			const videos = Object.entries(OPENAI_VIDEO_MODELS).filter(([, spec]) => spec.gateway || !ctx.config.openaiRetired).map(([id]) => id);
+			const ids = [...Object.keys(OPENAI_TEXT_MODELS).filter(live), ...videos];
 			return sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1767225600, owned_by: 'openai' })) });
 		}
 		if (method === 'POST' && path === '/v1/responses') return await handleResponses(ctx, req, res);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { SandboxContext } from '../context';
 import { HttpError, sendJson, type SandboxRequest } from '../http';
 import { OPENAI_TEXT_MODELS } from '../data/openai';
+import { sandboxToday } from '../config';
 import { instanceFor } from '../schemaInstance';
 import { looksLikeManifest, storyboardInstance } from '../storyboard';
 import { canonicalJson, sha256 } from '../random';
@@ -27,7 +28,10 @@ export async function handleResponses(ctx: SandboxContext, req: SandboxRequest, 
 	const body = (req.json ?? {}) as Record<string, unknown>;
 	const model = String(body.model ?? '');
 	const price = OPENAI_TEXT_MODELS[model];
-	if (!price) throw new HttpError(400, { error: { message: `The requested model '${model}' does not exist.`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' } });
+	// A model OpenAI shut down answers like one it never had.
+	if (!price || (price.shutdownOn && price.shutdownOn <= sandboxToday(ctx.config))) {
+		throw new HttpError(400, { error: { message: `The requested model '${model}' does not exist.`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' } });
+	}
 	const format = (body.text as { format?: Record<string, unknown> } | undefined)?.format;
 	const text = inputText(body.input);
 	if (!text.trim()) throw new HttpError(400, { error: { message: "Missing required parameter: 'input'.", type: 'invalid_request_error', param: 'input', code: 'missing_required_parameter' } });

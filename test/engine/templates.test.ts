@@ -23,6 +23,7 @@ describe('templates match the nodes they use', () => {
 			'mcp-tools.json',
 			'reshoot-one-shot.json',
 			'scheduled-ad-batch.json',
+			'studio-brief-aggregator-broll.json',
 			'studio-brief-by-reference.json',
 			'studio-brief-to-delivery.json',
 		]);

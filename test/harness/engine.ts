@@ -233,6 +233,16 @@ export async function loadOptions(json: WorkflowJson, nodeName: string, method: 
 	return await type.methods!.loadOptions![method].call(context);
 }
 
+/** Calls a node's listSearch method (a resource locator's list) the way the editor does. */
+export async function listSearch(json: WorkflowJson, nodeName: string, method: string, credentials: Record<string, ICredentialDataDecryptedObject> = {}, filter?: string) {
+	const { loader, credentialsHelper, workflow } = await prepare(json, credentials);
+	const node = workflow.getNode(nodeName)!;
+	const type = loader.getNode(node.type.split('.')[1]).type as INodeType;
+	const additionalData = { credentialsHelper, executionId: 'list-search', currentNodeParameters: node.parameters, encryptedRunnerIdentity: undefined, variables: {}, restApiUrl: 'http://localhost/rest', instanceBaseUrl: 'http://localhost/' } as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
+	return await type.methods!.listSearch![method].call(context, filter);
+}
+
 export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
 	const { credentialsHelper, workflow } = await prepare(json, options.credentials ?? {}, options.extraNodeTypes);
 	const executionOrder: string[] = [];

@@ -58,6 +58,11 @@ export async function videosRender(
 			download: async () => await openAiDownload(ctx, `/videos/${encodeURIComponent(status.body.id)}/content`, { qs: { variant: 'video' }, itemIndex, jobId: status.body.id, fileName: `${request.fileStem}.mp4`, mimeType: 'video/mp4' }),
 			thumbnail: async () => await openAiDownload(ctx, `/videos/${encodeURIComponent(status.body.id)}/content`, { qs: { variant: 'thumbnail' }, itemIndex, jobId: status.body.id, fileName: `${request.fileStem}.webp`, mimeType: 'image/webp' }),
 		}),
+		// Gateways that bill per job report it on the finished video (OpenRouter's `usage.cost`, USD).
+		vendorCostUsd: (status) => {
+			const cost = (status.body as { usage?: { cost?: unknown } }).usage?.cost;
+			return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : undefined;
+		},
 	};
 	return await renderItem(ctx, itemIndex, batch, context, plan, readRenderSettings(ctx, itemIndex, VIDEOS_DEFAULTS));
 }

@@ -11,12 +11,15 @@ import { settle } from '../../shared/runtime/concurrency';
 
 /**
  * The credential that reads a vendor's clips kept by reference. Runway outputs are signed URLs,
- * read as they are; the Videos API's content URL, Gemini file URIs and gs:// objects need the key.
+ * read as they are, as are aggregator outputs; the Videos API's content URL, Gemini file URIs and gs:// objects need the key.
  */
 const READ_CREDENTIAL: Record<Vendor, { type: string; label: string; article: string } | undefined> = {
 	openai: { type: OPENAI_CREDENTIAL, label: 'OpenAI', article: 'an' },
 	google: { type: GOOGLE_CREDENTIAL, label: 'Google', article: 'a' },
 	runway: undefined,
+	// Aggregator outputs are public, expiring CDN URLs (fal media, replicate.delivery): read without a key.
+	fal: undefined,
+	replicate: undefined,
 };
 
 export type ProbeOutcome =

@@ -6,7 +6,8 @@ import { parseTarget } from '../http/targets';
  * writes this shape. Each node validates only the parts it consumes (see `validate.ts`).
  */
 
-export const VENDORS = ['openai', 'google', 'runway'] as const;
+/** Who rendered or billed: the three direct vendors and the aggregators (fal queue API, Replicate predictions API). */
+export const VENDORS = ['openai', 'google', 'runway', 'fal', 'replicate'] as const;
 export const vendorSchema = z.enum(VENDORS);
 export type Vendor = z.infer<typeof vendorSchema>;
 

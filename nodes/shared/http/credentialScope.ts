@@ -52,6 +52,8 @@ const SCOPES: Record<string, (credentials: ICredentialDataDecryptedObject) => Cr
 	openAiVideoPipelineApi: (c) => ({ label: 'OpenAI', origins: originsOf([text(c.baseUrl) || 'https://api.openai.com/v1']), hosts: [] }),
 	runwayVideoPipelineApi: (c) => ({ label: 'Runway', origins: originsOf([text(c.baseUrl) || 'https://api.dev.runwayml.com']), hosts: [] }),
 	googleVideoPipelineApi: googleScope,
+	falVideoPipelineApi: (c) => ({ label: 'fal', origins: originsOf([text(c.queueBaseUrl) || 'https://queue.fal.run', text(c.apiBaseUrl) || 'https://api.fal.ai/v1']), hosts: [] }),
+	replicateVideoPipelineApi: (c) => ({ label: 'Replicate', origins: originsOf([text(c.baseUrl) || 'https://api.replicate.com']), hosts: [] }),
 };
 
 /** Every secret a credential holds: keys, the minted access token, the private key and its lines. */

@@ -14,6 +14,26 @@ const VEO_31_DURATIONS = { allowed: [4, 6, 8], default: 8 };
 const RUNWAY_I2V_RATIOS = ['1280:720', '720:1280', '1104:832', '832:1104', '960:960', '1584:672'];
 const RUNWAY_VEO_RATIOS = ['1280:720', '720:1280', '1080:1920', '1920:1080'];
 
+/** OpenAI's 2026-06-11 notice: these leave the first-party API on this day; gateways may keep them. */
+const GPT5_SHUTDOWN = '2026-12-11';
+
+type TextModelRow = readonly [id: string, displayName: string, input: number, output: number];
+
+function openAiTextModel([id, displayName, input, output]: TextModelRow, facts: Pick<ModelSpec, 'backends' | 'status'> & { source: string; estimated: boolean } & Partial<ModelSpec>): ModelSpec {
+	const { source, estimated, ...rest } = facts;
+	return {
+		id,
+		vendor: 'openai',
+		displayName,
+		capabilities: ['structured_output'],
+		endpoint: '/responses',
+		audio: 'none',
+		maxReferenceImages: 0,
+		price: { unit: 'token_million', tiers: [{ perUnit: input }], outputPerUnit: output, source, estimated },
+		...rest,
+	};
+}
+
 export const MODELS: readonly ModelSpec[] = [
 	// --- OpenAI: narrative (Responses API, structured output) ---
 	...(
@@ -23,24 +43,54 @@ export const MODELS: readonly ModelSpec[] = [
 			['gpt-5.4-mini', 'GPT-5.4 mini', 0.75, 4.5],
 			['gpt-5.4-nano', 'GPT-5.4 nano', 0.2, 1.25],
 		] as const
-	).map(
-		([id, displayName, input, output]): ModelSpec => ({
-			id,
-			vendor: 'openai',
-			displayName,
-			capabilities: ['structured_output'],
+	).map((row) => openAiTextModel(row, { backends: { openai: 'ga', openai_compatible: 'unconfirmed' }, status: 'ga', source: 'OpenAI pricing page, May 2026', estimated: false })),
+	// GPT-5.6 opened as a partner preview (2026-06-26); several pages agree on these list prices, none is OpenAI's own pricing page.
+	...(
+		[
+			['gpt-5.6-sol', 'GPT-5.6 Sol (preview)', 5, 30],
+			['gpt-5.6-terra', 'GPT-5.6 Terra (preview)', 2.5, 15],
+			['gpt-5.6-luna', 'GPT-5.6 Luna (preview)', 1, 6],
+		] as const
+	).map((row) =>
+		openAiTextModel(row, {
+			backends: { openai: 'unconfirmed', openai_compatible: 'unconfirmed' },
+			status: 'preview',
+			source: 'announced GPT-5.6 preview prices (third-party pages, 2026-06); other notes give Terra 2/12 and Luna 0.20/1.20',
+			estimated: true,
+			notes: 'Limited preview at launch: your account may not have access yet.',
+		}),
+	),
+	// Reported by a single research note only; kept so a workflow that names them shows the estimate.
+	...(
+		[
+			['gpt-6-sol', 'GPT-6 Sol (reported)', 2, 10],
+			['gpt-6-luna', 'GPT-6 Luna (reported)', 0.1, 0.5],
+			['gpt-6.1-sol', 'GPT-6.1 Sol (reported)', 2, 10],
+			['gpt-6.1-terra', 'GPT-6.1 Terra (reported)', 1, 5],
+		] as const
+	).map((row) =>
+		openAiTextModel(row, {
+			backends: { openai: 'unconfirmed', openai_compatible: 'unconfirmed' },
+			status: 'preview',
+			source: 'one third-party report (2026-12); no OpenAI page found',
+			estimated: true,
+			notes: 'Not confirmed by OpenAI.',
+		}),
+	),
+	...(
+		[
+			['gpt-5', 'GPT-5', 1.25, 10, 'gpt-5.5'],
+			['gpt-5-mini', 'GPT-5 mini', 0.25, 2, 'gpt-5.4-mini'],
+			['gpt-5-nano', 'GPT-5 nano', 0.05, 0.4, 'gpt-5.4-nano'],
+		] as const
+	).map(([id, displayName, input, output, replacement]) =>
+		openAiTextModel([id, displayName, input, output], {
 			backends: { openai: 'ga', openai_compatible: 'unconfirmed' },
-			endpoint: '/responses',
-			audio: 'none',
-			maxReferenceImages: 0,
-			price: {
-				unit: 'token_million',
-				tiers: [{ perUnit: input }],
-				outputPerUnit: output,
-				source: 'OpenAI pricing page, May 2026',
-				estimated: false,
-			},
 			status: 'ga',
+			backendRetirement: { openai: GPT5_SHUTDOWN },
+			replacement,
+			source: 'OpenAI pricing page, 2025',
+			estimated: false,
 		}),
 	),
 
@@ -128,7 +178,7 @@ export const MODELS: readonly ModelSpec[] = [
 		},
 		typicalRenderSeconds: 90,
 		status: 'ga',
-		notes: 'Reference images: up to 3 ASSET images, 8 s and 16:9 only. Extension outputs 720p.',
+		notes: 'Reference images: up to 3 ASSET images, 8 s and 16:9 only. Extension outputs 720p. Vertex retirement: none on the English model page; a translated copy says 2026-11-17 or later.',
 	},
 	{
 		id: 'veo-3.1-fast-generate-001',
@@ -157,6 +207,7 @@ export const MODELS: readonly ModelSpec[] = [
 		},
 		typicalRenderSeconds: 60,
 		status: 'ga',
+		notes: 'Vertex retirement: none on the English model page; a translated copy says 2026-11-17 or later.',
 	},
 	{
 		id: 'veo-3.1-lite-generate-001',
@@ -184,17 +235,18 @@ export const MODELS: readonly ModelSpec[] = [
 		status: 'ga',
 		notes: 'Named on the Vertex retirement page as a successor; not on the GA model page.',
 	},
+	// Veo 3.1 preview IDs left Vertex on 2026-04-02 and the Gemini API on 2026-10-22.
 	...(
 		[
-			['veo-3.1-generate-preview', '2026-10-22', 'veo-3.1-generate-001'],
-			['veo-3.1-fast-generate-preview', '2026-10-22', 'veo-3.1-fast-generate-001'],
-			['veo-3.1-lite-generate-preview', '2026-10-22', 'veo-3.1-lite-generate-001'],
-			['veo-3.0-generate-001', '2026-06-30', 'veo-3.1-generate-001'],
-			['veo-3.0-fast-generate-001', '2026-06-30', 'veo-3.1-fast-generate-001'],
-			['veo-2.0-generate-001', '2026-06-30', 'veo-3.1-generate-001'],
+			['veo-3.1-generate-preview', { vertex: '2026-04-02', gemini: '2026-10-22' }, 'veo-3.1-generate-001'],
+			['veo-3.1-fast-generate-preview', { vertex: '2026-04-02', gemini: '2026-10-22' }, 'veo-3.1-fast-generate-001'],
+			['veo-3.1-lite-generate-preview', { vertex: '2026-04-02', gemini: '2026-10-22' }, 'veo-3.1-lite-generate-001'],
+			['veo-3.0-generate-001', { vertex: '2026-06-30', gemini: '2026-06-30' }, 'veo-3.1-generate-001'],
+			['veo-3.0-fast-generate-001', { vertex: '2026-06-30', gemini: '2026-06-30' }, 'veo-3.1-fast-generate-001'],
+			['veo-2.0-generate-001', { vertex: '2026-06-30', gemini: '2026-06-30' }, 'veo-3.1-generate-001'],
 		] as const
 	).map(
-		([id, retiredOn, replacement]): ModelSpec => ({
+		([id, dates, replacement]): ModelSpec => ({
 			id,
 			vendor: 'google',
 			displayName: id,
@@ -205,10 +257,61 @@ export const MODELS: readonly ModelSpec[] = [
 			maxReferenceImages: 0,
 			price: { unit: 'second', tiers: [{ perUnit: 0 }], source: 'retired', estimated: true },
 			status: 'retired',
-			retiredOn,
+			retiredOn: dates.gemini,
+			backendRetirement: { ...dates },
 			replacement,
 		}),
 	),
+
+	// --- Google Gemini Omni (video) ---
+	// GA on the Gemini API since 2026-08-27, but through the Interactions API, not the
+	// predictLongRunning call the Google Veo node makes: listed, marked unconfirmed there.
+	{
+		id: 'gemini-omni-1.1-flash',
+		vendor: 'google',
+		displayName: 'Gemini Omni 1.1 Flash',
+		capabilities: ['text_to_video', 'image_to_video', 'reference_to_video', 'first_last_frame', 'extend'],
+		backends: { gemini: 'unconfirmed' },
+		endpoint: ':predictLongRunning',
+		durations: { min: 3, max: 10, default: 8 },
+		resolutions: ['720p', '1080p', '4k'],
+		aspectRatios: ['16:9', '9:16'],
+		audio: 'always',
+		maxReferenceImages: 3,
+		price: { unit: 'second', tiers: [{ perUnit: 0.1 }], source: 'about $0.10 per second (third-party pages, 2026-09)', estimated: true },
+		status: 'ga',
+		notes: 'Google serves it through the Interactions API; this node’s predictLongRunning call is not confirmed for it. Through fal (Video Aggregator) or Runway (gemini_omni_flash) it renders on their contracts.',
+	},
+	{
+		id: 'gemini-omni-1.2-flash',
+		vendor: 'google',
+		displayName: 'Gemini Omni 1.2 Flash (reported)',
+		capabilities: ['text_to_video', 'image_to_video', 'reference_to_video'],
+		backends: { gemini: 'unconfirmed' },
+		endpoint: ':predictLongRunning',
+		durations: { min: 3, max: 10, default: 8 },
+		resolutions: ['720p', '1080p', '4k'],
+		aspectRatios: ['16:9', '9:16'],
+		audio: 'always',
+		maxReferenceImages: 3,
+		price: { unit: 'second', tiers: [{ perUnit: 0.1 }], source: 'listed by a gateway; 1.1 Flash figure assumed', estimated: true },
+		status: 'preview',
+		notes: 'Listed by an AI gateway; no Google page found.',
+	},
+	{
+		id: 'gemini-omni-flash-preview',
+		vendor: 'google',
+		displayName: 'gemini-omni-flash-preview',
+		capabilities: ['text_to_video'],
+		backends: { gemini: 'retired', vertex: 'retired' },
+		endpoint: ':predictLongRunning',
+		audio: 'none',
+		maxReferenceImages: 0,
+		price: { unit: 'second', tiers: [{ perUnit: 0 }], source: 'retired', estimated: true },
+		status: 'retired',
+		retiredOn: '2026-09-30',
+		replacement: 'gemini-omni-1.1-flash',
+	},
 
 	// --- Google Gemini: vision judge for QC ---
 	{
@@ -228,7 +331,30 @@ export const MODELS: readonly ModelSpec[] = [
 			estimated: false,
 		},
 		status: 'ga',
+		notes: 'Vertex retirement not before 2027-05-19.',
 	},
+	// Newer judges exist (reported); their prices are not published, so the 3.5 figures stand in, marked estimated.
+	...(
+		[
+			['gemini-3.6-flash', 'Gemini 3.6 Flash', 1.5, 9],
+			['gemini-3.7-flash', 'Gemini 3.7 Flash', 1.5, 9],
+			['gemini-3.8-flash', 'Gemini 3.8 Flash', 1.5, 9],
+			['gemini-3.5-flash-lite', 'Gemini 3.5 Flash-Lite', 0.25, 1.5],
+		] as const
+	).map(
+		([id, displayName, input, output]): ModelSpec => ({
+			id,
+			vendor: 'google',
+			displayName: `${displayName} (reported)`,
+			capabilities: ['structured_output', 'video_understanding'],
+			backends: { vertex: 'unconfirmed', gemini: 'unconfirmed' },
+			endpoint: ':generateContent',
+			audio: 'none',
+			maxReferenceImages: 16,
+			price: { unit: 'token_million', tiers: [{ perUnit: input }], outputPerUnit: output, source: 'not published; nearest published Gemini figure assumed', estimated: true },
+			status: 'preview',
+		}),
+	),
 
 	{
 		id: 'gemini-3.1-flash-lite',
@@ -334,6 +460,22 @@ export const MODELS: readonly ModelSpec[] = [
 		},
 		typicalRenderSeconds: 60,
 		status: 'ga',
+	},
+	{
+		id: 'gemini_omni_flash',
+		vendor: 'runway',
+		displayName: 'Gemini Omni Flash (through Runway, reported)',
+		capabilities: ['image_to_video', 'text_to_video'],
+		backends: { runway: 'unconfirmed' },
+		endpoint: '/v1/image_to_video',
+		durations: { min: 3, max: 10, default: 8 },
+		aspectRatios: ['16:9', '9:16'],
+		wireRatios: ['1280:720', '720:1280'],
+		audio: 'always',
+		maxReferenceImages: 1,
+		price: { unit: 'credit_per_second', tiers: [{ perUnit: 10 }], source: 'unpublished; about $0.10/s at Google; Runway estimatedCost replaces it', estimated: true },
+		status: 'preview',
+		notes: 'Reported as resold by Runway; not in SDK 4.20.1.',
 	},
 	{
 		id: 'gen4_image',
@@ -475,4 +617,32 @@ export const MODELS: readonly ModelSpec[] = [
 			replacement,
 		}),
 	),
+
+	// --- Aggregators (Video Aggregator node) ---
+	// The node lists each catalogue live and builds requests from each model's published input
+	// schema; the registry only holds prices the catalogue does not report (Replicate's API has none).
+	{
+		id: 'google/veo-3.1-lite',
+		vendor: 'replicate',
+		displayName: 'Veo 3.1 Lite (through Replicate)',
+		capabilities: ['text_to_video', 'image_to_video'],
+		backends: { replicate: 'unconfirmed' },
+		endpoint: '/v1/models/google/veo-3.1-lite/predictions',
+		durations: { allowed: [4, 6, 8], default: 8 },
+		resolutions: ['720p', '1080p'],
+		aspectRatios: ['16:9', '9:16'],
+		audio: 'optional',
+		maxReferenceImages: 0,
+		price: {
+			unit: 'second',
+			tiers: [
+				{ resolution: '720p', perUnit: 0.05 },
+				{ resolution: '1080p', perUnit: 0.08 },
+			],
+			source: 'Replicate model page (reported, 2026-11); Replicate’s API reports no price',
+			estimated: true,
+		},
+		status: 'ga',
+		notes: 'Sources disagree on first/last frame and audio.',
+	},
 ];

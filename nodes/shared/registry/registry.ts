@@ -18,26 +18,44 @@ export interface ModelFilter {
 	includeRetired?: boolean;
 }
 
-export function listModels(filter: ModelFilter = {}): ModelSpec[] {
+/** Today as YYYY-MM-DD (UTC): the day a scheduled shutdown is compared with. */
+export function today(): string {
+	return new Date().toISOString().slice(0, 10);
+}
+
+/** The day a model stops (or stopped) on a backend, when one is known. */
+export function retirementOn(spec: ModelSpec, backend: Backend | undefined): string | undefined {
+	return (backend ? spec.backendRetirement?.[backend] : undefined) ?? (spec.status === 'retired' || (backend && spec.backends[backend] === 'retired') ? spec.retiredOn : undefined);
+}
+
+/** True once a model no longer serves on the backend: retired outright, or its shutdown day has come. */
+export function isRetiredOn(spec: ModelSpec, backend: Backend | undefined, on: string = today()): boolean {
+	if (spec.status === 'retired') return true;
+	if (!backend) return false;
+	if (spec.backends[backend] === 'retired') return true;
+	const scheduled = spec.backendRetirement?.[backend];
+	return scheduled !== undefined && scheduled <= on;
+}
+
+export function listModels(filter: ModelFilter = {}, on: string = today()): ModelSpec[] {
 	return MODELS.filter((model) => {
 		if (filter.vendor && model.vendor !== filter.vendor) return false;
 		if (filter.capability && !model.capabilities.includes(filter.capability)) return false;
 		if (filter.backend && !model.backends[filter.backend]) return false;
-		if (!filter.includeRetired) {
-			if (model.status === 'retired') return false;
-			if (filter.backend && model.backends[filter.backend] === 'retired') return false;
-		}
+		if (!filter.includeRetired && isRetiredOn(model, filter.backend, on)) return false;
 		return true;
 	});
 }
 
 /** Model picker options: live models first, each marked with what we know of its availability. */
-export function modelOptions(filter: ModelFilter): Array<{ name: string; value: string; description: string }> {
-	return listModels(filter).map((model) => {
+export function modelOptions(filter: ModelFilter, on: string = today()): Array<{ name: string; value: string; description: string }> {
+	return listModels(filter, on).map((model) => {
 		const availability = filter.backend ? model.backends[filter.backend] : undefined;
+		const shutdown = filter.backend ? model.backendRetirement?.[filter.backend] : undefined;
 		const marks = [
 			availability === 'unconfirmed' ? 'availability unconfirmed on this backend' : undefined,
 			availability === 'retired' ? `retired ${model.retiredOn ?? ''}`.trim() : undefined,
+			shutdown && shutdown > on ? `shuts down ${shutdown} on this backend${model.replacement ? `; move to ${model.replacement}` : ''}` : undefined,
 			model.notes,
 		].filter(Boolean);
 		return { name: model.displayName, value: model.id, description: `${model.id}${marks.length ? ` — ${marks.join('; ')}` : ''}` };
@@ -45,7 +63,7 @@ export function modelOptions(filter: ModelFilter): Array<{ name: string; value: 
 }
 
 /** Render times for model IDs the registry does not know (custom and newer models), per vendor. */
-const TYPICAL_RENDER_SECONDS: Record<Vendor, number> = { openai: 90, google: 60, runway: 45 };
+const TYPICAL_RENDER_SECONDS: Record<Vendor, number> = { openai: 90, google: 60, runway: 45, fal: 90, replicate: 90 };
 
 /** How long a render of this model usually takes at the vendor, ms: where polling that follows the render starts. */
 export function typicalRenderMs(vendor: Vendor, model: string): number {
@@ -63,15 +81,15 @@ export interface ResolvedModel {
  * Looks a model up for use on a backend. Unknown IDs are allowed (custom and newly released
  * models); a retired one fails with an error that names its replacement.
  */
-export function resolveModel(vendor: Vendor, id: string, backend: Backend): ResolvedModel {
+export function resolveModel(vendor: Vendor, id: string, backend: Backend, on: string = today()): ResolvedModel {
 	const trimmed = id.trim();
 	const spec = BY_ID.get(trimmed);
 	if (!spec || spec.vendor !== vendor) return { id: trimmed };
-	if (spec.status === 'retired' || spec.backends[backend] === 'retired') {
+	if (isRetiredOn(spec, backend, on)) {
 		throw new ModelRetiredError({
 			model: spec.id,
 			vendor: spec.vendor,
-			retiredOn: spec.retiredOn ?? 'an earlier date',
+			retiredOn: retirementOn(spec, backend) ?? 'an earlier date',
 			replacement: spec.replacement,
 			note: spec.status === 'retired' ? undefined : spec.notes,
 		});
@@ -88,7 +106,7 @@ export interface RenderRequest {
 }
 
 export interface PriceEstimate {
-	unit: 'second' | 'credit' | 'image' | 'token';
+	unit: 'second' | 'credit' | 'image' | 'token' | 'request';
 	units: number;
 	unitPriceUsd: number;
 	usd: number;
@@ -136,7 +154,8 @@ export function tokenCost(spec: ModelSpec, inputTokens: number, outputTokens: nu
 	const outputPrice = (spec.price.outputPerUnit ?? spec.price.tiers[0].perUnit) / 1e6;
 	const usd = round6(inputTokens * inputPrice + outputTokens * outputPrice);
 	const units = inputTokens + outputTokens;
-	return { unit: 'token', units, unitPriceUsd: units ? usd / units : 0, usd, estimated: false };
+	// A price the vendor has not published (a newer judge model) stays marked as estimated.
+	return { unit: 'token', units, unitPriceUsd: units ? usd / units : 0, usd, estimated: spec.price.estimated };
 }
 
 /** What is wrong with a render request for this model, as messages naming the field. */

@@ -19,7 +19,8 @@ export const CAPABILITIES = [
 export const capabilitySchema = z.enum(CAPABILITIES);
 export type Capability = z.infer<typeof capabilitySchema>;
 
-export const backendSchema = z.enum(['openai', 'openai_compatible', 'vertex', 'gemini', 'runway']);
+export const BACKENDS = ['openai', 'openai_compatible', 'vertex', 'gemini', 'runway', 'fal', 'replicate'] as const;
+export const backendSchema = z.enum(BACKENDS);
 export type Backend = z.infer<typeof backendSchema>;
 
 /**
@@ -31,7 +32,7 @@ export const availabilitySchema = z.enum(['ga', 'preview', 'unconfirmed', 'retir
 const priceTierSchema = z
 	.object({
 		/** Backend this price applies to; omitted = every backend. */
-		backend: z.enum(['openai', 'openai_compatible', 'vertex', 'gemini', 'runway']).optional(),
+		backend: backendSchema.optional(),
 		/** Resolution this price applies to; omitted = every resolution. */
 		resolution: resolutionSchema.optional(),
 		/** Whether the output carries audio; omitted = either. */
@@ -91,12 +92,18 @@ export const modelSpecSchema = z
 		typicalRenderSeconds: z.number().positive().optional(),
 		status: z.enum(['ga', 'preview', 'retired']),
 		retiredOn: z.iso.date().optional(),
+		/**
+		 * Shutdown dates per backend where they differ or lie ahead (Veo previews left Vertex and the
+		 * Gemini API on different days; gpt-5 leaves OpenAI's API on 2026-12-11 while gateways may keep
+		 * it). From that day on the model fails on that backend with an error naming its replacement.
+		 */
+		backendRetirement: z.partialRecord(backendSchema, z.iso.date()).optional(),
 		replacement: z.string().min(1).optional(),
 		notes: z.string().optional(),
 	})
 	.strict()
 	.superRefine((spec, ctx) => {
-		if (spec.status === 'retired' && (!spec.retiredOn || !spec.replacement)) {
+		if ((spec.status === 'retired' || spec.backendRetirement) && (!(spec.retiredOn || spec.backendRetirement) || !spec.replacement)) {
 			ctx.addIssue({ code: 'custom', path: ['replacement'], message: 'a retired model needs retiredOn and replacement' });
 		}
 		const isVideo = spec.capabilities.some((c) =>

@@ -37,6 +37,8 @@ export interface RenderPlan<R> {
 	output(status: JobStatus<R>): Promise<RenderOutput>;
 	/** Credits the vendor reported for the job (Runway), replacing our estimate. */
 	vendorCredits?(status: JobStatus<R> | undefined, submitBody: unknown): { credits: number; final: boolean } | undefined;
+	/** The USD charge the vendor reported for the finished job (a gateway's `usage.cost`), replacing our estimate. */
+	vendorCostUsd?(status: JobStatus<R>): number | undefined;
 }
 
 export interface RenderSettings {
@@ -275,9 +277,9 @@ class RenderRun<R> {
 		this.failed(error, { code: failureCode(error), jobId: this.take?.jobId });
 	}
 
-	entry(jobId: string, vendorCredits?: number, vendorCreditsFinal?: boolean): LedgerEntry {
+	entry(jobId: string, vendorCredits?: number, vendorCreditsFinal?: boolean, vendorUsd?: number): LedgerEntry {
 		const { plan } = this;
-		return ledgerEntry({ layer: plan.layer, vendor: plan.vendor, model: plan.model, jobId, estimate: plan.estimate, vendorCredits, vendorCreditsFinal });
+		return ledgerEntry({ layer: plan.layer, vendor: plan.vendor, model: plan.model, jobId, estimate: plan.estimate, vendorCredits, vendorCreditsFinal, vendorUsd });
 	}
 
 	/** Turns what this item holds into spend at the vendor's figure (0 when nothing was charged). */
@@ -293,7 +295,7 @@ class RenderRun<R> {
 		const produced = await settle(async () => await plan.output(status));
 		if (!produced.ok) this.failed(produced.error, { code: 'download', jobId });
 		const credits = plan.vendorCredits?.(status, this.submitBody);
-		const entry = this.entry(jobId, credits?.credits, credits?.final);
+		const entry = this.entry(jobId, credits?.credits, credits?.final, plan.vendorCostUsd?.(status));
 		this.settle(entry.usd);
 		const ledger = [...this.context.ledger.filter((e) => !(e.jobId === jobId && e.layer === plan.layer)), entry];
 		const { asset } = produced.value;

@@ -99,6 +99,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
+			{ displayName: 'B-Roll Durations', name: 'brollDurations', type: 'string', default: '2-10', description: 'Shortest and longest b-roll shot, seconds, as the control model renders them (Runway Gen-4: 2-10; Kling 3.0: 3-15)' },
 			{ displayName: 'Budget (USD)', name: 'budgetUsd', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, default: 0, description: 'Spend cap of each run (0 = none); every render node refuses a submit past it' },
 			{ displayName: 'Hero Aspect Ratios', name: 'heroAspectRatios', type: 'string', default: '16:9, 9:16', description: 'Aspect ratios the hero model renders (Veo 3.1: 16:9, 9:16). A run in another ratio puts every shot on the control layer (Runway), without native audio.' },
 			{ displayName: 'Hero Durations', name: 'heroDurations', type: 'string', default: '4,6,8', description: 'Durations the hero model renders (Veo 3.1: 4, 6, 8)' },
@@ -122,6 +123,7 @@ interface RunOptions {
 	budgetUsd?: number;
 	heroAspectRatios?: string;
 	heroDurations?: string;
+	brollDurations?: string;
 	project?: string;
 	resolution?: Resolution;
 	runId?: string;
@@ -177,7 +179,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const heroDurations = String(run.heroDurations ?? '4,6,8').split(',').map(Number).filter((n) => Number.isFinite(n) && n > 0).sort((a, b) => a - b);
 	if (!heroDurations.length) throw new ContractError(itemIndex, [{ path: 'run.heroDurations', message: 'must list durations such as 4,6,8' }]);
 	const heroRatios = String(run.heroAspectRatios ?? '16:9, 9:16').split(',').map((ratio) => ratio.trim()).filter(Boolean);
-	const rules = { targetSeconds, toleranceSeconds: run.toleranceSeconds ?? 1, heroDurations, brollMin: 2, brollMax: 10 };
+	const broll = /^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$/.exec(String(run.brollDurations ?? '2-10'));
+	const [brollMin, brollMax] = broll ? [Number(broll[1]), Number(broll[2])] : [NaN, NaN];
+	if (!(brollMin > 0 && brollMax >= brollMin)) throw new ContractError(itemIndex, [{ path: 'run.brollDurations', message: 'must be a range of seconds such as 2-10' }]);
+	const rules = { targetSeconds, toleranceSeconds: run.toleranceSeconds ?? 1, heroDurations, brollMin, brollMax };
 	const model = resolveModel('openai', stringParameter(this, 'model', itemIndex), await openAiBackend(this));
 	const spec = model.spec ?? getModel('gpt-5.4-mini')!;
 	const baseRunId = (run.runId || `run-${this.getExecutionId() ?? 'manual'}-${itemIndex}`).replace(/[^A-Za-z0-9._:-]/g, '-');
@@ -217,7 +222,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (feedback.length) continue;
 			layers = answer.shots.map((shot) => assignLayer(shot, policy));
 			durations = fitDurations(layers, answer.shots.map((shot) => shot.durationSeconds), rules);
-			if (!durations) feedback = [`${answer.shots.length} shots cannot add up to ${targetSeconds} s with hero shots of ${heroDurations.join('/')} s and b-roll of 2-10 s; change the number of shots`];
+			if (!durations) feedback = [`${answer.shots.length} shots cannot add up to ${targetSeconds} s with hero shots of ${heroDurations.join('/')} s and b-roll of ${brollMin}-${brollMax} s; change the number of shots`];
 		}
 		if (!answer || !durations || feedback?.length) {
 			throw new ContractError(itemIndex, [{ path: 'answer', message: `the model's manifest was unusable twice (variant ${variant}): ${(feedback ?? ['no answer']).join('; ')}` }]);
