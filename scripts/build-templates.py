@@ -402,6 +402,8 @@ def studio_by_reference():
 RESHOOT_SETTINGS = "Reshoot Settings"
 RESHOOT_ROOT = settings_root(RESHOOT_SETTINGS)
 
+RESHOOT_SAMPLE = {"runId": "cafe-launch-001", "shotId": "shot-02", "note": "Slower steam, tighter framing.", "budgetUsd": 5}
+
 RESHOOT_CHECK = r"""// Every reshoot request (webhook, a calling workflow, the sample) is checked here before its run
 // state is read: runId and shotId pass the contract's safe character set before they name a file,
 // and budgetUsd is required within this template's cap. The delivery folder is a setting.
@@ -409,7 +411,9 @@ const REFUSAL_PREFIX = '';
 """ + INTAKE_CHECKS + r"""const settings = $input.first().json;
 const executed = (name) => $(name).isExecuted;
 const via = executed('Reshoot Webhook') ? 'webhook' : executed('Reshoot From Workflow') ? 'workflow' : 'sample';
-const body = via === 'webhook' ? $('Reshoot Webhook').first().json.body : via === 'workflow' ? { ...$('Sample Request').first().json, ...$('Reshoot From Workflow').first().json } : $('Sample Request').first().json;
+// Called without a request (n8n execute), the workflow trigger reshoots the sample; a caller's fields replace the sample's.
+const SAMPLE = """ + json.dumps(RESHOOT_SAMPLE) + r""";
+const body = via === 'webhook' ? $('Reshoot Webhook').first().json.body : via === 'workflow' ? { ...SAMPLE, ...$('Reshoot From Workflow').first().json } : $('Sample Request').first().json;
 try {
   if (!body || typeof body !== 'object' || Array.isArray(body)) refuse('body', 'must be a JSON object with the reshoot request');
   const runId = safeId('runId', body.runId, 128);
@@ -466,7 +470,7 @@ def run_state_files(root, run):
 
 
 def reshoot():
-    sample = {"runId": "cafe-launch-001", "shotId": "shot-02", "note": "Slower steam, tighter framing.", "budgetUsd": 5}
+    sample = RESHOOT_SAMPLE
     reshoot_settings = {"deliveryRoot": DELIVERY_ROOT, "maxBudgetUsd": BUDGET_CAP}
     request = "$('Reshoot Request').first().json"
     accepted = "={{ JSON.stringify({ accepted: true, runId: $('Reshoot Request').first().json.runId, shotId: $('Reshoot Request').first().json.shotId, budgetUsd: $('Reshoot Request').first().json.budgetUsd }) }}"
