@@ -1233,6 +1233,12 @@ def studio_aggregator_broll():
             n["parameters"]["content"] = "### Models and layers\nStoryboard sends shots with characters or dialogue to **Veo** (hero) and the rest to **Kling 3.0 on fal** (b-roll). Change models on each render node; retired models fail with their replacement named."
     workflow["connections"] = {renames.get(source, source): {"main": [[{**t, "node": renames.get(t["node"], t["node"])} for t in outputs] for outputs in value["main"]]} for source, value in workflow["connections"].items()}
     workflow["nodes"].append(sticky("Aggregator B-Roll", AGGREGATOR_BROLL_NOTE, [1240, -460], 460, 220))
+    by_name = {n["name"]: n for n in workflow["nodes"]}
+    # Its own webhook path and IDs, so it can be published beside the studio template.
+    by_name["Brief Webhook"]["parameters"]["path"] = "video-brief-aggregator"
+    by_name["Brief Webhook"]["webhookId"] = "6b3d5f7a-9c1e-4a2b-8d4f-0e2a4c6e8a30"
+    by_name["Brief Form"]["webhookId"] = "1e3a5c7e-9b2d-4f6a-8c0e-2a4c6e8b0d40"
+    by_name["Start Form Brief"]["parameters"]["workflowId"]["value"] = "vpStudioAggregatorBroll"
     workflow["id"] = "vpStudioAggregatorBroll"
     workflow["name"] = "Video pipeline: studio brief with b-roll on an aggregator (Kling via fal)"
     return workflow

@@ -177,7 +177,7 @@ describe('sandbox faults, timing, limits and the billing ledger', () => {
 	it('reads a fault plan and the realistic timing profile from the environment', async () => {
 		const configured = await withSandbox({ env: { SANDBOX_FAULTS: JSON.stringify({ seed: 5, rules: [{ fault: 'rate_limit', vendor: 'runway' }] }), SANDBOX_PROFILE: 'realistic', SANDBOX_TIME_SCALE: '0.01' } });
 		try {
-			expect(configured.context.config.renderMs).toEqual({ openai: 900, google: 750, runway: 450 });
+			expect(configured.context.config.renderMs).toEqual({ openai: 900, google: 750, runway: 450, fal: 600, replicate: 600 });
 			const response = await fetch(`${configured.baseUrls.runway}/v1/organization`, { headers: { authorization: `Bearer ${configured.context.config.keys.runway}`, 'x-runway-version': '2024-11-06' } });
 			expect(response.status).toBe(429);
 		} finally {
