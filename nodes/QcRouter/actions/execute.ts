@@ -39,9 +39,18 @@ function renderErrorOf(item: INodeExecutionData, context: ShotContext): RenderEr
  */
 function knownNeed(context: ShotContext, take: Take | undefined, layer: RenderLayer): number | undefined {
 	if (take && ['submitted', 'queued', 'running'].includes(take.status)) return 0;
-	const paid = [...context.takes].reverse().find((t) => t.layer === layer && t.costUsd > 0);
-	return paid?.costUsd;
+	const last = [...context.takes].reverse().find((t) => t.layer === layer && t.costUsd > 0);
+	if (!last) return undefined;
+	// A layer may render a shot in several steps (a keyframe still, then the clip): the whole last
+	// attempt's cost, with room for a vendor's figure above the estimate it replaced.
+	return attemptCost(context.takes, layer, last.attempt) * ESTIMATE_HEADROOM;
 }
+
+/** What one attempt of a layer cost: every take of it (each step of a chain). */
+const attemptCost = (takes: Take[], layer: RenderLayer, attempt: number) => takes.filter((t) => t.layer === layer && t.attempt === attempt).reduce((sum, t) => sum + t.costUsd, 0);
+
+/** Registry estimates and vendors' own figures differ by a few percent; an allowance keeps this much room. */
+const ESTIMATE_HEADROOM = 1.25;
 
 interface RunState {
 	shotCount: number;
@@ -171,7 +180,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const renderError = renderErrorOf(item, shotContext);
 		if (renderError) {
 			const decision = decideRenderError(renderError, shotContext.qc, remainingOf(runId), shotContext.allowance?.usd);
-			if (isRenderRoute(decision.route)) grantAllowances(money[runId], budgets.get(runId)!, [{ shotId: shotContext.shot.id, durationSeconds: shotContext.shot.durationSeconds, needUsd: renderError.neededUsd ?? 0 }]);
+			// The refused step and the steps of its attempt already taken (a keyframe still) go again together.
+			const chain = (renderError.neededUsd ?? 0) + attemptCost(shotContext.takes, renderError.layer, (shotContext.qc?.attempts[renderError.layer] ?? 0) + 1);
+			if (isRenderRoute(decision.route)) grantAllowances(money[runId], budgets.get(runId)!, [{ shotId: shotContext.shot.id, durationSeconds: shotContext.shot.durationSeconds, needUsd: chain * ESTIMATE_HEADROOM }]);
 			routed.push({ itemIndex, context: shotContext, decision, ledger: shotContext.ledger });
 			continue;
 		}

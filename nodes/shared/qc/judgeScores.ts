@@ -52,7 +52,9 @@ export function dimensions(frames: FrameScores[], ask: JudgeAsk): Dimension[] {
 		...ask.references.map((tag): Dimension => ({ key: `reference:${tag}`, check: 'vision.identity', against: `references of @${tag}`, scores: per((f) => character(tag, f)?.referenceScore) })),
 		...ask.anchors.map(({ tag, label }): Dimension => ({ key: `anchor:${tag}`, check: 'vision.identity', against: `anchor of @${tag}: ${label}`, scores: per((f) => character(tag, f)?.anchorScore) })),
 		...(ask.palette ? [{ key: 'colour', check: 'vision.colour' as const, against: `pinned grade (${ask.palette})`, scores: per((f) => f.colourScore) }] : []),
-		...(ask.previous ? [{ key: 'continuity', check: 'vision.continuity' as const, against: `previous accepted shot: ${ask.previous}`, scores: per((f) => f.continuityScore), ...(ask.palette ? { previousOnGrade: frames.map((f) => f.previousColourScore ?? 1) } : {}) }] : []),
+		// Continuity holds a shot to the pinned grade as the previous accepted shot carried it; with no
+		// grade pinned there is no colour contract, and shots of a run may differ in light on purpose.
+		...(ask.previous && ask.palette ? [{ key: 'continuity', check: 'vision.continuity' as const, against: `previous accepted shot: ${ask.previous}`, scores: per((f) => f.continuityScore), previousOnGrade: frames.map((f) => f.previousColourScore ?? 1) }] : []),
 		{ key: 'adherence', check: 'vision.adherence', against: 'the shot prompt', scores: per((f) => f.promptAdherence) },
 		{ key: 'artifacts', check: 'vision.artifacts', against: 'a clean render', scores: per((f) => f.artifactScore), lowerIsBetter: true },
 	];
