@@ -494,6 +494,10 @@ def reshoot():
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [1120, -100], 1, CRED["vertex"]),
         node("Runway B-Roll", f"{PKG}.runway", {"resource": "video", "operation": "textToVideo", "model": "gen4.5", "shotSource": "item", "renderOptions": RENDER}, [1120, 120], 1, CRED["runway"]),
         node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 3, "control": 3}, "barrier": "item", **JUDGE}, [1380, 0], 1, CRED["vertex"]),
+        # A shot QC sent to review without a new clip (a refused or failed render) has no master to write:
+        # the reshoot fails with QC's reason, and the old master stays.
+        node("Reshoot Rendered?", "n8n-nodes-base.if", {"conditions": condition("c0a1b2c3-0000-4000-8000-000000000002", "={{ $binary.data !== undefined }}", IS_TRUE), "options": {}}, [1500, 420], 2.2),
+        node("Nothing Rendered", "n8n-nodes-base.stopAndError", {"errorMessage": "={{ 'Shot ' + $json.shot.id + ' was not reshot: ' + ($json.reviewReason || 'no clip came back') }}"}, [1720, 520], 1),
         deliver("Write Master", RESHOOT_ROOT, "$json.shot.id + '.mp4'", "data", [1640, 260]),
         deliver("Write Reshoot QC", RESHOOT_ROOT, "$json.shot.id + '-reshoot-qc.json'", "qc_report_json", [1860, 260]),
         code("Reshoot State", RESHOOT_STATE, [2080, 260]),
@@ -522,7 +526,8 @@ def reshoot():
         "Hero Shot?": {"main": [link("Veo Hero")[0], link("Runway B-Roll")[0]]},
         "Veo Hero": {"main": link("QC Router")},
         "Runway B-Roll": {"main": link("QC Router")},
-        "QC Router": {"main": [[], [], link("Veo Hero")[0], link("Runway B-Roll")[0], [], link("Write Master")[0]]},
+        "QC Router": {"main": [[], [], link("Veo Hero")[0], link("Runway B-Roll")[0], [], link("Reshoot Rendered?")[0]]},
+        "Reshoot Rendered?": {"main": [link("Write Master")[0], link("Nothing Rendered")[0]]},
         "Write Master": {"main": link("Write Reshoot QC")},
         "Write Reshoot QC": {"main": link("Reshoot State")},
         "Reshoot State": {"main": link("Reshoot State File")},

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { TEMPLATE_DELIVERY, TEMPLATE_HOME, templateInstance, templateJson, type N8nInstance } from '../harness/n8nCli';
-import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { renderDuplicates, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
 const RUN = 'cafe-launch-001';
@@ -54,7 +54,7 @@ describe('aggregator b-roll template in the real n8n CLI', () => {
 		// one repeated fingerprint must be that shot's two attempts (two jobs), never one job paid twice.
 		expect(new Set(ledger.entries.map((entry: { jobId: string }) => entry.jobId)).size).toBe(ledger.entries.length);
 		const retried = falShots.find((shot) => shot.takes.length === 2)!;
-		for (const duplicate of ledger.duplicates as Array<{ fingerprint: string; count: number }>) {
+		for (const duplicate of renderDuplicates(ledger)) {
 			const jobs = ledger.entries.filter((entry: { requestFingerprint: string }) => entry.requestFingerprint === duplicate.fingerprint).map((entry: { jobId: string }) => entry.jobId);
 			expect(jobs.sort()).toEqual(retried.takes.map((take) => take.jobId).sort());
 		}

@@ -6,7 +6,7 @@ import { BATCH_WORKFLOW, executions } from '../harness/batchRun';
 import { dataTableName, templateInstance, templateJson, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
 import { connectMcp } from '../harness/mcpClient';
 import { Postgres } from '../harness/postgres';
-import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxLedger, withSandbox, type Sandbox, renderDuplicates } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
 const STUDIO = 'vpStudioBriefDelivery';
@@ -188,7 +188,7 @@ describe.each(['sqlite', 'postgres'] as const)('intake guards and concurrent exe
 		const billed = await ledger();
 		// One storyboard call (the vision judge's calls are Google's, per checked take).
 		expect(billed.filter((e) => e.unit === 'token' && e.vendor === 'openai')).toHaveLength(1);
-		expect((await sandboxLedger(sandbox)).duplicates).toEqual([]);
+		expect(renderDuplicates(await sandboxLedger(sandbox))).toEqual([]);
 		const report = JSON.parse(readFileSync(path.join(TEMPLATE_DELIVERY, `${runId}-qc-report.json`), 'utf8'));
 		expect(report.totals.passed).toBe(report.totals.shots);
 		expect(report.cost.totalUsd).toBeCloseTo(billed.reduce((sum, e) => sum + e.usd, 0), 4);
@@ -248,7 +248,7 @@ describe.each(['sqlite', 'postgres'] as const)('intake guards and concurrent exe
 		// One storyboard call per campaign, one render per shot: no campaign was rendered twice.
 		const added = (await ledger()).slice(paid.length);
 		expect(added.filter((e) => e.unit === 'token' && e.vendor === 'openai')).toHaveLength(2);
-		expect((await sandboxLedger(sandbox)).duplicates).toEqual([]);
+		expect(renderDuplicates(await sandboxLedger(sandbox))).toEqual([]);
 		const runs = n8n.dataTable<{ runId: string; costUsd: number }>('video_campaign_runs');
 		expect(runs).toHaveLength(2);
 		expect(runs.reduce((sum, r) => sum + r.costUsd, 0)).toBeCloseTo(added.reduce((sum, e) => sum + e.usd, 0), 4);

@@ -6,7 +6,7 @@ import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, t
 import { ffprobeFile } from '../harness/media';
 import { Postgres } from '../harness/postgres';
 import { Redis } from '../harness/redis';
-import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox, renderDuplicates } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
 const STUDIO_WORKFLOW = 'vpStudioBriefDelivery';
@@ -92,7 +92,7 @@ describe('queue mode: one main and two workers on Redis and PostgreSQL', () => {
 			expect(jobs.filter((job: { requestFingerprint: string }) => job.requestFingerprint === fingerprint)).toHaveLength(1);
 			expect(ledger.entries.filter((e: { requestFingerprint: string }) => e.requestFingerprint === fingerprint)).toHaveLength(1);
 		}
-		expect(ledger.duplicates).toEqual([]);
+		expect(renderDuplicates(ledger)).toEqual([]);
 	}, E2E_TIMEOUT);
 
 	it('spreads concurrent briefs over both workers, each run delivered whole and billed once', async () => {

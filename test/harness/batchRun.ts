@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TEMPLATE_DELIVERY, type N8nInstance, type N8nProcess } from './n8nCli';
 import { ffprobeFile } from './media';
-import { sandboxLedger, type Sandbox } from './sandbox';
+import { renderDuplicates, sandboxLedger, type Sandbox } from './sandbox';
 
 const DELIVERY = TEMPLATE_DELIVERY;
 export const BATCH_WORKFLOW = 'vpScheduledAdBatch';
@@ -69,7 +69,7 @@ export async function expectSeededBatchDelivered(n8n: N8nInstance, sandbox: Sand
 
 	// Every master on disk is a real MP4; the runs' reports add up to the bill, per campaign and in total.
 	const ledger = await sandboxLedger(sandbox);
-	const duplicated = new Set(ledger.duplicates.map((d: { fingerprint: string }) => d.fingerprint));
+	const duplicated = new Set(renderDuplicates(ledger).map((d) => d.fingerprint));
 	expect(ledger.entries.filter((e: { requestFingerprint: string }) => duplicated.has(e.requestFingerprint)).map((e: { vendor: string; model: string; jobId: string }) => `${e.vendor} ${e.model} ${e.jobId}`)).toEqual([]);
 	const reported = new Set<string>();
 	let rerenders = 0;

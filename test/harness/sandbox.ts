@@ -52,3 +52,14 @@ export async function sandboxLedger(sandbox: Sandbox): Promise<any> {
 export async function sandboxJobs(sandbox: Sandbox): Promise<any[]> {
 	return ((await (await fetch(`${sandbox.origin}/_sandbox/jobs`)).json()) as { jobs: any[] }).jobs;
 }
+
+/**
+ * Renders the sandbox billed twice for the same request. The vision judge's calls (token-billed) are
+ * left out: a re-rendered take can come back byte-identical in the sandbox, and judging it again is
+ * a new call for a new job, not a render paid twice.
+ */
+export function renderDuplicates(ledger: { entries: Array<{ unit: string; requestFingerprint: string }> }): Array<{ fingerprint: string; count: number }> {
+	const counts = new Map<string, number>();
+	for (const entry of ledger.entries) if (entry.unit !== 'token') counts.set(entry.requestFingerprint, (counts.get(entry.requestFingerprint) ?? 0) + 1);
+	return [...counts].filter(([, count]) => count > 1).map(([fingerprint, count]) => ({ fingerprint, count }));
+}
