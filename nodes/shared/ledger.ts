@@ -60,7 +60,7 @@ export function ledgerEntry(args: {
 }
 
 /** Ledger entries can travel on several items (a storyboard call shared by every shot); count each once. */
-function entryKey(entry: LedgerEntry): string {
+export function entryKey(entry: LedgerEntry): string {
 	return `${entry.layer}|${entry.vendor}|${entry.model}|${entry.jobId}`;
 }
 

@@ -12,6 +12,7 @@ import { cmx3600, otioTimeline } from '../../shared/qc/timeline';
 import { readShotContext, type ShotContext } from '../../shared/render/shotContext';
 import { settle } from '../../shared/runtime/concurrency';
 import { withoutFields } from '../../shared/itemJson';
+import { entryKey } from '../../shared/ledger';
 import { probeTake } from '../helpers/probeTake';
 import { VISUAL_CHECKS_OFF, visualChecksOff, visualVerdicts } from '../helpers/visualChecks';
 import { learnAnchors, memoryFor, rememberAccepted, type RunMemory } from '../helpers/visualMemory';
@@ -201,7 +202,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			throw toNodeError(this.getNode(), checked.error, itemIndex);
 		}
 		const ledger = [...shotContext.ledger, ...checked.value.ledger];
-		for (const entry of checked.value.ledger) money[runId].ledger[`${entry.layer}|${entry.vendor}|${entry.model}|${entry.jobId}`] = entry;
+		for (const entry of checked.value.ledger) money[runId].ledger[entryKey(entry)] = entry;
 		const decision = decide(shotContext.shot, take, shotContext.qc, checked.value.verdicts, { retries, remainingUsd: remainingOf(runId) });
 		// A re-render of known cost takes its allowance now, so the next shot's decision sees it spent.
 		const need = isRenderRoute(decision.route) ? knownNeed(shotContext, take, decision.route) : undefined;

@@ -1,5 +1,5 @@
 import type { LedgerEntry, Take } from '../contract/schemas';
-import { heldCost, ledgerTotal, unknownOutcomeCost } from '../ledger';
+import { entryKey, heldCost, ledgerTotal, unknownOutcomeCost } from '../ledger';
 import type { ShotContext } from '../render/shotContext';
 
 const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
@@ -28,7 +28,7 @@ export function newRunMoney(): RunMoney {
 
 /** Takes in what a shot brings back: its charges and held jobs replace its allowance. */
 export function observeShot(money: RunMoney, context: ShotContext): void {
-	for (const entry of context.ledger) money.ledger[`${entry.layer}|${entry.vendor}|${entry.model}|${entry.jobId}`] = entry;
+	for (const entry of context.ledger) money.ledger[entryKey(entry)] = entry;
 	const held = context.takes.reduce((sum, take: Take) => sum + heldCost(take, context.ledger), 0) + unknownOutcomeCost(context.renderError);
 	money.held[context.shot.id] = round6(held);
 	delete money.granted[context.shot.id];

@@ -1,5 +1,5 @@
 import type { AssetRef, LedgerEntry, ShotItem, Take, Verdict } from '../contract/schemas';
-import { costByLayer, ledgerTotal } from '../ledger';
+import { costByLayer, ledgerTotal, entryKey } from '../ledger';
 import type { Anchor } from './anchors';
 
 export interface ShotOutcome {
@@ -60,7 +60,7 @@ export interface QcReport {
 
 function uniqueEntries(items: ShotItem[]): LedgerEntry[] {
 	const seen = new Map<string, LedgerEntry>();
-	for (const entry of items.flatMap((item) => item.ledger)) seen.set(`${entry.layer}|${entry.vendor}|${entry.model}|${entry.jobId}`, entry);
+	for (const entry of items.flatMap((item) => item.ledger)) seen.set(entryKey(entry), entry);
 	return [...seen.values()];
 }
 
