@@ -6,7 +6,18 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'sandbox/**', 'scripts/**', 'bench/**', '*.js', '*.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'test/**',
+			'sandbox/**',
+			'scripts/**',
+			'bench/**',
+			'*.js',
+			'*.mjs',
+		],
+	},
 	{ files: ['**/*.ts'], extends: [tseslint.configs.recommended] },
 	n8nCommunityNodesPlugin.configs.recommended,
 	{ rules: { 'no-console': 'error' } },

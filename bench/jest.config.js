@@ -4,6 +4,8 @@ module.exports = {
 	rootDir: '..',
 	modulePathIgnorePatterns: ['<rootDir>/dist/'],
 	testEnvironment: '<rootDir>/test/setup/nodeEnvironment.js',
-	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }] },
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }],
+	},
 	testMatch: ['<rootDir>/bench/**/*.bench.ts'],
 };

@@ -47,12 +47,29 @@ export class BenchResults {
 		const file = path.join(root, 'BENCH.md');
 		const earlier = existsSync(file) ? earlierRows(readFileSync(file, 'utf8')) : [];
 		const measured = new Map(this.metrics.map((m) => [m.key, m]));
-		const rows: Metric[] = [...earlier.map((row) => measured.get(row.key) ?? row), ...this.metrics.filter((m) => !earlier.some((row) => row.key === m.key))];
-		const earlierFigures = existsSync(file) ? [...readFileSync(file, 'utf8').matchAll(/^- \[([^\]]+)\]\([^)]+\): (.*)$/gm)].map(([, f, caption]) => ({ file: f, caption })) : [];
-		const figures = [...earlierFigures.filter((f) => existsSync(path.join(root, f.file)) && !this.figures.some((g) => g.file === f.file)), ...this.figures];
+		const rows: Metric[] = [
+			...earlier.map((row) => measured.get(row.key) ?? row),
+			...this.metrics.filter((m) => !earlier.some((row) => row.key === m.key)),
+		];
+		const earlierFigures = existsSync(file)
+			? [...readFileSync(file, 'utf8').matchAll(/^- \[([^\]]+)\]\([^)]+\): (.*)$/gm)].map(
+					([, f, caption]) => ({ file: f, caption }),
+				)
+			: [];
+		const figures = [
+			...earlierFigures.filter(
+				(f) => existsSync(path.join(root, f.file)) && !this.figures.some((g) => g.file === f.file),
+			),
+			...this.figures,
+		];
 		const results = Object.fromEntries(rows.map((m) => [m.key, Number(m.value.toFixed(4))]));
-		writeFileSync(path.join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-		const lines = rows.map((m) => `| \`${m.key}\` | ${Number(m.value.toFixed(4))} | ${m.target ?? ''} | ${m.detail} |`);
+		writeFileSync(
+			path.join(root, 'bench', 'results.json'),
+			`${JSON.stringify(results, null, 2)}\n`,
+		);
+		const lines = rows.map(
+			(m) => `| \`${m.key}\` | ${Number(m.value.toFixed(4))} | ${m.target ?? ''} | ${m.detail} |`,
+		);
 		const markdown = [
 			'# Benchmarks',
 			'',
@@ -64,9 +81,15 @@ export class BenchResults {
 			'| --- | --- | --- | --- |',
 			...lines,
 			'',
-			...(figures.length ? ['## Timelines', '', ...figures.map((f) => `- [${f.file}](${f.file}): ${f.caption}`), ''] : []),
-			...(this.pending.length ? ['## Not yet measured', '', ...this.pending.map((p) => `- ${p}`), ''] : []),
-			...(existsSync(path.join(root, COMMAND_TIMES)) ? [readFileSync(path.join(root, COMMAND_TIMES), 'utf8').trimEnd(), ''] : []),
+			...(figures.length
+				? ['## Timelines', '', ...figures.map((f) => `- [${f.file}](${f.file}): ${f.caption}`), '']
+				: []),
+			...(this.pending.length
+				? ['## Not yet measured', '', ...this.pending.map((p) => `- ${p}`), '']
+				: []),
+			...(existsSync(path.join(root, COMMAND_TIMES))
+				? [readFileSync(path.join(root, COMMAND_TIMES), 'utf8').trimEnd(), '']
+				: []),
 		].join('\n');
 		writeFileSync(file, markdown);
 	}
@@ -83,7 +106,14 @@ function earlierRows(markdown: string): Metric[] {
 		const match = /^\| `([^`]+)` \| ([^|]*) \| ([^|]*) \| (.*) \|$/.exec(line);
 		if (!match) return [];
 		const [, key, value, target, detail] = match;
-		return [{ key, value: Number(value), target: target.trim() || undefined, detail: CARRIED.test(detail) ? detail : `${detail} (carried over from ${origin})` }];
+		return [
+			{
+				key,
+				value: Number(value),
+				target: target.trim() || undefined,
+				detail: CARRIED.test(detail) ? detail : `${detail} (carried over from ${origin})`,
+			},
+		];
 	});
 }
 
@@ -91,17 +121,26 @@ function earlierRows(markdown: string): Metric[] {
 function measuredOn(root: string, startedAt: Date): string[] {
 	const git = (...args: string[]) => {
 		try {
-			return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+			return execFileSync('git', args, {
+				cwd: root,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			}).trim();
 		} catch {
 			return '';
 		}
 	};
 	const commit = git('rev-parse', '--short=12', 'HEAD') || 'unknown';
-	const dirty = git('status', '--porcelain', '--untracked-files=no') ? ' with uncommitted changes' : '';
+	const dirty = git('status', '--porcelain', '--untracked-files=no')
+		? ' with uncommitted changes'
+		: '';
 	const cpus = os.cpus();
 	return [
 		`- Date: ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}`,
 		`- Commit: ${commit}${dirty}`,
-		`- Machine: ${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.type()} ${os.release()} (${os.arch()}), Node ${process.version}; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+		`- Machine: ${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length} cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, ${os.type()} ${os.release()} (${os.arch()}), Node ${process.version}; load average at the end ${os
+			.loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}`,
 	];
 }

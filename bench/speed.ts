@@ -29,7 +29,12 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(
 /** Where the engine's filesystem binary store keeps a binary, for the time its download ended. */
 function downloadedAt(binaryId: string | undefined): number | undefined {
 	if (!binaryId) return undefined;
-	const file = path.join(process.env.N8N_USER_FOLDER!, '.n8n', 'storage', binaryId.slice(binaryId.indexOf(':') + 1));
+	const file = path.join(
+		process.env.N8N_USER_FOLDER!,
+		'.n8n',
+		'storage',
+		binaryId.slice(binaryId.indexOf(':') + 1),
+	);
 	try {
 		return statSync(file).mtimeMs;
 	} catch {
@@ -44,19 +49,40 @@ export function describeRealisticSpeed(results: BenchResults): void {
 		const CAP = 8;
 
 		it('node defaults find the cap: makespan against the bound for cap 8, 429s, duplicate charges, detection delay', async () => {
-			const sandbox = await withSandbox({ env: REALISTIC, config: { concurrency: { openai: 8, google: CAP, runway: 3 }, refuseOverConcurrency: { google: true } } });
+			const sandbox = await withSandbox({
+				env: REALISTIC,
+				config: {
+					concurrency: { openai: 8, google: CAP, runway: 3 },
+					refuseOverConcurrency: { google: true },
+				},
+			});
 			try {
 				expect(sandbox.context.config.renderMs.google).toBe(VEO_RENDER_MS);
-				const pin = pinWith([{ tag: 'mara', url: (await referenceImage(sandbox, 'mara.png', 12)).url }]);
+				const pin = pinWith([
+					{ tag: 'mara', url: (await referenceImage(sandbox, 'mara.png', 12)).url },
+				]);
 				// Each variant words its shots its own way, so no two items send the same request and the
 				// sandbox ledger's request fingerprints tell a duplicate charge from a twin shot.
-				const items = Array.from({ length: RENDERS / 4 }, (_, variant) => shotItems(4, pin, { needsAudio: true, resolution: '720p' }, { runId: `variant-${variant + 1}` }))
+				const items = Array.from({ length: RENDERS / 4 }, (_, variant) =>
+					shotItems(
+						4,
+						pin,
+						{ needsAudio: true, resolution: '720p' },
+						{ runId: `variant-${variant + 1}` },
+					),
+				)
 					.flat()
-					.map((item) => ({ ...item, shot: { ...item.shot, prompt: `${item.shot.prompt}, ${item.pipeline.runId}` } }));
+					.map((item) => ({
+						...item,
+						shot: { ...item.shot, prompt: `${item.shot.prompt}, ${item.pipeline.runId}` },
+					}));
 				// The node's defaults: no concurrency, no poll interval chosen.
 				const workflow: WorkflowJson = { name: 'batch', nodes: [veoNode({})], connections: {} };
 				const started = Date.now();
-				const result = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, 'vpSandboxVertex'), input: asItems(items) });
+				const result = await runWorkflow(workflow, {
+					credentials: credentialsFor(sandbox, 'vpSandboxVertex'),
+					input: asItems(items),
+				});
 				const makespan = Date.now() - started;
 				expect(result.error).toBeUndefined();
 				const outputs = result.output('Veo');
@@ -64,13 +90,18 @@ export function describeRealisticSpeed(results: BenchResults): void {
 				expect(out).toHaveLength(RENDERS);
 
 				const ledger = await sandboxLedger(sandbox);
-				const traffic = (await (await fetch(`${sandbox.origin}/_sandbox/traffic`)).json()) as Record<string, number>;
+				const traffic = (await (
+					await fetch(`${sandbox.origin}/_sandbox/traffic`)
+				).json()) as Record<string, number>;
 				const refused = traffic['google:refused'] ?? 0;
-				const jobs = new Map(((await sandboxJobs(sandbox)) as SandboxJob[]).map((job) => [jobKey(job), job]));
+				const jobs = new Map(
+					((await sandboxJobs(sandbox)) as SandboxJob[]).map((job) => [jobKey(job), job]),
+				);
 				expect(ledger.entries).toHaveLength(RENDERS);
 				// Every item's job billed, and billed once: a refused submit that became a second job would show here.
 				const billed = new Map<string, number>();
-				for (const entry of ledger.entries as Array<{ jobId: string }>) billed.set(entry.jobId, (billed.get(entry.jobId) ?? 0) + 1);
+				for (const entry of ledger.entries as Array<{ jobId: string }>)
+					billed.set(entry.jobId, (billed.get(entry.jobId) ?? 0) + 1);
 				expect(out.every((shot) => billed.get(lastTake(shot).jobId!) === 1)).toBe(true);
 				const bound = Math.ceil(RENDERS / CAP) * VEO_RENDER_MS;
 				const learned = out[0].learnedConcurrency?.google;
@@ -80,13 +111,23 @@ export function describeRealisticSpeed(results: BenchResults): void {
 					target: '<= 1.15, 0 duplicate charges',
 					detail: `${RENDERS} Veo renders (30 variants x 4 shots) with the node's defaults (upper limit 20, start 2, polling that follows the render) on the sandbox's realistic profile x ${TIME_SCALE} (${VEO_RENDER_MS / 1000} s a render); the account takes ${CAP} at once and answers 429 RESOURCE_EXHAUSTED over it, which the node is not told: ${(makespan / 1000).toFixed(1)} s against the bound ceil(${RENDERS}/${CAP}) x ${VEO_RENDER_MS / 1000} s = ${bound / 1000} s, downloads included; ${refused} submits refused with 429 (none billed), ${ledger.duplicates.length} duplicate charges, ${ledger.entries.length} renders billed; cap learned and put on every item: ${learned}`,
 				});
-				results.add({ key: 'unknown_cap_429s', value: refused, detail: `submits the sandbox refused with 429 over its undisclosed cap of ${CAP} in the same ${RENDERS}-render batch (refused submits are not billed and are sent again once one of the run's renders finished)` });
-				results.add({ key: 'unknown_cap_duplicate_charges', value: ledger.duplicates.length, target: '0', detail: 'the same request billed twice on the sandbox ledger, same batch' });
+				results.add({
+					key: 'unknown_cap_429s',
+					value: refused,
+					detail: `submits the sandbox refused with 429 over its undisclosed cap of ${CAP} in the same ${RENDERS}-render batch (refused submits are not billed and are sent again once one of the run's renders finished)`,
+				});
+				results.add({
+					key: 'unknown_cap_duplicate_charges',
+					value: ledger.duplicates.length,
+					target: '0',
+					detail: 'the same request billed twice on the sandbox ledger, same batch',
+				});
 
 				const delays = out.map((shot) => {
 					const take = lastTake(shot);
 					const done = jobs.get(take.jobId!)?.finishedAt;
-					if (done === undefined || !take.finishedAt) throw new Error(`no completion time for job ${take.jobId}`);
+					if (done === undefined || !take.finishedAt)
+						throw new Error(`no completion time for job ${take.jobId}`);
 					return Math.max(0, Date.parse(take.finishedAt) - done);
 				});
 				const meanDelay = mean(delays);
@@ -96,10 +137,18 @@ export function describeRealisticSpeed(results: BenchResults): void {
 					target: '<= 0.05',
 					detail: `mean time from the sandbox finishing a job to the node recording it (${meanDelay.toFixed(0)} ms, worst ${Math.max(...delays).toFixed(0)} ms) over the ${VEO_RENDER_MS / 1000} s render time, same batch, node defaults (first poll from the model's typical render time, then from the times the run observed)`,
 				});
-				results.add({ key: 'polls_per_job_realistic', value: (traffic['google:poll'] ?? 0) / RENDERS, detail: 'status requests the sandbox served per render, same batch' });
+				results.add({
+					key: 'polls_per_job_realistic',
+					value: (traffic['google:poll'] ?? 0) / RENDERS,
+					detail: 'status requests the sandbox served per render, same batch',
+				});
 
 				const lanes: Lane[] = out
-					.map((shot, index) => ({ shot, job: jobs.get(lastTake(shot).jobId!)!, downloaded: downloadedAt(outputs[index].binary?.data?.id) }))
+					.map((shot, index) => ({
+						shot,
+						job: jobs.get(lastTake(shot).jobId!)!,
+						downloaded: downloadedAt(outputs[index].binary?.data?.id),
+					}))
 					.sort((a, b) => a.job.createdAt - b.job.createdAt)
 					.map(({ shot, job, downloaded }) => {
 						const detected = Date.parse(lastTake(shot).finishedAt!);
@@ -110,11 +159,23 @@ export function describeRealisticSpeed(results: BenchResults): void {
 							['downloaded', detected, downloaded],
 						]);
 					})
-					.map((l) => ({ ...l, segments: l.segments.map((s) => ({ ...s, start: s.start - started, end: s.end - started })) }));
-				writeTimelineSvg(path.join(PACKAGE_ROOT, 'BENCH-batch-120.svg'), `${RENDERS} Veo renders, ${VEO_RENDER_MS / 1000} s each, account cap ${CAP} not told to the node (${refused} submits refused with 429, learned cap ${learned})`, [
-					{ title: `our Veo node, defaults (bound ${bound / 1000} s)`, lanes },
-				]);
-				results.figure('BENCH-batch-120.svg', `the ${RENDERS}-render batch under the undisclosed cap, one lane per render`);
+					.map((l) => ({
+						...l,
+						segments: l.segments.map((s) => ({
+							...s,
+							start: s.start - started,
+							end: s.end - started,
+						})),
+					}));
+				writeTimelineSvg(
+					path.join(PACKAGE_ROOT, 'BENCH-batch-120.svg'),
+					`${RENDERS} Veo renders, ${VEO_RENDER_MS / 1000} s each, account cap ${CAP} not told to the node (${refused} submits refused with 429, learned cap ${learned})`,
+					[{ title: `our Veo node, defaults (bound ${bound / 1000} s)`, lanes }],
+				);
+				results.figure(
+					'BENCH-batch-120.svg',
+					`the ${RENDERS}-render batch under the undisclosed cap, one lane per render`,
+				);
 			} finally {
 				await sandbox.stop();
 			}
@@ -127,21 +188,35 @@ export function describeRealisticSpeed(results: BenchResults): void {
 		const ACCOUNT_CAP = 16;
 
 		it('the same 12 Veo renders: our Veo node with its defaults against Gemini "Generate a Video"', async () => {
-			const sandbox = await withSandbox({ env: REALISTIC, config: { concurrency: { openai: 8, google: ACCOUNT_CAP, runway: 3 }, refuseOverConcurrency: { google: true } } });
+			const sandbox = await withSandbox({
+				env: REALISTIC,
+				config: {
+					concurrency: { openai: 8, google: ACCOUNT_CAP, runway: 3 },
+					refuseOverConcurrency: { google: true },
+				},
+			});
 			try {
 				const n8n = await geminiPeerInstance(sandbox);
 				const { theirs, ours } = peerWorkflows(RENDERS, 'Realistic');
 				const theirRun = await executeRender(n8n, theirs, RENDERS);
-				const theirJobs = ((await sandboxJobs(sandbox)) as SandboxJob[]).sort((a, b) => a.createdAt - b.createdAt);
+				const theirJobs = ((await sandboxJobs(sandbox)) as SandboxJob[]).sort(
+					(a, b) => a.createdAt - b.createdAt,
+				);
 				const ourRun = await executeRender(n8n, ours, RENDERS);
 				const known = new Set(theirJobs.map(jobKey));
-				const ourJobs = new Map(((await sandboxJobs(sandbox)) as SandboxJob[]).filter((job) => !known.has(jobKey(job))).map((job) => [jobKey(job), job]));
+				const ourJobs = new Map(
+					((await sandboxJobs(sandbox)) as SandboxJob[])
+						.filter((job) => !known.has(jobKey(job)))
+						.map((job) => [jobKey(job), job]),
+				);
 				const ledger = await sandboxLedger(sandbox);
 				expect(ledger.duplicates).toEqual([]);
 				expect(ledger.entries).toHaveLength(2 * RENDERS);
 
 				const ourTakes = ourRun.items.map((item) => lastTake(item.json as unknown as ShotItem));
-				const ourDelays = ourTakes.map((take) => Date.parse(take.finishedAt!) - ourJobs.get(take.jobId!)!.finishedAt!);
+				const ourDelays = ourTakes.map(
+					(take) => Date.parse(take.finishedAt!) - ourJobs.get(take.jobId!)!.finishedAt!,
+				);
 				results.add({
 					key: 'makespan_vs_n8n_gemini_realistic',
 					value: ourRun.ms / theirRun.ms,
@@ -166,15 +241,37 @@ export function describeRealisticSpeed(results: BenchResults): void {
 					lane(`n8n Gemini ${index + 1}`, [
 						['queued', theirRun.startTime, job.createdAt],
 						['rendering', job.startedAt, job.finishedAt],
-						['detected', job.finishedAt, theirJobs[index + 1]?.createdAt ?? theirRun.startTime + theirRun.ms],
+						[
+							'detected',
+							job.finishedAt,
+							theirJobs[index + 1]?.createdAt ?? theirRun.startTime + theirRun.ms,
+						],
 					]),
 				);
-				const shift = (lanes: Lane[], origin: number) => lanes.map((l) => ({ ...l, segments: l.segments.map((s) => ({ ...s, start: s.start - origin, end: s.end - origin })) }));
-				writeTimelineSvg(path.join(PACKAGE_ROOT, 'BENCH-vs-n8n-gemini.svg'), `${RENDERS} Veo renders, ${VEO_RENDER_MS / 1000} s each, in the same n8n 2.41.1 CLI`, [
-					{ title: 'our Veo node, defaults', lanes: shift(ourLanes, ourRun.startTime) },
-					{ title: 'n8n Google Gemini "Generate a Video" (noticing and download shown together)', lanes: shift(theirLanes, theirRun.startTime) },
-				]);
-				results.figure('BENCH-vs-n8n-gemini.svg', `the ${RENDERS}-render peer comparison, one lane per render`);
+				const shift = (lanes: Lane[], origin: number) =>
+					lanes.map((l) => ({
+						...l,
+						segments: l.segments.map((s) => ({
+							...s,
+							start: s.start - origin,
+							end: s.end - origin,
+						})),
+					}));
+				writeTimelineSvg(
+					path.join(PACKAGE_ROOT, 'BENCH-vs-n8n-gemini.svg'),
+					`${RENDERS} Veo renders, ${VEO_RENDER_MS / 1000} s each, in the same n8n 2.41.1 CLI`,
+					[
+						{ title: 'our Veo node, defaults', lanes: shift(ourLanes, ourRun.startTime) },
+						{
+							title: 'n8n Google Gemini "Generate a Video" (noticing and download shown together)',
+							lanes: shift(theirLanes, theirRun.startTime),
+						},
+					],
+				);
+				results.figure(
+					'BENCH-vs-n8n-gemini.svg',
+					`the ${RENDERS}-render peer comparison, one lane per render`,
+				);
 			} finally {
 				await sandbox.stop();
 			}

@@ -7,7 +7,11 @@ import type {
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
-import { GOOGLE_TOKEN_URL, parseServiceAccountKey, signServiceAccountAssertion } from '../nodes/shared/googleAuth';
+import {
+	GOOGLE_TOKEN_URL,
+	parseServiceAccountKey,
+	signServiceAccountAssertion,
+} from '../nodes/shared/googleAuth';
 
 /**
  * One Google credential for both Veo backends. Vertex AI with a service account exchanges a
@@ -22,7 +26,8 @@ export class GoogleVideoPipelineApi implements ICredentialType {
 
 	icon = { light: 'file:../icons/google.svg', dark: 'file:../icons/google.dark.svg' } as const;
 
-	documentationUrl = 'https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/veo-video-generation';
+	documentationUrl =
+		'https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/veo-video-generation';
 
 	properties: INodeProperties[] = [
 		{
@@ -89,7 +94,8 @@ export class GoogleVideoPipelineApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://us-central1-aiplatform.googleapis.com',
-			description: 'Leave empty to derive it from the location (express mode: https://aiplatform.googleapis.com)',
+			description:
+				'Leave empty to derive it from the location (express mode: https://aiplatform.googleapis.com)',
 			displayOptions: { show: { authMode: ['serviceAccount', 'vertexExpressKey'] } },
 		},
 		{
@@ -124,7 +130,10 @@ export class GoogleVideoPipelineApi implements ICredentialType {
 		},
 	];
 
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		if (credentials.authMode !== 'serviceAccount') return {};
 		const key = parseServiceAccountKey(String(credentials.privateKeyJson ?? ''));
 		const tokenUrl = String(credentials.tokenUrl || key.token_uri || GOOGLE_TOKEN_URL);
@@ -133,16 +142,23 @@ export class GoogleVideoPipelineApi implements ICredentialType {
 			method: 'POST',
 			url: tokenUrl,
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+			body: new URLSearchParams({
+				grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+				assertion,
+			}).toString(),
 			json: true,
 			// The signed assertion goes to the configured token endpoint only, never where it redirects.
 			disableFollowRedirect: true,
 		})) as { access_token?: string };
-		if (!response?.access_token) throw new Error('The Google token endpoint answered without an access_token');
+		if (!response?.access_token)
+			throw new Error('The Google token endpoint answered without an access_token');
 		return { accessToken: response.access_token };
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const headers = { ...(requestOptions.headers ?? {}) };
 		if (credentials.authMode === 'serviceAccount') {
 			headers.Authorization = `Bearer ${String(credentials.accessToken ?? '')}`;

@@ -1,11 +1,19 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class ReplicateVideoPipelineApi implements ICredentialType {
 	name = 'replicateVideoPipelineApi';
 
 	displayName = 'Replicate (Video Pipeline) API';
 
-	icon = { light: 'file:../icons/replicate.svg', dark: 'file:../icons/replicate.dark.svg' } as const;
+	icon = {
+		light: 'file:../icons/replicate.svg',
+		dark: 'file:../icons/replicate.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://replicate.com/docs/reference/http';
 

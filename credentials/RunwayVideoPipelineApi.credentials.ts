@@ -1,4 +1,9 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export const RUNWAY_API_VERSION = '2024-11-06';
 
@@ -19,7 +24,8 @@ export class RunwayVideoPipelineApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'A developer-portal key (key_...). Keys from the Runway web app do not work here.',
+			description:
+				'A developer-portal key (key_...). Keys from the Runway web app do not work here.',
 		},
 		{
 			displayName: 'Base URL',

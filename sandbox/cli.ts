@@ -6,7 +6,9 @@ import { startSandbox } from './server';
 async function main(): Promise<void> {
 	const port = Number(process.env.SANDBOX_PORT ?? 8787);
 	const sandbox = await startSandbox({ port, host: process.env.SANDBOX_HOST ?? '127.0.0.1' });
-	const credentialsFile = path.resolve(process.env.SANDBOX_CREDENTIALS_FILE ?? 'sandbox-credentials.json');
+	const credentialsFile = path.resolve(
+		process.env.SANDBOX_CREDENTIALS_FILE ?? 'sandbox-credentials.json',
+	);
 	writeFileSync(credentialsFile, `${JSON.stringify(sandboxCredentials(sandbox), null, 2)}\n`);
 	const lines = [
 		`Video pipeline sandbox listening on ${sandbox.origin}`,

@@ -16,7 +16,19 @@ export interface GoogleState {
 	serviceAccount: TestServiceAccount;
 	tokens: Map<string, { expiresAt: number }>;
 	/** Gemini Files API objects and generated files, by id. */
-	files: Map<string, { name: string; displayName?: string; mimeType: string; path?: string; bytes?: Buffer; createdAt: number; expiresAt?: number; activeAt: number }>;
+	files: Map<
+		string,
+		{
+			name: string;
+			displayName?: string;
+			mimeType: string;
+			path?: string;
+			bytes?: Buffer;
+			createdAt: number;
+			expiresAt?: number;
+			activeAt: number;
+		}
+	>;
 	uploads: Map<string, { displayName?: string; mimeType: string; size: number; chunks: Buffer[] }>;
 	/** gs://bucket/object -> local file */
 	gcs: Map<string, string>;
@@ -28,9 +40,23 @@ export interface SandboxContext {
 	config: SandboxConfig;
 	google: GoogleState;
 	runway: RunwayState;
-	openai: { characters: Map<string, { id: string; name: string; account: string; createdAt: number; hash: string }> };
+	openai: {
+		characters: Map<
+			string,
+			{ id: string; name: string; account: string; createdAt: number; hash: string }
+		>;
+	};
 	/** fal and Replicate: webhooks sent (for tests) and Replicate's signing secret. */
-	aggregators: { webhooks: Array<{ vendor: string; url: string; body: unknown; headers: Record<string, string>; status: number }>; replicateWebhookSecret: string };
+	aggregators: {
+		webhooks: Array<{
+			vendor: string;
+			url: string;
+			body: unknown;
+			headers: Record<string, string>;
+			status: number;
+		}>;
+		replicateWebhookSecret: string;
+	};
 	jobs: JobEngine;
 	ledger: BillingLedger;
 	faults: FaultInjector;
@@ -51,7 +77,11 @@ export interface VendorHandler {
 	/** Which fault class a request belongs to, and the model it names when known. */
 	classify(req: SandboxRequest): { op: 'submit' | 'poll' | 'download' | 'other'; model?: string };
 	/** The vendor's own error envelope for a status. */
-	errorBody(status: number, message: string, extra?: { code?: string; retryAfterSeconds?: number }): { body: unknown; headers: Record<string, string> };
+	errorBody(
+		status: number,
+		message: string,
+		extra?: { code?: string; retryAfterSeconds?: number },
+	): { body: unknown; headers: Record<string, string> };
 	handle(ctx: SandboxContext, req: SandboxRequest, res: ServerResponse): Promise<void>;
 }
 
@@ -66,15 +96,40 @@ export interface PlannedJob {
  * Draws the job-level fault for a new job (failed, stuck or drifted) and says how the job will
  * render and end; `failure` is the vendor's usual failure when the rule does not name one.
  */
-export function planJob(ctx: SandboxContext, vendor: VendorName, model: string, spec: RenderSpec, failure: JobFailure): PlannedJob {
-	const fault = ctx.faults.draw(vendor, 'submit', model, ['job_failed', 'stuck', 'drift'], spec.prompt);
+export function planJob(
+	ctx: SandboxContext,
+	vendor: VendorName,
+	model: string,
+	spec: RenderSpec,
+	failure: JobFailure,
+): PlannedJob {
+	const fault = ctx.faults.draw(
+		vendor,
+		'submit',
+		model,
+		['job_failed', 'stuck', 'drift'],
+		spec.prompt,
+	);
 	switch (fault?.fault) {
 		case 'job_failed':
-			return { spec, outcome: { kind: 'fail', failure: { code: String(fault.params?.code ?? failure.code), message: String(fault.params?.message ?? failure.message) } } };
+			return {
+				spec,
+				outcome: {
+					kind: 'fail',
+					failure: {
+						code: String(fault.params?.code ?? failure.code),
+						message: String(fault.params?.message ?? failure.message),
+					},
+				},
+			};
 		case 'stuck':
 			return { spec, outcome: { kind: 'stuck' } };
 		case 'drift':
-			return { spec: driftedSpec(spec, fault.params), outcome: { kind: 'success' }, drift: fault.params ?? {} };
+			return {
+				spec: driftedSpec(spec, fault.params),
+				outcome: { kind: 'success' },
+				drift: fault.params ?? {},
+			};
 		default:
 			return { spec, outcome: { kind: 'success' } };
 	}

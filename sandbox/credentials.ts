@@ -11,7 +11,12 @@ export function sandboxCredentials(sandbox: Sandbox) {
 			id: 'vpSandboxOpenAi',
 			name: 'Sandbox OpenAI',
 			type: 'openAiVideoPipelineApi',
-			data: { apiKey: keys.openai, baseUrl: sandbox.baseUrls.openai, organizationId: '', projectId: '' },
+			data: {
+				apiKey: keys.openai,
+				baseUrl: sandbox.baseUrls.openai,
+				organizationId: '',
+				projectId: '',
+			},
 		},
 		{
 			id: 'vpSandboxVertex',
@@ -32,13 +37,23 @@ export function sandboxCredentials(sandbox: Sandbox) {
 			id: 'vpSandboxVertexExpress',
 			name: 'Sandbox Google (Vertex AI express key)',
 			type: 'googleVideoPipelineApi',
-			data: { authMode: 'vertexExpressKey', apiKey: keys.googleApiKey, vertexBaseUrl: sandbox.baseUrls.vertex, accessToken: '' },
+			data: {
+				authMode: 'vertexExpressKey',
+				apiKey: keys.googleApiKey,
+				vertexBaseUrl: sandbox.baseUrls.vertex,
+				accessToken: '',
+			},
 		},
 		{
 			id: 'vpSandboxGemini',
 			name: 'Sandbox Google (Gemini API key)',
 			type: 'googleVideoPipelineApi',
-			data: { authMode: 'geminiApiKey', apiKey: keys.googleApiKey, geminiBaseUrl: sandbox.baseUrls.gemini, accessToken: '' },
+			data: {
+				authMode: 'geminiApiKey',
+				apiKey: keys.googleApiKey,
+				geminiBaseUrl: sandbox.baseUrls.gemini,
+				accessToken: '',
+			},
 		},
 		{
 			id: 'vpBriefWebhookAuth',
@@ -68,7 +83,11 @@ export function sandboxCredentials(sandbox: Sandbox) {
 			id: 'vpSandboxFal',
 			name: 'Sandbox fal',
 			type: 'falVideoPipelineApi',
-			data: { apiKey: keys.fal, queueBaseUrl: sandbox.baseUrls.falQueue, apiBaseUrl: sandbox.baseUrls.falApi },
+			data: {
+				apiKey: keys.fal,
+				queueBaseUrl: sandbox.baseUrls.falQueue,
+				apiBaseUrl: sandbox.baseUrls.falApi,
+			},
 		},
 		{
 			id: 'vpSandboxReplicate',

@@ -44,11 +44,18 @@ export interface Injected {
 export class FaultInjector {
 	private rules: Array<FaultRule & { used: number }> = [];
 	private random: () => number = seededRandom(1);
-	readonly log: Array<{ fault: FaultKind; vendor: string; op: Operation; model?: string; at: number }> = [];
+	readonly log: Array<{
+		fault: FaultKind;
+		vendor: string;
+		op: Operation;
+		model?: string;
+		at: number;
+	}> = [];
 
 	configure(plan: FaultPlan): void {
 		this.rules = plan.rules.map((rule) => {
-			if (!FAULT_KINDS.includes(rule.fault)) throw new Error(`unknown fault "${String(rule.fault)}"`);
+			if (!FAULT_KINDS.includes(rule.fault))
+				throw new Error(`unknown fault "${String(rule.fault)}"`);
 			return { ...rule, used: 0 };
 		});
 		this.random = seededRandom(plan.seed ?? 1);
@@ -60,10 +67,17 @@ export class FaultInjector {
 	}
 
 	/** The fault to inject for this request, if any (each rule is drawn independently, in order). */
-	draw(vendor: VendorName, op: Operation, model?: string, only?: readonly FaultKind[], prompt?: string): FaultRule | undefined {
+	draw(
+		vendor: VendorName,
+		op: Operation,
+		model?: string,
+		only?: readonly FaultKind[],
+		prompt?: string,
+	): FaultRule | undefined {
 		for (const rule of this.rules) {
 			if (only && !only.includes(rule.fault)) continue;
-			if (rule.promptIncludes !== undefined && !(prompt ?? '').includes(rule.promptIncludes)) continue;
+			if (rule.promptIncludes !== undefined && !(prompt ?? '').includes(rule.promptIncludes))
+				continue;
 			if (rule.vendor && rule.vendor !== vendor) continue;
 			if (rule.op && rule.op !== op) continue;
 			if (rule.model && rule.model !== model) continue;

@@ -24,7 +24,10 @@ export class HttpError extends Error {
 	}
 }
 
-export async function readRequest(req: IncomingMessage, prefixLength: number): Promise<SandboxRequest> {
+export async function readRequest(
+	req: IncomingMessage,
+	prefixLength: number,
+): Promise<SandboxRequest> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of req) chunks.push(chunk as Buffer);
 	const raw = Buffer.concat(chunks);
@@ -43,15 +46,32 @@ export async function readRequest(req: IncomingMessage, prefixLength: number): P
 		} catch {
 			out.json = Symbol.for('invalid-json');
 		}
-	} else if (raw.length && (contentType.includes('multipart/form-data') || contentType.includes('application/x-www-form-urlencoded'))) {
-		out.form = await new Request('http://sandbox.local', { method: 'POST', headers: { 'content-type': contentType }, body: raw }).formData();
+	} else if (
+		raw.length &&
+		(contentType.includes('multipart/form-data') ||
+			contentType.includes('application/x-www-form-urlencoded'))
+	) {
+		out.form = await new Request('http://sandbox.local', {
+			method: 'POST',
+			headers: { 'content-type': contentType },
+			body: raw,
+		}).formData();
 	}
 	return out;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
 	const text = JSON.stringify(body);
-	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+	res.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+		...headers,
+	});
 	res.end(text);
 }
 
@@ -63,7 +83,13 @@ export function sendEmpty(res: ServerResponse, status: number): void {
 type Body = { size: number; write(res: ServerResponse, start: number, end: number): void };
 
 /** Answers a GET for a body of known size with Range support (206 + Content-Range), as vendor CDNs do. */
-function sendRanged(req: { headers: IncomingMessage['headers'] }, res: ServerResponse, body: Body, mimeType: string, extra: Record<string, string>): void {
+function sendRanged(
+	req: { headers: IncomingMessage['headers'] },
+	res: ServerResponse,
+	body: Body,
+	mimeType: string,
+	extra: Record<string, string>,
+): void {
 	const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));
 	const { size } = body;
 	const base = { 'content-type': mimeType, 'accept-ranges': 'bytes', ...extra };
@@ -81,20 +107,44 @@ function sendRanged(req: { headers: IncomingMessage['headers'] }, res: ServerRes
 		res.end();
 		return;
 	}
-	res.writeHead(206, { ...base, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}` });
+	res.writeHead(206, {
+		...base,
+		'content-length': end - start + 1,
+		'content-range': `bytes ${start}-${end}/${size}`,
+	});
 	body.write(res, start, end);
 }
 
 /** Serves bytes held in memory. */
-export function sendBytes(req: { headers: IncomingMessage['headers'] }, res: ServerResponse, data: Buffer, mimeType: string, extra: Record<string, string> = {}): void {
-	sendRanged(req, res, { size: data.length, write: (out, start, end) => out.end(data.subarray(start, end + 1)) }, mimeType, extra);
+export function sendBytes(
+	req: { headers: IncomingMessage['headers'] },
+	res: ServerResponse,
+	data: Buffer,
+	mimeType: string,
+	extra: Record<string, string> = {},
+): void {
+	sendRanged(
+		req,
+		res,
+		{ size: data.length, write: (out, start, end) => out.end(data.subarray(start, end + 1)) },
+		mimeType,
+		extra,
+	);
 }
 
 /** Serves a file streamed from disk, so outputs of any size (a 1 GB master) cost the sandbox no memory. */
-export function sendFile(req: { headers: IncomingMessage['headers'] }, res: ServerResponse, file: string, mimeType: string, extra: Record<string, string> = {}): void {
+export function sendFile(
+	req: { headers: IncomingMessage['headers'] },
+	res: ServerResponse,
+	file: string,
+	mimeType: string,
+	extra: Record<string, string> = {},
+): void {
 	const write = (out: ServerResponse, start: number, end: number) => {
 		if (end < start) return void out.end();
-		createReadStream(file, { start, end }).on('error', (error) => out.destroy(error)).pipe(out);
+		createReadStream(file, { start, end })
+			.on('error', (error) => out.destroy(error))
+			.pipe(out);
 	};
 	sendRanged(req, res, { size: statSync(file).size, write }, mimeType, extra);
 }

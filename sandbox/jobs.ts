@@ -54,8 +54,19 @@ export class JobEngine {
 
 	constructor(private readonly options: EngineOptions) {}
 
-	create(init: Omit<SandboxJob, 'id' | 'state' | 'createdAt' | 'extra'> & { id?: string; extra?: Record<string, unknown> }): SandboxJob {
-		const job: SandboxJob = { extra: {}, ...init, id: init.id ?? randomUUID(), state: 'queued', createdAt: Date.now() };
+	create(
+		init: Omit<SandboxJob, 'id' | 'state' | 'createdAt' | 'extra'> & {
+			id?: string;
+			extra?: Record<string, unknown>;
+		},
+	): SandboxJob {
+		const job: SandboxJob = {
+			extra: {},
+			...init,
+			id: init.id ?? randomUUID(),
+			state: 'queued',
+			createdAt: Date.now(),
+		};
 		this.jobs.set(job.id, job);
 		this.pump();
 		return job;
@@ -90,18 +101,27 @@ export class JobEngine {
 	/** Jobs of an account that are queued or running (what a concurrency cap counts when it refuses). */
 	active(account: string, vendor: string): number {
 		let count = 0;
-		for (const job of this.jobs.values()) if (job.account === account && job.vendor === vendor && (job.state === 'queued' || job.state === 'throttled' || job.state === 'running')) count++;
+		for (const job of this.jobs.values())
+			if (
+				job.account === account &&
+				job.vendor === vendor &&
+				(job.state === 'queued' || job.state === 'throttled' || job.state === 'running')
+			)
+				count++;
 		return count;
 	}
 
 	running(account: string, vendor: string): number {
 		let count = 0;
-		for (const job of this.jobs.values()) if (job.account === account && job.vendor === vendor && job.state === 'running') count++;
+		for (const job of this.jobs.values())
+			if (job.account === account && job.vendor === vendor && job.state === 'running') count++;
 		return count;
 	}
 
 	private pump(): void {
-		const waiting = [...this.jobs.values()].filter((job) => job.state === 'queued' || job.state === 'throttled').sort((a, b) => a.createdAt - b.createdAt);
+		const waiting = [...this.jobs.values()]
+			.filter((job) => job.state === 'queued' || job.state === 'throttled')
+			.sort((a, b) => a.createdAt - b.createdAt);
 		for (const job of waiting) {
 			if (this.running(job.account, job.vendor) < this.options.concurrency(job.vendor, job.model)) {
 				this.start(job);
@@ -115,7 +135,8 @@ export class JobEngine {
 		job.state = 'running';
 		job.startedAt = Date.now();
 		if (job.outcome.kind === 'stuck') return;
-		const rendering = job.outcome.kind === 'success' ? render(job.spec) : Promise.resolve(undefined);
+		const rendering =
+			job.outcome.kind === 'success' ? render(job.spec) : Promise.resolve(undefined);
 		const timer = new Promise<void>((resolve) => {
 			const handle = setTimeout(() => {
 				this.timers.delete(handle);
@@ -125,7 +146,11 @@ export class JobEngine {
 		});
 		Promise.all([rendering, timer]).then(
 			([file]) => this.finish(job, file),
-			(error: Error) => this.finish(job, undefined, { code: 'INTERNAL', message: `sandbox render failed: ${error.message}` }),
+			(error: Error) =>
+				this.finish(job, undefined, {
+					code: 'INTERNAL',
+					message: `sandbox render failed: ${error.message}`,
+				}),
 		);
 	}
 

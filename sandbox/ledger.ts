@@ -27,10 +27,16 @@ export class BillingLedger {
 		const fingerprints = new Map<string, number>();
 		for (const entry of this.entries) {
 			byVendor[entry.vendor] = Math.round(((byVendor[entry.vendor] ?? 0) + entry.usd) * 1e6) / 1e6;
-			fingerprints.set(entry.requestFingerprint, (fingerprints.get(entry.requestFingerprint) ?? 0) + 1);
+			fingerprints.set(
+				entry.requestFingerprint,
+				(fingerprints.get(entry.requestFingerprint) ?? 0) + 1,
+			);
 		}
-		const duplicates = [...fingerprints.entries()].filter(([, count]) => count > 1).map(([fingerprint, count]) => ({ fingerprint, count }));
-		const totalUsd = Math.round(this.entries.reduce((sum, entry) => sum + entry.usd, 0) * 1e6) / 1e6;
+		const duplicates = [...fingerprints.entries()]
+			.filter(([, count]) => count > 1)
+			.map(([fingerprint, count]) => ({ fingerprint, count }));
+		const totalUsd =
+			Math.round(this.entries.reduce((sum, entry) => sum + entry.usd, 0) * 1e6) / 1e6;
 		return { entries: this.entries, totalUsd, byVendor, duplicates };
 	}
 

@@ -29,7 +29,13 @@ function pick<T>(values: readonly T[], path: string): T {
 	return values[parseInt(sha256(path).slice(0, 8), 16) % values.length];
 }
 
-function build(raw: Schema, defs: Record<string, Schema>, sentences: string[], index: number, path: string): unknown {
+function build(
+	raw: Schema,
+	defs: Record<string, Schema>,
+	sentences: string[],
+	index: number,
+	path: string,
+): unknown {
 	const schema = resolve(raw, defs);
 	if (schema.const !== undefined) return schema.const;
 	if (Array.isArray(schema.enum)) return pick(schema.enum, path);
@@ -38,22 +44,37 @@ function build(raw: Schema, defs: Record<string, Schema>, sentences: string[], i
 		const nonNull = options.filter((option) => resolve(option, defs).type !== 'null');
 		return build(nonNull[0] ?? options[0], defs, sentences, index, path);
 	}
-	const type = Array.isArray(schema.type) ? (schema.type as string[]).find((t) => t !== 'null') : (schema.type as string | undefined);
+	const type = Array.isArray(schema.type)
+		? (schema.type as string[]).find((t) => t !== 'null')
+		: (schema.type as string | undefined);
 	switch (type) {
 		case 'object': {
 			const properties = (schema.properties ?? {}) as Record<string, Schema>;
-			return Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, build(value, defs, sentences, index, `${path}.${key}`)]));
+			return Object.fromEntries(
+				Object.entries(properties).map(([key, value]) => [
+					key,
+					build(value, defs, sentences, index, `${path}.${key}`),
+				]),
+			);
 		}
 		case 'array': {
 			const min = Number(schema.minItems ?? 1);
 			const max = Number(schema.maxItems ?? Math.max(min, sentences.length));
 			const count = Math.max(min, Math.min(max, sentences.length));
-			return Array.from({ length: count }, (_, i) => build((schema.items ?? {}) as Schema, defs, sentences, i, `${path}[${i}]`));
+			return Array.from({ length: count }, (_, i) =>
+				build((schema.items ?? {}) as Schema, defs, sentences, i, `${path}[${i}]`),
+			);
 		}
 		case 'integer':
 		case 'number': {
-			const min = Number(schema.minimum ?? (schema.exclusiveMinimum !== undefined ? Number(schema.exclusiveMinimum) + 1 : 0));
-			const max = Number(schema.maximum ?? (schema.exclusiveMaximum !== undefined ? Number(schema.exclusiveMaximum) - 1 : min + 10));
+			const min = Number(
+				schema.minimum ??
+					(schema.exclusiveMinimum !== undefined ? Number(schema.exclusiveMinimum) + 1 : 0),
+			);
+			const max = Number(
+				schema.maximum ??
+					(schema.exclusiveMaximum !== undefined ? Number(schema.exclusiveMaximum) - 1 : min + 10),
+			);
 			const value = min + ((index % 3) * (max - min)) / 4;
 			return type === 'integer' ? Math.round(value) : Math.round(value * 100) / 100;
 		}

@@ -31,7 +31,17 @@ export interface SandboxOptions {
 export interface Sandbox {
 	origin: string;
 	port: number;
-	baseUrls: { openai: string; gemini: string; vertex: string; token: string; gcs: string; runway: string; falQueue: string; falApi: string; replicate: string };
+	baseUrls: {
+		openai: string;
+		gemini: string;
+		vertex: string;
+		token: string;
+		gcs: string;
+		runway: string;
+		falQueue: string;
+		falApi: string;
+		replicate: string;
+	};
 	context: SandboxContext;
 	setFaults(plan: FaultPlan): void;
 	stop(): Promise<void>;
@@ -41,7 +51,10 @@ export interface Sandbox {
 const googleSide = (handle: VendorHandler['handle']): VendorHandler => ({
 	vendor: 'google',
 	classify: () => ({ op: 'other' }),
-	errorBody: (status, message, extra) => ({ body: googleErrorBody(status, message, extra?.retryAfterSeconds), headers: {} }),
+	errorBody: (status, message, extra) => ({
+		body: googleErrorBody(status, message, extra?.retryAfterSeconds),
+		headers: {},
+	}),
 	handle,
 });
 
@@ -52,24 +65,60 @@ const HANDLERS: Array<{ prefix: string; handler: VendorHandler }> = [
 	{ prefix: '/oauth2/token', handler: googleSide(handleToken) },
 	{ prefix: '/gcs', handler: googleSide(handleGcs) },
 	{ prefix: '/runway', handler: runwayHandler },
-	{ prefix: '/runway-upload', handler: { ...runwayHandler, classify: () => ({ op: 'other' }), handle: handleRunwayUpload } },
-	{ prefix: '/runway-cdn', handler: { ...runwayHandler, classify: () => ({ op: 'download' }), handle: handleRunwayCdn } },
+	{
+		prefix: '/runway-upload',
+		handler: { ...runwayHandler, classify: () => ({ op: 'other' }), handle: handleRunwayUpload },
+	},
+	{
+		prefix: '/runway-cdn',
+		handler: { ...runwayHandler, classify: () => ({ op: 'download' }), handle: handleRunwayCdn },
+	},
 	{ prefix: '/fal', handler: falHandler },
 	{ prefix: '/replicate', handler: replicateHandler },
 ];
 
 function mimeTypeOf(file: string): string {
 	const ext = path.extname(file).toLowerCase();
-	return ({ '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.mp4': 'video/mp4', '.cube': 'text/plain' } as Record<string, string>)[ext] ?? 'application/octet-stream';
+	return (
+		(
+			{
+				'.png': 'image/png',
+				'.jpg': 'image/jpeg',
+				'.jpeg': 'image/jpeg',
+				'.webp': 'image/webp',
+				'.mp4': 'video/mp4',
+				'.cube': 'text/plain',
+			} as Record<string, string>
+		)[ext] ?? 'application/octet-stream'
+	);
 }
 
-function sendVendorError(res: ServerResponse, handler: VendorHandler, status: number, message: string, extra?: { code?: string; retryAfterSeconds?: number }): void {
+function sendVendorError(
+	res: ServerResponse,
+	handler: VendorHandler,
+	status: number,
+	message: string,
+	extra?: { code?: string; retryAfterSeconds?: number },
+): void {
 	const { body, headers } = handler.errorBody(status, message, extra);
 	sendJson(res, status, body, headers);
 }
 
-async function applyTransportFault(ctx: SandboxContext, handler: VendorHandler, req: IncomingMessage, res: ServerResponse, op: 'submit' | 'poll' | 'download' | 'other', model?: string): Promise<boolean> {
-	const fault = ctx.faults.draw(handler.vendor, op, model, ['rate_limit', 'server_error', 'reset', 'slow', 'malformed']);
+async function applyTransportFault(
+	ctx: SandboxContext,
+	handler: VendorHandler,
+	req: IncomingMessage,
+	res: ServerResponse,
+	op: 'submit' | 'poll' | 'download' | 'other',
+	model?: string,
+): Promise<boolean> {
+	const fault = ctx.faults.draw(handler.vendor, op, model, [
+		'rate_limit',
+		'server_error',
+		'reset',
+		'slow',
+		'malformed',
+	]);
 	if (!fault) return false;
 	switch (fault.fault) {
 		case 'reset':
@@ -79,11 +128,22 @@ async function applyTransportFault(ctx: SandboxContext, handler: VendorHandler, 
 			await new Promise((resolve) => setTimeout(resolve, Number(fault.params?.delayMs ?? 2000)));
 			return false;
 		case 'rate_limit':
-			sendVendorError(res, handler, 429, String(fault.params?.message ?? 'Rate limit reached; please retry after a short wait.'), { retryAfterSeconds: Number(fault.params?.retryAfterSeconds ?? 1) });
+			sendVendorError(
+				res,
+				handler,
+				429,
+				String(fault.params?.message ?? 'Rate limit reached; please retry after a short wait.'),
+				{ retryAfterSeconds: Number(fault.params?.retryAfterSeconds ?? 1) },
+			);
 			return true;
 		case 'server_error': {
 			const status = Number(fault.params?.status ?? 500);
-			sendVendorError(res, handler, status, String(fault.params?.message ?? 'The server had an error while processing your request.'));
+			sendVendorError(
+				res,
+				handler,
+				status,
+				String(fault.params?.message ?? 'The server had an error while processing your request.'),
+			);
 			return true;
 		}
 		case 'malformed':
@@ -94,7 +154,12 @@ async function applyTransportFault(ctx: SandboxContext, handler: VendorHandler, 
 	return false;
 }
 
-async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function control(
+	ctx: SandboxContext,
+	sandbox: () => Sandbox,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	const request = await readRequest(req, '/_sandbox'.length);
 	const body = (request.json ?? {}) as Record<string, unknown>;
 	switch (`${request.method} ${request.path}`) {
@@ -102,7 +167,9 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 			return sendJson(res, 200, ctx.ledger.summary());
 		case 'GET /jobs':
 			return sendJson(res, 200, {
-				jobs: [...ctx.jobs.jobs.values()].map(({ spec, onSucceeded: _cb, file: _file, ...job }) => ({ ...job, spec })),
+				jobs: [...ctx.jobs.jobs.values()].map(
+					({ spec, onSucceeded: _cb, file: _file, ...job }) => ({ ...job, spec }),
+				),
 			});
 		case 'GET /webhooks':
 			return sendJson(res, 200, { webhooks: ctx.aggregators.webhooks });
@@ -120,7 +187,10 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 			for (const key of ['falseNegativeRate', 'falsePositiveRate', 'seed'] as const) {
 				if (body[key] === undefined) continue;
 				const value = Number(body[key]);
-				if (!Number.isFinite(value) || (key !== 'seed' && (value < 0 || value > 1))) return sendJson(res, 400, { error: `${key} must be ${key === 'seed' ? 'a number' : 'a rate from 0 to 1'}` });
+				if (!Number.isFinite(value) || (key !== 'seed' && (value < 0 || value > 1)))
+					return sendJson(res, 400, {
+						error: `${key} must be ${key === 'seed' ? 'a number' : 'a rate from 0 to 1'}`,
+					});
 				settings[key] = value;
 			}
 			ctx.judge.configure(settings);
@@ -133,7 +203,9 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 			Object.assign(ctx.config, body);
 			return sendJson(res, 200, { ok: true });
 		case 'GET /assets':
-			return sendJson(res, 200, { assets: [...ctx.media.keys()].filter((url) => url.startsWith(`${ctx.origin()}/assets/`)) });
+			return sendJson(res, 200, {
+				assets: [...ctx.media.keys()].filter((url) => url.startsWith(`${ctx.origin()}/assets/`)),
+			});
 		case 'GET /service-account':
 			return sendJson(res, 200, ctx.google.serviceAccount.json);
 		case 'POST /reset':
@@ -153,7 +225,10 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 	const asset = /^\/assets\/([A-Za-z0-9._-]+)$/.exec(request.path)?.[1];
 	if (asset && request.method === 'PUT') {
 		// Reference images for tests and templates: served at /assets/<name> like any https asset host.
-		const dir = path.join(process.env.SANDBOX_MEDIA_DIR ?? path.join(tmpdir(), 'vp-sandbox-media'), 'assets');
+		const dir = path.join(
+			process.env.SANDBOX_MEDIA_DIR ?? path.join(tmpdir(), 'vp-sandbox-media'),
+			'assets',
+		);
 		mkdirSync(dir, { recursive: true });
 		const file = path.join(dir, `${Date.now()}-${asset}`);
 		writeFileSync(file, request.raw);
@@ -161,7 +236,9 @@ async function control(ctx: SandboxContext, sandbox: () => Sandbox, req: Incomin
 		ctx.media.set(url, file);
 		return sendJson(res, 201, { url });
 	}
-	sendJson(res, 404, { error: `unknown control endpoint ${request.method} /_sandbox${request.path}` });
+	sendJson(res, 404, {
+		error: `unknown control endpoint ${request.method} /_sandbox${request.path}`,
+	});
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -180,7 +257,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		media: new Map(),
 		runway: { credits: new Map(), generations: new Map(), uploads: new Map() },
 		openai: { characters: new Map() },
-		aggregators: { webhooks: [], replicateWebhookSecret: `whsec_${randomBytes(24).toString('base64')}` },
+		aggregators: {
+			webhooks: [],
+			replicateWebhookSecret: `whsec_${randomBytes(24).toString('base64')}`,
+		},
 		google: {
 			projectId: config.googleProject,
 			serviceAccount: createServiceAccount(config.googleProject, 'http://127.0.0.1/oauth2/token'),
@@ -191,7 +271,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			requestLog: new Map(),
 		},
 		ledger: new BillingLedger(),
-		jobs: new JobEngine({ concurrency: (vendor) => config.concurrency[vendor] ?? Infinity, outputTtlMs: () => config.outputTtlMs }),
+		jobs: new JobEngine({
+			concurrency: (vendor) => config.concurrency[vendor] ?? Infinity,
+			outputTtlMs: () => config.outputTtlMs,
+		}),
 		origin: () => origin,
 	};
 	let sandbox: Sandbox;
@@ -215,7 +298,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			try {
 				await route.handler.handle(context, request, res);
 			} catch (error) {
-				if (error instanceof HttpError) return sendJson(res, error.status, error.body, error.headers);
+				if (error instanceof HttpError)
+					return sendJson(res, error.status, error.body, error.headers);
 				console.error('sandbox error', error);
 				sendVendorError(res, route.handler, 500, `sandbox failure: ${(error as Error).message}`);
 			}

@@ -35,7 +35,9 @@ function mtime(file) {
 function run(command, args) {
 	const result = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 	if (result.status !== 0) {
-		say(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+		say(
+			`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`,
+		);
 		process.exit(result.status || 1);
 	}
 }
@@ -43,7 +45,11 @@ function run(command, args) {
 function installDependencies() {
 	const installed = mtime(INSTALLED);
 	if (installed !== undefined && installed >= mtime(LOCKFILE)) return;
-	say(installed === undefined ? 'installing the dependencies (first run: about a minute)' : 'package-lock.json changed since the last install: installing the dependencies again');
+	say(
+		installed === undefined
+			? 'installing the dependencies (first run: about a minute)'
+			: 'package-lock.json changed since the last install: installing the dependencies again',
+	);
 	// --ignore-scripts: the lint plugins' preinstall insists on pnpm, and no dependency needs a build step.
 	run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund']);
 }
@@ -57,16 +63,25 @@ function executable(file) {
 	}
 }
 
-const onPath = (name) => (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && executable(path.join(dir, name)));
+const onPath = (name) =>
+	(process.env.PATH ?? '')
+		.split(path.delimiter)
+		.some((dir) => dir && executable(path.join(dir, name)));
 
 /** Services the e2e suites start and that no npm package ships: said in one line, before anything runs. */
 function checkTestServices() {
 	const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 	const missing = [];
-	if (!onPath('redis-server')) missing.push('redis-server (the queue-mode e2e runs n8n workers on it)');
-	if (!executable(chromium)) missing.push(`Chromium at ${chromium} or $CHROMIUM_PATH (the editor e2e opens n8n's editor in it)`);
+	if (!onPath('redis-server'))
+		missing.push('redis-server (the queue-mode e2e runs n8n workers on it)');
+	if (!executable(chromium))
+		missing.push(
+			`Chromium at ${chromium} or $CHROMIUM_PATH (the editor e2e opens n8n's editor in it)`,
+		);
 	if (missing.length === 0) return;
-	say(`npm test needs ${missing.join(' and ')}: install them (Debian: apt-get install redis-server chromium) and run it again`);
+	say(
+		`npm test needs ${missing.join(' and ')}: install them (Debian: apt-get install redis-server chromium) and run it again`,
+	);
 	process.exit(1);
 }
 
@@ -78,6 +93,8 @@ if (command !== 'demo' && command !== 'test') {
 if (command === 'test') checkTestServices();
 installDependencies();
 if (command === 'test') {
-	say('making sure the n8n runtime for the e2e suites is installed (first run only: about 6 minutes)');
+	say(
+		'making sure the n8n runtime for the e2e suites is installed (first run only: about 6 minutes)',
+	);
 	run('bash', [path.join(ROOT, 'scripts/ensure-n8n-runtime.sh')]);
 }

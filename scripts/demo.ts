@@ -21,16 +21,44 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
 	say('1/5 building the package');
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['run', 'build', '--silent'], {
+		cwd: ROOT,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	say('2/5 making sure n8n 2.41.1 is installed (first run only: a few minutes)');
 	const runtime = ensureN8nRuntime();
-	say('3/5 starting the vendor sandbox (in the shot where Mara hands Leo a cup, Veo will render other faces, so QC sends it back)');
-	const sandbox = await startSandbox({ env: { ...process.env, SANDBOX_PROFILE: process.env.SANDBOX_PROFILE ?? 'realistic', SANDBOX_TIME_SCALE: process.env.SANDBOX_TIME_SCALE ?? '0.05' } });
-	sandbox.setFaults({ seed: 7, rules: [{ fault: 'drift', vendor: 'google', times: 1, promptIncludes: 'hands Leo a cup', params: { drift: 'character' } }] });
+	say(
+		'3/5 starting the vendor sandbox (in the shot where Mara hands Leo a cup, Veo will render other faces, so QC sends it back)',
+	);
+	const sandbox = await startSandbox({
+		env: {
+			...process.env,
+			SANDBOX_PROFILE: process.env.SANDBOX_PROFILE ?? 'realistic',
+			SANDBOX_TIME_SCALE: process.env.SANDBOX_TIME_SCALE ?? '0.05',
+		},
+	});
+	sandbox.setFaults({
+		seed: 7,
+		rules: [
+			{
+				fault: 'drift',
+				vendor: 'google',
+				times: 1,
+				promptIncludes: 'hands Leo a cup',
+				params: { drift: 'character' },
+			},
+		],
+	});
 	// The brief's characters, pinned with reference images on the sandbox's asset host.
 	const references: Record<string, string> = {};
-	for (const [tag, seed] of [['mara', 12], ['leo', 31]] as const) {
-		const response = await fetch(`${sandbox.origin}/_sandbox/assets/${tag}.png`, { method: 'PUT', body: pngImage(256, 256, seed) });
+	for (const [tag, seed] of [
+		['mara', 12],
+		['leo', 31],
+	] as const) {
+		const response = await fetch(`${sandbox.origin}/_sandbox/assets/${tag}.png`, {
+			method: 'PUT',
+			body: pngImage(256, 256, seed),
+		});
 		references[tag] = ((await response.json()) as { url: string }).url;
 	}
 	try {
@@ -39,11 +67,20 @@ async function main(): Promise<void> {
 		mkdirSync(deliveries, { recursive: true });
 		const n8n = new N8nInstance(runtime);
 		await n8n.importCredentials(sandboxCredentials(sandbox));
-		const template = JSON.parse(readFileSync(path.join(ROOT, 'workflows/studio-brief-to-delivery.json'), 'utf8'));
+		const template = JSON.parse(
+			readFileSync(path.join(ROOT, 'workflows/studio-brief-to-delivery.json'), 'utf8'),
+		);
 		for (const node of template.nodes) {
 			// The delivery folder is a setting of the template, never a field of the brief.
-			if (node.name === 'Studio Settings') node.parameters.jsonOutput = node.parameters.jsonOutput.replace('/home/node/.n8n-files/video-deliveries', deliveries);
-			if (node.name === 'Pin State') node.parameters.characters = { character: Object.entries(references).map(([tag, url]) => ({ tag, referenceUrls: url })) };
+			if (node.name === 'Studio Settings')
+				node.parameters.jsonOutput = node.parameters.jsonOutput.replace(
+					'/home/node/.n8n-files/video-deliveries',
+					deliveries,
+				);
+			if (node.name === 'Pin State')
+				node.parameters.characters = {
+					character: Object.entries(references).map(([tag, url]) => ({ tag, referenceUrls: url })),
+				};
 		}
 		await n8n.importWorkflow(template);
 
@@ -57,25 +94,53 @@ async function main(): Promise<void> {
 			}
 		}, 500);
 		try {
-			await n8n.execute(template.id, { HOME: OUT, N8N_RESTRICT_FILE_ACCESS_TO: path.join(OUT, '.n8n-files') });
+			await n8n.execute(template.id, {
+				HOME: OUT,
+				N8N_RESTRICT_FILE_ACCESS_TO: path.join(OUT, '.n8n-files'),
+			});
 		} finally {
 			clearInterval(progress);
 		}
 
 		say('5/5 summary');
-		const report = JSON.parse(readFileSync(path.join(deliveries, 'cafe-launch-001-qc-report.json'), 'utf8'));
-		say(`     ${report.project}: ${report.totals.passed} of ${report.totals.shots} shots passed, ${report.totals.needsReview} need review, ${report.totals.renders} renders (${report.totals.rerenders} re-render) in ${report.rounds} QC rounds`);
-		say(`     visual checks: ${report.visualChecks.on ? `on (${report.visualChecks.models.join(', ')})` : report.visualChecks.note}; anchors: ${report.anchors.map((a: { tag: string; shotId: string }) => `@${a.tag} from ${a.shotId}`).join(', ') || 'none'}`);
+		const report = JSON.parse(
+			readFileSync(path.join(deliveries, 'cafe-launch-001-qc-report.json'), 'utf8'),
+		);
+		say(
+			`     ${report.project}: ${report.totals.passed} of ${report.totals.shots} shots passed, ${report.totals.needsReview} need review, ${report.totals.renders} renders (${report.totals.rerenders} re-render) in ${report.rounds} QC rounds`,
+		);
+		say(
+			`     visual checks: ${report.visualChecks.on ? `on (${report.visualChecks.models.join(', ')})` : report.visualChecks.note}; anchors: ${report.anchors.map((a: { tag: string; shotId: string }) => `@${a.tag} from ${a.shotId}`).join(', ') || 'none'}`,
+		);
 		for (const shot of report.shots) {
-			say(`     ${shot.id} ${shot.layer.padEnd(5)} ${shot.outcome.padEnd(12)} takes ${shot.takes.length}`);
-			for (const take of shot.takes as Array<{ attempt: number; jobId: string; ruling?: { route: string; failed: Array<{ check: string; value: unknown; judge?: { against: string } }> } }>) {
+			say(
+				`     ${shot.id} ${shot.layer.padEnd(5)} ${shot.outcome.padEnd(12)} takes ${shot.takes.length}`,
+			);
+			for (const take of shot.takes as Array<{
+				attempt: number;
+				jobId: string;
+				ruling?: {
+					route: string;
+					failed: Array<{ check: string; value: unknown; judge?: { against: string } }>;
+				};
+			}>) {
 				if (!take.ruling || take.ruling.route === 'passed') continue;
-				const why = take.ruling.failed.map((v) => `${v.check} ${String(v.value)}${v.judge ? ` against ${v.judge.against}` : ''}`).join('; ');
+				const why = take.ruling.failed
+					.map(
+						(v) => `${v.check} ${String(v.value)}${v.judge ? ` against ${v.judge.against}` : ''}`,
+					)
+					.join('; ');
 				say(`       take ${take.attempt} went back to ${take.ruling.route}: ${why}`);
 			}
 		}
-		say(`     cost $${report.cost.totalUsd.toFixed(2)} by layer: ${Object.entries(report.cost.byLayer).map(([layer, usd]) => `${layer} $${(usd as number).toFixed(2)}`).join(', ')}`);
-		say(`     sandbox billed $${sandbox.context.ledger.summary().totalUsd.toFixed(2)}; duplicates: ${sandbox.context.ledger.summary().duplicates.length}`);
+		say(
+			`     cost $${report.cost.totalUsd.toFixed(2)} by layer: ${Object.entries(report.cost.byLayer)
+				.map(([layer, usd]) => `${layer} $${(usd as number).toFixed(2)}`)
+				.join(', ')}`,
+		);
+		say(
+			`     sandbox billed $${sandbox.context.ledger.summary().totalUsd.toFixed(2)}; duplicates: ${sandbox.context.ledger.summary().duplicates.length}`,
+		);
 		say(`     delivery: ${deliveries}`);
 		say(`     report:   ${path.join(deliveries, 'cafe-launch-001-qc-report.html')}`);
 	} finally {

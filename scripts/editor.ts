@@ -14,15 +14,24 @@ const ROOT = path.resolve(__dirname, '..');
 const PORT = process.env.N8N_PORT ?? '5678';
 
 async function main(): Promise<void> {
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['run', 'build', '--silent'], {
+		cwd: ROOT,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	const runtime = ensureN8nRuntime();
 	const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8787) });
 	const n8n = new N8nInstance(runtime);
 	await n8n.importCredentials(sandboxCredentials(sandbox));
 	const dir = path.join(ROOT, 'workflows');
-	for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) await n8n.importWorkflow(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
-	const child = spawn(runtime.node, [runtime.n8nBin, 'start'], { env: n8n.env({ N8N_PORT: PORT, N8N_SECURE_COOKIE: 'false' }), stdio: 'inherit' });
-	process.stdout.write(`\nn8n editor: http://localhost:${PORT} (sandbox at ${sandbox.origin}; user folder ${n8n.userFolder})\n`);
+	for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')))
+		await n8n.importWorkflow(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+	const child = spawn(runtime.node, [runtime.n8nBin, 'start'], {
+		env: n8n.env({ N8N_PORT: PORT, N8N_SECURE_COOKIE: 'false' }),
+		stdio: 'inherit',
+	});
+	process.stdout.write(
+		`\nn8n editor: http://localhost:${PORT} (sandbox at ${sandbox.origin}; user folder ${n8n.userFolder})\n`,
+	);
 	const stop = async () => {
 		child.kill('SIGTERM');
 		await sandbox.stop();

@@ -9,10 +9,14 @@ const path = require('node:path');
 
 async function main() {
 	const root = path.resolve(__dirname, '..');
-	const { analyzePackage, SOURCE_FILE_PATTERNS } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
+	const { analyzePackage, SOURCE_FILE_PATTERNS } =
+		await import('@n8n/scan-community-package/scanner/scanner.mjs');
 	const work = mkdtempSync(path.join(tmpdir(), 'vp-scan-'));
 	try {
-		execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+		execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], {
+			cwd: root,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
 		const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
 		const unpacked = path.join(work, 'package');
 		execFileSync('tar', ['-xzf', path.join(work, tarball), '-C', work]);

@@ -32,20 +32,66 @@ export interface DownloadClipResult {
 const CREDENTIAL = { googleVideoPipelineApi: { id: 'vpSandboxVertex', name: 'Vertex' } };
 
 const bufferedDownload: INodeType = {
-	description: { displayName: 'Buffered Download', name: 'bufferedDownload', group: ['transform'], version: 1, description: '', defaults: { name: 'Buffered Download' }, inputs: ['main'], outputs: ['main'], credentials: [{ name: 'googleVideoPipelineApi', required: true }], properties: [{ displayName: 'URL', name: 'url', type: 'string', default: '' }] } as never,
+	description: {
+		displayName: 'Buffered Download',
+		name: 'bufferedDownload',
+		group: ['transform'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Buffered Download' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'googleVideoPipelineApi', required: true }],
+		properties: [{ displayName: 'URL', name: 'url', type: 'string', default: '' }],
+	} as never,
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const url = this.getNodeParameter('url', 0) as string;
-		const body = (await this.helpers.httpRequestWithAuthentication.call(this, 'googleVideoPipelineApi', { url, encoding: 'arraybuffer' })) as ArrayBuffer;
-		return [[{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.from(body), 'clip.mp4', 'video/mp4') } }]];
+		const body = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			'googleVideoPipelineApi',
+			{ url, encoding: 'arraybuffer' },
+		)) as ArrayBuffer;
+		return [
+			[
+				{
+					json: {},
+					binary: {
+						data: await this.helpers.prepareBinaryData(Buffer.from(body), 'clip.mp4', 'video/mp4'),
+					},
+				},
+			],
+		];
 	},
 };
 
 function workflow(input: DownloadClipInput): WorkflowJson {
 	const node =
 		input.mode === 'stream'
-			? { type: 'n8n-nodes-video-pipeline.googleVeo', parameters: { resource: 'video', operation: 'download', source: 'uri', uri: input.uri, binaryPropertyName: 'data' } }
+			? {
+					type: 'n8n-nodes-video-pipeline.googleVeo',
+					parameters: {
+						resource: 'video',
+						operation: 'download',
+						source: 'uri',
+						uri: input.uri,
+						binaryPropertyName: 'data',
+					},
+				}
 			: { type: 'bench.bufferedDownload', parameters: { url: input.mediaUrl } };
-	return { name: `download ${input.mode}`, nodes: [{ id: 'd1', name: 'Download', typeVersion: 1, position: [0, 0], credentials: CREDENTIAL, ...node }] as never, connections: {} };
+	return {
+		name: `download ${input.mode}`,
+		nodes: [
+			{
+				id: 'd1',
+				name: 'Download',
+				typeVersion: 1,
+				position: [0, 0],
+				credentials: CREDENTIAL,
+				...node,
+			},
+		] as never,
+		connections: {},
+	};
 }
 
 const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -54,19 +100,34 @@ async function main(): Promise<void> {
 	const input = JSON.parse(process.argv[2]) as DownloadClipInput;
 	await binaryDataService();
 	const loadedRssMb = megabytes(process.memoryUsage().rss);
-	const result = await runWorkflow(workflow(input), { credentials: input.credentials, extraNodeTypes: { 'bench.bufferedDownload': bufferedDownload } });
+	const result = await runWorkflow(workflow(input), {
+		credentials: input.credentials,
+		extraNodeTypes: { 'bench.bufferedDownload': bufferedDownload },
+	});
 	if (result.error) throw result.error;
 	const [item] = result.output('Download');
 	const id = item?.binary?.data?.id;
 	if (!id) throw new Error('the download left no binary in the store');
 	// The stored file's size, read from the store's own directory, proves the whole clip arrived.
-	const stored = path.join(process.env.N8N_USER_FOLDER!, '.n8n', 'storage', id.replace(/^filesystem-v2:/, ''));
+	const stored = path.join(
+		process.env.N8N_USER_FOLDER!,
+		'.n8n',
+		'storage',
+		id.replace(/^filesystem-v2:/, ''),
+	);
 	const bytes = statSync(stored).size;
-	const output: DownloadClipResult = { mode: input.mode, bytes, loadedRssMb, peakRssMb: megabytes(process.resourceUsage().maxRSS * 1024) };
+	const output: DownloadClipResult = {
+		mode: input.mode,
+		bytes,
+		loadedRssMb,
+		peakRssMb: megabytes(process.resourceUsage().maxRSS * 1024),
+	};
 	process.stdout.write(`${JSON.stringify(output)}\n`);
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exit(1);
 });

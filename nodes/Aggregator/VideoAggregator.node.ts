@@ -14,18 +14,30 @@ export class VideoAggregator implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Video Aggregator',
 		name: 'videoAggregator',
-		icon: { light: 'file:../../icons/aggregator.svg', dark: 'file:../../icons/aggregator.dark.svg' },
+		icon: {
+			light: 'file:../../icons/aggregator.svg',
+			dark: 'file:../../icons/aggregator.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["backend"] }}',
-		description: 'Hero or control layer on any video model of fal or Replicate (Kling, Seedance, Wan, MiniMax, Veo, Gemini Omni), built from the model’s own input schema',
+		description:
+			'Hero or control layer on any video model of fal or Replicate (Kling, Seedance, Wan, MiniMax, Veo, Gemini Omni), built from the model’s own input schema',
 		defaults: { name: 'Video Aggregator' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'falVideoPipelineApi', required: true, displayOptions: { show: { backend: ['fal'] } } },
-			{ name: 'replicateVideoPipelineApi', required: true, displayOptions: { show: { backend: ['replicate'] } } },
+			{
+				name: 'falVideoPipelineApi',
+				required: true,
+				displayOptions: { show: { backend: ['fal'] } },
+			},
+			{
+				name: 'replicateVideoPipelineApi',
+				required: true,
+				displayOptions: { show: { backend: ['replicate'] } },
+			},
 		],
 		properties: [
 			backendProperty,

@@ -17,7 +17,8 @@ export class GoogleVeo implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + ($parameter["model"] || "") }}',
-		description: 'Hero shots with Veo 3.1 on Vertex AI or the Gemini API: pinned reference images, native audio, streamed downloads',
+		description:
+			'Hero shots with Veo 3.1 on Vertex AI or the Gemini API: pinned reference images, native audio, streamed downloads',
 		defaults: { name: 'Google Veo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

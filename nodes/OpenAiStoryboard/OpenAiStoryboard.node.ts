@@ -14,11 +14,15 @@ export class OpenAiStoryboard implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'OpenAI Storyboard',
 		name: 'openAiStoryboard',
-		icon: { light: 'file:../../icons/storyboard.svg', dark: 'file:../../icons/storyboard.dark.svg' },
+		icon: {
+			light: 'file:../../icons/storyboard.svg',
+			dark: 'file:../../icons/storyboard.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Narrative layer: shot manifests with OpenAI, and renders on the OpenAI-compatible Videos API',
+		description:
+			'Narrative layer: shot manifests with OpenAI, and renders on the OpenAI-compatible Videos API',
 		defaults: { name: 'OpenAI Storyboard' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

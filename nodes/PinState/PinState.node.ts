@@ -16,12 +16,19 @@ export class PinState implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Lock characters, colour grade, audio bed, style and seed into a fingerprinted state every shot carries',
+		description:
+			'Lock characters, colour grade, audio bed, style and seed into a fingerprinted state every shot carries',
 		defaults: { name: 'Pin State' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'runwayVideoPipelineApi', required: false, displayOptions: { show: { uploadReferencesTo: ['runway'] } } }],
+		credentials: [
+			{
+				name: 'runwayVideoPipelineApi',
+				required: false,
+				displayOptions: { show: { uploadReferencesTo: ['runway'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -16,12 +16,27 @@ export class QcRouter implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ "QC" + ($parameter["visionJudge"] ? " + vision judge" : "") }}',
-		description: 'Scores every shot and sends only the failing shot back to the layer that drifted, with retry budgets, a completion barrier and a QC report',
+		description:
+			'Scores every shot and sends only the failing shot back to the layer that drifted, with retry budgets, a completion barrier and a QC report',
 		defaults: { name: 'QC Router' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Passed', 'Re-render Narrative', 'Re-render Hero', 'Re-render Control', 'Needs Review', 'All Done'],
+		outputs: [
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+			NodeConnectionTypes.Main,
+		],
+		outputNames: [
+			'Passed',
+			'Re-render Narrative',
+			'Re-render Hero',
+			'Re-render Control',
+			'Needs Review',
+			'All Done',
+		],
 		// Both optional: Google for the vision judge and for Veo clips kept by reference (gs:// or
 		// Gemini file URIs), OpenAI for Videos API clips kept by reference.
 		credentials: [

@@ -11,7 +11,13 @@ import * as image from './actions/image';
 import { router } from './actions/router';
 import * as task from './actions/task';
 import * as video from './actions/video';
-import { imageToVideoModels, textToImageModels, textToVideoModels, upscaleModels, videoToVideoModels } from './methods/loadOptions';
+import {
+	imageToVideoModels,
+	textToImageModels,
+	textToVideoModels,
+	upscaleModels,
+	videoToVideoModels,
+} from './methods/loadOptions';
 
 export class Runway implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,7 +27,8 @@ export class Runway implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Control layer: b-roll, @tag reference stills, restyle and camera correction, upscaling and performance transfer with Runway',
+		description:
+			'Control layer: b-roll, @tag reference stills, restyle and camera correction, upscaling and performance transfer with Runway',
 		defaults: { name: 'Runway' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -50,7 +57,15 @@ export class Runway implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { imageToVideoModels, textToVideoModels, textToImageModels, videoToVideoModels, upscaleModels } };
+	methods = {
+		loadOptions: {
+			imageToVideoModels,
+			textToVideoModels,
+			textToImageModels,
+			videoToVideoModels,
+			upscaleModels,
+		},
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -26,30 +26,45 @@ export interface DownloadRequest {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-const readSmall = async (stream: BinaryStream) => (await readPrefix(stream, MAX_ERROR_BODY)).toString('utf8');
+const readSmall = async (stream: BinaryStream) =>
+	(await readPrefix(stream, MAX_ERROR_BODY)).toString('utf8');
 
 /** The bytes of a binary held outside this run's input items (an earlier round's shot): from the store, or inline. */
-export async function storedBinaryBytes(ctx: IExecuteFunctions, binary: IBinaryData): Promise<Buffer> {
-	return binary.id ? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(binary.id)) : Buffer.from(binary.data, 'base64');
+export async function storedBinaryBytes(
+	ctx: IExecuteFunctions,
+	binary: IBinaryData,
+): Promise<Buffer> {
+	return binary.id
+		? await ctx.helpers.binaryToBuffer(await ctx.helpers.getBinaryStream(binary.id))
+		: Buffer.from(binary.data, 'base64');
 }
 
 /**
  * Streams a rendered file into n8n's binary store. The body is never buffered: in filesystem
  * mode peak memory stays flat whatever the clip size.
  */
-export async function downloadToBinary(ctx: IExecuteFunctions, request: DownloadRequest): Promise<IBinaryData> {
-	const context = { vendor: request.vendor, itemIndex: request.itemIndex, jobId: request.jobId, operation: 'Download' };
-	const sent = await settle(async () =>
-		await httpSend<BinaryStream>(ctx, {
-			method: 'GET',
-			url: request.url,
-			credentialType: request.credentialType,
-			what: 'the download URL',
-			qs: request.qs,
-			encoding: 'stream',
-			timeoutMs: request.timeoutMs ?? 600_000,
-			headers: { Accept: '*/*' },
-		}),
+export async function downloadToBinary(
+	ctx: IExecuteFunctions,
+	request: DownloadRequest,
+): Promise<IBinaryData> {
+	const context = {
+		vendor: request.vendor,
+		itemIndex: request.itemIndex,
+		jobId: request.jobId,
+		operation: 'Download',
+	};
+	const sent = await settle(
+		async () =>
+			await httpSend<BinaryStream>(ctx, {
+				method: 'GET',
+				url: request.url,
+				credentialType: request.credentialType,
+				what: 'the download URL',
+				qs: request.qs,
+				encoding: 'stream',
+				timeoutMs: request.timeoutMs ?? 600_000,
+				headers: { Accept: '*/*' },
+			}),
 	);
 	if (!sent.ok) throw transportError(sent.error, context);
 	const response = sent.value;
@@ -68,12 +83,21 @@ export async function downloadToBinary(ctx: IExecuteFunctions, request: Download
 					: parsed.message,
 		});
 	}
-	const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim();
+	const contentType = String(response.headers['content-type'] ?? '')
+		.split(';')[0]
+		.trim();
 	// A JSON answer where a file was promised is an error body (or a broken proxy), not a clip.
 	if (contentType === 'application/json' && !request.mimeType?.includes('json')) {
 		const text = await readSmall(response.body);
-		throw new VendorNetworkError({ ...context, code: 'NOT_A_FILE', detail: `expected ${request.mimeType ?? 'a media file'} but got JSON: ${redactSecrets(text.slice(0, 200))}`, neverSent: false });
+		throw new VendorNetworkError({
+			...context,
+			code: 'NOT_A_FILE',
+			detail: `expected ${request.mimeType ?? 'a media file'} but got JSON: ${redactSecrets(text.slice(0, 200))}`,
+			neverSent: false,
+		});
 	}
-	const mimeType = request.mimeType ?? (contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4');
+	const mimeType =
+		request.mimeType ??
+		(contentType && contentType !== 'application/octet-stream' ? contentType : 'video/mp4');
 	return await ctx.helpers.prepareBinaryData(response.body, request.fileName, mimeType);
 }

@@ -78,13 +78,17 @@ export class VendorHttpError extends VendorJobError {
 		},
 	) {
 		const code = context.vendorCode ? ` ${context.vendorCode}` : '';
-		super(`${context.operation} failed: HTTP ${context.statusCode}${code}: ${context.vendorMessage}`, context);
+		super(
+			`${context.operation} failed: HTTP ${context.statusCode}${code}: ${context.vendorMessage}`,
+			context,
+		);
 		this.name = 'VendorHttpError';
 		this.statusCode = context.statusCode;
 		this.vendorCode = context.vendorCode;
 		this.vendorMessage = redactSecrets(context.vendorMessage);
 		this.retryAfterMs = context.retryAfterMs;
-		this.retryable = context.statusCode === 408 || context.statusCode === 429 || context.statusCode >= 500;
+		this.retryable =
+			context.statusCode === 408 || context.statusCode === 429 || context.statusCode >= 500;
 	}
 }
 
@@ -96,8 +100,13 @@ export class VendorNetworkError extends VendorJobError {
 	/** True when the request certainly never reached the vendor (safe to repeat even a paid submit). */
 	readonly neverSent: boolean;
 
-	constructor(context: JobContext & { code: string; detail: string; operation: string; neverSent: boolean }) {
-		super(`${context.operation} got no usable answer (${context.code}): ${context.detail}`, context);
+	constructor(
+		context: JobContext & { code: string; detail: string; operation: string; neverSent: boolean },
+	) {
+		super(
+			`${context.operation} got no usable answer (${context.code}): ${context.detail}`,
+			context,
+		);
 		this.name = 'VendorNetworkError';
 		this.code = context.code;
 		this.neverSent = context.neverSent;
@@ -127,7 +136,14 @@ export class JobFailedError extends VendorJobError {
 	readonly failureCode?: string;
 	readonly retryable: boolean;
 
-	constructor(context: JobContext & { jobId: string; failureCode?: string; reason: string; retryable: boolean }) {
+	constructor(
+		context: JobContext & {
+			jobId: string;
+			failureCode?: string;
+			reason: string;
+			retryable: boolean;
+		},
+	) {
 		const code = context.failureCode ? ` (${context.failureCode})` : '';
 		super(`Render failed${code}: ${context.reason}`, context);
 		this.name = 'JobFailedError';
@@ -171,7 +187,14 @@ export class BudgetExceededError extends Error {
 	readonly budgetUsd: number;
 	readonly wouldSpendUsd: number;
 
-	constructor(context: { itemIndex: number; budgetUsd: number; spentUsd: number; costUsd: number; runId: string; allowanceUsd?: number }) {
+	constructor(context: {
+		itemIndex: number;
+		budgetUsd: number;
+		spentUsd: number;
+		costUsd: number;
+		runId: string;
+		allowanceUsd?: number;
+	}) {
 		super(
 			context.allowanceUsd !== undefined
 				? `Item ${context.itemIndex}: allowance: refused before submitting: this render (~$${context.costUsd.toFixed(2)}) needs more than the ` +
@@ -191,10 +214,18 @@ export class ModelRetiredError extends Error {
 	readonly model: string;
 	readonly replacement?: string;
 
-	constructor(context: { model: string; vendor: Vendor; retiredOn: string; replacement?: string; note?: string }) {
+	constructor(context: {
+		model: string;
+		vendor: Vendor;
+		retiredOn: string;
+		replacement?: string;
+		note?: string;
+	}) {
 		const instead = context.replacement ? ` Use ${context.replacement} instead.` : '';
 		const note = context.note ? ` ${context.note}` : '';
-		super(`Model ${context.model} was retired by ${context.vendor} on ${context.retiredOn}.${instead}${note}`);
+		super(
+			`Model ${context.model} was retired by ${context.vendor} on ${context.retiredOn}.${instead}${note}`,
+		);
 		this.name = 'ModelRetiredError';
 		this.model = context.model;
 		this.replacement = context.replacement;

@@ -20,7 +20,9 @@ export function parseServiceAccountKey(json: string): ServiceAccountKey {
 		parsed = undefined;
 	}
 	if (parsed === undefined) {
-		throw new Error('Service Account Key is not valid JSON: paste the whole key file downloaded from Google Cloud');
+		throw new Error(
+			'Service Account Key is not valid JSON: paste the whole key file downloaded from Google Cloud',
+		);
 	}
 	const key = parsed as Partial<ServiceAccountKey> & { type?: string };
 	if (typeof key?.client_email !== 'string' || !key.client_email.includes('@')) {
@@ -35,9 +37,23 @@ export function parseServiceAccountKey(json: string): ServiceAccountKey {
 const base64url = (input: string | Buffer): string => Buffer.from(input).toString('base64url');
 
 /** The RS256 JWT assertion for the jwt-bearer grant (RFC 7523), as Google's token endpoint expects. */
-export function signServiceAccountAssertion(key: ServiceAccountKey, audience: string, nowSeconds: number): string {
-	const header = { alg: 'RS256', typ: 'JWT', ...(key.private_key_id ? { kid: key.private_key_id } : {}) };
-	const claims = { iss: key.client_email, scope: GOOGLE_SCOPE, aud: audience, iat: nowSeconds, exp: nowSeconds + 3600 };
+export function signServiceAccountAssertion(
+	key: ServiceAccountKey,
+	audience: string,
+	nowSeconds: number,
+): string {
+	const header = {
+		alg: 'RS256',
+		typ: 'JWT',
+		...(key.private_key_id ? { kid: key.private_key_id } : {}),
+	};
+	const claims = {
+		iss: key.client_email,
+		scope: GOOGLE_SCOPE,
+		aud: audience,
+		iat: nowSeconds,
+		exp: nowSeconds + 3600,
+	};
 	const unsigned = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
 	const signature = createSign('RSA-SHA256').update(unsigned).end().sign(key.private_key);
 	return `${unsigned}.${base64url(signature)}`;

@@ -1,4 +1,11 @@
-import type { CostLayer, LedgerEntry, Pipeline, RenderError, Take, Vendor } from './contract/schemas';
+import type {
+	CostLayer,
+	LedgerEntry,
+	Pipeline,
+	RenderError,
+	Take,
+	Vendor,
+} from './contract/schemas';
 import { BudgetExceededError } from './errors';
 import { CREDIT_USD, type PriceEstimate } from './registry/registry';
 
@@ -84,8 +91,15 @@ export function costByLayer(entries: Iterable<LedgerEntry>): Record<string, numb
  * ledger entry has paid it yet; nothing otherwise.
  */
 export function heldCost(take: Take, ledger: LedgerEntry[]): number {
-	const unfinished = take.status === 'submitted' || take.status === 'queued' || take.status === 'running' || take.status === 'timed_out';
-	return unfinished && !ledger.some((entry) => entry.jobId === take.jobId && entry.layer === take.layer) ? take.costUsd : 0;
+	const unfinished =
+		take.status === 'submitted' ||
+		take.status === 'queued' ||
+		take.status === 'running' ||
+		take.status === 'timed_out';
+	return unfinished &&
+		!ledger.some((entry) => entry.jobId === take.jobId && entry.layer === take.layer)
+		? take.costUsd
+		: 0;
 }
 
 /** What a submit whose outcome is unknown may have cost: it may be rendering, so it stays held. */
@@ -112,7 +126,14 @@ export class BudgetTracker {
 	 * takes). A take submitted by an earlier node (Submit Only) and not yet in the ledger is still
 	 * on its way to being paid: it stays reserved, so a later submit cannot spend that money twice.
 	 */
-	static fromItems(items: Iterable<{ pipeline: Pipeline; ledger: LedgerEntry[]; takes?: Take[]; renderError?: RenderError }>): BudgetTracker {
+	static fromItems(
+		items: Iterable<{
+			pipeline: Pipeline;
+			ledger: LedgerEntry[];
+			takes?: Take[];
+			renderError?: RenderError;
+		}>,
+	): BudgetTracker {
 		const tracker = new BudgetTracker();
 		const ledgers = new Map<string, LedgerEntry[]>();
 		const takesByRun = new Map<string, Map<string, Take>>();
@@ -120,7 +141,10 @@ export class BudgetTracker {
 		for (const { pipeline, ledger, takes = [], renderError } of items) {
 			const run = tracker.runs.get(pipeline.runId) ?? { spentUsd: 0, reservedUsd: 0 };
 			if (pipeline.budgetUsd !== undefined) {
-				run.budgetUsd = run.budgetUsd === undefined ? pipeline.budgetUsd : Math.min(run.budgetUsd, pipeline.budgetUsd);
+				run.budgetUsd =
+					run.budgetUsd === undefined
+						? pipeline.budgetUsd
+						: Math.min(run.budgetUsd, pipeline.budgetUsd);
 			}
 			run.spentUsd = Math.max(run.spentUsd, pipeline.spentUsd);
 			tracker.runs.set(pipeline.runId, run);
@@ -129,12 +153,18 @@ export class BudgetTracker {
 			const byJob = takesByRun.get(pipeline.runId) ?? new Map<string, Take>();
 			for (const take of takes) byJob.set(`${take.layer}|${take.jobId}`, take);
 			takesByRun.set(pipeline.runId, byJob);
-			unknownByRun.set(pipeline.runId, (unknownByRun.get(pipeline.runId) ?? 0) + unknownOutcomeCost(renderError));
+			unknownByRun.set(
+				pipeline.runId,
+				(unknownByRun.get(pipeline.runId) ?? 0) + unknownOutcomeCost(renderError),
+			);
 		}
 		for (const [runId, entries] of ledgers) {
 			const run = tracker.runs.get(runId)!;
 			run.spentUsd = Math.max(run.spentUsd, ledgerTotal(entries));
-			const held = [...takesByRun.get(runId)!.values()].reduce((sum, take) => sum + heldCost(take, entries), 0);
+			const held = [...takesByRun.get(runId)!.values()].reduce(
+				(sum, take) => sum + heldCost(take, entries),
+				0,
+			);
 			run.reservedUsd = round6(held + (unknownByRun.get(runId) ?? 0));
 		}
 		return tracker;
@@ -144,7 +174,10 @@ export class BudgetTracker {
 	reserve(runId: string, costUsd: number, itemIndex: number): void {
 		const run = this.runs.get(runId) ?? { spentUsd: 0, reservedUsd: 0 };
 		this.runs.set(runId, run);
-		if (run.budgetUsd !== undefined && run.spentUsd + run.reservedUsd + costUsd > run.budgetUsd + 1e-9) {
+		if (
+			run.budgetUsd !== undefined &&
+			run.spentUsd + run.reservedUsd + costUsd > run.budgetUsd + 1e-9
+		) {
 			throw new BudgetExceededError({
 				itemIndex,
 				runId,

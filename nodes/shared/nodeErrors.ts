@@ -1,15 +1,24 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { BudgetExceededError, ContractError, ModelRetiredError, VendorHttpError, VendorJobError } from './errors';
+import {
+	BudgetExceededError,
+	ContractError,
+	ModelRetiredError,
+	VendorHttpError,
+	VendorJobError,
+} from './errors';
 import { redactSecrets } from './redact';
 
 function hintFor(error: VendorJobError): string | undefined {
 	if (error instanceof VendorHttpError) {
-		if (error.statusCode === 401) return 'Check the API key (or service account) in the credential and its base URL.';
+		if (error.statusCode === 401)
+			return 'Check the API key (or service account) in the credential and its base URL.';
 		if (error.statusCode === 403) return 'The account lacks access to this model or resource.';
-		if (error.statusCode === 429) return 'The vendor kept refusing for rate or quota after the node backed off and tried again; check the account quota or retry later.';
+		if (error.statusCode === 429)
+			return 'The vendor kept refusing for rate or quota after the node backed off and tried again; check the account quota or retry later.';
 		if (error.statusCode >= 500) return 'The vendor had a server error; it is usually temporary.';
 	}
-	if (error.jobId) return `Job ID ${error.jobId}: re-run with this job ID on the item to collect the result without paying again.`;
+	if (error.jobId)
+		return `Job ID ${error.jobId}: re-run with this job ID on the item to collect the result without paying again.`;
 	return undefined;
 }
 
@@ -17,10 +26,17 @@ function hintFor(error: VendorJobError): string | undefined {
  * Bad input becomes NodeOperationError (names the field and the item); vendor trouble becomes
  * NodeApiError (status, vendor code, job ID and a hint). Messages are redacted once more here.
  */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof ContractError) {
-		const operationError = new NodeOperationError(node, error.message, { itemIndex, description: error.description });
+		const operationError = new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: error.description,
+		});
 		// As below: a message that happens to contain a network code must keep its field and item.
 		operationError.message = error.message;
 		return operationError;
@@ -33,7 +49,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 			message: error.message,
 			vendor: error.vendor,
 			...(error.jobId ? { jobId: error.jobId } : {}),
-			...(error instanceof VendorHttpError ? { status: error.statusCode, code: error.vendorCode ?? null } : {}),
+			...(error instanceof VendorHttpError
+				? { status: error.statusCode, code: error.vendorCode ?? null }
+				: {}),
 		};
 		const apiError = new NodeApiError(node, response, {
 			message: error.message,
@@ -52,7 +70,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 
 /** The JSON an item carries when continueOnFail is on: the message plus whatever lets a re-run resume. */
 export function errorJson(error: unknown): JsonObject {
-	const out: JsonObject = { error: redactSecrets(error instanceof Error ? error.message : String(error)) };
+	const out: JsonObject = {
+		error: redactSecrets(error instanceof Error ? error.message : String(error)),
+	};
 	if (error instanceof VendorJobError) {
 		out.vendor = error.vendor;
 		if (error.jobId) out.jobId = error.jobId;

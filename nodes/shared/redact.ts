@@ -26,7 +26,8 @@ export function registerSecrets(values: ReadonlyArray<string | undefined>): void
 		if (value.length < 6 || registered.has(value)) continue;
 		registered.add(value);
 		// Old tokens age out; the set must not grow with a long-lived worker's uptime.
-		if (registered.size > MAX_REGISTERED) registered.delete(registered.values().next().value as string);
+		if (registered.size > MAX_REGISTERED)
+			registered.delete(registered.values().next().value as string);
 	}
 }
 

@@ -50,7 +50,9 @@ export class ItemFailedError extends Error {
 }
 
 const jobIdsOf = (json: Record<string, unknown>): string[] =>
-	Array.isArray(json.takes) ? json.takes.map((take) => String((take as { jobId?: unknown })?.jobId)) : [];
+	Array.isArray(json.takes)
+		? json.takes.map((take) => String((take as { jobId?: unknown })?.jobId))
+		: [];
 
 /** True when an item left the node with a vendor job it did not bring in. */
 function carriesNewJob(input: INodeExecutionData, output: INodeExecutionData[]): boolean {
@@ -73,19 +75,27 @@ export function createBatch(items: INodeExecutionData[], clock: Clock = systemCl
 		},
 		outputFields() {
 			const merged: Record<string, Record<string, unknown>> = {};
-			for (const source of fieldSources) for (const [name, value] of Object.entries(source())) merged[name] = { ...merged[name], ...value };
+			for (const source of fieldSources)
+				for (const [name, value] of Object.entries(source()))
+					merged[name] = { ...merged[name], ...value };
 			return merged;
 		},
 	};
 }
 
 /** Merges the run's output fields into an item's JSON, keeping what the item already had in them. */
-function withOutputFields(item: INodeExecutionData, fields: Record<string, Record<string, unknown>>): INodeExecutionData {
+function withOutputFields(
+	item: INodeExecutionData,
+	fields: Record<string, Record<string, unknown>>,
+): INodeExecutionData {
 	if (!Object.keys(fields).length) return item;
 	const json = { ...item.json };
 	for (const [name, value] of Object.entries(fields)) {
 		const before = json[name];
-		json[name] = { ...(before && typeof before === 'object' && !Array.isArray(before) ? before : {}), ...value };
+		json[name] = {
+			...(before && typeof before === 'object' && !Array.isArray(before) ? before : {}),
+			...value,
+		};
 	}
 	return { ...item, json };
 }
@@ -101,19 +111,36 @@ const workersFor = (upper: number): number => Math.max(1, Math.floor(upper)) * 2
  * keeps n8n's per-item contract: output in input order, pairedItem on every item, and
  * continueOnFail turning an item's error into an output item instead of failing the run.
  */
-export async function routeOperations(this: IExecuteFunctions, resources: ResourceMap): Promise<INodeExecutionData[][]> {
+export async function routeOperations(
+	this: IExecuteFunctions,
+	resources: ResourceMap,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = resources[resource]?.[operationName];
 	if (!operation) {
-		throw toNodeError(this.getNode(), new Error(`The operation "${operationName}" of "${resource}" is not supported`), 0);
+		throw toNodeError(
+			this.getNode(),
+			new Error(`The operation "${operationName}" of "${resource}" is not supported`),
+			0,
+		);
 	}
 	if (operation.executeBatch) {
 		const result = await settle(async () => await operation.executeBatch!.call(this));
 		if (result.ok) return [result.value];
-		if (!this.continueOnFail()) throw toNodeError(this.getNode(), result.error, (result.error as { itemIndex?: number }).itemIndex ?? 0);
-		return [items.map((item, itemIndex) => ({ json: { ...item.json, ...errorJson(result.error) }, pairedItem: { item: itemIndex } }))];
+		if (!this.continueOnFail())
+			throw toNodeError(
+				this.getNode(),
+				result.error,
+				(result.error as { itemIndex?: number }).itemIndex ?? 0,
+			);
+		return [
+			items.map((item, itemIndex) => ({
+				json: { ...item.json, ...errorJson(result.error) },
+				pairedItem: { item: itemIndex },
+			})),
+		];
 	}
 	const execute = operation.execute!;
 	if (operation.validate && !this.continueOnFail()) {
@@ -124,25 +151,39 @@ export async function routeOperations(this: IExecuteFunctions, resources: Resour
 	}
 	const batch = createBatch(items);
 	const upper = operation.concurrency?.call(this);
-	const results = await mapWithConcurrency(items, upper === undefined ? 1 : workersFor(upper), async (_item, itemIndex) => await execute.call(this, itemIndex, batch));
+	const results = await mapWithConcurrency(
+		items,
+		upper === undefined ? 1 : workersFor(upper),
+		async (_item, itemIndex) => await execute.call(this, itemIndex, batch),
+	);
 
 	// Failing the node would discard every item's output. That is only allowed when it costs
 	// nothing: once any item holds a vendor job (or was refused for money, which QC routes), failed
 	// items travel on as data with their render error, so no paid job ID is lost.
 	const flows = results.some((result, itemIndex) =>
-		result.ok ? carriesNewJob(items[itemIndex], result.value) : result.error instanceof ItemFailedError && result.error.flows,
+		result.ok
+			? carriesNewJob(items[itemIndex], result.value)
+			: result.error instanceof ItemFailedError && result.error.flows,
 	);
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, result] of results.entries()) {
 		if (result.ok) {
-			output.push(...result.value.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: itemIndex } })));
+			output.push(
+				...result.value.map((item) => ({
+					...item,
+					pairedItem: item.pairedItem ?? { item: itemIndex },
+				})),
+			);
 			continue;
 		}
 		const cause = result.error instanceof ItemFailedError ? result.error.cause : result.error;
 		if (!flows && !this.continueOnFail()) throw toNodeError(this.getNode(), cause, itemIndex);
 		// Not n8n's `error` property: n8n replaces the JSON of such an item with the message alone,
 		// which would drop the take and its job ID. The failure stays in the JSON (error, renderError).
-		const failed = result.error instanceof ItemFailedError ? result.error.items : [{ json: { ...items[itemIndex].json, ...errorJson(cause) } }];
+		const failed =
+			result.error instanceof ItemFailedError
+				? result.error.items
+				: [{ json: { ...items[itemIndex].json, ...errorJson(cause) } }];
 		output.push(...failed.map((item) => ({ ...item, pairedItem: { item: itemIndex } })));
 	}
 	const fields = batch.outputFields();

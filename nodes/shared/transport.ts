@@ -1,4 +1,9 @@
-import type { FunctionsBase, IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	FunctionsBase,
+	IDataObject,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 import type { Vendor } from './contract/schemas';
 import { VendorHttpError, VendorNetworkError } from './errors';
 import { errorCode, provesNeverSent } from './http/failure';
@@ -47,7 +52,11 @@ function httpStatusOf(error: unknown): number | undefined {
 export type CredentialReader = Pick<FunctionsBase, 'getCredentials'>;
 
 /** A credential's base URL without trailing slashes (the vendor's default when empty). */
-export async function credentialBaseUrl(ctx: CredentialReader, credentialType: string, fallback: string): Promise<string> {
+export async function credentialBaseUrl(
+	ctx: CredentialReader,
+	credentialType: string,
+	fallback: string,
+): Promise<string> {
 	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(credentialType);
 	return String(credentials.baseUrl || fallback).replace(/\/+$/, '');
 }
@@ -66,20 +75,29 @@ export function parseJsonBody(body: unknown): unknown {
  * an expired Google token); non-2xx answers, dropped connections and bodies that are not JSON
  * become typed errors that carry the vendor, the job ID and the item index.
  */
-export async function vendorRequest<T = unknown>(ctx: HttpContext, call: VendorCall): Promise<VendorResponse<T>> {
-	const context = { vendor: call.vendor, itemIndex: call.itemIndex, jobId: call.jobId, operation: call.operation };
-	const sent = await settle(async () =>
-		await httpSend<unknown>(ctx, {
-			method: call.method,
-			url: call.url,
-			credentialType: call.credentialType,
-			what: `the ${call.operation} URL`,
-			body: call.body,
-			qs: call.qs,
-			headers: { Accept: 'application/json', ...(call.headers ?? {}) },
-			encoding: 'text',
-			timeoutMs: call.timeoutMs ?? 60_000,
-		}),
+export async function vendorRequest<T = unknown>(
+	ctx: HttpContext,
+	call: VendorCall,
+): Promise<VendorResponse<T>> {
+	const context = {
+		vendor: call.vendor,
+		itemIndex: call.itemIndex,
+		jobId: call.jobId,
+		operation: call.operation,
+	};
+	const sent = await settle(
+		async () =>
+			await httpSend<unknown>(ctx, {
+				method: call.method,
+				url: call.url,
+				credentialType: call.credentialType,
+				what: `the ${call.operation} URL`,
+				body: call.body,
+				qs: call.qs,
+				headers: { Accept: 'application/json', ...(call.headers ?? {}) },
+				encoding: 'text',
+				timeoutMs: call.timeoutMs ?? 60_000,
+			}),
 	);
 	if (!sent.ok) throw transportError(sent.error, context);
 	const response = sent.value;
@@ -89,7 +107,12 @@ export async function vendorRequest<T = unknown>(ctx: HttpContext, call: VendorC
 	if (parsedBody.ok) {
 		body = parsedBody.value;
 	} else if (response.statusCode >= 200 && response.statusCode < 300) {
-		throw new VendorNetworkError({ ...context, code: 'MALFORMED_BODY', detail: 'the vendor answered with a body that is not JSON', neverSent: false });
+		throw new VendorNetworkError({
+			...context,
+			code: 'MALFORMED_BODY',
+			detail: 'the vendor answered with a body that is not JSON',
+			neverSent: false,
+		});
 	} else {
 		body = String(response.body);
 	}
@@ -107,16 +130,23 @@ export async function vendorRequest<T = unknown>(ctx: HttpContext, call: VendorC
 }
 
 /** An error thrown by n8n's HTTP layer (it wraps everything in NodeApiError) as one of ours. */
-export function transportError(error: unknown, context: { vendor: Vendor; itemIndex: number; jobId?: string; operation: string }): VendorHttpError | VendorNetworkError {
-		const status = httpStatusOf(error);
-		if (status !== undefined) {
-			return new VendorHttpError({ ...context, statusCode: status, vendorMessage: redactSecrets((error as Error).message ?? 'Unauthorized') });
-		}
-		const code = errorCode(error);
-		return new VendorNetworkError({
+export function transportError(
+	error: unknown,
+	context: { vendor: Vendor; itemIndex: number; jobId?: string; operation: string },
+): VendorHttpError | VendorNetworkError {
+	const status = httpStatusOf(error);
+	if (status !== undefined) {
+		return new VendorHttpError({
 			...context,
-			code,
-			detail: redactSecrets((error as Error)?.message ?? String(error)),
-			neverSent: provesNeverSent(code),
+			statusCode: status,
+			vendorMessage: redactSecrets((error as Error).message ?? 'Unauthorized'),
 		});
+	}
+	const code = errorCode(error);
+	return new VendorNetworkError({
+		...context,
+		code,
+		detail: redactSecrets((error as Error)?.message ?? String(error)),
+		neverSent: provesNeverSent(code),
+	});
 }

@@ -9,14 +9,20 @@ export interface VendorErrorBody {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
 }
 
 /**
  * OpenAI: `{error:{message,type,code,param}}`; Google: `{error:{code,message,status,details}}`
  * (google.rpc.Status, retry hint in RetryInfo); Runway: `{error:"text"}` plus optional `issues`.
  */
-export function parseVendorErrorBody(vendor: Vendor, body: unknown, statusText: string): VendorErrorBody {
+export function parseVendorErrorBody(
+	vendor: Vendor,
+	body: unknown,
+	statusText: string,
+): VendorErrorBody {
 	const record = asRecord(body);
 	const error = record?.error;
 	if (typeof body === 'string' && body.trim()) return { message: body.trim().slice(0, 500) };
@@ -24,7 +30,10 @@ export function parseVendorErrorBody(vendor: Vendor, body: unknown, statusText: 
 		const e = asRecord(error);
 		if (e) {
 			const param = typeof e.param === 'string' ? ` (param: ${e.param})` : '';
-			return { code: String(e.code ?? e.type ?? '') || undefined, message: `${String(e.message ?? statusText)}${param}` };
+			return {
+				code: String(e.code ?? e.type ?? '') || undefined,
+				message: `${String(e.message ?? statusText)}${param}`,
+			};
 		}
 	}
 	if (vendor === 'google') {
@@ -63,18 +72,30 @@ export function parseVendorErrorBody(vendor: Vendor, body: unknown, statusText: 
 function aggregatorError(record: Record<string, unknown> | undefined): VendorErrorBody | undefined {
 	if (!record) return undefined;
 	if (Array.isArray(record.detail)) {
-		const issues = (record.detail as Array<{ loc?: unknown[]; msg?: string; type?: string }>).map((issue) => {
-			const field = (issue.loc ?? []).filter((part) => part !== 'body').join('.');
-			return `${field || 'input'}: ${issue.msg ?? issue.type ?? 'invalid'}`;
-		});
+		const issues = (record.detail as Array<{ loc?: unknown[]; msg?: string; type?: string }>).map(
+			(issue) => {
+				const field = (issue.loc ?? []).filter((part) => part !== 'body').join('.');
+				return `${field || 'input'}: ${issue.msg ?? issue.type ?? 'invalid'}`;
+			},
+		);
 		return { code: 'validation_error', message: `input refused: ${issues.join('; ')}` };
 	}
 	if (Array.isArray(record.invalid_fields)) {
-		const issues = (record.invalid_fields as Array<{ field?: string; description?: string }>).map((f) => `${String(f.field ?? 'input').replace(/^input\./, '')}: ${f.description ?? 'invalid'}`);
-		return { code: typeof record.title === 'string' ? record.title : undefined, message: `input refused: ${issues.join('; ')}` };
+		const issues = (record.invalid_fields as Array<{ field?: string; description?: string }>).map(
+			(f) => `${String(f.field ?? 'input').replace(/^input\./, '')}: ${f.description ?? 'invalid'}`,
+		);
+		return {
+			code: typeof record.title === 'string' ? record.title : undefined,
+			message: `input refused: ${issues.join('; ')}`,
+		};
 	}
 	const e = asRecord(record.error);
-	if (e && typeof e.message === 'string') return { code: typeof e.type === 'string' ? e.type : undefined, message: e.message };
-	if (typeof record.detail === 'string') return { code: typeof record.title === 'string' ? record.title : undefined, message: record.detail };
+	if (e && typeof e.message === 'string')
+		return { code: typeof e.type === 'string' ? e.type : undefined, message: e.message };
+	if (typeof record.detail === 'string')
+		return {
+			code: typeof record.title === 'string' ? record.title : undefined,
+			message: record.detail,
+		};
 	return undefined;
 }

@@ -49,10 +49,24 @@ export interface AggregatorModel {
 
 const uri = (description: string): JsonSchema => ({ type: 'string', format: 'uri', description });
 const prompt: JsonSchema = { type: 'string', maxLength: 2500, description: 'Text prompt' };
-const negative: JsonSchema = { type: 'string', maxLength: 2500, default: 'blur, distort, and low quality' };
-const seed: JsonSchema = { type: 'integer', minimum: 0, maximum: 2147483647, description: 'Random seed; the same seed and input give the same clip' };
+const negative: JsonSchema = {
+	type: 'string',
+	maxLength: 2500,
+	default: 'blur, distort, and low quality',
+};
+const seed: JsonSchema = {
+	type: 'integer',
+	minimum: 0,
+	maximum: 2147483647,
+	description: 'Random seed; the same seed and input give the same clip',
+};
 const landscapePortrait: JsonSchema = { type: 'string', enum: ['16:9', '9:16'], default: '16:9' };
-const secondsEnum = (values: string[], fallback: string): JsonSchema => ({ type: 'string', enum: values, default: fallback, description: 'Duration of the video in seconds' });
+const secondsEnum = (values: string[], fallback: string): JsonSchema => ({
+	type: 'string',
+	enum: values,
+	default: fallback,
+	description: 'Duration of the video in seconds',
+});
 
 export const FAL_MODELS: AggregatorModel[] = [
 	{
@@ -66,14 +80,22 @@ export const FAL_MODELS: AggregatorModel[] = [
 				prompt,
 				start_image_url: uri('URL of the image to start the video from'),
 				end_image_url: uri('URL of the image to end the video on'),
-				duration: secondsEnum(['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'], '5'),
+				duration: secondsEnum(
+					['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'],
+					'5',
+				),
 				negative_prompt: negative,
 				cfg_scale: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
 				generate_audio: { type: 'boolean', default: true },
 			},
 			required: ['prompt', 'start_image_url'],
 		},
-		fields: { prompt: 'prompt', duration: 'duration', firstFrame: 'start_image_url', audio: 'generate_audio' },
+		fields: {
+			prompt: 'prompt',
+			duration: 'duration',
+			firstFrame: 'start_image_url',
+			audio: 'generate_audio',
+		},
 		defaultHeight: 1080,
 		price: { unit: 'second', usd: () => 0.112 },
 	},
@@ -86,7 +108,10 @@ export const FAL_MODELS: AggregatorModel[] = [
 			type: 'object',
 			properties: {
 				prompt,
-				duration: secondsEnum(['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'], '5'),
+				duration: secondsEnum(
+					['3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'],
+					'5',
+				),
 				aspect_ratio: { type: 'string', enum: ['16:9', '9:16', '1:1'], default: '16:9' },
 				negative_prompt: negative,
 				cfg_scale: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
@@ -94,7 +119,12 @@ export const FAL_MODELS: AggregatorModel[] = [
 			},
 			required: ['prompt'],
 		},
-		fields: { prompt: 'prompt', duration: 'duration', aspectRatio: 'aspect_ratio', audio: 'generate_audio' },
+		fields: {
+			prompt: 'prompt',
+			duration: 'duration',
+			aspectRatio: 'aspect_ratio',
+			audio: 'generate_audio',
+		},
 		defaultHeight: 1080,
 		price: { unit: 'second', usd: () => 0.112 },
 	},
@@ -105,7 +135,13 @@ export const FAL_MODELS: AggregatorModel[] = [
 		description: 'Kling 2.1: 5 or 10 s from an image',
 		input: {
 			type: 'object',
-			properties: { prompt, image_url: uri('URL of the image to animate'), duration: secondsEnum(['5', '10'], '5'), negative_prompt: negative, cfg_scale: { type: 'number', minimum: 0, maximum: 1, default: 0.5 } },
+			properties: {
+				prompt,
+				image_url: uri('URL of the image to animate'),
+				duration: secondsEnum(['5', '10'], '5'),
+				negative_prompt: negative,
+				cfg_scale: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+			},
 			required: ['prompt', 'image_url'],
 		},
 		fields: { prompt: 'prompt', duration: 'duration', firstFrame: 'image_url' },
@@ -130,7 +166,14 @@ export const FAL_MODELS: AggregatorModel[] = [
 			},
 			required: ['prompt'],
 		},
-		fields: { prompt: 'prompt', duration: 'duration', aspectRatio: 'aspect_ratio', resolution: 'resolution', audio: 'generate_audio', seed: 'seed' },
+		fields: {
+			prompt: 'prompt',
+			duration: 'duration',
+			aspectRatio: 'aspect_ratio',
+			resolution: 'resolution',
+			audio: 'generate_audio',
+			seed: 'seed',
+		},
 		defaultHeight: 720,
 		price: { unit: 'second', usd: () => 0.15 },
 	},
@@ -138,7 +181,8 @@ export const FAL_MODELS: AggregatorModel[] = [
 		id: 'fal-ai/gemini-omni/flash/reference-to-video',
 		displayName: 'Gemini Omni Flash Reference to Video',
 		category: 'image-to-video',
-		description: 'Gemini Omni Flash through fal: up to 3 reference images carried into a 3-10 s clip',
+		description:
+			'Gemini Omni Flash through fal: up to 3 reference images carried into a 3-10 s clip',
 		input: {
 			type: 'object',
 			properties: {
@@ -151,7 +195,14 @@ export const FAL_MODELS: AggregatorModel[] = [
 			},
 			required: ['prompt', 'reference_image_urls'],
 		},
-		fields: { prompt: 'prompt', duration: 'duration', aspectRatio: 'aspect_ratio', resolution: 'resolution', references: 'reference_image_urls', seed: 'seed' },
+		fields: {
+			prompt: 'prompt',
+			duration: 'duration',
+			aspectRatio: 'aspect_ratio',
+			resolution: 'resolution',
+			references: 'reference_image_urls',
+			seed: 'seed',
+		},
 		defaultHeight: 720,
 		price: { unit: 'second', usd: () => 0.1 },
 	},
@@ -196,7 +247,14 @@ export const REPLICATE_MODELS: AggregatorModel[] = [
 			},
 			required: ['prompt'],
 		},
-		fields: { prompt: 'prompt', duration: 'duration', aspectRatio: 'aspect_ratio', resolution: 'resolution', firstFrame: 'image', seed: 'seed' },
+		fields: {
+			prompt: 'prompt',
+			duration: 'duration',
+			aspectRatio: 'aspect_ratio',
+			resolution: 'resolution',
+			firstFrame: 'image',
+			seed: 'seed',
+		},
 		defaultHeight: 1080,
 		price: { unit: 'second', usd: (input) => (input.resolution === '720p' ? 0.05 : 0.08) },
 	},
@@ -216,13 +274,25 @@ export const REPLICATE_MODELS: AggregatorModel[] = [
 			},
 			required: ['prompt'],
 		},
-		fields: { prompt: 'prompt', duration: 'duration', resolution: 'resolution', firstFrame: 'first_frame_image' },
+		fields: {
+			prompt: 'prompt',
+			duration: 'duration',
+			resolution: 'resolution',
+			firstFrame: 'first_frame_image',
+		},
 		defaultHeight: 1080,
 		price: { unit: 'second', usd: () => 0.045 },
 	},
 ];
 
 /** Replicate collections the sandbox serves, by slug. */
-export const REPLICATE_COLLECTIONS: Record<string, { name: string; description: string; models: string[] }> = {
-	'text-to-video': { name: 'Generate videos', description: 'Models that create and edit videos', models: REPLICATE_MODELS.map((model) => model.id) },
+export const REPLICATE_COLLECTIONS: Record<
+	string,
+	{ name: string; description: string; models: string[] }
+> = {
+	'text-to-video': {
+		name: 'Generate videos',
+		description: 'Models that create and edit videos',
+		models: REPLICATE_MODELS.map((model) => model.id),
+	},
 };

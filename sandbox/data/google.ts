@@ -20,7 +20,14 @@ export const VEO_MODELS: Record<string, VeoModel> = {
 		referenceImages: true,
 		lastFrame: true,
 		extension: true,
-		price: (backend, resolution, audio) => (resolution === '4k' ? (audio || backend === 'gemini' ? 0.6 : 0.4) : audio || backend === 'gemini' ? 0.4 : 0.2),
+		price: (backend, resolution, audio) =>
+			resolution === '4k'
+				? audio || backend === 'gemini'
+					? 0.6
+					: 0.4
+				: audio || backend === 'gemini'
+					? 0.4
+					: 0.2,
 	},
 	'veo-3.1-fast-generate-001': {
 		backends: ['vertex', 'gemini'],

@@ -30,13 +30,31 @@ export const OPENAI_VIDEO_MODELS: Record<string, VideoModelContract> = {
 	'sora-2-pro-2025-10-06': sora2Pro,
 	// What OpenAI-compatible gateways serve on /v1/videos since the shutdown (reported, 2026-10):
 	// other vendors' models under their own IDs and limits, none of them in the node registry.
-	'minimax/h3': { sizes: ['1366x768', '768x1366', '2560x1440'], seconds: ['6', '10'], pricePerSecond: (size) => (size === '2560x1440' ? 0.09 : 0.05), gateway: true },
-	'google/veo-3.1-fast': { sizes: ['1280x720', '720x1280', '1920x1080', '1080x1920'], seconds: ['4', '6', '8'], pricePerSecond: () => 0.15, gateway: true },
-	'wan-ai/wan-2.6-t2v': { sizes: ['1280x720', '720x1280'], seconds: ['5', '10'], pricePerSecond: () => 0.05, gateway: true },
+	'minimax/h3': {
+		sizes: ['1366x768', '768x1366', '2560x1440'],
+		seconds: ['6', '10'],
+		pricePerSecond: (size) => (size === '2560x1440' ? 0.09 : 0.05),
+		gateway: true,
+	},
+	'google/veo-3.1-fast': {
+		sizes: ['1280x720', '720x1280', '1920x1080', '1080x1920'],
+		seconds: ['4', '6', '8'],
+		pricePerSecond: () => 0.15,
+		gateway: true,
+	},
+	'wan-ai/wan-2.6-t2v': {
+		sizes: ['1280x720', '720x1280'],
+		seconds: ['5', '10'],
+		pricePerSecond: () => 0.05,
+		gateway: true,
+	},
 };
 
 /** Responses API models: USD per million input / output tokens, and the day OpenAI stops serving one. */
-export const OPENAI_TEXT_MODELS: Record<string, { input: number; output: number; shutdownOn?: string }> = {
+export const OPENAI_TEXT_MODELS: Record<
+	string,
+	{ input: number; output: number; shutdownOn?: string }
+> = {
 	'gpt-5.5': { input: 5, output: 30 },
 	'gpt-5.4': { input: 2.5, output: 15 },
 	'gpt-5.4-mini': { input: 0.75, output: 4.5 },

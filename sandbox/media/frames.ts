@@ -45,16 +45,48 @@ export async function sampleFrame(file: string, atSeconds?: number): Promise<Fra
 
 async function decodeFrame(file: string, atSeconds?: number): Promise<FrameSample> {
 	const probe = JSON.parse(
-		(await run(mediaTool('ffprobe'), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'json', file])).stdout,
+		(
+			await run(mediaTool('ffprobe'), [
+				'-v',
+				'error',
+				'-select_streams',
+				'v:0',
+				'-show_entries',
+				'stream=width,height:format=duration',
+				'-of',
+				'json',
+				file,
+			])
+		).stdout,
 	) as { streams: Array<{ width: number; height: number }>; format: { duration?: string } };
 	const { width, height } = probe.streams[0];
 	const durationSeconds = Number(probe.format.duration ?? 0);
-	const at = atSeconds === undefined ? durationSeconds / 2 : Math.min(Math.max(0, atSeconds), Math.max(0, durationSeconds - 0.1));
+	const at =
+		atSeconds === undefined
+			? durationSeconds / 2
+			: Math.min(Math.max(0, atSeconds), Math.max(0, durationSeconds - 0.1));
 	const seek = durationSeconds > 0 ? ['-ss', at.toFixed(3)] : [];
-	const { stdout } = await run(mediaTool('ffmpeg'), ['-v', 'error', ...seek, '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
-		encoding: 'buffer',
-		maxBuffer: width * height * 3 + 1024,
-	});
+	const { stdout } = await run(
+		mediaTool('ffmpeg'),
+		[
+			'-v',
+			'error',
+			...seek,
+			'-i',
+			file,
+			'-frames:v',
+			'1',
+			'-f',
+			'rawvideo',
+			'-pix_fmt',
+			'rgb24',
+			'pipe:1',
+		],
+		{
+			encoding: 'buffer',
+			maxBuffer: width * height * 3 + 1024,
+		},
+	);
 	const pixel = (x: number, y: number): Rgb => {
 		const offset = (Math.min(height - 1, y) * width + Math.min(width - 1, x)) * 3;
 		return [stdout[offset], stdout[offset + 1], stdout[offset + 2]];
@@ -63,10 +95,12 @@ async function decodeFrame(file: string, atSeconds?: number): Promise<FrameSampl
 	for (let index = 0; index < 8; index++) {
 		const { x, y } = swatchPosition(index);
 		if (x + SWATCH_SIZE > width) break;
-		slots.push([0, 1, 2, 3].map((quadrant) => {
-			const centre = quadrantCentre(x, y, quadrant);
-			return pixel(centre.x, centre.y);
-		}));
+		slots.push(
+			[0, 1, 2, 3].map((quadrant) => {
+				const centre = quadrantCentre(x, y, quadrant);
+				return pixel(centre.x, centre.y);
+			}),
+		);
 	}
 	return { width, height, durationSeconds, slots, background: pixel(width - 8, height - 8) };
 }

@@ -55,7 +55,10 @@ export function swatchColours(referenceHash: string): string[] {
 /** Centre of quadrant `quadrant` (0..3, row-major) of a swatch whose top-left is (x, y). */
 export function quadrantCentre(x: number, y: number, quadrant: number): { x: number; y: number } {
 	const half = SWATCH_SIZE / 2;
-	return { x: x + (quadrant % 2) * half + half / 2, y: y + Math.floor(quadrant / 2) * half + half / 2 };
+	return {
+		x: x + (quadrant % 2) * half + half / 2,
+		y: y + Math.floor(quadrant / 2) * half + half / 2,
+	};
 }
 
 export function backgroundColour(spec: Pick<RenderSpec, 'palette' | 'prompt'>): string {
@@ -77,7 +80,9 @@ export async function assertFfmpeg(): Promise<void> {
 		await run(ffmpeg, ['-version']);
 		ffmpegChecked = true;
 	} catch (error) {
-		throw new Error(`The sandbox needs ffmpeg to make real MP4 files, and ${ffmpeg} -version failed (${(error as Error).message}); install it (Debian: apt-get install ffmpeg) and start again`);
+		throw new Error(
+			`The sandbox needs ffmpeg to make real MP4 files, and ${ffmpeg} -version failed (${(error as Error).message}); install it (Debian: apt-get install ffmpeg) and start again`,
+		);
 	}
 }
 
@@ -97,15 +102,14 @@ export async function render(spec: RenderSpec): Promise<string> {
 	const out = path.join(mediaDir(), `${key}.${ext}`);
 	if (existsSync(out)) return out;
 	const tmp = `${out}.${process.pid}.${Date.now()}.tmp.${ext}`;
-	const swatches = [...spec.references, ...(spec.cast ?? [])]
-		.slice(0, 8)
-		.flatMap((ref, index) => {
-			const { x, y } = swatchPosition(index);
-			const half = SWATCH_SIZE / 2;
-			return swatchColours(ref).map(
-				(colour, quadrant) => `drawbox=x=${x + (quadrant % 2) * half}:y=${y + Math.floor(quadrant / 2) * half}:w=${half}:h=${half}:color=${hex(colour)}:t=fill`,
-			);
-		});
+	const swatches = [...spec.references, ...(spec.cast ?? [])].slice(0, 8).flatMap((ref, index) => {
+		const { x, y } = swatchPosition(index);
+		const half = SWATCH_SIZE / 2;
+		return swatchColours(ref).map(
+			(colour, quadrant) =>
+				`drawbox=x=${x + (quadrant % 2) * half}:y=${y + Math.floor(quadrant / 2) * half}:w=${half}:h=${half}:color=${hex(colour)}:t=fill`,
+		);
+	});
 	const bar = `drawbox=x='mod(t*${Math.round(spec.width / 2)}\\,${spec.width})':y=${Math.round(spec.height / 2)}:w=${Math.max(8, Math.round(spec.width / 40))}:h=${Math.round(spec.height / 3)}:color=white@0.7:t=fill`;
 	const filters = [...swatches, ...(spec.kind === 'video' ? [bar] : [])].join(',') || 'null';
 	const colourInput = `color=c=${hex(backgroundColour(spec))}:s=${spec.width}x${spec.height}:r=${spec.fps}`;
@@ -117,10 +121,38 @@ export async function render(spec: RenderSpec): Promise<string> {
 		args.push('-f', 'lavfi', '-i', `${colourInput}:d=${duration}`);
 		if (spec.audio) {
 			const frequency = 220 + (parseInt(sha256(spec.prompt).slice(0, 4), 16) % 660);
-			args.push('-f', 'lavfi', '-i', `sine=frequency=${frequency}:sample_rate=48000:duration=${duration}`);
+			args.push(
+				'-f',
+				'lavfi',
+				'-i',
+				`sine=frequency=${frequency}:sample_rate=48000:duration=${duration}`,
+			);
 		}
-		args.push('-vf', filters, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(spec.fps));
-		if (spec.videoBitrateKbps) args.push('-b:v', `${spec.videoBitrateKbps}k`, '-x264-params', 'nal-hrd=cbr', '-minrate', `${spec.videoBitrateKbps}k`, '-maxrate', `${spec.videoBitrateKbps}k`, '-bufsize', `${spec.videoBitrateKbps}k`);
+		args.push(
+			'-vf',
+			filters,
+			'-c:v',
+			'libx264',
+			'-preset',
+			'ultrafast',
+			'-pix_fmt',
+			'yuv420p',
+			'-g',
+			String(spec.fps),
+		);
+		if (spec.videoBitrateKbps)
+			args.push(
+				'-b:v',
+				`${spec.videoBitrateKbps}k`,
+				'-x264-params',
+				'nal-hrd=cbr',
+				'-minrate',
+				`${spec.videoBitrateKbps}k`,
+				'-maxrate',
+				`${spec.videoBitrateKbps}k`,
+				'-bufsize',
+				`${spec.videoBitrateKbps}k`,
+			);
 		if (spec.audio) args.push('-c:a', 'aac', '-b:a', '64k');
 		if (!spec.moovAtEnd) args.push('-movflags', '+faststart');
 		args.push('-t', duration, '-f', 'mp4', tmp);
@@ -135,7 +167,18 @@ export async function still(videoPath: string, format: 'webp' | 'jpg'): Promise<
 	const out = videoPath.replace(/\.mp4$/, `.${format}`);
 	if (existsSync(out)) return out;
 	const tmp = `${out}.${process.pid}.tmp.${format}`;
-	await run(mediaTool('ffmpeg'), ['-v', 'error', '-y', '-i', videoPath, '-frames:v', '1', '-f', format === 'webp' ? 'webp' : 'mjpeg', tmp]);
+	await run(mediaTool('ffmpeg'), [
+		'-v',
+		'error',
+		'-y',
+		'-i',
+		videoPath,
+		'-frames:v',
+		'1',
+		'-f',
+		format === 'webp' ? 'webp' : 'mjpeg',
+		tmp,
+	]);
 	renameSync(tmp, out);
 	return out;
 }

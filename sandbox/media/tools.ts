@@ -11,7 +11,10 @@ import path from 'node:path';
 export type MediaTool = 'ffmpeg' | 'ffprobe';
 
 const OVERRIDE: Record<MediaTool, string> = { ffmpeg: 'FFMPEG_PATH', ffprobe: 'FFPROBE_PATH' };
-const PACKAGE: Record<MediaTool, string> = { ffmpeg: '@ffmpeg-installer/ffmpeg', ffprobe: '@ffprobe-installer/ffprobe' };
+const PACKAGE: Record<MediaTool, string> = {
+	ffmpeg: '@ffmpeg-installer/ffmpeg',
+	ffprobe: '@ffprobe-installer/ffprobe',
+};
 
 function executable(file: string): boolean {
 	try {
@@ -46,11 +49,15 @@ function packaged(tool: MediaTool): string | undefined {
 export function locateMediaTool(tool: MediaTool, env: NodeJS.ProcessEnv = process.env): string {
 	const override = env[OVERRIDE[tool]];
 	if (override) {
-		if (!executable(override)) throw new Error(`${OVERRIDE[tool]} is ${override}, which is not an executable file`);
+		if (!executable(override))
+			throw new Error(`${OVERRIDE[tool]} is ${override}, which is not an executable file`);
 		return override;
 	}
 	const found = onPath(tool, env.PATH ?? '') ?? packaged(tool);
-	if (!found) throw new Error(`${tool} is not on the PATH and no build of ${PACKAGE[tool]} (a dev dependency) is installed for ${process.platform}-${process.arch}: run npm ci, or install ffmpeg (Debian: apt-get install ffmpeg)`);
+	if (!found)
+		throw new Error(
+			`${tool} is not on the PATH and no build of ${PACKAGE[tool]} (a dev dependency) is installed for ${process.platform}-${process.arch}: run npm ci, or install ffmpeg (Debian: apt-get install ffmpeg)`,
+		);
 	return found;
 }
 
@@ -69,7 +76,9 @@ export function mediaTool(tool: MediaTool): string {
  * does not already come first on `searchPath` gets its folder put in front.
  */
 export function pathWithMediaTools(searchPath = process.env.PATH ?? ''): string {
-	const tools = (['ffmpeg', 'ffprobe'] as const).filter((tool) => onPath(tool, searchPath) !== mediaTool(tool));
+	const tools = (['ffmpeg', 'ffprobe'] as const).filter(
+		(tool) => onPath(tool, searchPath) !== mediaTool(tool),
+	);
 	const dirs = [...new Set(tools.map((tool) => path.dirname(mediaTool(tool))))];
 	return [...dirs, searchPath].filter(Boolean).join(path.delimiter);
 }

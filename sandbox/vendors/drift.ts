@@ -9,11 +9,18 @@ export function driftedSpec(spec: RenderSpec, params: Record<string, unknown> = 
 	switch (kind) {
 		case 'character': {
 			const other = (ref: string) => sha256(`other-character:${ref}`);
-			if (spec.cast?.length) return { ...spec, references: spec.references.map(other), cast: spec.cast.map(other) };
-			return { ...spec, references: (spec.references.length ? spec.references : ['none']).map(other) };
+			if (spec.cast?.length)
+				return { ...spec, references: spec.references.map(other), cast: spec.cast.map(other) };
+			return {
+				...spec,
+				references: (spec.references.length ? spec.references : ['none']).map(other),
+			};
 		}
 		case 'colour':
-			return { ...spec, palette: [`#${sha256(`shifted:${spec.palette?.[0] ?? spec.prompt}`).slice(0, 6)}`] };
+			return {
+				...spec,
+				palette: [`#${sha256(`shifted:${spec.palette?.[0] ?? spec.prompt}`).slice(0, 6)}`],
+			};
 		case 'audio':
 			return { ...spec, audio: false };
 		case 'duration':

@@ -16,10 +16,29 @@ const STATUS: Record<number, string> = {
 
 /** google.rpc.Status envelope; a 429 carries RetryInfo in details (Google sends no Retry-After). */
 export function googleErrorBody(status: number, message: string, retryAfterSeconds?: number) {
-	const details = retryAfterSeconds !== undefined ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterSeconds}s` }] : undefined;
-	return { error: { code: status, message, status: STATUS[status] ?? 'UNKNOWN', ...(details ? { details } : {}) } };
+	const details =
+		retryAfterSeconds !== undefined
+			? [
+					{
+						'@type': 'type.googleapis.com/google.rpc.RetryInfo',
+						retryDelay: `${retryAfterSeconds}s`,
+					},
+				]
+			: undefined;
+	return {
+		error: {
+			code: status,
+			message,
+			status: STATUS[status] ?? 'UNKNOWN',
+			...(details ? { details } : {}),
+		},
+	};
 }
 
-export function googleError(status: number, message: string, retryAfterSeconds?: number): HttpError {
+export function googleError(
+	status: number,
+	message: string,
+	retryAfterSeconds?: number,
+): HttpError {
 	return new HttpError(status, googleErrorBody(status, message, retryAfterSeconds));
 }

@@ -35,13 +35,28 @@ const MATCH_DISTANCE = 40;
  * background. A render that ignored the pin scores measurably lower.
  */
 export async function judge(input: JudgeInput): Promise<JudgeScores> {
-	if (!input.clip) return { identity: 0, colour: 0, continuity: 0, adherence: 0, artifacts: 1, issues: ['no video was provided'] };
+	if (!input.clip)
+		return {
+			identity: 0,
+			colour: 0,
+			continuity: 0,
+			adherence: 0,
+			artifacts: 1,
+			issues: ['no video was provided'],
+		};
 	const frame = await sampleFrame(input.clip);
 	const issues: string[] = [];
 	let matched = 0;
 	for (const ref of input.referenceHashes) {
 		const expected = swatchColours(ref).map(hexToRgb);
-		if (frame.slots.some((slot) => slot.every((colour, quadrant) => colourDistance(colour, expected[quadrant]) <= MATCH_DISTANCE))) matched++;
+		if (
+			frame.slots.some((slot) =>
+				slot.every(
+					(colour, quadrant) => colourDistance(colour, expected[quadrant]) <= MATCH_DISTANCE,
+				),
+			)
+		)
+			matched++;
 		else issues.push(`reference ${ref.slice(0, 8)} is not recognisable in the clip`);
 	}
 	const identity = input.referenceHashes.length ? matched / input.referenceHashes.length : 1;
@@ -55,10 +70,20 @@ export async function judge(input: JudgeInput): Promise<JudgeScores> {
 	let continuity = 1;
 	if (input.previous) {
 		const previous = await sampleFrame(input.previous);
-		continuity = Math.max(0, Math.round((1 - colourDistance(frame.background, previous.background) / 150) * 1000) / 1000);
+		continuity = Math.max(
+			0,
+			Math.round((1 - colourDistance(frame.background, previous.background) / 150) * 1000) / 1000,
+		);
 		if (continuity < 0.7) issues.push('colour does not continue from the previous shot');
 	}
-	return { identity, colour, continuity, adherence: Math.round(((identity + colour) / 2) * 1000) / 1000, artifacts: 0, issues };
+	return {
+		identity,
+		colour,
+		continuity,
+		adherence: Math.round(((identity + colour) / 2) * 1000) / 1000,
+		artifacts: 0,
+		issues,
+	};
 }
 
 type Schema = Record<string, unknown>;
@@ -75,18 +100,19 @@ export function scoresToSchema(schema: Schema, scores: JudgeScores, text: string
 				? scores.identity
 				: /continuity|previous/.test(lower)
 					? scores.continuity
-				: /colou?r|palette|grade/.test(lower)
-					? scores.colour
-					: /artifact|glitch/.test(lower)
-						? scores.artifacts
-						: /prompt|adherence/.test(lower)
-							? scores.adherence
-							: /overall|score|quality/.test(lower)
-								? Math.min(scores.identity, scores.colour)
-								: undefined;
+					: /colou?r|palette|grade/.test(lower)
+						? scores.colour
+						: /artifact|glitch/.test(lower)
+							? scores.artifacts
+							: /prompt|adherence/.test(lower)
+								? scores.adherence
+								: /overall|score|quality/.test(lower)
+									? Math.min(scores.identity, scores.colour)
+									: undefined;
 			if (value !== undefined) {
 				const max = Number(prop.maximum ?? 1);
-				base[name] = type === 'integer' ? Math.round(value * max) : Math.round(value * max * 1000) / 1000;
+				base[name] =
+					type === 'integer' ? Math.round(value * max) : Math.round(value * max * 1000) / 1000;
 			}
 		} else if (type === 'array' && /issue|problem|finding/.test(lower)) {
 			base[name] = scores.issues;

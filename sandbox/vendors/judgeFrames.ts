@@ -65,15 +65,28 @@ export interface MediaPart {
 	hash?: string;
 }
 
-const list = (text: string) => (/left to right: ([^.]+)\./i.exec(text)?.[1] ?? '').split(',').map((s) => s.trim().replace(/^@/, '')).filter(Boolean);
+const list = (text: string) =>
+	(/left to right: ([^.]+)\./i.exec(text)?.[1] ?? '')
+		.split(',')
+		.map((s) => s.trim().replace(/^@/, ''))
+		.filter(Boolean);
 const times = (text: string) => {
 	const at = /at ((?:\d+(?:\.\d+)? s(?:, )?)+)/i.exec(text)?.[1] ?? '';
 	return [...at.matchAll(/(\d+(?:\.\d+)?) s/g)].map((m) => Number(m[1]));
 };
 
 export function readSections(parts: MediaPart[]): Sections {
-	const sections: Sections = { text: '', order: [], times: [], references: new Map(), anchors: new Map() };
-	let label: { kind: 'clip' } | { kind: 'references' | 'anchor'; tag: string; text: string } | { kind: 'previous'; text: string } = { kind: 'clip' };
+	const sections: Sections = {
+		text: '',
+		order: [],
+		times: [],
+		references: new Map(),
+		anchors: new Map(),
+	};
+	let label:
+		| { kind: 'clip' }
+		| { kind: 'references' | 'anchor'; tag: string; text: string }
+		| { kind: 'previous'; text: string } = { kind: 'clip' };
 	for (const part of parts) {
 		if (part.kind === 'text') {
 			const text = part.text ?? '';
@@ -90,10 +103,19 @@ export function readSections(parts: MediaPart[]): Sections {
 			continue;
 		}
 		if (part.kind === 'image' && label.kind === 'references') {
-			sections.references.set(label.tag, [...(sections.references.get(label.tag) ?? []), part.hash!]);
+			sections.references.set(label.tag, [
+				...(sections.references.get(label.tag) ?? []),
+				part.hash!,
+			]);
 		} else if (part.kind === 'video') {
-			if (label.kind === 'anchor') sections.anchors.set(label.tag, { clip: part.file!, order: list(label.text), times: times(label.text) });
-			else if (label.kind === 'previous') sections.previous = { clip: part.file!, times: times(label.text) };
+			if (label.kind === 'anchor')
+				sections.anchors.set(label.tag, {
+					clip: part.file!,
+					order: list(label.text),
+					times: times(label.text),
+				});
+			else if (label.kind === 'previous')
+				sections.previous = { clip: part.file!, times: times(label.text) };
 			else sections.clip ??= part.file;
 		}
 	}
@@ -102,8 +124,12 @@ export function readSections(parts: MediaPart[]): Sections {
 
 /** Identity swatches decode within this RGB distance of what they encode (H.264 error included). */
 const MATCH_DISTANCE = 40;
-const sameSwatch = (a: Rgb[] | undefined, b: Rgb[] | undefined) => Boolean(a && b && a.every((colour, quadrant) => colourDistance(colour, b[quadrant]) <= MATCH_DISTANCE));
-const closeness = (a: Rgb, b: Rgb) => Math.max(0, Math.round((1 - colourDistance(a, b) / 150) * 1000) / 1000);
+const sameSwatch = (a: Rgb[] | undefined, b: Rgb[] | undefined) =>
+	Boolean(
+		a && b && a.every((colour, quadrant) => colourDistance(colour, b[quadrant]) <= MATCH_DISTANCE),
+	);
+const closeness = (a: Rgb, b: Rgb) =>
+	Math.max(0, Math.round((1 - colourDistance(a, b) / 150) * 1000) / 1000);
 
 interface FrameScores {
 	atSeconds: number;
@@ -116,9 +142,14 @@ interface FrameScores {
 }
 
 /** A dimension of the answer the noise can flip: one character's identity against one source, or colour. */
-type Dimension = { kind: 'reference' | 'anchor'; tag: string } | { kind: 'colourScore' | 'continuityScore' };
+type Dimension =
+	| { kind: 'reference' | 'anchor'; tag: string }
+	| { kind: 'colourScore' | 'continuityScore' };
 
-export async function judgeFrames(sections: Sections, noise: JudgeNoise): Promise<{ frames: FrameScores[]; issues: string[] }> {
+export async function judgeFrames(
+	sections: Sections,
+	noise: JudgeNoise,
+): Promise<{ frames: FrameScores[]; issues: string[] }> {
 	const issues: string[] = [];
 	if (!sections.clip) return { frames: [], issues: ['no video was provided'] };
 	const at = sections.times.length ? sections.times : [undefined];
@@ -129,20 +160,42 @@ export async function judgeFrames(sections: Sections, noise: JudgeNoise): Promis
 		const characters = [];
 		for (const [slot, tag] of sections.order.entries()) {
 			const refs = sections.references.get(tag) ?? [];
-			const referenceScore = refs.length ? (refs.some((ref) => frame.slots.some((s) => sameSwatch(s, swatchColours(ref).map(hexToRgb)))) ? 1 : 0) : 1;
+			const referenceScore = refs.length
+				? refs.some((ref) =>
+						frame.slots.some((s) => sameSwatch(s, swatchColours(ref).map(hexToRgb))),
+					)
+					? 1
+					: 0
+				: 1;
 			const anchor = sections.anchors.get(tag);
 			let anchorScore = 1;
 			if (anchor) {
-				const anchorFrame: FrameSample = await sampleFrame(anchor.clip, anchor.times[index] ?? time);
-				anchorScore = sameSwatch(frame.slots[slot], anchorFrame.slots[anchor.order.indexOf(tag)]) ? 1 : 0;
+				const anchorFrame: FrameSample = await sampleFrame(
+					anchor.clip,
+					anchor.times[index] ?? time,
+				);
+				anchorScore = sameSwatch(frame.slots[slot], anchorFrame.slots[anchor.order.indexOf(tag)])
+					? 1
+					: 0;
 			}
 			characters.push({ tag, referenceScore, anchorScore });
 		}
 		const colourScore = palette ? closeness(frame.background, hexToRgb(palette)) : 1;
-		const previous = sections.previous ? await sampleFrame(sections.previous.clip, sections.previous.times[index] ?? time) : undefined;
+		const previous = sections.previous
+			? await sampleFrame(sections.previous.clip, sections.previous.times[index] ?? time)
+			: undefined;
 		const continuityScore = previous ? closeness(frame.background, previous.background) : 1;
-		const previousColourScore = previous && palette ? closeness(previous.background, hexToRgb(palette)) : 1;
-		frames.push({ atSeconds: time ?? frame.durationSeconds / 2, colourScore, continuityScore, previousColourScore, promptAdherence: 1, artifactScore: 0, characters });
+		const previousColourScore =
+			previous && palette ? closeness(previous.background, hexToRgb(palette)) : 1;
+		frames.push({
+			atSeconds: time ?? frame.durationSeconds / 2,
+			colourScore,
+			continuityScore,
+			previousColourScore,
+			promptAdherence: 1,
+			artifactScore: 0,
+			characters,
+		});
 	}
 	const failing = dimensions(sections).filter((d) => frames.some((f) => score(f, d) < 0.7));
 	const clean = failing.length === 0;
@@ -159,9 +212,21 @@ export async function judgeFrames(sections: Sections, noise: JudgeNoise): Promis
 		for (const frame of frames) for (const d of failing) setScore(frame, d, value);
 		flipped = 'false_negative';
 	}
-	noise.calls.push({ at: Date.now(), clean, noise: flipped, frames: frames.map((f) => f.atSeconds) });
+	noise.calls.push({
+		at: Date.now(),
+		clean,
+		noise: flipped,
+		frames: frames.map((f) => f.atSeconds),
+	});
 	for (const d of dimensions(sections)) {
-		if (frames.some((f) => score(f, d) < 0.7)) issues.push(d.kind === 'reference' || d.kind === 'anchor' ? `@${d.tag} does not match its ${d.kind === 'reference' ? 'reference images' : 'anchor'}` : d.kind === 'colourScore' ? `the grade drifted from ${palette}` : 'colour does not continue from the previous shot');
+		if (frames.some((f) => score(f, d) < 0.7))
+			issues.push(
+				d.kind === 'reference' || d.kind === 'anchor'
+					? `@${d.tag} does not match its ${d.kind === 'reference' ? 'reference images' : 'anchor'}`
+					: d.kind === 'colourScore'
+						? `the grade drifted from ${palette}`
+						: 'colour does not continue from the previous shot',
+			);
 	}
 	return { frames, issues };
 }
@@ -180,7 +245,11 @@ function dimensions(sections: Sections): Dimension[] {
 function score(frame: FrameScores, d: Dimension): number {
 	if (d.kind === 'reference' || d.kind === 'anchor') {
 		const character = frame.characters.find((c) => c.tag === d.tag);
-		return character ? (d.kind === 'reference' ? character.referenceScore : character.anchorScore) : 1;
+		return character
+			? d.kind === 'reference'
+				? character.referenceScore
+				: character.anchorScore
+			: 1;
 	}
 	return frame[d.kind];
 }
@@ -195,6 +264,13 @@ function setScore(frame: FrameScores, d: Dimension, value: number): void {
 
 /** Whether a response schema asks for frame-by-frame scores (the QC Router's judge request). */
 export function asksForFrames(schema: Record<string, unknown> | undefined): boolean {
-	const frames = (schema?.properties as Record<string, { type?: string; items?: { properties?: Record<string, unknown> } }> | undefined)?.frames;
-	return String(frames?.type ?? '').toLowerCase() === 'array' && Boolean(frames?.items?.properties?.characters);
+	const frames = (
+		schema?.properties as
+			| Record<string, { type?: string; items?: { properties?: Record<string, unknown> } }>
+			| undefined
+	)?.frames;
+	return (
+		String(frames?.type ?? '').toLowerCase() === 'array' &&
+		Boolean(frames?.items?.properties?.characters)
+	);
 }

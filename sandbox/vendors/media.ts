@@ -8,7 +8,10 @@ import { sha256 } from '../random';
  * Gemini file URIs, runway:// uploads and the sandbox's own output URLs. Unknown external URLs
  * cannot be fetched offline; they are identified by the URL itself.
  */
-export function resolveMedia(ctx: SandboxContext, uri: string): { bytes?: Buffer; path?: string; hash: string } {
+export function resolveMedia(
+	ctx: SandboxContext,
+	uri: string,
+): { bytes?: Buffer; path?: string; hash: string } {
 	const data = decodeDataUri(uri);
 	if (data) return { bytes: data.bytes, hash: sha256(data.bytes) };
 	if (uri.startsWith('gs://')) {

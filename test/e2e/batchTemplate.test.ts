@@ -1,7 +1,19 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { sandboxCredentials } from '../../sandbox/credentials';
-import { BATCH_WORKFLOW, campaignRuns, campaigns, expectSeededBatchDelivered, runBatch } from '../harness/batchRun';
-import { templateInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, type N8nInstance, type N8nProcess } from '../harness/n8nCli';
+import {
+	BATCH_WORKFLOW,
+	campaignRuns,
+	campaigns,
+	expectSeededBatchDelivered,
+	runBatch,
+} from '../harness/batchRun';
+import {
+	templateInstance,
+	TEMPLATE_DELIVERY,
+	TEMPLATE_HOME,
+	type N8nInstance,
+	type N8nProcess,
+} from '../harness/n8nCli';
 import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
@@ -17,8 +29,14 @@ describe('scheduled ad batch in a running n8n', () => {
 	let server: N8nProcess;
 
 	beforeAll(async () => {
-		sandbox = await withSandbox({ config: { renderMs: { openai: 300, google: 300, runway: 300 } } });
-		n8n = await templateInstance(sandboxCredentials(sandbox), ['error-reporter.json', 'scheduled-ad-batch.json'], [BATCH_WORKFLOW]);
+		sandbox = await withSandbox({
+			config: { renderMs: { openai: 300, google: 300, runway: 300 } },
+		});
+		n8n = await templateInstance(
+			sandboxCredentials(sandbox),
+			['error-reporter.json', 'scheduled-ad-batch.json'],
+			[BATCH_WORKFLOW],
+		);
 		mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
 		server = await n8n.start({ HOME: TEMPLATE_HOME });
 	}, E2E_TIMEOUT);
@@ -27,19 +45,29 @@ describe('scheduled ad batch in a running n8n', () => {
 		await sandbox?.stop();
 	});
 
-	it('creates and seeds the tables, renders every variant and format per brand under one pin per brand, and writes the status rows back', async () => {
-		rmSync(TEMPLATE_DELIVERY, { recursive: true, force: true });
-		mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
-		sandbox.setFaults({ rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }] });
-		await runBatch(n8n, server);
-		await expectSeededBatchDelivered(n8n, sandbox);
-	}, E2E_TIMEOUT);
+	it(
+		'creates and seeds the tables, renders every variant and format per brand under one pin per brand, and writes the status rows back',
+		async () => {
+			rmSync(TEMPLATE_DELIVERY, { recursive: true, force: true });
+			mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
+			sandbox.setFaults({
+				rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }],
+			});
+			await runBatch(n8n, server);
+			await expectSeededBatchDelivered(n8n, sandbox);
+		},
+		E2E_TIMEOUT,
+	);
 
-	it('a later batch leaves delivered campaigns alone and the seeded table is not seeded again', async () => {
-		const paid = (await sandboxLedger(sandbox)).entries.length;
-		await runBatch(n8n, server);
-		expect(campaigns(n8n)).toHaveLength(2);
-		expect(campaignRuns(n8n)).toHaveLength(5);
-		expect((await sandboxLedger(sandbox)).entries).toHaveLength(paid);
-	}, E2E_TIMEOUT);
+	it(
+		'a later batch leaves delivered campaigns alone and the seeded table is not seeded again',
+		async () => {
+			const paid = (await sandboxLedger(sandbox)).entries.length;
+			await runBatch(n8n, server);
+			expect(campaigns(n8n)).toHaveLength(2);
+			expect(campaignRuns(n8n)).toHaveLength(5);
+			expect((await sandboxLedger(sandbox)).entries).toHaveLength(paid);
+		},
+		E2E_TIMEOUT,
+	);
 });

@@ -1,14 +1,35 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { mediaTool } from '../../sandbox/media/tools';
 import { ffprobeFile } from '../harness/media';
-import { ensureN8nRuntime, N8nInstance, TEMPLATE_DELIVERY, TEMPLATE_HOME, templateJson, type N8nProcess } from '../harness/n8nCli';
-import { sandboxAsset, sandboxLedger, withSandbox, type Sandbox, renderDuplicates } from '../harness/sandbox';
+import {
+	ensureN8nRuntime,
+	N8nInstance,
+	TEMPLATE_DELIVERY,
+	TEMPLATE_HOME,
+	templateJson,
+	type N8nProcess,
+} from '../harness/n8nCli';
+import {
+	sandboxAsset,
+	sandboxLedger,
+	withSandbox,
+	type Sandbox,
+	renderDuplicates,
+} from '../harness/sandbox';
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
 const HOME = TEMPLATE_HOME;
@@ -20,7 +41,9 @@ describe('studio template in the real n8n CLI', () => {
 	let n8n: N8nInstance;
 
 	beforeAll(async () => {
-		sandbox = await withSandbox({ config: { renderMs: { openai: 300, google: 300, runway: 300 } } });
+		sandbox = await withSandbox({
+			config: { renderMs: { openai: 300, google: 300, runway: 300 } },
+		});
 		n8n = new N8nInstance(ensureN8nRuntime());
 		await n8n.importCredentials(sandboxCredentials(sandbox));
 		rmSync(DELIVERY, { recursive: true, force: true });
@@ -30,140 +53,276 @@ describe('studio template in the real n8n CLI', () => {
 		await sandbox?.stop();
 	});
 
-	it('imports every template and knows every node type they use', async () => {
-		const dir = path.join(__dirname, '../../workflows');
-		const runtime = ensureN8nRuntime();
-		const basePackage = JSON.parse(readFileSync(path.join(runtime.cache, 'n8n/node_modules/n8n-nodes-base/package.json'), 'utf8')) as { n8n: { nodes: string[] } };
-		const baseTypes = new Set(basePackage.n8n.nodes.map((file) => {
-			const name = path.basename(file).replace(/\.node\.js$/, '');
-			return `n8n-nodes-base.${name[0].toLowerCase()}${name.slice(1)}`;
-		}));
-		for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-			const workflow = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-			await n8n.importWorkflow(workflow);
-			for (const node of workflow.nodes as Array<{ type: string }>) {
-				if (node.type.startsWith('n8n-nodes-base.')) expect(`${file}: ${node.type} ${baseTypes.has(node.type)}`).toBe(`${file}: ${node.type} true`);
+	it(
+		'imports every template and knows every node type they use',
+		async () => {
+			const dir = path.join(__dirname, '../../workflows');
+			const runtime = ensureN8nRuntime();
+			const basePackage = JSON.parse(
+				readFileSync(
+					path.join(runtime.cache, 'n8n/node_modules/n8n-nodes-base/package.json'),
+					'utf8',
+				),
+			) as { n8n: { nodes: string[] } };
+			const baseTypes = new Set(
+				basePackage.n8n.nodes.map((file) => {
+					const name = path.basename(file).replace(/\.node\.js$/, '');
+					return `n8n-nodes-base.${name[0].toLowerCase()}${name.slice(1)}`;
+				}),
+			);
+			for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+				const workflow = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+				await n8n.importWorkflow(workflow);
+				for (const node of workflow.nodes as Array<{ type: string }>) {
+					if (node.type.startsWith('n8n-nodes-base.'))
+						expect(`${file}: ${node.type} ${baseTypes.has(node.type)}`).toBe(
+							`${file}: ${node.type} true`,
+						);
+				}
 			}
-		}
-	}, E2E_TIMEOUT);
+		},
+		E2E_TIMEOUT,
+	);
 
-	it('imports unmodified, runs the sample brief through the QC loop, and delivers masters, report and timeline', async () => {
-		sandbox.setFaults({ rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }] });
-		const template = templateJson('studio-brief-to-delivery.json');
-		await n8n.importWorkflow(template);
-		await n8n.execute(template.id, { HOME });
-
-		const shots = ['shot-01', 'shot-02', 'shot-03', 'shot-04', 'shot-05'];
-		for (const shot of shots) {
-			const file = path.join(DELIVERY, `${RUN}-${shot}.mp4`);
-			expect(existsSync(file)).toBe(true);
-			const probe = ffprobeFile(file);
-			expect(Number(probe.format.duration)).toBeGreaterThan(1);
-		}
-		const report = JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-qc-report.json`), 'utf8'));
-		const ledger = await sandboxLedger(sandbox);
-		expect(report.totals).toMatchObject({ shots: 5, passed: 5, renders: 6, rerenders: 1 });
-		expect(report.cost.totalUsd).toBeCloseTo(ledger.totalUsd, 4);
-		expect(renderDuplicates(ledger)).toEqual([]);
-		const reported = new Set(report.shots.flatMap((s: { takes: Array<{ jobId: string }> }) => s.takes.map((t) => t.jobId)));
-		for (const entry of ledger.entries.filter((e: { unit: string }) => e.unit !== 'token')) expect(reported.has(entry.jobId)).toBe(true);
-		expect(readFileSync(path.join(DELIVERY, `${RUN}-qc-report.html`), 'utf8')).toContain('5 of 5 passed');
-		expect(readFileSync(path.join(DELIVERY, `${RUN}-timeline.edl`), 'utf8')).toMatch(/^005 /m);
-		expect(JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-timeline.otio`), 'utf8')).OTIO_SCHEMA).toBe('Timeline.1');
-		expect(JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-run-state.json`), 'utf8')).shots).toHaveLength(5);
-	}, E2E_TIMEOUT);
-
-	it('reshoots one shot from the saved run state without touching the others', async () => {
-		const modified = (shot: string) => statSync(path.join(DELIVERY, `${RUN}-${shot}.mp4`)).mtimeMs;
-		const before = Object.fromEntries(['shot-01', 'shot-02', 'shot-03'].map((shot) => [shot, modified(shot)]));
-		const paid = (await sandboxLedger(sandbox)).entries.length;
-		const template = templateJson('reshoot-one-shot.json');
-		await n8n.importWorkflow(template);
-		await n8n.execute(template.id, { HOME });
-
-		const ledger = await sandboxLedger(sandbox);
-		const added = ledger.entries.slice(paid);
-		// One render, on Runway (the vision judge's token charges aside).
-		expect(added.filter((e: { unit: string }) => e.unit !== 'token').map((e: { vendor: string }) => e.vendor)).toEqual(['runway']);
-		expect(modified('shot-02')).toBeGreaterThan(before['shot-02']);
-		expect(modified('shot-01')).toBe(before['shot-01']);
-		expect(modified('shot-03')).toBe(before['shot-03']);
-		const qc = JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-shot-02-reshoot-qc.json`), 'utf8'));
-		expect(qc.shots).toEqual([expect.objectContaining({ id: 'shot-02', outcome: 'passed', attempts: expect.objectContaining({ control: 1 }) })]);
-		expect(qc.shots[0].takes).toHaveLength(2);
-	}, E2E_TIMEOUT);
-	it('cuts the passed shots into one master with the pinned LUT and music bed, where Execute Command is allowed', async () => {
-		// The run's pin gains a LUT that maps every colour to black and a music bed, so both are visible in the cut.
-		const lutUrl = await sandboxAsset(sandbox, 'black.cube', `LUT_3D_SIZE 2\n${'0 0 0\n'.repeat(8)}`);
-		const wav = path.join(tmpdir(), 'vp-bed.wav');
-		execFileSync(mediaTool('ffmpeg'), ['-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=6', wav]);
-		const musicUrl = await sandboxAsset(sandbox, 'bed.wav', readFileSync(wav));
-		const stateFile = path.join(DELIVERY, `${RUN}-run-state.json`);
-		const state = JSON.parse(readFileSync(stateFile, 'utf8'));
-		for (const item of state.shots) {
-			item.pin.grade.lut = { kind: 'url', ref: lutUrl, mimeType: 'text/plain' };
-			item.pin.audioBed.music = { kind: 'url', ref: musicUrl, mimeType: 'audio/wav' };
-		}
-		writeFileSync(stateFile, JSON.stringify(state));
-		const expectedSeconds = state.shots.reduce((sum: number, item: { shot: { durationSeconds: number } }) => sum + item.shot.durationSeconds, 0);
-
-		await n8n.importWorkflow(templateJson('assemble-cut.json'));
-		await n8n.execute('vpAssembleCut', { HOME, NODES_EXCLUDE: '[]' });
-
-		const cut = path.join(DELIVERY, `${RUN}-cut.mp4`);
-		const probe = ffprobeFile(cut);
-		expect(Math.abs(Number(probe.format.duration) - expectedSeconds)).toBeLessThan(0.5);
-		expect(probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video')).toMatchObject({ width: 1280, height: 720 });
-		expect(probe.streams.some((s: { codec_type: string }) => s.codec_type === 'audio')).toBe(true);
-		// Graded: the black LUT leaves no picture; the mix (shots' sound plus bed, loudness-normalised) is audible.
-		const luma = execFileSync(mediaTool('ffprobe'), ['-v', 'error', '-f', 'lavfi', '-i', `movie=${cut},signalstats`, '-show_entries', 'frame_tags=lavfi.signalstats.YAVG', '-of', 'default=noprint_wrappers=1:nokey=1']).toString().trim().split('\n').map(Number);
-		expect(Math.max(...luma)).toBeLessThan(20);
-		const volume = spawnSync(mediaTool('ffmpeg'), ['-nostdin', '-v', 'info', '-i', cut, '-af', 'volumedetect', '-f', 'null', '-']).stderr.toString();
-		expect(Number(/mean_volume: (-?[\d.]+) dB/.exec(volume)?.[1])).toBeGreaterThan(-40);
-		expect(existsSync(path.join(DELIVERY, `${RUN}-cut-parts`))).toBe(false);
-	}, E2E_TIMEOUT);
-	it('takes a brief on the authenticated webhook and POSTs the run summary to the client callback', async () => {
-		const received: Array<{ path?: string; body: any }> = [];
-		let delivered: (() => void) | undefined;
-		const arrived = new Promise<void>((resolve) => (delivered = resolve));
-		const receiver = createServer((req, res) => {
-			let body = '';
-			req.on('data', (chunk) => (body += chunk));
-			req.on('end', () => {
-				received.push({ path: req.url, body: JSON.parse(body) });
-				res.writeHead(204).end();
-				delivered!();
+	it(
+		'imports unmodified, runs the sample brief through the QC loop, and delivers masters, report and timeline',
+		async () => {
+			sandbox.setFaults({
+				rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }],
 			});
-		});
-		await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-		const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/client/hooks/video`;
-		let server: N8nProcess | undefined;
-		try {
-			for (const file of ['error-reporter.json', 'studio-brief-to-delivery.json']) await n8n.importWorkflow(templateJson(file));
-			await n8n.publish('vpStudioBriefDelivery');
-			server = await n8n.start({ HOME });
-			const paid = (await sandboxLedger(sandbox)).entries.length;
-			const brief = { project: 'Bakery reel', runId: 'bakery-reel-001', script: 'Flour dusts the counter. Ada shapes a loaf and smiles: "Fresh at seven."', targetSeconds: 12, budgetUsd: 20, callbackUrl };
+			const template = templateJson('studio-brief-to-delivery.json');
+			await n8n.importWorkflow(template);
+			await n8n.execute(template.id, { HOME });
 
-			expect((await server.webhook('video-brief', brief, { 'X-Brief-Token': 'wrong' })).status).toBe(403);
-			expect((await server.webhook('video-brief', brief, { 'X-Brief-Token': 'sandbox-brief-token' })).status).toBe(200);
-			let timer: NodeJS.Timeout | undefined;
-			const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no callback:\n${server!.output().slice(-4000)}`)), 10 * 60 * 1000)));
-			await Promise.race([arrived, timeout]).finally(() => clearTimeout(timer));
-
-			expect(received).toHaveLength(1);
-			const [{ path: calledPath, body }] = received;
-			expect(calledPath).toBe('/client/hooks/video');
-			const report = JSON.parse(readFileSync(path.join(DELIVERY, 'bakery-reel-001-qc-report.json'), 'utf8'));
+			const shots = ['shot-01', 'shot-02', 'shot-03', 'shot-04', 'shot-05'];
+			for (const shot of shots) {
+				const file = path.join(DELIVERY, `${RUN}-${shot}.mp4`);
+				expect(existsSync(file)).toBe(true);
+				const probe = ffprobeFile(file);
+				expect(Number(probe.format.duration)).toBeGreaterThan(1);
+			}
+			const report = JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-qc-report.json`), 'utf8'));
 			const ledger = await sandboxLedger(sandbox);
-			expect(body).toEqual({ runId: 'bakery-reel-001', project: 'Bakery reel', totals: report.totals, cost: report.cost, deliveryRoot: DELIVERY, report: path.join(DELIVERY, 'bakery-reel-001-qc-report.html') });
-			expect(body.totals.passed).toBe(body.totals.shots);
-			const runCost = ledger.entries.slice(paid).reduce((sum: number, e: { usd: number }) => sum + e.usd, 0);
-			expect(body.cost.totalUsd).toBeCloseTo(runCost, 4);
-		} finally {
-			await server?.stop();
-			receiver.closeAllConnections();
-			receiver.close();
-		}
-	}, E2E_TIMEOUT);
+			expect(report.totals).toMatchObject({ shots: 5, passed: 5, renders: 6, rerenders: 1 });
+			expect(report.cost.totalUsd).toBeCloseTo(ledger.totalUsd, 4);
+			expect(renderDuplicates(ledger)).toEqual([]);
+			const reported = new Set(
+				report.shots.flatMap((s: { takes: Array<{ jobId: string }> }) =>
+					s.takes.map((t) => t.jobId),
+				),
+			);
+			for (const entry of ledger.entries.filter((e: { unit: string }) => e.unit !== 'token'))
+				expect(reported.has(entry.jobId)).toBe(true);
+			expect(readFileSync(path.join(DELIVERY, `${RUN}-qc-report.html`), 'utf8')).toContain(
+				'5 of 5 passed',
+			);
+			expect(readFileSync(path.join(DELIVERY, `${RUN}-timeline.edl`), 'utf8')).toMatch(/^005 /m);
+			expect(
+				JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-timeline.otio`), 'utf8')).OTIO_SCHEMA,
+			).toBe('Timeline.1');
+			expect(
+				JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-run-state.json`), 'utf8')).shots,
+			).toHaveLength(5);
+		},
+		E2E_TIMEOUT,
+	);
+
+	it(
+		'reshoots one shot from the saved run state without touching the others',
+		async () => {
+			const modified = (shot: string) =>
+				statSync(path.join(DELIVERY, `${RUN}-${shot}.mp4`)).mtimeMs;
+			const before = Object.fromEntries(
+				['shot-01', 'shot-02', 'shot-03'].map((shot) => [shot, modified(shot)]),
+			);
+			const paid = (await sandboxLedger(sandbox)).entries.length;
+			const template = templateJson('reshoot-one-shot.json');
+			await n8n.importWorkflow(template);
+			await n8n.execute(template.id, { HOME });
+
+			const ledger = await sandboxLedger(sandbox);
+			const added = ledger.entries.slice(paid);
+			// One render, on Runway (the vision judge's token charges aside).
+			expect(
+				added
+					.filter((e: { unit: string }) => e.unit !== 'token')
+					.map((e: { vendor: string }) => e.vendor),
+			).toEqual(['runway']);
+			expect(modified('shot-02')).toBeGreaterThan(before['shot-02']);
+			expect(modified('shot-01')).toBe(before['shot-01']);
+			expect(modified('shot-03')).toBe(before['shot-03']);
+			const qc = JSON.parse(
+				readFileSync(path.join(DELIVERY, `${RUN}-shot-02-reshoot-qc.json`), 'utf8'),
+			);
+			expect(qc.shots).toEqual([
+				expect.objectContaining({
+					id: 'shot-02',
+					outcome: 'passed',
+					attempts: expect.objectContaining({ control: 1 }),
+				}),
+			]);
+			expect(qc.shots[0].takes).toHaveLength(2);
+		},
+		E2E_TIMEOUT,
+	);
+	it(
+		'cuts the passed shots into one master with the pinned LUT and music bed, where Execute Command is allowed',
+		async () => {
+			// The run's pin gains a LUT that maps every colour to black and a music bed, so both are visible in the cut.
+			const lutUrl = await sandboxAsset(
+				sandbox,
+				'black.cube',
+				`LUT_3D_SIZE 2\n${'0 0 0\n'.repeat(8)}`,
+			);
+			const wav = path.join(tmpdir(), 'vp-bed.wav');
+			execFileSync(mediaTool('ffmpeg'), [
+				'-nostdin',
+				'-y',
+				'-v',
+				'error',
+				'-f',
+				'lavfi',
+				'-i',
+				'sine=frequency=220:duration=6',
+				wav,
+			]);
+			const musicUrl = await sandboxAsset(sandbox, 'bed.wav', readFileSync(wav));
+			const stateFile = path.join(DELIVERY, `${RUN}-run-state.json`);
+			const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+			for (const item of state.shots) {
+				item.pin.grade.lut = { kind: 'url', ref: lutUrl, mimeType: 'text/plain' };
+				item.pin.audioBed.music = { kind: 'url', ref: musicUrl, mimeType: 'audio/wav' };
+			}
+			writeFileSync(stateFile, JSON.stringify(state));
+			const expectedSeconds = state.shots.reduce(
+				(sum: number, item: { shot: { durationSeconds: number } }) =>
+					sum + item.shot.durationSeconds,
+				0,
+			);
+
+			await n8n.importWorkflow(templateJson('assemble-cut.json'));
+			await n8n.execute('vpAssembleCut', { HOME, NODES_EXCLUDE: '[]' });
+
+			const cut = path.join(DELIVERY, `${RUN}-cut.mp4`);
+			const probe = ffprobeFile(cut);
+			expect(Math.abs(Number(probe.format.duration) - expectedSeconds)).toBeLessThan(0.5);
+			expect(
+				probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video'),
+			).toMatchObject({ width: 1280, height: 720 });
+			expect(probe.streams.some((s: { codec_type: string }) => s.codec_type === 'audio')).toBe(
+				true,
+			);
+			// Graded: the black LUT leaves no picture; the mix (shots' sound plus bed, loudness-normalised) is audible.
+			const luma = execFileSync(mediaTool('ffprobe'), [
+				'-v',
+				'error',
+				'-f',
+				'lavfi',
+				'-i',
+				`movie=${cut},signalstats`,
+				'-show_entries',
+				'frame_tags=lavfi.signalstats.YAVG',
+				'-of',
+				'default=noprint_wrappers=1:nokey=1',
+			])
+				.toString()
+				.trim()
+				.split('\n')
+				.map(Number);
+			expect(Math.max(...luma)).toBeLessThan(20);
+			const volume = spawnSync(mediaTool('ffmpeg'), [
+				'-nostdin',
+				'-v',
+				'info',
+				'-i',
+				cut,
+				'-af',
+				'volumedetect',
+				'-f',
+				'null',
+				'-',
+			]).stderr.toString();
+			expect(Number(/mean_volume: (-?[\d.]+) dB/.exec(volume)?.[1])).toBeGreaterThan(-40);
+			expect(existsSync(path.join(DELIVERY, `${RUN}-cut-parts`))).toBe(false);
+		},
+		E2E_TIMEOUT,
+	);
+	it(
+		'takes a brief on the authenticated webhook and POSTs the run summary to the client callback',
+		async () => {
+			const received: Array<{ path?: string; body: any }> = [];
+			let delivered: (() => void) | undefined;
+			const arrived = new Promise<void>((resolve) => (delivered = resolve));
+			const receiver = createServer((req, res) => {
+				let body = '';
+				req.on('data', (chunk) => (body += chunk));
+				req.on('end', () => {
+					received.push({ path: req.url, body: JSON.parse(body) });
+					res.writeHead(204).end();
+					delivered!();
+				});
+			});
+			await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+			const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/client/hooks/video`;
+			let server: N8nProcess | undefined;
+			try {
+				for (const file of ['error-reporter.json', 'studio-brief-to-delivery.json'])
+					await n8n.importWorkflow(templateJson(file));
+				await n8n.publish('vpStudioBriefDelivery');
+				server = await n8n.start({ HOME });
+				const paid = (await sandboxLedger(sandbox)).entries.length;
+				const brief = {
+					project: 'Bakery reel',
+					runId: 'bakery-reel-001',
+					script: 'Flour dusts the counter. Ada shapes a loaf and smiles: "Fresh at seven."',
+					targetSeconds: 12,
+					budgetUsd: 20,
+					callbackUrl,
+				};
+
+				expect(
+					(await server.webhook('video-brief', brief, { 'X-Brief-Token': 'wrong' })).status,
+				).toBe(403);
+				expect(
+					(await server.webhook('video-brief', brief, { 'X-Brief-Token': 'sandbox-brief-token' }))
+						.status,
+				).toBe(200);
+				let timer: NodeJS.Timeout | undefined;
+				const timeout = new Promise(
+					(_, reject) =>
+						(timer = setTimeout(
+							() => reject(new Error(`no callback:\n${server!.output().slice(-4000)}`)),
+							10 * 60 * 1000,
+						)),
+				);
+				await Promise.race([arrived, timeout]).finally(() => clearTimeout(timer));
+
+				expect(received).toHaveLength(1);
+				const [{ path: calledPath, body }] = received;
+				expect(calledPath).toBe('/client/hooks/video');
+				const report = JSON.parse(
+					readFileSync(path.join(DELIVERY, 'bakery-reel-001-qc-report.json'), 'utf8'),
+				);
+				const ledger = await sandboxLedger(sandbox);
+				expect(body).toEqual({
+					runId: 'bakery-reel-001',
+					project: 'Bakery reel',
+					totals: report.totals,
+					cost: report.cost,
+					deliveryRoot: DELIVERY,
+					report: path.join(DELIVERY, 'bakery-reel-001-qc-report.html'),
+				});
+				expect(body.totals.passed).toBe(body.totals.shots);
+				const runCost = ledger.entries
+					.slice(paid)
+					.reduce((sum: number, e: { usd: number }) => sum + e.usd, 0);
+				expect(body.cost.totalUsd).toBeCloseTo(runCost, 4);
+			} finally {
+				await server?.stop();
+				receiver.closeAllConnections();
+				receiver.close();
+			}
+		},
+		E2E_TIMEOUT,
+	);
 });

@@ -1,7 +1,13 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow } from '../harness/engine';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
-import { credentialsFor, sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import {
+	credentialsFor,
+	sandboxJobs,
+	sandboxLedger,
+	withSandbox,
+	type Sandbox,
+} from '../harness/sandbox';
 import { veoNode } from '../harness/workflows';
 
 jest.setTimeout(5 * 60_000);
@@ -10,7 +16,9 @@ const CAP = 3;
 
 /** Most jobs the sandbox had running at one moment, from its own start and finish times. */
 function peakRunning(jobs: Array<{ startedAt?: number; finishedAt?: number }>): number {
-	const events = jobs.flatMap((job) => (job.startedAt ? [[job.startedAt, 1] as const, [job.finishedAt ?? Infinity, -1] as const] : []));
+	const events = jobs.flatMap((job) =>
+		job.startedAt ? [[job.startedAt, 1] as const, [job.finishedAt ?? Infinity, -1] as const] : [],
+	);
 	events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 	let running = 0;
 	let peak = 0;
@@ -24,15 +32,33 @@ describe('adaptive concurrency against an account cap the node is not told (engi
 
 	beforeAll(async () => {
 		// The sandbox's Google account takes 3 renders at once and refuses a fourth with 429 RESOURCE_EXHAUSTED.
-		sandbox = await withSandbox({ config: { renderMs: { google: 400 }, concurrency: { openai: 8, google: CAP, runway: 3 }, refuseOverConcurrency: { google: true } } });
+		sandbox = await withSandbox({
+			config: {
+				renderMs: { google: 400 },
+				concurrency: { openai: 8, google: CAP, runway: 3 },
+				refuseOverConcurrency: { google: true },
+			},
+		});
 		pin = pinWith([{ tag: 'mara', url: (await referenceImage(sandbox, 'mara.png', 4)).url }]);
 	});
 	afterAll(async () => sandbox.stop());
 
-	const traffic = async () => (await (await fetch(`${sandbox.origin}/_sandbox/traffic`)).json()) as Record<string, number>;
+	const traffic = async () =>
+		(await (await fetch(`${sandbox.origin}/_sandbox/traffic`)).json()) as Record<string, number>;
 	const run = async (items: unknown[]) =>
 		await runWorkflow(
-			{ name: 'undisclosed cap', nodes: [veoNode({ pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 10, output: 'reference' })], connections: {} },
+			{
+				name: 'undisclosed cap',
+				nodes: [
+					veoNode({
+						pollIntervalSeconds: 0.2,
+						timeoutMinutes: 2,
+						concurrency: 10,
+						output: 'reference',
+					}),
+				],
+				connections: {},
+			},
 			{ credentials: credentialsFor(sandbox, 'vpSandboxVertex'), input: asItems(items as never) },
 		);
 
@@ -65,7 +91,10 @@ describe('adaptive concurrency against an account cap the node is not told (engi
 
 	it('the next run starts from the cap the last one left on the items', async () => {
 		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
-		const items = shotItems(CAP, pin, { resolution: '720p' }).map((item) => ({ ...item, learnedConcurrency: { google: CAP, runway: 2 } }));
+		const items = shotItems(CAP, pin, { resolution: '720p' }).map((item) => ({
+			...item,
+			learnedConcurrency: { google: CAP, runway: 2 },
+		}));
 		const result = await run(items);
 		expect(result.error).toBeUndefined();
 		const jobs = await sandboxJobs(sandbox);
@@ -73,7 +102,8 @@ describe('adaptive concurrency against an account cap the node is not told (engi
 		expect(peakRunning(jobs)).toBe(CAP);
 		expect((await traffic())['google:refused'] ?? 0).toBe(0);
 		expect((await sandboxLedger(sandbox)).duplicates).toEqual([]);
-		for (const out of result.output('Veo')) expect(out.json.learnedConcurrency).toEqual({ google: CAP, runway: 2 });
+		for (const out of result.output('Veo'))
+			expect(out.json.learnedConcurrency).toEqual({ google: CAP, runway: 2 });
 	});
 });
 
@@ -83,7 +113,9 @@ describe('adaptive concurrency on Runway, where over-cap tasks wait THROTTLED (e
 
 	beforeAll(async () => {
 		// Renders far longer than the first poll, so every task is seen before any finishes.
-		sandbox = await withSandbox({ config: { renderMs: { runway: 1500 }, concurrency: { openai: 8, google: 8, runway: 2 } } });
+		sandbox = await withSandbox({
+			config: { renderMs: { runway: 1500 }, concurrency: { openai: 8, google: 8, runway: 2 } },
+		});
 		pin = pinWith([{ tag: 'mara', url: (await referenceImage(sandbox, 'mara.png', 5)).url }]);
 	});
 	afterAll(async () => sandbox.stop());
@@ -92,10 +124,24 @@ describe('adaptive concurrency on Runway, where over-cap tasks wait THROTTLED (e
 		const items = shotItems(6, pin, { layer: 'broll', durationSeconds: 5, aspectRatio: '9:16' });
 		const workflow = singleNode(
 			'runway',
-			{ resource: 'video', operation: 'textToVideo', model: 'gen4.5', shotSource: 'item', renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 10, output: 'reference' } },
+			{
+				resource: 'video',
+				operation: 'textToVideo',
+				model: 'gen4.5',
+				shotSource: 'item',
+				renderOptions: {
+					pollIntervalSeconds: 0.2,
+					timeoutMinutes: 2,
+					concurrency: 10,
+					output: 'reference',
+				},
+			},
 			{ type: 'runwayVideoPipelineApi', id: 'vpSandboxRunway', name: 'Sandbox Runway' },
 		);
-		const result = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, 'vpSandboxRunway'), input: asItems(items) });
+		const result = await runWorkflow(workflow, {
+			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
+			input: asItems(items),
+		});
 		expect(result.error).toBeUndefined();
 		const output = result.output('Node').map((o) => shotItemSchema.parse(o.json));
 		expect(output.map((item) => item.takes[0].status)).toEqual(Array(6).fill('succeeded'));

@@ -21,11 +21,31 @@ describe('Pin State (engine)', () => {
 	afterAll(async () => sandbox.stop());
 
 	const create = (parameters: Record<string, unknown> = {}) => {
-		const workflow = singleNode('pinState', { resource: 'pin', operation: 'create', characters: { character: [{ tag: 'mara', description: '', referenceUrls: mara.url }] }, grade: { lutUrl, palette: '#335577, #F4E3C1', look: 'cool dusk' }, ...parameters }, NO_CREDENTIAL);
+		const workflow = singleNode(
+			'pinState',
+			{
+				resource: 'pin',
+				operation: 'create',
+				characters: { character: [{ tag: 'mara', description: '', referenceUrls: mara.url }] },
+				grade: { lutUrl, palette: '#335577, #F4E3C1', look: 'cool dusk' },
+				...parameters,
+			},
+			NO_CREDENTIAL,
+		);
 		delete (workflow.nodes[0] as { credentials?: unknown }).credentials;
 		return workflow;
 	};
-	const items = () => shotItems(3, undefined, { characters: ['mara'] }).map((item) => ({ ...item, manifest: { title: 'x', characters: [{ tag: 'mara', description: 'Mara, 30s, short black hair' }, { tag: 'leo', description: 'Leo, tall' }] } }));
+	const items = () =>
+		shotItems(3, undefined, { characters: ['mara'] }).map((item) => ({
+			...item,
+			manifest: {
+				title: 'x',
+				characters: [
+					{ tag: 'mara', description: 'Mara, 30s, short black hair' },
+					{ tag: 'leo', description: 'Leo, tall' },
+				],
+			},
+		}));
 
 	it('pins hashed references, the validated LUT and the manifest’s descriptions onto every shot', async () => {
 		const result = await runWorkflow(create(), { input: asItems(items()) });
@@ -34,26 +54,72 @@ describe('Pin State (engine)', () => {
 		const pins = out.map((json) => shotItemSchema.parse(json).pin!);
 		expect(new Set(pins.map((p) => p.fingerprint)).size).toBe(1);
 		expect(pins[0].characters).toEqual([
-			{ tag: 'mara', description: 'Mara, 30s, short black hair', refs: [{ kind: 'url', ref: mara.url, mimeType: 'image/png', bytes: expect.any(Number), sha256: mara.sha256 }] },
+			{
+				tag: 'mara',
+				description: 'Mara, 30s, short black hair',
+				refs: [
+					{
+						kind: 'url',
+						ref: mara.url,
+						mimeType: 'image/png',
+						bytes: expect.any(Number),
+						sha256: mara.sha256,
+					},
+				],
+			},
 			{ tag: 'leo', description: 'Leo, tall', refs: [] },
 		]);
-		expect(pins[0].grade).toMatchObject({ palette: ['#335577', '#f4e3c1'], lut: { kind: 'url', ref: lutUrl, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-		expect(out[0].pinnedRefs).toEqual({ veo: [{ tag: 'mara', ref: mara.url }], runwayTags: ['@mara'], missing: [] });
+		expect(pins[0].grade).toMatchObject({
+			palette: ['#335577', '#f4e3c1'],
+			lut: { kind: 'url', ref: lutUrl, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+		});
+		expect(out[0].pinnedRefs).toEqual({
+			veo: [{ tag: 'mara', ref: mara.url }],
+			runwayTags: ['@mara'],
+			missing: [],
+		});
 
 		const again = await runWorkflow(create(), { input: asItems(items()) });
-		expect((again.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).toBe(pins[0].fingerprint);
-		const otherLook = await runWorkflow(create({ grade: { lutUrl, palette: '#335577', look: 'warm' } }), { input: asItems(items()) });
-		expect((otherLook.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).not.toBe(pins[0].fingerprint);
+		expect((again.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).toBe(
+			pins[0].fingerprint,
+		);
+		const otherLook = await runWorkflow(
+			create({ grade: { lutUrl, palette: '#335577', look: 'warm' } }),
+			{ input: asItems(items()) },
+		);
+		expect((otherLook.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).not.toBe(
+			pins[0].fingerprint,
+		);
 	});
 
 	it('builds one pin per group key, reading each group’s parameters from its own items', async () => {
-		const brands = items().flatMap((item, n) => ['lumen', 'northwind'].map((brand) => ({ ...item, brand, shot: { ...item.shot, id: `${brand}-${n}` } })));
-		const perBrand = create({ pinPer: 'groupKey', groupKey: '={{ $json.brand }}', style: '={{ $json.brand }} house style', characters: { character: [{ tag: 'mara', description: '', referenceUrls: `={{ $json.brand === 'lumen' ? '${mara.url}' : '' }}` }] } });
+		const brands = items().flatMap((item, n) =>
+			['lumen', 'northwind'].map((brand) => ({
+				...item,
+				brand,
+				shot: { ...item.shot, id: `${brand}-${n}` },
+			})),
+		);
+		const perBrand = create({
+			pinPer: 'groupKey',
+			groupKey: '={{ $json.brand }}',
+			style: '={{ $json.brand }} house style',
+			characters: {
+				character: [
+					{
+						tag: 'mara',
+						description: '',
+						referenceUrls: `={{ $json.brand === 'lumen' ? '${mara.url}' : '' }}`,
+					},
+				],
+			},
+		});
 		const result = await runWorkflow(perBrand, { input: asItems(brands) });
 		expect(result.error).toBeUndefined();
 		const out = result.output('Node').map((o) => o.json as any);
 		expect(out.map((json) => json.shot.id)).toEqual(brands.map((item) => item.shot.id));
-		const byBrand = (brand: string) => out.filter((json) => json.brand === brand).map((json) => json.pin);
+		const byBrand = (brand: string) =>
+			out.filter((json) => json.brand === brand).map((json) => json.pin);
 		for (const brand of ['lumen', 'northwind']) {
 			expect(new Set(byBrand(brand).map((pin) => pin.fingerprint)).size).toBe(1);
 			expect(byBrand(brand)[0].style).toBe(`${brand} house style`);
@@ -62,25 +128,56 @@ describe('Pin State (engine)', () => {
 		expect(byBrand('lumen')[0].characters[0].refs).toHaveLength(1);
 		expect(byBrand('northwind')[0].characters[0].refs).toEqual([]);
 
-		const missingKey = await runWorkflow(perBrand, { input: asItems(brands.map((item, n) => (n === 3 ? { ...item, brand: '' } : item))) });
+		const missingKey = await runWorkflow(perBrand, {
+			input: asItems(brands.map((item, n) => (n === 3 ? { ...item, brand: '' } : item))),
+		});
 		expect(missingKey.error!.message).toMatch(/Item 3: groupKey: is empty/);
 	});
 
 	it('names a LUT that is not a .cube file and a bad character tag', async () => {
-		const badLut = await runWorkflow(create({ grade: { lutUrl: mara.url } }), { input: asItems(items()) });
-		expect(badLut.error!.message).toMatch(/Item 0: grade\.lutUrl: is not a valid \.cube LUT: line 1: /);
-		const badTag = await runWorkflow(create({ characters: { character: [{ tag: 'm', referenceUrls: '' }] } }), { input: asItems(items()) });
-		expect(badTag.error!.message).toMatch(/Item 0: pin\.characters\[0\]\.tag: must be 3-16 letters/);
+		const badLut = await runWorkflow(create({ grade: { lutUrl: mara.url } }), {
+			input: asItems(items()),
+		});
+		expect(badLut.error!.message).toMatch(
+			/Item 0: grade\.lutUrl: is not a valid \.cube LUT: line 1: /,
+		);
+		const badTag = await runWorkflow(
+			create({ characters: { character: [{ tag: 'm', referenceUrls: '' }] } }),
+			{ input: asItems(items()) },
+		);
+		expect(badTag.error!.message).toMatch(
+			/Item 0: pin\.characters\[0\]\.tag: must be 3-16 letters/,
+		);
 	});
 
 	it('verifies that every item and take carries the same pin, listing what drifted', async () => {
-		const pinned = (await runWorkflow(create(), { input: asItems(items()) })).output('Node').map((o) => o.json as any);
+		const pinned = (await runWorkflow(create(), { input: asItems(items()) }))
+			.output('Node')
+			.map((o) => o.json as any);
 		pinned[1].pin = { ...pinned[1].pin, style: 'anime' };
-		pinned[2].takes = [{ layer: 'hero', vendor: 'google', model: 'veo-3.1-generate-001', jobId: 'op-9', status: 'submitted', pinFingerprint: 'e'.repeat(64), attempt: 1, startedAt: '2026-11-24T00:00:00Z', costUsd: 1 }];
-		const verify = singleNode('pinState', { resource: 'pin', operation: 'verify', failOnDrift: false }, NO_CREDENTIAL);
+		pinned[2].takes = [
+			{
+				layer: 'hero',
+				vendor: 'google',
+				model: 'veo-3.1-generate-001',
+				jobId: 'op-9',
+				status: 'submitted',
+				pinFingerprint: 'e'.repeat(64),
+				attempt: 1,
+				startedAt: '2026-11-24T00:00:00Z',
+				costUsd: 1,
+			},
+		];
+		const verify = singleNode(
+			'pinState',
+			{ resource: 'pin', operation: 'verify', failOnDrift: false },
+			NO_CREDENTIAL,
+		);
 		delete (verify.nodes[0] as { credentials?: unknown }).credentials;
 		const result = await runWorkflow(verify, { input: asItems(pinned) });
-		const checks = result.output('Node').map((o) => o.json.pinCheck as { ok: boolean; reasons: string[] });
+		const checks = result
+			.output('Node')
+			.map((o) => o.json.pinCheck as { ok: boolean; reasons: string[] });
 		expect(checks[0].ok).toBe(true);
 		expect(checks[1].reasons).toEqual(['the pin was edited after it was fingerprinted']);
 		expect(checks[2].reasons).toEqual(['takes[0] (op-9) was rendered with another pin']);
@@ -88,19 +185,56 @@ describe('Pin State (engine)', () => {
 
 	it('uploads each reference to Runway once, and Runway renders use the upload', async () => {
 		const workflow = create({ uploadReferencesTo: 'runway' });
-		(workflow.nodes[0] as { credentials?: unknown }).credentials = { runwayVideoPipelineApi: { id: 'vpSandboxRunway', name: 'Runway' } };
-		const pinned = await runWorkflow(workflow, { credentials: credentialsFor(sandbox, 'vpSandboxRunway'), input: asItems(items()) });
+		(workflow.nodes[0] as { credentials?: unknown }).credentials = {
+			runwayVideoPipelineApi: { id: 'vpSandboxRunway', name: 'Runway' },
+		};
+		const pinned = await runWorkflow(workflow, {
+			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
+			input: asItems(items()),
+		});
 		expect(pinned.error).toBeUndefined();
-		const pin = pinned.output('Node')[0].json.pin as { uploads: { runway: Record<string, string> }; fingerprint: string };
+		const pin = pinned.output('Node')[0].json.pin as {
+			uploads: { runway: Record<string, string> };
+			fingerprint: string;
+		};
 		expect(pin.uploads.runway[mara.url]).toMatch(/^runway:\/\/uploads\//);
 		expect(sandbox.context.runway.uploads.size).toBe(1);
 		const withoutUpload = await runWorkflow(create(), { input: asItems(items()) });
-		expect((withoutUpload.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).toBe(pin.fingerprint);
+		expect((withoutUpload.output('Node')[0].json.pin as { fingerprint: string }).fingerprint).toBe(
+			pin.fingerprint,
+		);
 
-		const render = singleNode('runway', { resource: 'video', operation: 'imageToVideo', model: 'gen4_turbo', shotSource: 'item', promptImageSource: 'pin', renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 1 } }, { type: 'runwayVideoPipelineApi', id: 'vpSandboxRunway', name: 'Runway' });
-		const rendered = await runWorkflow(render, { credentials: credentialsFor(sandbox, 'vpSandboxRunway'), input: [{ json: { ...pinned.output('Node')[0].json, shot: { ...(pinned.output('Node')[0].json.shot as object), durationSeconds: 5, layer: 'broll' } } }] });
+		const render = singleNode(
+			'runway',
+			{
+				resource: 'video',
+				operation: 'imageToVideo',
+				model: 'gen4_turbo',
+				shotSource: 'item',
+				promptImageSource: 'pin',
+				renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 1 },
+			},
+			{ type: 'runwayVideoPipelineApi', id: 'vpSandboxRunway', name: 'Runway' },
+		);
+		const rendered = await runWorkflow(render, {
+			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
+			input: [
+				{
+					json: {
+						...pinned.output('Node')[0].json,
+						shot: {
+							...(pinned.output('Node')[0].json.shot as object),
+							durationSeconds: 5,
+							layer: 'broll',
+						},
+					},
+				},
+			],
+		});
 		expect(rendered.error).toBeUndefined();
-		const jobs = (await (await fetch(`${sandbox.origin}/_sandbox/jobs`)).json()) as { jobs: Array<{ request: { promptImage: string } }> };
+		const jobs = (await (await fetch(`${sandbox.origin}/_sandbox/jobs`)).json()) as {
+			jobs: Array<{ request: { promptImage: string } }>;
+		};
 		expect(jobs.jobs.at(-1)!.request.promptImage).toBe(pin.uploads.runway[mara.url]);
 	});
 });

@@ -3,7 +3,14 @@ import { bufferSource, probeMp4 } from '../../nodes/shared/mp4';
 import { readBinary, runWorkflow } from '../harness/engine';
 import { pngImage } from '../harness/media';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
-import { credentialsFor, sandboxJobs, sandboxLedger, waitForSandboxJob, withSandbox, type Sandbox } from '../harness/sandbox';
+import {
+	credentialsFor,
+	sandboxJobs,
+	sandboxLedger,
+	waitForSandboxJob,
+	withSandbox,
+	type Sandbox,
+} from '../harness/sandbox';
 
 jest.setTimeout(60_000);
 
@@ -18,7 +25,10 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 		sandbox = await withSandbox({ config: { renderMs: { runway: 300 } } });
 		const mara = await referenceImage(sandbox, 'mara.png', 3);
 		const bottle = await referenceImage(sandbox, 'bottle.png', 4);
-		pin = pinWith([{ tag: 'mara', url: mara.url }, { tag: 'bottle', url: bottle.url }]);
+		pin = pinWith([
+			{ tag: 'mara', url: mara.url },
+			{ tag: 'bottle', url: bottle.url },
+		]);
 	});
 	afterAll(async () => sandbox.stop());
 	afterEach(async () => {
@@ -26,17 +36,42 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 	});
 
 	const node = (resource: string, operation: string, parameters: Record<string, unknown> = {}) =>
-		singleNode('runway', { resource, operation, shotSource: 'item', renderOptions: FAST, ...parameters }, RUNWAY);
-	const run = (workflow: ReturnType<typeof node>, items: unknown[]) => runWorkflow(workflow, { credentials: credentialsFor(sandbox, 'vpSandboxRunway'), input: asItems(items) });
-	const broll = (count: number, over: Partial<ShotItem['shot']> = {}) => shotItems(count, pin, { layer: 'broll', durationSeconds: 5, ...over });
+		singleNode(
+			'runway',
+			{ resource, operation, shotSource: 'item', renderOptions: FAST, ...parameters },
+			RUNWAY,
+		);
+	const run = (workflow: ReturnType<typeof node>, items: unknown[]) =>
+		runWorkflow(workflow, {
+			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
+			input: asItems(items),
+		});
+	const broll = (count: number, over: Partial<ShotItem['shot']> = {}) =>
+		shotItems(count, pin, { layer: 'broll', durationSeconds: 5, ...over });
 
 	it('renders b-roll image to video from the pin and books Runway’s own credits', async () => {
-		const result = await run(node('video', 'imageToVideo', { model: 'gen4_turbo', promptImageSource: 'pin' }), broll(2));
+		const result = await run(
+			node('video', 'imageToVideo', { model: 'gen4_turbo', promptImageSource: 'pin' }),
+			broll(2),
+		);
 		expect(result.error).toBeUndefined();
 		for (const out of result.output('Node')) {
 			const item = shotItemSchema.parse(out.json);
-			expect(item.takes[0]).toMatchObject({ layer: 'control', vendor: 'runway', model: 'gen4_turbo', operation: 'imageToVideo', status: 'succeeded', refsSent: ['mara'], costUsd: 0.25 });
-			expect(item.ledger[0]).toMatchObject({ unit: 'credit', units: 25, usd: 0.25, estimated: false });
+			expect(item.takes[0]).toMatchObject({
+				layer: 'control',
+				vendor: 'runway',
+				model: 'gen4_turbo',
+				operation: 'imageToVideo',
+				status: 'succeeded',
+				refsSent: ['mara'],
+				costUsd: 0.25,
+			});
+			expect(item.ledger[0]).toMatchObject({
+				unit: 'credit',
+				units: 25,
+				usd: 0.25,
+				estimated: false,
+			});
 			const probe = await probeMp4(bufferSource(await readBinary(out.binary!.data.id!)));
 			expect(probe.video).toMatchObject({ width: 1280, height: 720 });
 			expect(probe.durationSeconds).toBeCloseTo(5, 0);
@@ -47,9 +82,14 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 	});
 
 	it('treats THROTTLED as queued: more renders than the account runs at once all finish', async () => {
-		const result = await run(node('video', 'textToVideo', { model: 'gen4.5', renderOptions: { ...FAST, concurrency: 5 } }), broll(5, { aspectRatio: '9:16' }));
+		const result = await run(
+			node('video', 'textToVideo', { model: 'gen4.5', renderOptions: { ...FAST, concurrency: 5 } }),
+			broll(5, { aspectRatio: '9:16' }),
+		);
 		expect(result.error).toBeUndefined();
-		expect(result.output('Node').map((o) => shotItemSchema.parse(o.json).takes[0].status)).toEqual(Array(5).fill('succeeded'));
+		expect(result.output('Node').map((o) => shotItemSchema.parse(o.json).takes[0].status)).toEqual(
+			Array(5).fill('succeeded'),
+		);
 		expect(sandbox.context.config.concurrency.runway).toBe(3);
 		expect((await sandboxLedger(sandbox)).entries).toHaveLength(5);
 	});
@@ -58,42 +98,108 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 		const result = await run(node('image', 'textToImage', { model: 'gen4_image' }), broll(1));
 		expect(result.error).toBeUndefined();
 		const item = shotItemSchema.parse(result.output('Node')[0].json);
-		expect(item.takes[0]).toMatchObject({ operation: 'textToImage', refsSent: ['mara', 'bottle'], asset: { kind: 'binary', mimeType: 'image/png' }, costUsd: 0.08 });
+		expect(item.takes[0]).toMatchObject({
+			operation: 'textToImage',
+			refsSent: ['mara', 'bottle'],
+			asset: { kind: 'binary', mimeType: 'image/png' },
+			costUsd: 0.08,
+		});
 		const [job] = await sandboxJobs(sandbox);
 		expect(job.request.promptText).toContain('@mara');
-		expect(job.request.referenceImages.map((r: { tag: string }) => r.tag)).toEqual(['mara', 'bottle']);
+		expect(job.request.referenceImages.map((r: { tag: string }) => r.tag)).toEqual([
+			'mara',
+			'bottle',
+		]);
 	});
 
 	it('restyles the item’s latest take with Aleph 2 and upscales it, each a new take of the shot', async () => {
-		const first = await run(node('video', 'textToVideo', { model: 'gen4.5', renderOptions: { ...FAST, output: 'reference' } }), broll(1));
-		const restyled = await run(node('video', 'videoToVideo', { model: 'aleph2', videoSource: 'take', purpose: 'restyle', targetAspectRatio: 'keep', renderOptions: { ...FAST, output: 'reference' } }), [first.output('Node')[0].json]);
+		const first = await run(
+			node('video', 'textToVideo', {
+				model: 'gen4.5',
+				renderOptions: { ...FAST, output: 'reference' },
+			}),
+			broll(1),
+		);
+		const restyled = await run(
+			node('video', 'videoToVideo', {
+				model: 'aleph2',
+				videoSource: 'take',
+				purpose: 'restyle',
+				targetAspectRatio: 'keep',
+				renderOptions: { ...FAST, output: 'reference' },
+			}),
+			[first.output('Node')[0].json],
+		);
 		expect(restyled.error).toBeUndefined();
 		const afterRestyle = shotItemSchema.parse(restyled.output('Node')[0].json);
-		expect(afterRestyle.takes.map((t) => t.operation)).toEqual(['textToVideo', 'videoToVideo:restyle']);
-		const upscaled = await run(node('video', 'upscale', { model: 'magnific_video_upscaler_creative', videoSource: 'take', upscaleResolution: '4k' }), [afterRestyle]);
+		expect(afterRestyle.takes.map((t) => t.operation)).toEqual([
+			'textToVideo',
+			'videoToVideo:restyle',
+		]);
+		const upscaled = await run(
+			node('video', 'upscale', {
+				model: 'magnific_video_upscaler_creative',
+				videoSource: 'take',
+				upscaleResolution: '4k',
+			}),
+			[afterRestyle],
+		);
 		expect(upscaled.error).toBeUndefined();
-		const probe = await probeMp4(bufferSource(await readBinary(upscaled.output('Node')[0].binary!.data.id!)));
+		const probe = await probeMp4(
+			bufferSource(await readBinary(upscaled.output('Node')[0].binary!.data.id!)),
+		);
 		expect(probe.video!.height).toBe(2160);
 		const jobs = await sandboxJobs(sandbox);
-		expect(jobs.map((job) => job.model)).toEqual(['gen4.5', 'aleph2', 'magnific_video_upscaler_creative']);
+		expect(jobs.map((job) => job.model)).toEqual([
+			'gen4.5',
+			'aleph2',
+			'magnific_video_upscaler_creative',
+		]);
 		expect(jobs[1].request.promptText).toContain('regrade to cool dusk, palette #335577');
 	});
 
 	it('records a safety block as a failed take that is not retryable', async () => {
-		sandbox.setFaults({ rules: [{ fault: 'job_failed', vendor: 'runway', times: 1, params: { code: 'SAFETY.INPUT.TEXT', message: 'The prompt was flagged.' } }] });
+		sandbox.setFaults({
+			rules: [
+				{
+					fault: 'job_failed',
+					vendor: 'runway',
+					times: 1,
+					params: { code: 'SAFETY.INPUT.TEXT', message: 'The prompt was flagged.' },
+				},
+			],
+		});
 		const result = await run(node('video', 'textToVideo', { model: 'gen4.5' }), broll(1));
 		expect(result.error).toBeUndefined();
-		expect(shotItemSchema.parse(result.output('Node')[0].json).takes[0]).toMatchObject({ status: 'failed', failure: { code: 'SAFETY.INPUT.TEXT', retryable: false }, costUsd: 0 });
+		expect(shotItemSchema.parse(result.output('Node')[0].json).takes[0]).toMatchObject({
+			status: 'failed',
+			failure: { code: 'SAFETY.INPUT.TEXT', retryable: false },
+			costUsd: 0,
+		});
 	});
 
 	it('submits only, reads the task, and collects it on a re-run without a second charge', async () => {
-		const submitted = await run(node('video', 'textToVideo', { model: 'gen4.5', mode: 'submit' }), broll(1));
+		const submitted = await run(
+			node('video', 'textToVideo', { model: 'gen4.5', mode: 'submit' }),
+			broll(1),
+		);
 		const pending = submitted.output('Node')[0].json as Record<string, unknown>;
 		expect(pending.status).toBe('submitted');
 		expect((pending.takes as Array<{ costUsd: number }>)[0].costUsd).toBe(0.6);
 		await waitForSandboxJob(sandbox);
-		const task = await run(singleNode('runway', { resource: 'task', operation: 'get', taskId: '={{ $json.jobId }}' }, RUNWAY), [pending]);
-		expect(task.output('Node')[0].json).toMatchObject({ status: 'succeeded', vendorStatus: 'SUCCEEDED', credits: 60 });
+		const task = await run(
+			singleNode(
+				'runway',
+				{ resource: 'task', operation: 'get', taskId: '={{ $json.jobId }}' },
+				RUNWAY,
+			),
+			[pending],
+		);
+		expect(task.output('Node')[0].json).toMatchObject({
+			status: 'succeeded',
+			vendorStatus: 'SUCCEEDED',
+			credits: 60,
+		});
 		const collected = await run(node('video', 'textToVideo', { model: 'gen4.5' }), [pending]);
 		expect(shotItemSchema.parse(collected.output('Node')[0].json).takes).toHaveLength(1);
 		const ledger = await sandboxLedger(sandbox);
@@ -102,7 +208,13 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 	});
 
 	it('downloads the latest take kept by reference with a fresh signed URL after the one on the take expired', async () => {
-		const rendered = await run(node('video', 'textToVideo', { model: 'gen4.5', renderOptions: { ...FAST, output: 'reference' } }), broll(1));
+		const rendered = await run(
+			node('video', 'textToVideo', {
+				model: 'gen4.5',
+				renderOptions: { ...FAST, output: 'reference' },
+			}),
+			broll(1),
+		);
 		expect(rendered.error).toBeUndefined();
 		const [item] = rendered.output('Node');
 		expect(item.binary).toBeUndefined();
@@ -111,42 +223,105 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 		const stale = new URL(take.asset!.ref);
 		stale.searchParams.set('Expires', String(Date.now() - 1000));
 		expect((await fetch(stale)).ok).toBe(false);
-		const downloaded = await run(singleNode('runway', { resource: 'task', operation: 'download', source: 'take', binaryPropertyName: 'master' }, RUNWAY), [{ ...item.json, takes: [{ ...take, asset: { ...take.asset!, ref: stale.toString() } }] }]);
+		const downloaded = await run(
+			singleNode(
+				'runway',
+				{ resource: 'task', operation: 'download', source: 'take', binaryPropertyName: 'master' },
+				RUNWAY,
+			),
+			[{ ...item.json, takes: [{ ...take, asset: { ...take.asset!, ref: stale.toString() } }] }],
+		);
 		expect(downloaded.error).toBeUndefined();
 		const [out] = downloaded.output('Node');
 		expect(out.json.download).toMatchObject({ taskId: take.jobId });
 		const probe = await probeMp4(bufferSource(await readBinary(out.binary!.master.id!)));
 		expect(probe.video).toMatchObject({ width: 1280, height: 720 });
 
-		const unknown = await run(singleNode('runway', { resource: 'task', operation: 'download', source: 'take' }, RUNWAY), [{ ...item.json, takes: [] }]);
-		expect(unknown.error!.message).toBe('Item 0: takes: has no succeeded Runway take with a URL to download');
+		const unknown = await run(
+			singleNode('runway', { resource: 'task', operation: 'download', source: 'take' }, RUNWAY),
+			[{ ...item.json, takes: [] }],
+		);
+		expect(unknown.error!.message).toBe(
+			'Item 0: takes: has no succeeded Runway take with a URL to download',
+		);
 
 		// At delivery, one download per vendor in a chain: this one fetches only shots whose final
 		// take is Runway's and passes a Veo shot and a shot without any take on untouched.
-		const veoShot = { ...item.json, takes: [{ ...take, vendor: 'google', model: 'veo-3.1-fast-generate-001', jobId: 'projects/p/locations/us-central1/publishers/google/models/veo/operations/op-1', asset: { kind: 'gcs', ref: 'gs://renders/op-1.mp4', mimeType: 'video/mp4' } }] };
-		const chain = await run(singleNode('runway', { resource: 'task', operation: 'download', source: 'take', otherVendors: 'passThrough' }, RUNWAY), [veoShot, item.json, { ...item.json, takes: [] }]);
+		const veoShot = {
+			...item.json,
+			takes: [
+				{
+					...take,
+					vendor: 'google',
+					model: 'veo-3.1-fast-generate-001',
+					jobId: 'projects/p/locations/us-central1/publishers/google/models/veo/operations/op-1',
+					asset: { kind: 'gcs', ref: 'gs://renders/op-1.mp4', mimeType: 'video/mp4' },
+				},
+			],
+		};
+		const chain = await run(
+			singleNode(
+				'runway',
+				{ resource: 'task', operation: 'download', source: 'take', otherVendors: 'passThrough' },
+				RUNWAY,
+			),
+			[veoShot, item.json, { ...item.json, takes: [] }],
+		);
 		expect(chain.error).toBeUndefined();
 		const [passedVeo, fetched, passedEmpty] = chain.output('Node');
 		expect(passedVeo).toMatchObject({ json: veoShot });
 		expect(passedVeo.binary).toBeUndefined();
 		expect(passedEmpty.binary).toBeUndefined();
 		expect(fetched.binary!.data.mimeType).toBe('video/mp4');
-		expect(chain.output('Node').map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(chain.output('Node').map((o) => o.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 	});
 
 	it('uploads a binary, cancels tasks and reads the organization', async () => {
-		const org = await run(singleNode('runway', { resource: 'account', operation: 'organization' }, RUNWAY), [{}]);
-		expect((org.output('Node')[0].json.organization as { creditBalance: number }).creditBalance).toBe(sandbox.context.config.runwayCredits);
-		const submitted = await run(node('video', 'textToVideo', { model: 'gen4.5', mode: 'submit' }), broll(1));
-		const cancelled = await run(singleNode('runway', { resource: 'task', operation: 'cancel', taskId: '={{ $json.jobId }}' }, RUNWAY), [submitted.output('Node')[0].json]);
+		const org = await run(
+			singleNode('runway', { resource: 'account', operation: 'organization' }, RUNWAY),
+			[{}],
+		);
+		expect(
+			(org.output('Node')[0].json.organization as { creditBalance: number }).creditBalance,
+		).toBe(sandbox.context.config.runwayCredits);
+		const submitted = await run(
+			node('video', 'textToVideo', { model: 'gen4.5', mode: 'submit' }),
+			broll(1),
+		);
+		const cancelled = await run(
+			singleNode(
+				'runway',
+				{ resource: 'task', operation: 'cancel', taskId: '={{ $json.jobId }}' },
+				RUNWAY,
+			),
+			[submitted.output('Node')[0].json],
+		);
 		expect(cancelled.output('Node')[0].json.cancelled).toBe(true);
 		expect((await sandboxJobs(sandbox))[0].state).toBe('cancelled');
 
 		const png = pngImage(320, 240, 9);
-		const uploaded = await runWorkflow(singleNode('runway', { resource: 'asset', operation: 'upload', binaryPropertyName: 'still' }, RUNWAY), {
-			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
-			input: [{ json: {}, binary: { still: { data: png.toString('base64'), mimeType: 'image/png', fileName: 'still.png' } } }],
-		});
+		const uploaded = await runWorkflow(
+			singleNode(
+				'runway',
+				{ resource: 'asset', operation: 'upload', binaryPropertyName: 'still' },
+				RUNWAY,
+			),
+			{
+				credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
+				input: [
+					{
+						json: {},
+						binary: {
+							still: { data: png.toString('base64'), mimeType: 'image/png', fileName: 'still.png' },
+						},
+					},
+				],
+			},
+		);
 		expect(uploaded.error).toBeUndefined();
 		const uri = uploaded.output('Node')[0].json.runwayUri as string;
 		expect(uri).toMatch(/^runway:\/\/uploads\/[0-9a-f]+\/still\.png$/);
@@ -155,9 +330,23 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 	});
 
 	it('names the field of a shot Runway cannot render', async () => {
-		const result = await run(node('video', 'imageToVideo', { model: 'gen4_turbo' }), broll(1, { durationSeconds: 12 }));
-		expect(result.error!.message).toMatch(/Item 0: shot\.durationSeconds: durationSeconds 12 is outside 2-10 for gen4_turbo/);
-		const retired = await run(node('video', 'videoToVideo', { model: 'custom', customModelId: 'gen4_aleph', videoSource: 'url', videoUrl: 'https://cdn.example.com/a.mp4', purpose: 'restyle' }), broll(1));
+		const result = await run(
+			node('video', 'imageToVideo', { model: 'gen4_turbo' }),
+			broll(1, { durationSeconds: 12 }),
+		);
+		expect(result.error!.message).toMatch(
+			/Item 0: shot\.durationSeconds: durationSeconds 12 is outside 2-10 for gen4_turbo/,
+		);
+		const retired = await run(
+			node('video', 'videoToVideo', {
+				model: 'custom',
+				customModelId: 'gen4_aleph',
+				videoSource: 'url',
+				videoUrl: 'https://cdn.example.com/a.mp4',
+				purpose: 'restyle',
+			}),
+			broll(1),
+		);
 		expect(retired.error!.message).toContain('Use aleph2 instead');
 		expect(await sandboxJobs(sandbox)).toHaveLength(0);
 	});

@@ -70,7 +70,13 @@ export async function binaryDataService(): Promise<BinaryDataService> {
 		const noop = () => undefined;
 		const logger = { error: noop, warn: noop, info: noop, debug: noop, scoped: () => logger };
 		const service = new BinaryDataService(
-			{ mode: 'filesystem', availableModes: ['filesystem'], localStoragePath: storagePath, signingSecret: 'test-signing-secret', dbMaxFileSize: 512 } as never,
+			{
+				mode: 'filesystem',
+				availableModes: ['filesystem'],
+				localStoragePath: storagePath,
+				signingSecret: 'test-signing-secret',
+				dbMaxFileSize: 512,
+			} as never,
 			{ error: noop, warn: noop, info: noop } as never,
 			logger as never,
 		);
@@ -81,11 +87,15 @@ export async function binaryDataService(): Promise<BinaryDataService> {
 	return await binaryPromise;
 }
 
-function nodeTypes(loader: PackageDirectoryLoader, extra: Record<string, INodeType> = {}): INodeTypes {
+function nodeTypes(
+	loader: PackageDirectoryLoader,
+	extra: Record<string, INodeType> = {},
+): INodeTypes {
 	const get = (type: string): INodeType | IVersionedNodeType => {
 		if (extra[type]) return extra[type];
 		const [pkg, name] = type.split('.');
-		if (pkg !== PACKAGE_NAME) throw new Error(`Unrecognized node type: ${type} (the harness loads only ${PACKAGE_NAME})`);
+		if (pkg !== PACKAGE_NAME)
+			throw new Error(`Unrecognized node type: ${type} (the harness loads only ${PACKAGE_NAME})`);
 		return loader.getNode(name).type;
 	};
 	return {
@@ -126,14 +136,24 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return this.type(type).properties;
 	}
 
-	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
 		const stored = this.data[type];
 		if (!stored) throw new Error(`No test credentials of type ${type}`);
 		const defaults = Object.fromEntries(this.type(type).properties.map((p) => [p.name, p.default]));
 		return { ...defaults, ...stored } as ICredentialDataDecryptedObject;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions, workflow: Workflow, node: INode): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
 		const authenticate = this.type(typeName).authenticate;
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (!authenticate) return requestOptions;
@@ -141,16 +161,32 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		for (const [outer, values] of Object.entries(authenticate.properties ?? {})) {
 			options[outer] ??= {};
 			for (const [key, value] of Object.entries(values as IDataObject)) {
-				const resolved = workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, '');
-				if (resolved !== undefined && resolved !== '' && resolved !== 'undefined') options[outer][key] = String(resolved);
+				const resolved = workflow.expression.getSimpleParameterValue(
+					node,
+					value as string,
+					'internal',
+					{ $credentials: credentials },
+					undefined,
+					'',
+				);
+				if (resolved !== undefined && resolved !== '' && resolved !== 'undefined')
+					options[outer][key] = String(resolved);
 			}
 		}
 		return requestOptions;
 	}
 
-	async preAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string, _node: INode, credentialsExpired: boolean): Promise<ICredentialDataDecryptedObject | undefined> {
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = this.type(typeName);
-		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		const expirable = type.properties.find(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+		);
 		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 		this.preAuthCalls.push(typeName);
@@ -160,9 +196,18 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return Object.assign(credentials, output);
 	}
 
-	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string): Promise<ICredentialDataDecryptedObject | undefined> {
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const type = this.type(typeName);
-		return typeof type.preAuthentication === 'function' ? ((await type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject) : undefined;
+		return typeof type.preAuthentication === 'function'
+			? ((await type.preAuthentication.call(
+					helpers,
+					credentials,
+				)) as ICredentialDataDecryptedObject)
+			: undefined;
 	}
 
 	async getCredentials(): Promise<never> {
@@ -199,7 +244,8 @@ function firstNode(workflow: WorkflowJson): string {
 	const targets = new Set<string>();
 	for (const outputs of Object.values(workflow.connections)) {
 		for (const connections of Object.values(outputs)) {
-			for (const list of connections ?? []) for (const connection of list ?? []) targets.add(connection.node);
+			for (const list of connections ?? [])
+				for (const connection of list ?? []) targets.add(connection.node);
 		}
 	}
 	const start = workflow.nodes.find((node) => !targets.has(node.name));
@@ -207,7 +253,11 @@ function firstNode(workflow: WorkflowJson): string {
 	return start.name;
 }
 
-async function prepare(json: WorkflowJson, credentials: Record<string, ICredentialDataDecryptedObject>, extraNodeTypes?: Record<string, INodeType>) {
+async function prepare(
+	json: WorkflowJson,
+	credentials: Record<string, ICredentialDataDecryptedObject>,
+	extraNodeTypes?: Record<string, INodeType>,
+) {
 	const loader = await packageLoader();
 	await binaryDataService();
 	const credentialsHelper = new TestCredentialsHelper(loader, structuredClone(credentials));
@@ -224,27 +274,61 @@ async function prepare(json: WorkflowJson, credentials: Record<string, ICredenti
 }
 
 /** Calls a node's loadOptions method the way the editor does, with real credentials and HTTP. */
-export async function loadOptions(json: WorkflowJson, nodeName: string, method: string, credentials: Record<string, ICredentialDataDecryptedObject> = {}) {
+export async function loadOptions(
+	json: WorkflowJson,
+	nodeName: string,
+	method: string,
+	credentials: Record<string, ICredentialDataDecryptedObject> = {},
+) {
 	const { loader, credentialsHelper, workflow } = await prepare(json, credentials);
 	const node = workflow.getNode(nodeName)!;
 	const type = loader.getNode(node.type.split('.')[1]).type as INodeType;
-	const additionalData = { credentialsHelper, executionId: 'load-options', currentNodeParameters: node.parameters, encryptedRunnerIdentity: undefined, variables: {}, restApiUrl: 'http://localhost/rest', instanceBaseUrl: 'http://localhost/' } as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = {
+		credentialsHelper,
+		executionId: 'load-options',
+		currentNodeParameters: node.parameters,
+		encryptedRunnerIdentity: undefined,
+		variables: {},
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+	} as unknown as IWorkflowExecuteAdditionalData;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
 	return await type.methods!.loadOptions![method].call(context);
 }
 
 /** Calls a node's listSearch method (a resource locator's list) the way the editor does. */
-export async function listSearch(json: WorkflowJson, nodeName: string, method: string, credentials: Record<string, ICredentialDataDecryptedObject> = {}, filter?: string) {
+export async function listSearch(
+	json: WorkflowJson,
+	nodeName: string,
+	method: string,
+	credentials: Record<string, ICredentialDataDecryptedObject> = {},
+	filter?: string,
+) {
 	const { loader, credentialsHelper, workflow } = await prepare(json, credentials);
 	const node = workflow.getNode(nodeName)!;
 	const type = loader.getNode(node.type.split('.')[1]).type as INodeType;
-	const additionalData = { credentialsHelper, executionId: 'list-search', currentNodeParameters: node.parameters, encryptedRunnerIdentity: undefined, variables: {}, restApiUrl: 'http://localhost/rest', instanceBaseUrl: 'http://localhost/' } as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = {
+		credentialsHelper,
+		executionId: 'list-search',
+		currentNodeParameters: node.parameters,
+		encryptedRunnerIdentity: undefined,
+		variables: {},
+		restApiUrl: 'http://localhost/rest',
+		instanceBaseUrl: 'http://localhost/',
+	} as unknown as IWorkflowExecuteAdditionalData;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.model');
 	return await type.methods!.listSearch![method].call(context, filter);
 }
 
-export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
-	const { credentialsHelper, workflow } = await prepare(json, options.credentials ?? {}, options.extraNodeTypes);
+export async function runWorkflow(
+	json: WorkflowJson,
+	options: RunOptions = {},
+): Promise<RunResult> {
+	const { credentialsHelper, workflow } = await prepare(
+		json,
+		options.credentials ?? {},
+		options.extraNodeTypes,
+	);
 	const executionOrder: string[] = [];
 	const hooks = new ExecutionLifecycleHooks('manual', `exec-${Date.now()}`, workflow as never);
 	hooks.addHandler('nodeExecuteBefore', (nodeName: string) => {
@@ -281,7 +365,9 @@ export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}):
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node: start, data: { main: [options.input ?? [{ json: {} }]] }, source: null }],
+			nodeExecutionStack: [
+				{ node: start, data: { main: [options.input ?? [{ json: {} }]] }, source: null },
+			],
 		},
 	} as never);
 	await execute.processRunExecutionData(workflow);
@@ -292,10 +378,12 @@ export async function runWorkflow(json: WorkflowJson, options: RunOptions = {}):
 		executionOrder,
 		credentialsHelper,
 		error: run.data.resultData.error as Error | undefined,
-		runs: (nodeName) => (runData[nodeName] ?? []).map((task) => (task.data?.main ?? []).map((items) => items ?? [])),
+		runs: (nodeName) =>
+			(runData[nodeName] ?? []).map((task) => (task.data?.main ?? []).map((items) => items ?? [])),
 		output: (nodeName, output = 0) => {
 			const tasks = runData[nodeName];
-			if (!tasks?.length) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(runData).join(', ')})`);
+			if (!tasks?.length)
+				throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(runData).join(', ')})`);
 			return tasks[tasks.length - 1].data?.main?.[output] ?? [];
 		},
 	};

@@ -33,7 +33,11 @@ let runtime: N8nRuntime | undefined;
 
 export function ensureN8nRuntime(): N8nRuntime {
 	if (runtime) return runtime;
-	const output = execFileSync('bash', [path.join(PACKAGE_ROOT, 'scripts/ensure-n8n-runtime.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 20 * 60 * 1000 });
+	const output = execFileSync('bash', [path.join(PACKAGE_ROOT, 'scripts/ensure-n8n-runtime.sh')], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+		timeout: 20 * 60 * 1000,
+	});
 	const cache = output.trim().split('\n').pop()!;
 	runtime = {
 		cache,
@@ -46,7 +50,10 @@ export function ensureN8nRuntime(): N8nRuntime {
 /** Packs the built package and installs the tarball's contents as n8n would. */
 export function installPackage(userFolder: string): string {
 	const work = mkdtempSync(path.join(tmpdir(), 'vp-pack-'));
-	execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], {
+		cwd: PACKAGE_ROOT,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'))!;
 	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 	mkdirSync(target, { recursive: true });
@@ -58,7 +65,12 @@ export function installPackage(userFolder: string): string {
  * A fresh n8n user folder with the package, these credentials and templates imported, and the
  * given workflows published; on `database` (PostgreSQL) instead of SQLite when one is given.
  */
-export async function templateInstance(credentials: unknown[], files: string[], publish: string[] = [], database?: Postgres): Promise<N8nInstance> {
+export async function templateInstance(
+	credentials: unknown[],
+	files: string[],
+	publish: string[] = [],
+	database?: Postgres,
+): Promise<N8nInstance> {
 	const n8n = new N8nInstance(ensureN8nRuntime(), database);
 	await n8n.importCredentials(credentials);
 	for (const file of files) await n8n.importWorkflow(templateJson(file));
@@ -100,13 +112,24 @@ export class N8nInstance {
 		return this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extra });
 	}
 
-	async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+	async cli(
+		args: string[],
+		extraEnv: Record<string, string> = {},
+	): Promise<{ stdout: string; stderr: string; code: number }> {
 		try {
-			const { stdout, stderr } = await run(this.runtime.node, [this.runtime.n8nBin, ...args], { env: await this.processEnv(extraEnv), maxBuffer: 256 * 1024 * 1024, timeout: 10 * 60 * 1000 });
+			const { stdout, stderr } = await run(this.runtime.node, [this.runtime.n8nBin, ...args], {
+				env: await this.processEnv(extraEnv),
+				maxBuffer: 256 * 1024 * 1024,
+				timeout: 10 * 60 * 1000,
+			});
 			return { stdout, stderr, code: 0 };
 		} catch (error) {
 			const e = error as { stdout?: string; stderr?: string; code?: number };
-			return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
+			return {
+				stdout: e.stdout ?? '',
+				stderr: e.stderr ?? '',
+				code: typeof e.code === 'number' ? e.code : 1,
+			};
 		}
 	}
 
@@ -117,19 +140,28 @@ export class N8nInstance {
 	}
 
 	async importCredentials(credentials: unknown[]): Promise<void> {
-		const result = await this.cli(['import:credentials', `--input=${this.writeJson('credentials.json', credentials)}`]);
-		if (result.code !== 0) throw new Error(`import:credentials failed: ${result.stderr}${result.stdout}`);
+		const result = await this.cli([
+			'import:credentials',
+			`--input=${this.writeJson('credentials.json', credentials)}`,
+		]);
+		if (result.code !== 0)
+			throw new Error(`import:credentials failed: ${result.stderr}${result.stdout}`);
 	}
 
 	async importWorkflow(workflow: { id: string }): Promise<void> {
-		const result = await this.cli(['import:workflow', `--input=${this.writeJson(`workflow-${workflow.id}.json`, workflow)}`]);
-		if (result.code !== 0) throw new Error(`import:workflow failed: ${result.stderr}${result.stdout}`);
+		const result = await this.cli([
+			'import:workflow',
+			`--input=${this.writeJson(`workflow-${workflow.id}.json`, workflow)}`,
+		]);
+		if (result.code !== 0)
+			throw new Error(`import:workflow failed: ${result.stderr}${result.stdout}`);
 	}
 
 	/** Marks an imported workflow published, so `n8n start` activates its triggers and webhooks. */
 	async publish(id: string): Promise<void> {
 		const result = await this.cli(['publish:workflow', `--id=${id}`]);
-		if (result.code !== 0) throw new Error(`publish:workflow failed: ${result.stderr}${result.stdout}`);
+		if (result.code !== 0)
+			throw new Error(`publish:workflow failed: ${result.stderr}${result.stdout}`);
 	}
 
 	/**
@@ -150,30 +182,57 @@ export class N8nInstance {
 	private sqlite(method: 'all' | 'run', sql: string): string {
 		const mode = method === 'all' ? 's.OPEN_READONLY' : 's.OPEN_READWRITE';
 		const script = `const s=require(process.argv[1]);const db=new s.Database(process.argv[2],${mode});db.configure('busyTimeout',30000);db.${method}(process.argv[3],function(e,r){if(e){console.error(e.message);process.exit(1)}process.stdout.write(JSON.stringify(r??[]));db.close()})`;
-		return execFileSync(this.runtime.node, ['-e', script, path.join(this.runtime.cache, 'n8n/node_modules/sqlite3'), path.join(this.userFolder, '.n8n/database.sqlite'), sql], { encoding: 'utf8' });
+		return execFileSync(
+			this.runtime.node,
+			[
+				'-e',
+				script,
+				path.join(this.runtime.cache, 'n8n/node_modules/sqlite3'),
+				path.join(this.userFolder, '.n8n/database.sqlite'),
+				sql,
+			],
+			{ encoding: 'utf8' },
+		);
 	}
 
 	/** Rows of a Data Table, by its name. */
 	dataTable<T = Record<string, unknown>>(name: string): T[] {
-		const [table] = this.query<{ id: string }>(`SELECT id FROM data_table WHERE name = '${name.replace(/'/g, "''")}'`);
+		const [table] = this.query<{ id: string }>(
+			`SELECT id FROM data_table WHERE name = '${name.replace(/'/g, "''")}'`,
+		);
 		return table ? this.query<T>(`SELECT * FROM ${dataTableName(table.id)} ORDER BY id`) : [];
 	}
 
 	/** Starts `n8n start` and waits until it answers. */
 	async start(extraEnv: Record<string, string> = {}): Promise<N8nProcess> {
 		const port = Number(extraEnv.N8N_PORT ?? (await freePort()));
-		return await this.spawn(['start'], port, { N8N_PORT: String(port), N8N_SECURE_COOKIE: 'false', ...extraEnv });
+		return await this.spawn(['start'], port, {
+			N8N_PORT: String(port),
+			N8N_SECURE_COOKIE: 'false',
+			...extraEnv,
+		});
 	}
 
 	/** Starts `n8n worker` (queue mode) with its health endpoint on a port of its own, and waits until it is ready. */
 	async worker(extraEnv: Record<string, string> = {}, concurrency = 1): Promise<N8nProcess> {
 		const port = await freePort();
-		return await this.spawn(['worker', `--concurrency=${concurrency}`], port, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), ...extraEnv });
+		return await this.spawn(['worker', `--concurrency=${concurrency}`], port, {
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(port),
+			...extraEnv,
+		});
 	}
 
-	private async spawn(args: string[], port: number, env: Record<string, string>): Promise<N8nProcess> {
+	private async spawn(
+		args: string[],
+		port: number,
+		env: Record<string, string>,
+	): Promise<N8nProcess> {
 		const log: string[] = [];
-		const child = spawn(this.runtime.node, [this.runtime.n8nBin, ...args], { env: await this.processEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(this.runtime.node, [this.runtime.n8nBin, ...args], {
+			env: await this.processEnv(env),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const keep = (chunk: Buffer) => {
 			log.push(chunk.toString());
 			if (log.length > 2000) log.splice(0, log.length - 2000);
@@ -186,15 +245,25 @@ export class N8nInstance {
 	}
 
 	/** `n8n execute --id` with --rawOutput; returns the run data (first JSON value of stdout), or throws with the output's tail. */
-	async execute(id: string, extraEnv: Record<string, string> = {}): Promise<{ run?: any; stdout: string; stderr: string }> {
+	async execute(
+		id: string,
+		extraEnv: Record<string, string> = {},
+	): Promise<{ run?: any; stdout: string; stderr: string }> {
 		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], extraEnv);
-		if (result.code !== 0) throw new Error(`n8n execute ${id} failed (${result.code}): ${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`);
+		if (result.code !== 0)
+			throw new Error(
+				`n8n execute ${id} failed (${result.code}): ${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`,
+			);
 		return { ...result, run: firstJsonValue(result.stdout) };
 	}
 }
 
 export class N8nProcess {
-	constructor(readonly child: ChildProcess, readonly port: number, private readonly log: string[]) {}
+	constructor(
+		readonly child: ChildProcess,
+		readonly port: number,
+		private readonly log: string[],
+	) {}
 
 	get url(): string {
 		return `http://127.0.0.1:${this.port}`;
@@ -207,19 +276,33 @@ export class N8nProcess {
 	async waitHealthy(timeoutMs = 180_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (this.child.exitCode !== null) throw new Error(`n8n exited with ${this.child.exitCode}:\n${this.output().slice(-3000)}`);
-			const ok = await fetch(`${this.url}/healthz/readiness`).then((r) => r.ok).catch(() => false);
+			if (this.child.exitCode !== null)
+				throw new Error(`n8n exited with ${this.child.exitCode}:\n${this.output().slice(-3000)}`);
+			const ok = await fetch(`${this.url}/healthz/readiness`)
+				.then((r) => r.ok)
+				.catch(() => false);
 			if (ok) return;
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
-		throw new Error(`n8n did not become ready in ${timeoutMs / 1000} s:\n${this.output().slice(-3000)}`);
+		throw new Error(
+			`n8n did not become ready in ${timeoutMs / 1000} s:\n${this.output().slice(-3000)}`,
+		);
 	}
 
 	/** POSTs to a production webhook; n8n answers 404 until it has activated the workflow after start-up. */
-	async webhook(pathname: string, body: unknown, headers: Record<string, string> = {}, timeoutMs = 120_000): Promise<Response> {
+	async webhook(
+		pathname: string,
+		body: unknown,
+		headers: Record<string, string> = {},
+		timeoutMs = 120_000,
+	): Promise<Response> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const response = await fetch(`${this.url}/webhook/${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+			const response = await fetch(`${this.url}/webhook/${pathname}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', ...headers },
+				body: JSON.stringify(body),
+			});
 			if (response.status !== 404 || Date.now() > deadline) return response;
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
@@ -233,10 +316,16 @@ export class N8nProcess {
 		const setup = await fetch(`${this.url}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ email: 'owner@studio.test', firstName: 'Studio', lastName: 'Owner', password: 'Sandbox-Passw0rd' }),
+			body: JSON.stringify({
+				email: 'owner@studio.test',
+				firstName: 'Studio',
+				lastName: 'Owner',
+				password: 'Sandbox-Passw0rd',
+			}),
 		});
 		const cookie = /n8n-auth=([^;]+)/.exec(setup.headers.get('set-cookie') ?? '')?.[1];
-		if (setup.status !== 200 || !cookie) throw new Error(`owner setup answered ${setup.status}: ${await setup.text()}`);
+		if (setup.status !== 200 || !cookie)
+			throw new Error(`owner setup answered ${setup.status}: ${await setup.text()}`);
 		this.session = cookie;
 		return cookie;
 	}
@@ -245,11 +334,17 @@ export class N8nProcess {
 	async rest<T = unknown>(method: string, pathname: string, body?: unknown): Promise<T> {
 		const response = await fetch(`${this.url}/rest/${pathname}`, {
 			method,
-			headers: { 'content-type': 'application/json', cookie: `n8n-auth=${await this.ownerSession()}` },
+			headers: {
+				'content-type': 'application/json',
+				cookie: `n8n-auth=${await this.ownerSession()}`,
+			},
 			...(body === undefined ? {} : { body: JSON.stringify(body) }),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} /rest/${pathname} answered ${response.status}: ${text.slice(0, 2000)}`);
+		if (!response.ok)
+			throw new Error(
+				`${method} /rest/${pathname} answered ${response.status}: ${text.slice(0, 2000)}`,
+			);
 		return (JSON.parse(text) as { data: T }).data;
 	}
 

@@ -5,15 +5,30 @@ import { sandboxAsset, type Sandbox } from './sandbox';
 import { pngImage } from './media';
 
 /** Uploads a reference image to the sandbox's asset host; returns its URL and content hash. */
-export async function referenceImage(sandbox: Sandbox, name: string, seed: number): Promise<{ url: string; sha256: string; bytes: Buffer }> {
+export async function referenceImage(
+	sandbox: Sandbox,
+	name: string,
+	seed: number,
+): Promise<{ url: string; sha256: string; bytes: Buffer }> {
 	const bytes = pngImage(256, 256, seed);
-	return { url: await sandboxAsset(sandbox, name, bytes), sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
+	return {
+		url: await sandboxAsset(sandbox, name, bytes),
+		sha256: createHash('sha256').update(bytes).digest('hex'),
+		bytes,
+	};
 }
 
-export function pinWith(characters: Array<{ tag: string; url: string }>, overrides: Partial<Pin> = {}): Pin {
+export function pinWith(
+	characters: Array<{ tag: string; url: string }>,
+	overrides: Partial<Pin> = {},
+): Pin {
 	return {
 		fingerprint: createHash('sha256').update(JSON.stringify(characters)).digest('hex'),
-		characters: characters.map(({ tag, url }) => ({ tag, description: `${tag}, as in the reference`, refs: [{ kind: 'url', ref: url, mimeType: 'image/png' }] })),
+		characters: characters.map(({ tag, url }) => ({
+			tag,
+			description: `${tag}, as in the reference`,
+			refs: [{ kind: 'url', ref: url, mimeType: 'image/png' }],
+		})),
 		grade: { palette: ['#335577'], look: 'cool dusk' },
 		audioBed: { mood: 'calm', music: null, loudnessLufs: -14 },
 		style: 'photoreal',
@@ -23,7 +38,12 @@ export function pinWith(characters: Array<{ tag: string; url: string }>, overrid
 	};
 }
 
-export function shotItems(count: number, pin: Pin | undefined, overrides: Partial<ShotItem['shot']> = {}, pipeline: Partial<ShotItem['pipeline']> = {}): ShotItem[] {
+export function shotItems(
+	count: number,
+	pin: Pin | undefined,
+	overrides: Partial<ShotItem['shot']> = {},
+	pipeline: Partial<ShotItem['pipeline']> = {},
+): ShotItem[] {
 	return Array.from({ length: count }, (_, index) => ({
 		pipeline: { runId: 'run-test', project: 'Test', shotCount: count, spentUsd: 0, ...pipeline },
 		shot: {
@@ -45,7 +65,12 @@ export function shotItems(count: number, pin: Pin | undefined, overrides: Partia
 }
 
 /** A one-node workflow running our node with the given parameters and, where it needs one, credential. */
-export function singleNode(type: string, parameters: Record<string, unknown>, credential?: { type: string; id: string; name: string }, settings: Record<string, unknown> = {}): WorkflowJson {
+export function singleNode(
+	type: string,
+	parameters: Record<string, unknown>,
+	credential?: { type: string; id: string; name: string },
+	settings: Record<string, unknown> = {},
+): WorkflowJson {
 	return {
 		name: `${type} test`,
 		nodes: [
@@ -56,7 +81,9 @@ export function singleNode(type: string, parameters: Record<string, unknown>, cr
 				typeVersion: 1,
 				position: [0, 0],
 				parameters,
-				...(credential ? { credentials: { [credential.type]: { id: credential.id, name: credential.name } } } : {}),
+				...(credential
+					? { credentials: { [credential.type]: { id: credential.id, name: credential.name } } }
+					: {}),
 				...settings,
 			} as never,
 		],

@@ -26,7 +26,10 @@ export class Postgres {
 
 	private static run(command: string, args: string[]): string {
 		const [cmd, ...prefix] = [...Postgres.asOwner(), path.join(BIN, command)];
-		return execFileSync(cmd, [...prefix, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+		return execFileSync(cmd, [...prefix, ...args], {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 	}
 
 	static async start(): Promise<Postgres> {
@@ -41,7 +44,18 @@ export class Postgres {
 		Postgres.run('initdb', ['-D', data, '-U', USER, '-A', 'trust', '--no-sync', '-E', 'UTF8']);
 		const port = await freePort();
 		const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-		Postgres.run('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', path.join(dir, 'postgres.log'), '-o', options]);
+		Postgres.run('pg_ctl', [
+			'start',
+			'-D',
+			data,
+			'-w',
+			'-t',
+			'60',
+			'-l',
+			path.join(dir, 'postgres.log'),
+			'-o',
+			options,
+		]);
 		const postgres = new Postgres(port, dir, data);
 		Postgres.run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', USER, DATABASE]);
 		return postgres;
@@ -49,18 +63,61 @@ export class Postgres {
 
 	/** The environment that puts an n8n process on this database. */
 	env(): Record<string, string> {
-		return { DB_TYPE: 'postgresdb', DB_POSTGRESDB_HOST: '127.0.0.1', DB_POSTGRESDB_PORT: String(this.port), DB_POSTGRESDB_DATABASE: DATABASE, DB_POSTGRESDB_USER: USER, DB_POSTGRESDB_PASSWORD: '' };
+		return {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(this.port),
+			DB_POSTGRESDB_DATABASE: DATABASE,
+			DB_POSTGRESDB_USER: USER,
+			DB_POSTGRESDB_PASSWORD: '',
+		};
 	}
 
 	/** Rows of a query, as JSON objects (column names as written in the query). */
 	query<T = Record<string, unknown>>(sql: string): T[] {
-		const out = execFileSync('psql', ['-h', '127.0.0.1', '-p', String(this.port), '-U', USER, '-d', DATABASE, '-At', '-v', 'ON_ERROR_STOP=1', '-c', `SELECT coalesce(json_agg(t), '[]'::json) FROM (${sql}) t`], { encoding: 'utf8' });
+		const out = execFileSync(
+			'psql',
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(this.port),
+				'-U',
+				USER,
+				'-d',
+				DATABASE,
+				'-At',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				`SELECT coalesce(json_agg(t), '[]'::json) FROM (${sql}) t`,
+			],
+			{ encoding: 'utf8' },
+		);
 		return JSON.parse(out) as T[];
 	}
 
 	/** Runs a statement that returns no rows. */
 	exec(sql: string): void {
-		execFileSync('psql', ['-h', '127.0.0.1', '-p', String(this.port), '-U', USER, '-d', DATABASE, '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql], { stdio: 'ignore' });
+		execFileSync(
+			'psql',
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(this.port),
+				'-U',
+				USER,
+				'-d',
+				DATABASE,
+				'-At',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				sql,
+			],
+			{ stdio: 'ignore' },
+		);
 	}
 
 	async stop(): Promise<void> {

@@ -18,9 +18,45 @@ export function threeEngineLoop(qcParameters: Record<string, unknown> = {}): Wor
 		name: 'three engines, one budget',
 		nodes: [
 			node('QC', 'qcRouter', { barrier: 'run', ...qcParameters }),
-			node('Veo', 'googleVeo', { resource: 'video', operation: 'generate', model: 'veo-3.1-fast-generate-001', shotSource: 'item', referenceMode: 'none', generateAudio: true, renderOptions: FAST }, ['googleVideoPipelineApi', 'vpSandboxVertex']),
-			node('Runway', 'runway', { resource: 'video', operation: 'textToVideo', model: 'gen4.5', shotSource: 'item', renderOptions: FAST }, ['runwayVideoPipelineApi', 'vpSandboxRunway']),
-			node('Sora', 'openAiStoryboard', { resource: 'video', operation: 'render', model: 'sora-2', shotSource: 'item', inputReference: 'none', renderOptions: FAST }, ['openAiVideoPipelineApi', 'vpSandboxOpenAi']),
+			node(
+				'Veo',
+				'googleVeo',
+				{
+					resource: 'video',
+					operation: 'generate',
+					model: 'veo-3.1-fast-generate-001',
+					shotSource: 'item',
+					referenceMode: 'none',
+					generateAudio: true,
+					renderOptions: FAST,
+				},
+				['googleVideoPipelineApi', 'vpSandboxVertex'],
+			),
+			node(
+				'Runway',
+				'runway',
+				{
+					resource: 'video',
+					operation: 'textToVideo',
+					model: 'gen4.5',
+					shotSource: 'item',
+					renderOptions: FAST,
+				},
+				['runwayVideoPipelineApi', 'vpSandboxRunway'],
+			),
+			node(
+				'Sora',
+				'openAiStoryboard',
+				{
+					resource: 'video',
+					operation: 'render',
+					model: 'sora-2',
+					shotSource: 'item',
+					inputReference: 'none',
+					renderOptions: FAST,
+				},
+				['openAiVideoPipelineApi', 'vpSandboxOpenAi'],
+			),
 		] as never,
 		connections: {
 			QC: { main: [[], to('Sora'), to('Veo'), to('Runway'), [], []] },
@@ -32,7 +68,11 @@ export function threeEngineLoop(qcParameters: Record<string, unknown> = {}): Wor
 }
 
 /** A run's shots as Pin State hands them to QC: 8 s hero shots for Veo, 8 s b-roll for Runway. */
-export function runShots(runId: string, layers: Array<'hero' | 'broll'>, budgetUsd: number): ShotItem[] {
+export function runShots(
+	runId: string,
+	layers: Array<'hero' | 'broll'>,
+	budgetUsd: number,
+): ShotItem[] {
 	return layers.map((layer, index) => ({
 		pipeline: { runId, project: 'Budget', shotCount: layers.length, spentUsd: 0, budgetUsd },
 		shot: {
@@ -55,10 +95,14 @@ export function runShots(runId: string, layers: Array<'hero' | 'broll'>, budgetU
 
 /** Every shot QC finished, and what the sandbox billed each run for the jobs on those shots. */
 export async function billedByRun(sandbox: Sandbox, result: RunResult) {
-	const done = result.runs('QC').flatMap((outputs) => outputs[5] ?? []).map((o) => o.json as unknown as ShotItem);
+	const done = result
+		.runs('QC')
+		.flatMap((outputs) => outputs[5] ?? [])
+		.map((o) => o.json as unknown as ShotItem);
 	const ledger = await sandboxLedger(sandbox);
 	const runOf = new Map<string, string>();
-	for (const shot of done) for (const take of shot.takes) runOf.set(take.jobId, shot.pipeline.runId);
+	for (const shot of done)
+		for (const take of shot.takes) runOf.set(take.jobId, shot.pipeline.runId);
 	const billed = new Map<string, number>();
 	const unreported: string[] = [];
 	for (const entry of ledger.entries as Array<{ jobId: string; usd: number }>) {
@@ -75,7 +119,9 @@ export async function billedByRun(sandbox: Sandbox, result: RunResult) {
 			jobsPerTake.set(key, (jobsPerTake.get(key) ?? new Set()).add(take.jobId));
 		}
 	}
-	const paidTwice = [...jobsPerTake.entries()].filter(([, jobs]) => jobs.size > 1).map(([key]) => key);
+	const paidTwice = [...jobsPerTake.entries()]
+		.filter(([, jobs]) => jobs.size > 1)
+		.map(([key]) => key);
 	return { done, ledger, billed, unreported, paidTwice };
 }
 
@@ -91,7 +137,12 @@ export interface BudgetRunOutcome {
  * it, 20% drift per render, half the executions re-rendering technical failures on the Videos API.
  * What each run was billed comes from the sandbox ledger.
  */
-export async function seededBudgetRuns(sandbox: Sandbox, credentials: RunOptionsCredentials, runs: number, perExecution: number) {
+export async function seededBudgetRuns(
+	sandbox: Sandbox,
+	credentials: RunOptionsCredentials,
+	runs: number,
+	perExecution: number,
+) {
 	const outcomes: BudgetRunOutcome[] = [];
 	const problems: string[] = [];
 	for (let execution = 0; execution < runs / perExecution; execution++) {
@@ -100,22 +151,39 @@ export async function seededBudgetRuns(sandbox: Sandbox, credentials: RunOptions
 		const items: ShotItem[] = [];
 		for (let run = 0; run < perExecution; run++) {
 			const runId = `prop-${execution}-${run}`;
-			const layers = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.5 ? 'hero' : 'broll') as 'hero' | 'broll');
+			const layers = Array.from(
+				{ length: 1 + Math.floor(random() * 4) },
+				() => (random() < 0.5 ? 'hero' : 'broll') as 'hero' | 'broll',
+			);
 			const full = layers.reduce((sum, layer) => sum + (layer === 'hero' ? 1.2 : 0.96), 0);
 			const budgetUsd = Math.round((0.1 + random() * 2) * full * 100) / 100;
 			budgets.set(runId, budgetUsd);
 			items.push(...runShots(runId, layers, budgetUsd));
 		}
 		const drift = ['duration', 'audio'][execution % 2];
-		sandbox.setFaults({ seed: execution + 1, rules: [{ fault: 'drift', probability: 0.2, params: { drift } }] as never });
-		const qc = execution % 2 === 0 ? { layerMap: { technical: 'narrative' }, retries: { narrative: 2, hero: 2, control: 2 } } : {};
-		const result = await runWorkflow(threeEngineLoop(qc), { credentials, input: asItems(items), startNode: 'QC' });
+		sandbox.setFaults({
+			seed: execution + 1,
+			rules: [{ fault: 'drift', probability: 0.2, params: { drift } }] as never,
+		});
+		const qc =
+			execution % 2 === 0
+				? { layerMap: { technical: 'narrative' }, retries: { narrative: 2, hero: 2, control: 2 } }
+				: {};
+		const result = await runWorkflow(threeEngineLoop(qc), {
+			credentials,
+			input: asItems(items),
+			startNode: 'QC',
+		});
 		if (result.error) problems.push(`execution ${execution}: ${result.error.message}`);
 		const { done, billed, unreported, paidTwice } = await billedByRun(sandbox, result);
-		if (unreported.length) problems.push(`execution ${execution}: billed jobs in no report: ${unreported.join(', ')}`);
-		if (paidTwice.length) problems.push(`execution ${execution}: takes paid twice: ${paidTwice.join(', ')}`);
-		if (done.length !== items.length) problems.push(`execution ${execution}: ${done.length} of ${items.length} shots finished`);
-		for (const [runId, budgetUsd] of budgets) outcomes.push({ runId, budgetUsd, billedUsd: billed.get(runId) ?? 0 });
+		if (unreported.length)
+			problems.push(`execution ${execution}: billed jobs in no report: ${unreported.join(', ')}`);
+		if (paidTwice.length)
+			problems.push(`execution ${execution}: takes paid twice: ${paidTwice.join(', ')}`);
+		if (done.length !== items.length)
+			problems.push(`execution ${execution}: ${done.length} of ${items.length} shots finished`);
+		for (const [runId, budgetUsd] of budgets)
+			outcomes.push({ runId, budgetUsd, billedUsd: billed.get(runId) ?? 0 });
 		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
 	}
 	return { outcomes, problems };

@@ -16,7 +16,14 @@ export function credentialsFor(sandbox: Sandbox, id: string) {
 }
 
 export function openAiCredentials(sandbox: Sandbox) {
-	return { openAiVideoPipelineApi: { apiKey: sandbox.context.config.keys.openai, baseUrl: sandbox.baseUrls.openai, organizationId: '', projectId: '' } };
+	return {
+		openAiVideoPipelineApi: {
+			apiKey: sandbox.context.config.keys.openai,
+			baseUrl: sandbox.baseUrls.openai,
+			organizationId: '',
+			projectId: '',
+		},
+	};
 }
 
 const FINISHED = ['succeeded', 'failed', 'cancelled'];
@@ -28,9 +35,18 @@ const FINISHED = ['succeeded', 'failed', 'cancelled'];
  * under test. The test's own jest timeout bounds it; the deadline only ends the loop of a test
  * that jest already gave up on.
  */
-export async function waitForSandboxJob(sandbox: Sandbox, id?: string, timeoutMs = 10 * 60 * 1000): Promise<void> {
+export async function waitForSandboxJob(
+	sandbox: Sandbox,
+	id?: string,
+	timeoutMs = 10 * 60 * 1000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
-	const finished = () => (id === undefined ? [...sandbox.context.jobs.jobs.values()].every((job) => job.outcome.kind === 'stuck' || FINISHED.includes(job.state)) : FINISHED.includes(sandbox.context.jobs.get(id)?.state ?? ''));
+	const finished = () =>
+		id === undefined
+			? [...sandbox.context.jobs.jobs.values()].every(
+					(job) => job.outcome.kind === 'stuck' || FINISHED.includes(job.state),
+				)
+			: FINISHED.includes(sandbox.context.jobs.get(id)?.state ?? '');
 	while (!finished()) {
 		if (Date.now() > deadline) throw new Error(`sandbox job ${id ?? '(any)'} did not finish`);
 		await new Promise((resolve) => setTimeout(resolve, 50));
@@ -38,8 +54,15 @@ export async function waitForSandboxJob(sandbox: Sandbox, id?: string, timeoutMs
 }
 
 /** Puts a file on the sandbox's asset host (as a reference image, LUT or music bed would be hosted); returns its URL. */
-export async function sandboxAsset(sandbox: Sandbox, name: string, body: Buffer | string): Promise<string> {
-	const response = await fetch(`${sandbox.origin}/_sandbox/assets/${name}`, { method: 'PUT', body });
+export async function sandboxAsset(
+	sandbox: Sandbox,
+	name: string,
+	body: Buffer | string,
+): Promise<string> {
+	const response = await fetch(`${sandbox.origin}/_sandbox/assets/${name}`, {
+		method: 'PUT',
+		body,
+	});
 	return ((await response.json()) as { url: string }).url;
 }
 
@@ -58,8 +81,14 @@ export async function sandboxJobs(sandbox: Sandbox): Promise<any[]> {
  * left out: a re-rendered take can come back byte-identical in the sandbox, and judging it again is
  * a new call for a new job, not a render paid twice.
  */
-export function renderDuplicates(ledger: { entries: Array<{ unit: string; requestFingerprint: string }> }): Array<{ fingerprint: string; count: number }> {
+export function renderDuplicates(ledger: {
+	entries: Array<{ unit: string; requestFingerprint: string }>;
+}): Array<{ fingerprint: string; count: number }> {
 	const counts = new Map<string, number>();
-	for (const entry of ledger.entries) if (entry.unit !== 'token') counts.set(entry.requestFingerprint, (counts.get(entry.requestFingerprint) ?? 0) + 1);
-	return [...counts].filter(([, count]) => count > 1).map(([fingerprint, count]) => ({ fingerprint, count }));
+	for (const entry of ledger.entries)
+		if (entry.unit !== 'token')
+			counts.set(entry.requestFingerprint, (counts.get(entry.requestFingerprint) ?? 0) + 1);
+	return [...counts]
+		.filter(([, count]) => count > 1)
+		.map(([fingerprint, count]) => ({ fingerprint, count }));
 }

@@ -1,17 +1,25 @@
 import type { WorkflowJson } from './engine';
 
 const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 1 };
-const SCRIPT = 'Mara unlocks the café at dawn. Steam curls from the espresso machine. Leo walks in from the rain. Mara hands Leo a cup: "First one is on me." The sign flips to open.';
+const SCRIPT =
+	'Mara unlocks the café at dawn. Steam curls from the espresso machine. Leo walks in from the rain. Mara hands Leo a cup: "First one is on me." The sign flips to open.';
 
 /** One of our nodes in a test workflow, with the credential (type, id) it uses. */
-export const packageNode = (name: string, type: string, parameters: Record<string, unknown>, credential?: [string, string]) => ({
+export const packageNode = (
+	name: string,
+	type: string,
+	parameters: Record<string, unknown>,
+	credential?: [string, string],
+) => ({
 	id: name,
 	name,
 	type: `n8n-nodes-video-pipeline.${type}`,
 	typeVersion: 1,
 	position: [0, 0],
 	parameters,
-	...(credential ? { credentials: { [credential[0]]: { id: credential[1], name: credential[1] } } } : {}),
+	...(credential
+		? { credentials: { [credential[0]]: { id: credential[1], name: credential[1] } } }
+		: {}),
 });
 
 /** A connection to a node's first input. */
@@ -23,12 +31,81 @@ export function pipeline(refs: { mara: string; leo: string }): WorkflowJson {
 	return {
 		name: 'studio pipeline',
 		nodes: [
-			node('Storyboard', 'openAiStoryboard', { resource: 'storyboard', operation: 'createManifest', model: 'gpt-5.4-mini', script: SCRIPT, targetSeconds: 28, aspectRatios: ['16:9'], variants: 1, layerPolicy: 'dialogueHero', outputShape: 'shots', run: { runId: 'cafe', budgetUsd: 60, resolution: '720p', heroDurations: '8' } }, ['openAiVideoPipelineApi', 'vpSandboxOpenAi']),
-			node('Pin', 'pinState', { resource: 'pin', operation: 'create', characters: { character: [{ tag: 'mara', referenceUrls: refs.mara }, { tag: 'leo', referenceUrls: refs.leo }] }, grade: { palette: '#335577', look: 'cool dusk' }, seedPolicy: 'per_shot', seedBase: 7 }),
-			node('QC', 'qcRouter', { visionJudge: true, judgeModel: 'gemini-3.5-flash', barrier: 'run' }, ['googleVideoPipelineApi', 'vpSandboxVertex']),
-			node('Veo', 'googleVeo', { resource: 'video', operation: 'generate', model: 'veo-3.1-fast-generate-001', shotSource: 'item', referenceMode: 'pin', generateAudio: true, renderOptions: FAST }, ['googleVideoPipelineApi', 'vpSandboxVertex']),
-			node('Runway', 'runway', { resource: 'video', operation: 'textToVideo', model: 'gen4.5', shotSource: 'item', renderOptions: FAST }, ['runwayVideoPipelineApi', 'vpSandboxRunway']),
-			node('Sora', 'openAiStoryboard', { resource: 'video', operation: 'render', model: 'sora-2', shotSource: 'item', inputReference: 'none', renderOptions: FAST }, ['openAiVideoPipelineApi', 'vpSandboxOpenAi']),
+			node(
+				'Storyboard',
+				'openAiStoryboard',
+				{
+					resource: 'storyboard',
+					operation: 'createManifest',
+					model: 'gpt-5.4-mini',
+					script: SCRIPT,
+					targetSeconds: 28,
+					aspectRatios: ['16:9'],
+					variants: 1,
+					layerPolicy: 'dialogueHero',
+					outputShape: 'shots',
+					run: { runId: 'cafe', budgetUsd: 60, resolution: '720p', heroDurations: '8' },
+				},
+				['openAiVideoPipelineApi', 'vpSandboxOpenAi'],
+			),
+			node('Pin', 'pinState', {
+				resource: 'pin',
+				operation: 'create',
+				characters: {
+					character: [
+						{ tag: 'mara', referenceUrls: refs.mara },
+						{ tag: 'leo', referenceUrls: refs.leo },
+					],
+				},
+				grade: { palette: '#335577', look: 'cool dusk' },
+				seedPolicy: 'per_shot',
+				seedBase: 7,
+			}),
+			node(
+				'QC',
+				'qcRouter',
+				{ visionJudge: true, judgeModel: 'gemini-3.5-flash', barrier: 'run' },
+				['googleVideoPipelineApi', 'vpSandboxVertex'],
+			),
+			node(
+				'Veo',
+				'googleVeo',
+				{
+					resource: 'video',
+					operation: 'generate',
+					model: 'veo-3.1-fast-generate-001',
+					shotSource: 'item',
+					referenceMode: 'pin',
+					generateAudio: true,
+					renderOptions: FAST,
+				},
+				['googleVideoPipelineApi', 'vpSandboxVertex'],
+			),
+			node(
+				'Runway',
+				'runway',
+				{
+					resource: 'video',
+					operation: 'textToVideo',
+					model: 'gen4.5',
+					shotSource: 'item',
+					renderOptions: FAST,
+				},
+				['runwayVideoPipelineApi', 'vpSandboxRunway'],
+			),
+			node(
+				'Sora',
+				'openAiStoryboard',
+				{
+					resource: 'video',
+					operation: 'render',
+					model: 'sora-2',
+					shotSource: 'item',
+					inputReference: 'none',
+					renderOptions: FAST,
+				},
+				['openAiVideoPipelineApi', 'vpSandboxOpenAi'],
+			),
 		] as never,
 		connections: {
 			Storyboard: { main: [to('Pin')] },
@@ -41,25 +118,47 @@ export function pipeline(refs: { mara: string; leo: string }): WorkflowJson {
 	};
 }
 
-
 /** Our Veo node rendering each incoming shot item with the pinned references. */
-export function veoNode(renderOptions: Record<string, unknown> = FAST): WorkflowJson['nodes'][number] {
+export function veoNode(
+	renderOptions: Record<string, unknown> = FAST,
+): WorkflowJson['nodes'][number] {
 	return {
 		id: 'a1',
 		name: 'Veo',
 		type: 'n8n-nodes-video-pipeline.googleVeo',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { resource: 'video', operation: 'generate', model: 'veo-3.1-fast-generate-001', shotSource: 'item', referenceMode: 'pin', generateAudio: true, renderOptions },
+		parameters: {
+			resource: 'video',
+			operation: 'generate',
+			model: 'veo-3.1-fast-generate-001',
+			shotSource: 'item',
+			referenceMode: 'pin',
+			generateAudio: true,
+			renderOptions,
+		},
 		credentials: { googleVideoPipelineApi: { id: 'vpSandboxVertex', name: 'Vertex' } },
 	} as never;
 }
 
 /** Veo renders the hero shots; QC sends failing shots back to Veo until they pass or run out of retries. */
-export function heroLoop(qcParameters: Record<string, unknown> = {}, renderOptions: Record<string, unknown> = FAST): WorkflowJson {
+export function heroLoop(
+	qcParameters: Record<string, unknown> = {},
+	renderOptions: Record<string, unknown> = FAST,
+): WorkflowJson {
 	return {
 		name: 'hero QC loop',
-		nodes: [veoNode(renderOptions), { id: 'a2', name: 'QC', type: 'n8n-nodes-video-pipeline.qcRouter', typeVersion: 1, position: [300, 0], parameters: { barrier: 'run', ...qcParameters } }] as never,
+		nodes: [
+			veoNode(renderOptions),
+			{
+				id: 'a2',
+				name: 'QC',
+				type: 'n8n-nodes-video-pipeline.qcRouter',
+				typeVersion: 1,
+				position: [300, 0],
+				parameters: { barrier: 'run', ...qcParameters },
+			},
+		] as never,
 		connections: {
 			Veo: { main: [[{ node: 'QC', type: 'main' as never, index: 0 }]] },
 			QC: { main: [[], [], [{ node: 'Veo', type: 'main' as never, index: 0 }], [], [], []] },

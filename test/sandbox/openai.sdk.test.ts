@@ -13,7 +13,11 @@ describe('sandbox: OpenAI Videos and Responses APIs through the openai SDK', () 
 
 	beforeAll(async () => {
 		sandbox = await withSandbox();
-		client = new OpenAI({ apiKey: sandbox.context.config.keys.openai, baseURL: sandbox.baseUrls.openai, maxRetries: 0 });
+		client = new OpenAI({
+			apiKey: sandbox.context.config.keys.openai,
+			baseURL: sandbox.baseUrls.openai,
+			maxRetries: 0,
+		});
 	});
 	afterAll(async () => sandbox.stop());
 
@@ -34,12 +38,22 @@ describe('sandbox: OpenAI Videos and Responses APIs through the openai SDK', () 
 			size: '1280x720',
 			input_reference: await toFile(pngImage(1280, 720), 'first.png', { type: 'image/png' }),
 		});
-		expect(created).toMatchObject({ object: 'video', model: 'sora-2', seconds: '8', size: '1280x720' });
+		expect(created).toMatchObject({
+			object: 'video',
+			model: 'sora-2',
+			seconds: '8',
+			size: '1280x720',
+		});
 		const done = await poll(created.id);
 		expect(done).toMatchObject({ status: 'completed', progress: 100 });
 		const content = await client.videos.downloadContent(created.id);
 		const probe = ffprobeBytes(Buffer.from(await content.arrayBuffer()));
-		expect(probe).toMatchObject({ width: 1280, height: 720, videoCodec: 'h264', audioCodec: 'aac' });
+		expect(probe).toMatchObject({
+			width: 1280,
+			height: 720,
+			videoCodec: 'h264',
+			audioCodec: 'aac',
+		});
 		expect(probe.durationSeconds).toBeCloseTo(8, 0);
 		const thumbnail = await client.videos.downloadContent(created.id, { variant: 'thumbnail' });
 		expect(thumbnail.headers.get('content-type')).toBe('image/webp');
@@ -47,21 +61,57 @@ describe('sandbox: OpenAI Videos and Responses APIs through the openai SDK', () 
 	});
 
 	it('rejects what the Videos API rejected: bad seconds, a size the model lacks, a mismatched reference', async () => {
-		await expect(client.videos.create({ model: 'sora-2', prompt: 'x', seconds: '5' as never })).rejects.toMatchObject({ status: 400, param: 'seconds' });
-		await expect(client.videos.create({ model: 'sora-2', prompt: 'x', size: '1792x1024' })).rejects.toMatchObject({ status: 400, param: 'size' });
 		await expect(
-			client.videos.create({ model: 'sora-2', prompt: 'x', size: '720x1280', input_reference: await toFile(pngImage(640, 480), 'r.png', { type: 'image/png' }) }),
+			client.videos.create({ model: 'sora-2', prompt: 'x', seconds: '5' as never }),
+		).rejects.toMatchObject({ status: 400, param: 'seconds' });
+		await expect(
+			client.videos.create({ model: 'sora-2', prompt: 'x', size: '1792x1024' }),
+		).rejects.toMatchObject({ status: 400, param: 'size' });
+		await expect(
+			client.videos.create({
+				model: 'sora-2',
+				prompt: 'x',
+				size: '720x1280',
+				input_reference: await toFile(pngImage(640, 480), 'r.png', { type: 'image/png' }),
+			}),
 		).rejects.toMatchObject({ status: 400, param: 'input_reference' });
-		await expect(new OpenAI({ apiKey: 'sk-wrong-000000000000', baseURL: sandbox.baseUrls.openai, maxRetries: 0 }).videos.list()).rejects.toMatchObject({ status: 401 });
+		await expect(
+			new OpenAI({
+				apiKey: 'sk-wrong-000000000000',
+				baseURL: sandbox.baseUrls.openai,
+				maxRetries: 0,
+			}).videos.list(),
+		).rejects.toMatchObject({ status: 401 });
 	});
 
 	it('lists with cursor pagination, remixes, edits, extends and deletes', async () => {
-		const first = await poll((await client.videos.create({ model: 'sora-2-pro', prompt: 'Rain on a window.', seconds: '4', size: '1024x1792' })).id);
-		const remix = await poll((await client.videos.remix(first.id, { prompt: 'Snow instead of rain.' })).id);
+		const first = await poll(
+			(
+				await client.videos.create({
+					model: 'sora-2-pro',
+					prompt: 'Rain on a window.',
+					seconds: '4',
+					size: '1024x1792',
+				})
+			).id,
+		);
+		const remix = await poll(
+			(await client.videos.remix(first.id, { prompt: 'Snow instead of rain.' })).id,
+		);
 		expect(remix.remixed_from_video_id).toBe(first.id);
-		const edit = await poll((await client.videos.edit({ prompt: 'Warmer light.', video: { id: first.id } })).id);
+		const edit = await poll(
+			(await client.videos.edit({ prompt: 'Warmer light.', video: { id: first.id } })).id,
+		);
 		expect(edit.status).toBe('completed');
-		const extended = await poll((await client.videos.extend({ prompt: 'The rain stops.', seconds: '8', video: { id: first.id } })).id);
+		const extended = await poll(
+			(
+				await client.videos.extend({
+					prompt: 'The rain stops.',
+					seconds: '8',
+					video: { id: first.id },
+				})
+			).id,
+		);
 		expect(extended.seconds).toBe('12');
 		const ids: string[] = [];
 		for await (const video of client.videos.list({ limit: 2, order: 'asc' })) ids.push(video.id);
@@ -72,31 +122,76 @@ describe('sandbox: OpenAI Videos and Responses APIs through the openai SDK', () 
 
 	it('creates a character from a short clip and uses it in a render', async () => {
 		const clip = mp4Clip(1280, 720, 3);
-		const character = await client.videos.createCharacter({ name: 'Mara', video: await toFile(clip, 'mara.mp4', { type: 'video/mp4' }) });
-		expect(await client.videos.getCharacter(character.id!)).toMatchObject({ id: character.id, name: 'Mara' });
-		const video = await client.videos.create({ model: 'sora-2', prompt: 'Mara waves.', characters: [{ id: character.id! }] } as never);
+		const character = await client.videos.createCharacter({
+			name: 'Mara',
+			video: await toFile(clip, 'mara.mp4', { type: 'video/mp4' }),
+		});
+		expect(await client.videos.getCharacter(character.id!)).toMatchObject({
+			id: character.id,
+			name: 'Mara',
+		});
+		const video = await client.videos.create({
+			model: 'sora-2',
+			prompt: 'Mara waves.',
+			characters: [{ id: character.id! }],
+		} as never);
 		expect(sandbox.context.jobs.get(video.id)!.refsReceived).toHaveLength(1);
 		const tooLong = mp4Clip(1280, 720, 6);
-		await expect(client.videos.createCharacter({ name: 'Long', video: await toFile(tooLong, 'long.mp4', { type: 'video/mp4' }) })).rejects.toMatchObject({ status: 400, param: 'video' });
+		await expect(
+			client.videos.createCharacter({
+				name: 'Long',
+				video: await toFile(tooLong, 'long.mp4', { type: 'video/mp4' }),
+			}),
+		).rejects.toMatchObject({ status: 400, param: 'video' });
 	});
 
 	it('answers Responses API json_schema requests with output that validates against the schema', async () => {
 		const Manifest = z
 			.object({
 				title: z.string().min(1),
-				shots: z.array(z.object({ beat: z.string(), durationSeconds: z.number().min(2).max(8), layer: z.enum(['hero', 'broll']) }).strict()).min(2).max(6),
+				shots: z
+					.array(
+						z
+							.object({
+								beat: z.string(),
+								durationSeconds: z.number().min(2).max(8),
+								layer: z.enum(['hero', 'broll']),
+							})
+							.strict(),
+					)
+					.min(2)
+					.max(6),
 			})
 			.strict();
-		const script = 'A runner laces her shoes. She sprints through the city. The sun rises over the river.';
+		const script =
+			'A runner laces her shoes. She sprints through the city. The sun rises over the river.';
 		const response = await client.responses.create({
 			model: 'gpt-5.4-mini',
 			input: script,
-			text: { format: { type: 'json_schema', name: 'shot_manifest', strict: true, schema: z.toJSONSchema(Manifest) as Record<string, unknown> } },
+			text: {
+				format: {
+					type: 'json_schema',
+					name: 'shot_manifest',
+					strict: true,
+					schema: z.toJSONSchema(Manifest) as Record<string, unknown>,
+				},
+			},
 		});
 		const manifest = Manifest.parse(JSON.parse(response.output_text));
 		expect(manifest.shots).toHaveLength(3);
 		expect(manifest.shots[1].beat).toBe('She sprints through the city.');
-		const again = await client.responses.create({ model: 'gpt-5.4-mini', input: script, text: { format: { type: 'json_schema', name: 'shot_manifest', strict: true, schema: z.toJSONSchema(Manifest) as Record<string, unknown> } } });
+		const again = await client.responses.create({
+			model: 'gpt-5.4-mini',
+			input: script,
+			text: {
+				format: {
+					type: 'json_schema',
+					name: 'shot_manifest',
+					strict: true,
+					schema: z.toJSONSchema(Manifest) as Record<string, unknown>,
+				},
+			},
+		});
 		expect(again.output_text).toBe(response.output_text);
 		expect(response.usage!.total_tokens).toBeGreaterThan(0);
 	});
@@ -104,7 +199,10 @@ describe('sandbox: OpenAI Videos and Responses APIs through the openai SDK', () 
 	it('answers sora models as OpenAI does since the shutdown when switched to retired', async () => {
 		sandbox.context.config.openaiRetired = true;
 		try {
-			await expect(client.videos.create({ model: 'sora-2', prompt: 'x' })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+			await expect(client.videos.create({ model: 'sora-2', prompt: 'x' })).rejects.toMatchObject({
+				status: 404,
+				code: 'model_not_found',
+			});
 		} finally {
 			sandbox.context.config.openaiRetired = false;
 		}

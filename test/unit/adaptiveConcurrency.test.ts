@@ -1,11 +1,21 @@
 import { VendorHttpError } from '../../nodes/shared/errors';
-import { AdaptiveConcurrency, SAFE_START, type SubmitTicket } from '../../nodes/shared/runtime/adaptiveConcurrency';
-import { submitJob, waitForSubmitted, type JobAdapter, type WaitPolicy } from '../../nodes/shared/runtime/jobRunner';
+import {
+	AdaptiveConcurrency,
+	SAFE_START,
+	type SubmitTicket,
+} from '../../nodes/shared/runtime/adaptiveConcurrency';
+import {
+	submitJob,
+	waitForSubmitted,
+	type JobAdapter,
+	type WaitPolicy,
+} from '../../nodes/shared/runtime/jobRunner';
 import { followingWait } from '../../nodes/shared/runtime/renderTimes';
 import { concurrencyStart } from '../../nodes/shared/render/accountConcurrency';
 import { FakeClock } from '../harness/fakeClock';
 
-const fresh = (upper: number, clock = new FakeClock()) => new AdaptiveConcurrency(clock, { upper, start: SAFE_START, learned: false });
+const fresh = (upper: number, clock = new FakeClock()) =>
+	new AdaptiveConcurrency(clock, { upper, start: SAFE_START, learned: false });
 
 /** Enters and lets the vendor accept, `count` times, returning the held tickets. */
 async function acceptMany(gate: AdaptiveConcurrency, count: number): Promise<SubmitTicket[]> {
@@ -143,15 +153,44 @@ describe('adaptive concurrency (AIMD) per vendor account', () => {
 
 	it('starts from the option, else the highest cap on the input items, else the safe default', () => {
 		const item = (learnedConcurrency?: unknown) => ({ json: { learnedConcurrency } as never });
-		expect(concurrencyStart([item(), item()], 'google', { upper: 20, start: 0 })).toEqual({ upper: 20, start: SAFE_START, learned: false });
-		expect(concurrencyStart([item({ google: 6 }), item({ google: 8, runway: 2 })], 'google', { upper: 20, start: 0 })).toEqual({ upper: 20, start: 8, learned: true });
-		expect(concurrencyStart([item({ google: 30 })], 'google', { upper: 12, start: 0 }).start).toBe(12);
-		expect(concurrencyStart([item({ google: 'many' }), item({ runway: 2 })], 'google', { upper: 20, start: 0 }).learned).toBe(false);
-		expect(concurrencyStart([item({ google: 8 })], 'google', { upper: 20, start: 3 })).toEqual({ upper: 20, start: 3, learned: true });
+		expect(concurrencyStart([item(), item()], 'google', { upper: 20, start: 0 })).toEqual({
+			upper: 20,
+			start: SAFE_START,
+			learned: false,
+		});
+		expect(
+			concurrencyStart([item({ google: 6 }), item({ google: 8, runway: 2 })], 'google', {
+				upper: 20,
+				start: 0,
+			}),
+		).toEqual({ upper: 20, start: 8, learned: true });
+		expect(concurrencyStart([item({ google: 30 })], 'google', { upper: 12, start: 0 }).start).toBe(
+			12,
+		);
+		expect(
+			concurrencyStart([item({ google: 'many' }), item({ runway: 2 })], 'google', {
+				upper: 20,
+				start: 0,
+			}).learned,
+		).toBe(false);
+		expect(concurrencyStart([item({ google: 8 })], 'google', { upper: 20, start: 3 })).toEqual({
+			upper: 20,
+			start: 3,
+			learned: true,
+		});
 	});
 });
 
-const policy: WaitPolicy = { firstDelayMs: 100, intervalMs: 100, maxIntervalMs: 300, factor: 1.25, jitter: 0, timeoutMs: 3_600_000, maxConsecutivePollErrors: 3, maxSubmitRetries: 2 };
+const policy: WaitPolicy = {
+	firstDelayMs: 100,
+	intervalMs: 100,
+	maxIntervalMs: 300,
+	factor: 1.25,
+	jitter: 0,
+	timeoutMs: 3_600_000,
+	maxConsecutivePollErrors: 3,
+	maxSubmitRetries: 2,
+};
 
 /**
  * A vendor account with a concurrency cap it does not disclose: a submit over the cap is refused
@@ -168,7 +207,14 @@ function cappedVendor(clock: FakeClock, cap: number, renderMs: number) {
 		async submit() {
 			if (active() >= cap) {
 				refusals++;
-				throw new VendorHttpError({ vendor: 'google', itemIndex, statusCode: 429, vendorMessage: 'Quota exceeded', retryAfterMs: 1000, operation: 'Submit' });
+				throw new VendorHttpError({
+					vendor: 'google',
+					itemIndex,
+					statusCode: 429,
+					vendorMessage: 'Quota exceeded',
+					retryAfterMs: 1000,
+					operation: 'Submit',
+				});
 			}
 			const jobId = `job-${itemIndex}`;
 			const job = jobs.get(jobId);
@@ -178,7 +224,9 @@ function cappedVendor(clock: FakeClock, cap: number, renderMs: number) {
 			return { jobId };
 		},
 		async poll(jobId) {
-			return jobs.get(jobId)!.endsAt <= clock.now() ? { phase: 'succeeded', vendorStatus: 'done', body: {} } : { phase: 'running', vendorStatus: 'running', body: {} };
+			return jobs.get(jobId)!.endsAt <= clock.now()
+				? { phase: 'succeeded', vendorStatus: 'done', body: {} }
+				: { phase: 'running', vendorStatus: 'running', body: {} };
 		},
 	});
 	return { adapter, jobs, refusals: () => refusals, peak: () => peak };
@@ -235,6 +283,7 @@ describe('polling that follows the render', () => {
 	});
 
 	it('keeps the vendor’s shortest poll interval (Runway asks for 5 s)', () => {
-		for (const elapsed of [0, 1000, 20_000, 44_000]) expect(followingWait(elapsed, 45_000, 45_000, 5000)).toBeGreaterThanOrEqual(5000);
+		for (const elapsed of [0, 1000, 20_000, 44_000])
+			expect(followingWait(elapsed, 45_000, 45_000, 5000)).toBeGreaterThanOrEqual(5000);
 	});
 });

@@ -18,7 +18,13 @@ describe('budget property', () => {
 			const budgetUsd = Math.round((1 + rnd() * 49) * 100) / 100;
 			const shots = 1 + Math.floor(rnd() * 8);
 			const base = validShotItem();
-			const pipeline = { ...base.pipeline, runId: `run-${run}`, shotCount: shots, spentUsd: 0, budgetUsd };
+			const pipeline = {
+				...base.pipeline,
+				runId: `run-${run}`,
+				shotCount: shots,
+				spentUsd: 0,
+				budgetUsd,
+			};
 			const tracker = BudgetTracker.fromItems([{ pipeline, ledger: [] }]);
 			const drift = rnd() * 0.5;
 			const faultRate = rnd() * 0.3;
@@ -40,10 +46,16 @@ describe('budget property', () => {
 					spent += charged;
 					const take: Take = { ...base.takes[0], costUsd: price, attempt: round + 1 };
 					const failed = rnd() < drift;
-					const decision = decide(base.shot, take, qc, [{ check: 'duration', value: 1, threshold: 2, pass: !failed, layer: 'hero' }], {
-						retries: { narrative: 1, hero: 3, control: 3 },
-						remainingUsd: tracker.remaining(pipeline.runId),
-					});
+					const decision = decide(
+						base.shot,
+						take,
+						qc,
+						[{ check: 'duration', value: 1, threshold: 2, pass: !failed, layer: 'hero' }],
+						{
+							retries: { narrative: 1, hero: 3, control: 3 },
+							remainingUsd: tracker.remaining(pipeline.runId),
+						},
+					);
 					qc = decision.qc;
 					if (decision.reviewReason?.includes('budget')) reviewedForBudget++;
 					if (decision.route !== 'hero') break;

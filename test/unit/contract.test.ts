@@ -70,15 +70,21 @@ describe('shared state contract', () => {
 			const item = validShotItem() as any;
 			item.pin.fingerprint = 'broken';
 			expect(readShotItemParts(item, 0, ['pipeline', 'shot']).shot.id).toBe('shot-01');
-			expect(() => readShotItemParts(item, 2, ['pipeline', 'pin'])).toThrow(/^Item 2: pin\.fingerprint:/);
+			expect(() => readShotItemParts(item, 2, ['pipeline', 'pin'])).toThrow(
+				/^Item 2: pin\.fingerprint:/,
+			);
 		});
 
 		it('names a missing part as required', () => {
-			expect(() => readShotItemParts({ pipeline: validShotItem().pipeline }, 5, ['shot'])).toThrow('Item 5: shot: is required');
+			expect(() => readShotItemParts({ pipeline: validShotItem().pipeline }, 5, ['shot'])).toThrow(
+				'Item 5: shot: is required',
+			);
 		});
 
 		it('rejects an item that is not an object', () => {
-			expect(() => readShotItemParts([], 1, ['shot'])).toThrow(/Item 1: \(item\): must be an object, got an array/);
+			expect(() => readShotItemParts([], 1, ['shot'])).toThrow(
+				/Item 1: \(item\): must be an object, got an array/,
+			);
 		});
 	});
 });

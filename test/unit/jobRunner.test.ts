@@ -7,7 +7,12 @@ import {
 	VendorNetworkError,
 } from '../../nodes/shared/errors';
 import { mapWithConcurrency } from '../../nodes/shared/runtime/concurrency';
-import { runJob, type JobAdapter, type JobStatus, type WaitPolicy } from '../../nodes/shared/runtime/jobRunner';
+import {
+	runJob,
+	type JobAdapter,
+	type JobStatus,
+	type WaitPolicy,
+} from '../../nodes/shared/runtime/jobRunner';
 import { pacedWait, RenderTimes } from '../../nodes/shared/runtime/renderTimes';
 import { FakeClock } from '../harness/fakeClock';
 
@@ -23,15 +28,37 @@ const policy: WaitPolicy = {
 };
 
 const running: JobStatus = { phase: 'running', vendorStatus: 'RUNNING', body: {} };
-const succeeded: JobStatus = { phase: 'succeeded', vendorStatus: 'SUCCEEDED', body: { output: ['https://cdn/x.mp4'] } };
+const succeeded: JobStatus = {
+	phase: 'succeeded',
+	vendorStatus: 'SUCCEEDED',
+	body: { output: ['https://cdn/x.mp4'] },
+};
 const ctx = { vendor: 'runway' as const, itemIndex: 2 };
 
 const http = (statusCode: number, retryAfterMs?: number) =>
-	new VendorHttpError({ ...ctx, jobId: 'task-1', statusCode, vendorMessage: 'nope', retryAfterMs, operation: 'Poll' });
-const network = (neverSent: boolean) => new VendorNetworkError({ ...ctx, code: neverSent ? 'ECONNREFUSED' : 'ECONNRESET', detail: 'socket', neverSent, operation: 'Submit' });
+	new VendorHttpError({
+		...ctx,
+		jobId: 'task-1',
+		statusCode,
+		vendorMessage: 'nope',
+		retryAfterMs,
+		operation: 'Poll',
+	});
+const network = (neverSent: boolean) =>
+	new VendorNetworkError({
+		...ctx,
+		code: neverSent ? 'ECONNREFUSED' : 'ECONNRESET',
+		detail: 'socket',
+		neverSent,
+		operation: 'Submit',
+	});
 
 /** An adapter whose submit and poll answers come from scripts; calls are counted. */
-function scripted(submits: Array<string | Error>, polls: Array<JobStatus | Error>, extra: Partial<JobAdapter> = {}) {
+function scripted(
+	submits: Array<string | Error>,
+	polls: Array<JobStatus | Error>,
+	extra: Partial<JobAdapter> = {},
+) {
 	const calls = { submit: 0, poll: 0, events: [] as string[] };
 	const adapter: JobAdapter = {
 		...ctx,
@@ -58,9 +85,17 @@ function scripted(submits: Array<string | Error>, polls: Array<JobStatus | Error
 describe('job runner', () => {
 	it('waits one interval before the first poll, then backs off up to the cap', async () => {
 		const clock = new FakeClock();
-		const { adapter, calls } = scripted(['task-1'], [running, running, running, running, running, succeeded]);
+		const { adapter, calls } = scripted(
+			['task-1'],
+			[running, running, running, running, running, succeeded],
+		);
 		const outcome = await runJob(adapter, policy, { clock });
-		expect(outcome).toMatchObject({ jobId: 'task-1', submitted: true, polls: 6, status: succeeded });
+		expect(outcome).toMatchObject({
+			jobId: 'task-1',
+			submitted: true,
+			polls: 6,
+			status: succeeded,
+		});
 		expect(clock.sleeps).toEqual([1000, 1000, 2000, 4000, 8000, 8000]);
 		expect(calls.events.slice(0, 3)).toEqual(['submit', 'recorded:task-1', 'poll:task-1']);
 	});
@@ -82,28 +117,40 @@ describe('job runner', () => {
 
 	it('tolerates transient poll errors up to the limit', async () => {
 		const clock = new FakeClock();
-		const { adapter, calls } = scripted(['task-1'], [http(503), network(false), http(500), succeeded]);
+		const { adapter, calls } = scripted(
+			['task-1'],
+			[http(503), network(false), http(500), succeeded],
+		);
 		await expect(runJob(adapter, policy, { clock })).resolves.toMatchObject({ polls: 4 });
 		expect(calls.poll).toBe(4);
 	});
 
 	it('gives up after one transient poll error too many, naming the job and item', async () => {
 		const clock = new FakeClock();
-		const { adapter, calls } = scripted(['task-1'], [http(502), http(502), http(502), http(502), succeeded]);
-		await expect(runJob(adapter, policy, { clock })).rejects.toThrow(/HTTP 502.*\[runway, job task-1, item 2\]/);
+		const { adapter, calls } = scripted(
+			['task-1'],
+			[http(502), http(502), http(502), http(502), succeeded],
+		);
+		await expect(runJob(adapter, policy, { clock })).rejects.toThrow(
+			/HTTP 502.*\[runway, job task-1, item 2\]/,
+		);
 		expect(calls.poll).toBe(4);
 	});
 
 	it('stops at once on a poll error that will not go away', async () => {
 		const { adapter, calls } = scripted(['task-1'], [http(404), succeeded]);
-		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(VendorHttpError);
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(
+			VendorHttpError,
+		);
 		expect(calls.poll).toBe(1);
 	});
 
 	it('times out with the job ID and never waits past the timeout', async () => {
 		const clock = new FakeClock();
 		const { adapter } = scripted(['task-9'], []);
-		const error = await runJob(adapter, { ...policy, timeoutMs: 20_000 }, { clock }).catch((e) => e);
+		const error = await runJob(adapter, { ...policy, timeoutMs: 20_000 }, { clock }).catch(
+			(e) => e,
+		);
 		expect(error).toBeInstanceOf(JobTimedOutError);
 		expect(error.jobId).toBe('task-9');
 		expect(error.message).toMatch(/Still RUNNING after 20 s.*job task-9, item 2/);
@@ -120,7 +167,11 @@ describe('job runner', () => {
 				return running;
 			},
 		});
-		const error = await runJob(adapter, { ...policy, factor: 1 }, { clock, signal: controller.signal }).catch((e) => e);
+		const error = await runJob(
+			adapter,
+			{ ...policy, factor: 1 },
+			{ clock, signal: controller.signal },
+		).catch((e) => e);
 		expect(error).toBeInstanceOf(JobCancelledError);
 		expect(error.jobId).toBe('task-1');
 		expect(pollsBeforeCancel).toBe(3);
@@ -137,7 +188,9 @@ describe('job runner', () => {
 
 	it('never sends a paid submit again after a dropped connection', async () => {
 		const { adapter, calls } = scripted([network(false), 'task-2'], []);
-		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(SubmitOutcomeUnknownError);
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(
+			SubmitOutcomeUnknownError,
+		);
 		expect(calls.submit).toBe(1);
 	});
 
@@ -150,14 +203,21 @@ describe('job runner', () => {
 	});
 
 	it('repeats a submit whose connection was refused before anything was sent, within the retry limit', async () => {
-		const { adapter, calls } = scripted([network(true), network(true), network(true), 'task-4'], []);
-		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(/ECONNREFUSED/);
+		const { adapter, calls } = scripted(
+			[network(true), network(true), network(true), 'task-4'],
+			[],
+		);
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(
+			/ECONNREFUSED/,
+		);
 		expect(calls.submit).toBe(3);
 	});
 
 	it('passes a 400 on submit through as bad input', async () => {
 		const { adapter } = scripted([http(400)], []);
-		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(VendorHttpError);
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).rejects.toThrow(
+			VendorHttpError,
+		);
 	});
 
 	it('resumes a recorded job ID without paying again', async () => {
@@ -170,16 +230,29 @@ describe('job runner', () => {
 	});
 
 	it('reports a failed job with its code and whether a retry can help', async () => {
-		const failed: JobStatus = { phase: 'failed', vendorStatus: 'FAILED', failure: { code: 'SAFETY.INPUT.TEXT', message: 'blocked', retryable: false }, body: {} };
+		const failed: JobStatus = {
+			phase: 'failed',
+			vendorStatus: 'FAILED',
+			failure: { code: 'SAFETY.INPUT.TEXT', message: 'blocked', retryable: false },
+			body: {},
+		};
 		const { adapter } = scripted(['task-5'], [failed]);
 		const error = await runJob(adapter, policy, { clock: new FakeClock() }).catch((e) => e);
 		expect(error).toBeInstanceOf(JobFailedError);
-		expect(error).toMatchObject({ failureCode: 'SAFETY.INPUT.TEXT', retryable: false, jobId: 'task-5' });
+		expect(error).toMatchObject({
+			failureCode: 'SAFETY.INPUT.TEXT',
+			retryable: false,
+			jobId: 'task-5',
+		});
 	});
 
 	it('accepts a submit that already answers with a finished result', async () => {
-		const { adapter, calls } = scripted([], [], { submit: async () => ({ jobId: 'instant', status: succeeded }) });
-		await expect(runJob(adapter, policy, { clock: new FakeClock() })).resolves.toMatchObject({ polls: 0 });
+		const { adapter, calls } = scripted([], [], {
+			submit: async () => ({ jobId: 'instant', status: succeeded }),
+		});
+		await expect(runJob(adapter, policy, { clock: new FakeClock() })).resolves.toMatchObject({
+			polls: 0,
+		});
 		expect(calls.poll).toBe(0);
 	});
 });
@@ -200,7 +273,15 @@ describe('mapWithConcurrency', () => {
 		});
 		expect(peak).toBe(3);
 		expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
-		expect(results.map((r) => (r.ok ? r.value : (r.error as Error).message))).toEqual([50, 10, 40, 'two', 30, 0, 60]);
+		expect(results.map((r) => (r.ok ? r.value : (r.error as Error).message))).toEqual([
+			50,
+			10,
+			40,
+			'two',
+			30,
+			0,
+			60,
+		]);
 	});
 });
 

@@ -1,9 +1,21 @@
 import { BudgetExceededError } from '../../nodes/shared/errors';
 import { BudgetTracker, costByLayer, ledgerEntry, ledgerTotal } from '../../nodes/shared/ledger';
 import { estimatePrice, getModel } from '../../nodes/shared/registry';
-import { ledgerEntrySchema, type LedgerEntry, type Pipeline, type Take } from '../../nodes/shared/contract';
+import {
+	ledgerEntrySchema,
+	type LedgerEntry,
+	type Pipeline,
+	type Take,
+} from '../../nodes/shared/contract';
 
-const pipeline = (over: Partial<Pipeline> = {}): Pipeline => ({ runId: 'run-1', project: 'p', shotCount: 4, spentUsd: 0, budgetUsd: 10, ...over });
+const pipeline = (over: Partial<Pipeline> = {}): Pipeline => ({
+	runId: 'run-1',
+	project: 'p',
+	shotCount: 4,
+	spentUsd: 0,
+	budgetUsd: 10,
+	...over,
+});
 const entry = (usd: number, jobId: string, layer: LedgerEntry['layer'] = 'hero'): LedgerEntry => ({
 	layer,
 	vendor: 'google',
@@ -18,23 +30,65 @@ const entry = (usd: number, jobId: string, layer: LedgerEntry['layer'] = 'hero')
 
 describe('cost ledger', () => {
 	it('records our estimate as a valid ledger entry', () => {
-		const estimate = estimatePrice(getModel('veo-3.1-fast-generate-001')!, { durationSeconds: 8, resolution: '1080p', audio: true });
-		const recorded = ledgerEntry({ layer: 'hero', vendor: 'google', model: 'veo-3.1-fast-generate-001', jobId: 'op-1', estimate });
-		expect(recorded).toEqual({ layer: 'hero', vendor: 'google', model: 'veo-3.1-fast-generate-001', unit: 'second', units: 8, unitPriceUsd: 0.15, usd: 1.2, jobId: 'op-1', estimated: true });
+		const estimate = estimatePrice(getModel('veo-3.1-fast-generate-001')!, {
+			durationSeconds: 8,
+			resolution: '1080p',
+			audio: true,
+		});
+		const recorded = ledgerEntry({
+			layer: 'hero',
+			vendor: 'google',
+			model: 'veo-3.1-fast-generate-001',
+			jobId: 'op-1',
+			estimate,
+		});
+		expect(recorded).toEqual({
+			layer: 'hero',
+			vendor: 'google',
+			model: 'veo-3.1-fast-generate-001',
+			unit: 'second',
+			units: 8,
+			unitPriceUsd: 0.15,
+			usd: 1.2,
+			jobId: 'op-1',
+			estimated: true,
+		});
 		expect(ledgerEntrySchema.safeParse(recorded).success).toBe(true);
 	});
 
 	it("replaces the estimate with Runway's own credits, final once the task is done", () => {
 		const estimate = estimatePrice(getModel('gen4_turbo')!, { durationSeconds: 10 });
-		const reported = ledgerEntry({ layer: 'control', vendor: 'runway', model: 'gen4_turbo', jobId: 't-1', estimate, vendorCredits: 42, vendorCreditsFinal: true });
+		const reported = ledgerEntry({
+			layer: 'control',
+			vendor: 'runway',
+			model: 'gen4_turbo',
+			jobId: 't-1',
+			estimate,
+			vendorCredits: 42,
+			vendorCreditsFinal: true,
+		});
 		expect(reported).toMatchObject({ unit: 'credit', units: 42, usd: 0.42, estimated: false });
-		expect(ledgerEntry({ layer: 'control', vendor: 'runway', model: 'gen4_turbo', jobId: 't-1', estimate, vendorCredits: 50 }).estimated).toBe(true);
+		expect(
+			ledgerEntry({
+				layer: 'control',
+				vendor: 'runway',
+				model: 'gen4_turbo',
+				jobId: 't-1',
+				estimate,
+				vendorCredits: 50,
+			}).estimated,
+		).toBe(true);
 	});
 
 	it('counts an entry carried by several items once', () => {
 		const storyboard = entry(0.02, 'resp-1', 'narrative');
-		expect(ledgerTotal([storyboard, storyboard, entry(3.2, 'op-1'), entry(3.2, 'op-2')])).toBe(6.42);
-		expect(costByLayer([storyboard, storyboard, entry(3.2, 'op-1')])).toEqual({ narrative: 0.02, hero: 3.2 });
+		expect(ledgerTotal([storyboard, storyboard, entry(3.2, 'op-1'), entry(3.2, 'op-2')])).toBe(
+			6.42,
+		);
+		expect(costByLayer([storyboard, storyboard, entry(3.2, 'op-1')])).toEqual({
+			narrative: 0.02,
+			hero: 3.2,
+		});
 	});
 });
 
@@ -43,7 +97,9 @@ describe('budget tracker', () => {
 		const tracker = BudgetTracker.fromItems([{ pipeline: pipeline({ spentUsd: 4 }), ledger: [] }]);
 		tracker.reserve('run-1', 3.2, 0);
 		expect(() => tracker.reserve('run-1', 3.2, 1)).toThrow(BudgetExceededError);
-		expect(() => tracker.reserve('run-1', 3.2, 1)).toThrow('Item 1: refused before submitting: this render (~$3.20) would take run run-1 to $10.40, past its budget of $10.00');
+		expect(() => tracker.reserve('run-1', 3.2, 1)).toThrow(
+			'Item 1: refused before submitting: this render (~$3.20) would take run run-1 to $10.40, past its budget of $10.00',
+		);
 		expect(tracker.remaining('run-1')).toBeCloseTo(2.8, 6);
 	});
 
@@ -68,18 +124,36 @@ describe('budget tracker', () => {
 
 	it('holds the cost of takes submitted by an earlier node until they reach the ledger', () => {
 		const take = (jobId: string, status: Take['status'], costUsd: number): Take => ({
-			layer: 'hero', vendor: 'google', model: 'veo-3.1-generate-001', jobId, status, pinFingerprint: null, attempt: 1, startedAt: '2026-01-01T00:00:00.000Z', costUsd,
+			layer: 'hero',
+			vendor: 'google',
+			model: 'veo-3.1-generate-001',
+			jobId,
+			status,
+			pinFingerprint: null,
+			attempt: 1,
+			startedAt: '2026-01-01T00:00:00.000Z',
+			costUsd,
 		});
 		const tracker = BudgetTracker.fromItems([
 			// Carried by two items (a run barrier sends the same take along): counted once.
 			{ pipeline: pipeline(), ledger: [], takes: [take('op-a', 'submitted', 3.2)] },
-			{ pipeline: pipeline(), ledger: [], takes: [take('op-a', 'submitted', 3.2), take('op-b', 'timed_out', 2)] },
+			{
+				pipeline: pipeline(),
+				ledger: [],
+				takes: [take('op-a', 'submitted', 3.2), take('op-b', 'timed_out', 2)],
+			},
 			// Finished and paid: in the ledger, so spent rather than reserved; a failed take costs nothing.
-			{ pipeline: pipeline(), ledger: [entry(1.5, 'op-c')], takes: [take('op-c', 'running', 1.5), take('op-d', 'failed', 4)] },
+			{
+				pipeline: pipeline(),
+				ledger: [entry(1.5, 'op-c')],
+				takes: [take('op-c', 'running', 1.5), take('op-d', 'failed', 4)],
+			},
 		]);
 		expect(tracker.spent('run-1')).toBe(1.5);
 		expect(tracker.remaining('run-1')).toBeCloseTo(10 - 1.5 - 5.2, 6);
-		expect(() => tracker.reserve('run-1', 3.4, 3)).toThrow('would take run run-1 to $10.10, past its budget of $10.00');
+		expect(() => tracker.reserve('run-1', 3.4, 3)).toThrow(
+			'would take run run-1 to $10.10, past its budget of $10.00',
+		);
 		expect(() => tracker.reserve('run-1', 3.2, 3)).not.toThrow();
 		// Collecting op-a settles its hold at the vendor's figure.
 		tracker.settle('run-1', 3.2, 3);

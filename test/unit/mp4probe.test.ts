@@ -2,13 +2,33 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { bufferSource, Mp4FormatError, probeMp4, rangeSource, streamSource, type ProbeResult } from '../../nodes/shared/mp4';
+import {
+	bufferSource,
+	Mp4FormatError,
+	probeMp4,
+	rangeSource,
+	streamSource,
+	type ProbeResult,
+} from '../../nodes/shared/mp4';
 import { sendBytes } from '../../sandbox/http';
 import { ffprobeFile } from '../harness/media';
 import { FIXTURE_DIR } from '../setup/fixtures';
 
-interface FfStream { codec_type: string; codec_name: string; width?: number; height?: number; avg_frame_rate?: string; duration?: string; start_time?: string; sample_rate?: string; channels?: number }
-interface FfProbe { streams: FfStream[]; format: { duration: string } }
+interface FfStream {
+	codec_type: string;
+	codec_name: string;
+	width?: number;
+	height?: number;
+	avg_frame_rate?: string;
+	duration?: string;
+	start_time?: string;
+	sample_rate?: string;
+	channels?: number;
+}
+interface FfProbe {
+	streams: FfStream[];
+	format: { duration: string };
+}
 
 const fixture = (name: string) => path.join(FIXTURE_DIR, name);
 const ffprobe = (file: string): FfProbe => ffprobeFile(file);
@@ -22,21 +42,43 @@ function expectMatchesFfprobe(result: ProbeResult, file: string): void {
 	const video = truth.streams.find((s) => s.codec_type === 'video')!;
 	const audio = truth.streams.find((s) => s.codec_type === 'audio');
 	const frame = 1 / rate(video.avg_frame_rate);
-	expect(Math.abs(result.durationSeconds - Number(truth.format.duration))).toBeLessThanOrEqual(frame);
+	expect(Math.abs(result.durationSeconds - Number(truth.format.duration))).toBeLessThanOrEqual(
+		frame,
+	);
 	expect(result.video).toMatchObject({ codec: 'avc1', width: video.width, height: video.height });
-	expect(Math.abs(result.video!.durationSeconds - Number(video.duration))).toBeLessThanOrEqual(frame);
+	expect(Math.abs(result.video!.durationSeconds - Number(video.duration))).toBeLessThanOrEqual(
+		frame,
+	);
 	expect(result.video!.fps!).toBeCloseTo(rate(video.avg_frame_rate), 2);
 	expect(result.hasAudio).toBe(Boolean(audio));
 	if (audio) {
-		expect(result.audio).toMatchObject({ codec: 'mp4a', sampleRate: Number(audio.sample_rate), channels: audio.channels });
-		expect(Math.abs(result.audio!.durationSeconds - Number(audio.duration))).toBeLessThanOrEqual(frame);
-		expect(Math.abs(result.audio!.startSeconds - Number(audio.start_time))).toBeLessThanOrEqual(frame);
+		expect(result.audio).toMatchObject({
+			codec: 'mp4a',
+			sampleRate: Number(audio.sample_rate),
+			channels: audio.channels,
+		});
+		expect(Math.abs(result.audio!.durationSeconds - Number(audio.duration))).toBeLessThanOrEqual(
+			frame,
+		);
+		expect(Math.abs(result.audio!.startSeconds - Number(audio.start_time))).toBeLessThanOrEqual(
+			frame,
+		);
 		const skew = result.audio!.endSeconds - result.video!.endSeconds;
 		expect(result.avSkewSeconds).toBeCloseTo(skew, 6);
 	}
 }
 
-const GOOD = ['faststart.mp4', 'moov-at-end.mp4', 'fragmented.mp4', 'vertical-silent.mp4', 'audio-longer.mp4', 'audio-delayed.mp4', 'ntsc.mp4', 'large.mp4', 'large-faststart.mp4'];
+const GOOD = [
+	'faststart.mp4',
+	'moov-at-end.mp4',
+	'fragmented.mp4',
+	'vertical-silent.mp4',
+	'audio-longer.mp4',
+	'audio-delayed.mp4',
+	'ntsc.mp4',
+	'large.mp4',
+	'large-faststart.mp4',
+];
 
 describe('MP4 probe', () => {
 	it.each(GOOD)('%s from a buffer matches ffprobe within one frame', async (name) => {
@@ -95,7 +137,9 @@ describe('MP4 probe', () => {
 	});
 
 	it('rejects an empty input', async () => {
-		await expect(probeMp4(bufferSource(Buffer.alloc(0)))).rejects.toMatchObject({ reason: 'not_mp4' });
+		await expect(probeMp4(bufferSource(Buffer.alloc(0)))).rejects.toMatchObject({
+			reason: 'not_mp4',
+		});
 	});
 
 	describe('over HTTP Range', () => {
@@ -106,7 +150,12 @@ describe('MP4 probe', () => {
 		beforeAll(async () => {
 			server = createServer((req, res) => {
 				requests.push(String(req.headers.range ?? 'full'));
-				sendBytes(req, res, readFileSync(fixture(decodeURIComponent(req.url!.slice(1)))), 'video/mp4');
+				sendBytes(
+					req,
+					res,
+					readFileSync(fixture(decodeURIComponent(req.url!.slice(1)))),
+					'video/mp4',
+				);
 			});
 			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 			origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -115,22 +164,30 @@ describe('MP4 probe', () => {
 
 		const httpRange = (name: string) =>
 			rangeSource(async (start, end) => {
-				const response = await fetch(`${origin}/${name}`, { headers: { range: `bytes=${start}-${end}` } });
+				const response = await fetch(`${origin}/${name}`, {
+					headers: { range: `bytes=${start}-${end}` },
+				});
 				expect(response.status).toBe(206);
 				const total = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
-				return { body: new Uint8Array(await response.arrayBuffer()), totalSize: total ? Number(total) : undefined };
+				return {
+					body: new Uint8Array(await response.arrayBuffer()),
+					totalSize: total ? Number(total) : undefined,
+				};
 			});
 
-		it.each(['large.mp4', 'large-faststart.mp4'])('probes %s reading a small fraction of it', async (name) => {
-			requests.length = 0;
-			const size = statSync(fixture(name)).size;
-			expect(size).toBeGreaterThan(10 * 1024 * 1024);
-			const source = httpRange(name);
-			const result = await probeMp4(source);
-			expectMatchesFfprobe(result, fixture(name));
-			expect(source.bytesRead).toBeLessThan(size / 50);
-			expect(requests.every((range) => range.startsWith('bytes='))).toBe(true);
-			expect(requests.length).toBeLessThanOrEqual(4);
-		});
+		it.each(['large.mp4', 'large-faststart.mp4'])(
+			'probes %s reading a small fraction of it',
+			async (name) => {
+				requests.length = 0;
+				const size = statSync(fixture(name)).size;
+				expect(size).toBeGreaterThan(10 * 1024 * 1024);
+				const source = httpRange(name);
+				const result = await probeMp4(source);
+				expectMatchesFfprobe(result, fixture(name));
+				expect(source.bytesRead).toBeLessThan(size / 50);
+				expect(requests.every((range) => range.startsWith('bytes='))).toBe(true);
+				expect(requests.length).toBeLessThanOrEqual(4);
+			},
+		);
 	});
 });

@@ -1,7 +1,14 @@
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { parseServiceAccountKey, signServiceAccountAssertion, GOOGLE_SCOPE } from '../../nodes/shared/googleAuth';
+import {
+	parseServiceAccountKey,
+	signServiceAccountAssertion,
+	GOOGLE_SCOPE,
+} from '../../nodes/shared/googleAuth';
 import { redactSecrets } from '../../nodes/shared/redact';
-import { retryAfterFromGoogleBody, retryAfterFromHeaders } from '../../nodes/shared/runtime/retryHints';
+import {
+	retryAfterFromGoogleBody,
+	retryAfterFromHeaders,
+} from '../../nodes/shared/runtime/retryHints';
 import { parseVendorErrorBody } from '../../nodes/shared/vendorErrors';
 
 describe('retry hints', () => {
@@ -32,26 +39,77 @@ describe('retry hints', () => {
 			},
 		};
 		expect(retryAfterFromGoogleBody(body)).toBe(31_000);
-		expect(retryAfterFromGoogleBody({ error: { details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: { seconds: 2, nanos: 500_000_000 } }] } })).toBe(2500);
+		expect(
+			retryAfterFromGoogleBody({
+				error: {
+					details: [
+						{
+							'@type': 'type.googleapis.com/google.rpc.RetryInfo',
+							retryDelay: { seconds: 2, nanos: 500_000_000 },
+						},
+					],
+				},
+			}),
+		).toBe(2500);
 		expect(retryAfterFromGoogleBody({ error: { message: 'x' } })).toBeUndefined();
 	});
 });
 
 describe('vendor error bodies', () => {
 	it('reads each vendor envelope', () => {
-		expect(parseVendorErrorBody('openai', { error: { message: 'Invalid size', type: 'invalid_request_error', param: 'size', code: 'invalid_value' } }, 'x')).toEqual({ code: 'invalid_value', message: 'Invalid size (param: size)' });
-		expect(parseVendorErrorBody('google', { error: { code: 404, status: 'NOT_FOUND', message: 'Model is no longer available' } }, 'x')).toEqual({ code: 'NOT_FOUND', message: 'Model is no longer available', retryAfterMs: undefined });
-		expect(parseVendorErrorBody('runway', { error: 'Invalid ratio', issues: [{ path: ['ratio'], message: 'must be one of 1280:720' }] }, 'x')).toEqual({ message: 'Invalid ratio (ratio: must be one of 1280:720)' });
-		expect(parseVendorErrorBody('runway', '<html>Bad gateway</html>', 'HTTP 502').message).toBe('<html>Bad gateway</html>');
+		expect(
+			parseVendorErrorBody(
+				'openai',
+				{
+					error: {
+						message: 'Invalid size',
+						type: 'invalid_request_error',
+						param: 'size',
+						code: 'invalid_value',
+					},
+				},
+				'x',
+			),
+		).toEqual({ code: 'invalid_value', message: 'Invalid size (param: size)' });
+		expect(
+			parseVendorErrorBody(
+				'google',
+				{ error: { code: 404, status: 'NOT_FOUND', message: 'Model is no longer available' } },
+				'x',
+			),
+		).toEqual({
+			code: 'NOT_FOUND',
+			message: 'Model is no longer available',
+			retryAfterMs: undefined,
+		});
+		expect(
+			parseVendorErrorBody(
+				'runway',
+				{
+					error: 'Invalid ratio',
+					issues: [{ path: ['ratio'], message: 'must be one of 1280:720' }],
+				},
+				'x',
+			),
+		).toEqual({ message: 'Invalid ratio (ratio: must be one of 1280:720)' });
+		expect(parseVendorErrorBody('runway', '<html>Bad gateway</html>', 'HTTP 502').message).toBe(
+			'<html>Bad gateway</html>',
+		);
 		expect(parseVendorErrorBody('google', undefined, 'HTTP 503').message).toBe('HTTP 503');
 	});
 });
 
 describe('secret redaction', () => {
 	it.each([
-		['Incorrect API key provided: sk-proj-abcdef1234567890', 'Incorrect API key provided: [redacted]'],
+		[
+			'Incorrect API key provided: sk-proj-abcdef1234567890',
+			'Incorrect API key provided: [redacted]',
+		],
 		['bad key key_0123456789abcdef0123456789abcdef', 'bad key [redacted]'],
-		['GET https://x/v1beta/files/a:download?alt=media&key=AIzaSyA-1234567890abcdefghij', 'GET https://x/v1beta/files/a:download?alt=media&key=[redacted]'],
+		[
+			'GET https://x/v1beta/files/a:download?alt=media&key=AIzaSyA-1234567890abcdefghij',
+			'GET https://x/v1beta/files/a:download?alt=media&key=[redacted]',
+		],
 		['Authorization: Bearer ya29.a0AfB_byC-token', 'Authorization: Bearer [redacted]'],
 		['-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----', '[redacted]'],
 	])('redacts %s', (input, expected) => {
@@ -59,7 +117,9 @@ describe('secret redaction', () => {
 	});
 
 	it('redacts known secrets wherever they appear', () => {
-		expect(redactSecrets('value=plain-secret-value;', ['plain-secret-value'])).toBe('value=[redacted];');
+		expect(redactSecrets('value=plain-secret-value;', ['plain-secret-value'])).toBe(
+			'value=[redacted];',
+		);
 	});
 });
 
@@ -75,9 +135,17 @@ describe('Google service-account assertion', () => {
 
 	it('signs an RS256 JWT the token endpoint can verify', () => {
 		const key = parseServiceAccountKey(keyJson);
-		const jwt = signServiceAccountAssertion(key, 'https://oauth2.googleapis.com/token', 1_800_000_000);
+		const jwt = signServiceAccountAssertion(
+			key,
+			'https://oauth2.googleapis.com/token',
+			1_800_000_000,
+		);
 		const [header, claims, signature] = jwt.split('.');
-		expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'kid-1' });
+		expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({
+			alg: 'RS256',
+			typ: 'JWT',
+			kid: 'kid-1',
+		});
 		expect(JSON.parse(Buffer.from(claims, 'base64url').toString())).toEqual({
 			iss: 'renderer@demo-project.iam.gserviceaccount.com',
 			scope: GOOGLE_SCOPE,
@@ -85,7 +153,14 @@ describe('Google service-account assertion', () => {
 			iat: 1_800_000_000,
 			exp: 1_800_003_600,
 		});
-		expect(verify('RSA-SHA256', Buffer.from(`${header}.${claims}`), createPublicKey(publicKey.export({ type: 'spki', format: 'pem' })), Buffer.from(signature, 'base64url'))).toBe(true);
+		expect(
+			verify(
+				'RSA-SHA256',
+				Buffer.from(`${header}.${claims}`),
+				createPublicKey(publicKey.export({ type: 'spki', format: 'pem' })),
+				Buffer.from(signature, 'base64url'),
+			),
+		).toBe(true);
 	});
 
 	it.each([

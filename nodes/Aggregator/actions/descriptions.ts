@@ -11,8 +11,17 @@ export const backendProperty: INodeProperties = {
 	noDataExpression: true,
 	default: 'fal',
 	options: [
-		{ name: 'Fal (Queue API)', value: 'fal', description: 'Queue API at queue.fal.run: Kling, Seedance, Wan, MiniMax, Veo, Gemini Omni and more' },
-		{ name: 'Replicate (Predictions API)', value: 'replicate', description: 'Predictions at api.replicate.com: official video models by owner/name' },
+		{
+			name: 'Fal (Queue API)',
+			value: 'fal',
+			description:
+				'Queue API at queue.fal.run: Kling, Seedance, Wan, MiniMax, Veo, Gemini Omni and more',
+		},
+		{
+			name: 'Replicate (Predictions API)',
+			value: 'replicate',
+			description: 'Predictions at api.replicate.com: official video models by owner/name',
+		},
 	],
 };
 
@@ -22,15 +31,30 @@ export const modelProperty: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'A video model from the aggregator’s catalogue; its published input schema decides the request',
+	description:
+		'A video model from the aggregator’s catalogue; its published input schema decides the request',
 	modes: [
-		{ displayName: 'From Catalogue', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchModels', searchable: true } },
+		{
+			displayName: 'From Catalogue',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchModels', searchable: true },
+		},
 		{
 			displayName: 'ID',
 			name: 'id',
 			type: 'string',
 			placeholder: 'fal-ai/kling-video/v3/pro/image-to-video',
-			validation: [{ type: 'regex', properties: { regex: '^[A-Za-z0-9._-]+/[A-Za-z0-9._/:-]+$', errorMessage: 'Use owner/name (fal endpoint IDs may have more path segments; Replicate may add :version)' } }],
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^[A-Za-z0-9._-]+/[A-Za-z0-9._/:-]+$',
+						errorMessage:
+							'Use owner/name (fal endpoint IDs may have more path segments; Replicate may add :version)',
+					},
+				},
+			],
 		},
 	],
 };
@@ -46,9 +70,13 @@ export function isModelId(id: string): boolean {
 
 /** The model ID, checked before anything is sent so a typo is refused by name. */
 export function readModel(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const id = String(
+		ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
 	if (!isModelId(id)) {
-		throw new ContractError(itemIndex, [{ path: 'model', message: id ? `"${id}" is not a model ID (owner/name)` : 'is required' }]);
+		throw new ContractError(itemIndex, [
+			{ path: 'model', message: id ? `"${id}" is not a model ID (owner/name)` : 'is required' },
+		]);
 	}
 	return id;
 }
@@ -64,6 +92,9 @@ export const jobIdProperty: INodeProperties = {
 
 export function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const id = stringParameter(ctx, 'jobId', itemIndex);
-	if (!/^[A-Za-z0-9_-]{4,128}$/.test(id)) throw new ContractError(itemIndex, [{ path: 'jobId', message: id ? `"${id}" is not a request or prediction ID` : 'is required' }]);
+	if (!/^[A-Za-z0-9_-]{4,128}$/.test(id))
+		throw new ContractError(itemIndex, [
+			{ path: 'jobId', message: id ? `"${id}" is not a request or prediction ID` : 'is required' },
+		]);
 	return id;
 }

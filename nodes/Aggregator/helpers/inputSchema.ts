@@ -61,8 +61,25 @@ export interface BuiltInput {
 const ROLE_FIELDS = {
 	prompt: ['prompt', 'prompt_text', 'text'],
 	negativePrompt: ['negative_prompt'],
-	firstFrame: ['start_image_url', 'image_url', 'first_frame_image', 'first_frame_url', 'start_image', 'first_frame', 'input_image', 'init_image', 'image'],
-	references: ['reference_image_urls', 'reference_images', 'image_urls', 'references', 'reference_image', 'subject_reference'],
+	firstFrame: [
+		'start_image_url',
+		'image_url',
+		'first_frame_image',
+		'first_frame_url',
+		'start_image',
+		'first_frame',
+		'input_image',
+		'init_image',
+		'image',
+	],
+	references: [
+		'reference_image_urls',
+		'reference_images',
+		'image_urls',
+		'references',
+		'reference_image',
+		'subject_reference',
+	],
 	duration: ['duration', 'duration_seconds', 'seconds', 'num_seconds', 'length'],
 	aspectRatio: ['aspect_ratio', 'ratio'],
 	resolution: ['resolution'],
@@ -71,28 +88,53 @@ const ROLE_FIELDS = {
 } as const;
 export type Role = keyof typeof ROLE_FIELDS;
 
-const asRecord = (value: unknown): Record<string, unknown> | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+	value && typeof value === 'object' && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
 
 /** Resolves `$ref` and single-branch `allOf` / `anyOf` (Replicate spells enums that way) against the document's schemas. */
-function resolveProperty(property: SchemaProperty, schemas: Record<string, unknown>, depth = 0): SchemaProperty {
+function resolveProperty(
+	property: SchemaProperty,
+	schemas: Record<string, unknown>,
+	depth = 0,
+): SchemaProperty {
 	if (depth > 5) return property;
 	const { $ref, allOf, anyOf, ...rest } = property;
 	let merged: SchemaProperty = rest;
 	const refName = $ref?.split('/').pop();
-	if (refName && asRecord(schemas[refName])) merged = { ...resolveProperty(schemas[refName] as SchemaProperty, schemas, depth + 1), ...merged };
-	for (const branch of [...(allOf ?? []), ...(anyOf?.filter((b) => (b as { type?: string }).type !== 'null') ?? [])]) merged = { ...resolveProperty(branch, schemas, depth + 1), ...merged };
+	if (refName && asRecord(schemas[refName]))
+		merged = {
+			...resolveProperty(schemas[refName] as SchemaProperty, schemas, depth + 1),
+			...merged,
+		};
+	for (const branch of [
+		...(allOf ?? []),
+		...(anyOf?.filter((b) => (b as { type?: string }).type !== 'null') ?? []),
+	])
+		merged = { ...resolveProperty(branch, schemas, depth + 1), ...merged };
 	if (merged.items) merged.items = resolveProperty(merged.items, schemas, depth + 1);
 	return merged;
 }
 
 /** An object schema (with its document's other schemas, for references) as the mapper uses it. */
-export function inputSchemaFrom(schema: unknown, schemas: Record<string, unknown> = {}): InputSchema | undefined {
+export function inputSchemaFrom(
+	schema: unknown,
+	schemas: Record<string, unknown> = {},
+): InputSchema | undefined {
 	const object = asRecord(schema);
 	const properties = asRecord(object?.properties);
 	if (!object || !properties) return undefined;
 	return {
-		properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, resolveProperty((property ?? {}) as SchemaProperty, schemas)])),
-		required: Array.isArray(object.required) ? object.required.filter((name): name is string => typeof name === 'string') : [],
+		properties: Object.fromEntries(
+			Object.entries(properties).map(([name, property]) => [
+				name,
+				resolveProperty((property ?? {}) as SchemaProperty, schemas),
+			]),
+		),
+		required: Array.isArray(object.required)
+			? object.required.filter((name): name is string => typeof name === 'string')
+			: [],
 	};
 }
 
@@ -101,7 +143,11 @@ export function falInputSchema(openapi: unknown): InputSchema | undefined {
 	const doc = asRecord(openapi);
 	const schemas = asRecord(asRecord(doc?.components)?.schemas) ?? {};
 	for (const path of Object.values(asRecord(doc?.paths) ?? {})) {
-		const body = asRecord(asRecord(asRecord(asRecord(asRecord(path)?.post)?.requestBody)?.content)?.['application/json'])?.schema as SchemaProperty | undefined;
+		const body = asRecord(
+			asRecord(asRecord(asRecord(asRecord(path)?.post)?.requestBody)?.content)?.[
+				'application/json'
+			],
+		)?.schema as SchemaProperty | undefined;
 		if (body) return inputSchemaFrom(resolveProperty(body, schemas), schemas);
 	}
 	const named = Object.keys(schemas).find((name) => name.endsWith('Input'));
@@ -119,19 +165,36 @@ export function fieldFor(schema: InputSchema, role: Role): string | undefined {
 }
 
 const HEIGHT: Record<string, number> = { '4k': 2160, '2k': 1440 };
-const heightOf = (value: unknown): number | undefined => HEIGHT[String(value).toLowerCase()] ?? (Number(/^(\d+)p$/i.exec(String(value))?.[1]) || undefined);
+const heightOf = (value: unknown): number | undefined =>
+	HEIGHT[String(value).toLowerCase()] ??
+	(Number(/^(\d+)p$/i.exec(String(value))?.[1]) || undefined);
 
 /** The duration in the field's own spelling ("5", 5, "8s"), or why the model cannot take it. */
-function durationValue(property: SchemaProperty, seconds: number, field: string, model: string): { value: unknown } | { problem: string } {
+function durationValue(
+	property: SchemaProperty,
+	seconds: number,
+	field: string,
+	model: string,
+): { value: unknown } | { problem: string } {
 	if (property.enum?.length) {
 		const match = property.enum.find((entry) => Number.parseFloat(String(entry)) === seconds);
 		if (match !== undefined) return { value: match };
-		return { problem: `${seconds} s is not offered by ${model} (its input "${field}" takes ${property.enum.map((entry) => Number.parseFloat(String(entry))).join(', ')} s)` };
+		return {
+			problem: `${seconds} s is not offered by ${model} (its input "${field}" takes ${property.enum.map((entry) => Number.parseFloat(String(entry))).join(', ')} s)`,
+		};
 	}
-	if ((property.minimum !== undefined && seconds < property.minimum) || (property.maximum !== undefined && seconds > property.maximum)) {
-		return { problem: `${seconds} s is outside ${property.minimum ?? 0}-${property.maximum ?? '∞'} s, what ${model} takes in "${field}"` };
+	if (
+		(property.minimum !== undefined && seconds < property.minimum) ||
+		(property.maximum !== undefined && seconds > property.maximum)
+	) {
+		return {
+			problem: `${seconds} s is outside ${property.minimum ?? 0}-${property.maximum ?? '∞'} s, what ${model} takes in "${field}"`,
+		};
 	}
-	if (property.type === 'integer' && !Number.isInteger(seconds)) return { problem: `${seconds} s is not a whole number of seconds, which ${model}'s "${field}" needs` };
+	if (property.type === 'integer' && !Number.isInteger(seconds))
+		return {
+			problem: `${seconds} s is not a whole number of seconds, which ${model}'s "${field}" needs`,
+		};
 	return { value: property.type === 'string' ? String(seconds) : seconds };
 }
 
@@ -140,16 +203,36 @@ function resolutionValue(property: SchemaProperty, resolution: string): unknown 
 	if (!property.enum?.length) return resolution;
 	if (property.enum.includes(resolution)) return resolution;
 	const wanted = heightOf(resolution) ?? 0;
-	const taller = property.enum.map((entry) => ({ entry, height: heightOf(entry) ?? 0 })).filter((candidate) => candidate.height >= wanted).sort((a, b) => a.height - b.height)[0];
+	const taller = property.enum
+		.map((entry) => ({ entry, height: heightOf(entry) ?? 0 }))
+		.filter((candidate) => candidate.height >= wanted)
+		.sort((a, b) => a.height - b.height)[0];
 	return taller?.entry;
 }
 
-function checkExtra(schema: InputSchema, name: string, value: unknown, model: string): string | undefined {
+function checkExtra(
+	schema: InputSchema,
+	name: string,
+	value: unknown,
+	model: string,
+): string | undefined {
 	const property = schema.properties[name];
-	if (!property) return `"${name}" is not an input of ${model} (it takes ${Object.keys(schema.properties).join(', ')})`;
-	if (property.enum?.length && !property.enum.includes(value as string | number)) return `"${name}" must be one of ${property.enum.map((entry) => JSON.stringify(entry)).join(', ')}`;
+	if (!property)
+		return `"${name}" is not an input of ${model} (it takes ${Object.keys(schema.properties).join(', ')})`;
+	if (property.enum?.length && !property.enum.includes(value as string | number))
+		return `"${name}" must be one of ${property.enum.map((entry) => JSON.stringify(entry)).join(', ')}`;
 	const type = property.type;
-	const ok = !type || (type === 'integer' ? Number.isInteger(value) : type === 'number' ? typeof value === 'number' : type === 'array' ? Array.isArray(value) : type === 'object' ? Boolean(asRecord(value)) : typeof value === type);
+	const ok =
+		!type ||
+		(type === 'integer'
+			? Number.isInteger(value)
+			: type === 'number'
+				? typeof value === 'number'
+				: type === 'array'
+					? Array.isArray(value)
+					: type === 'object'
+						? Boolean(asRecord(value))
+						: typeof value === type);
 	return ok ? undefined : `"${name}" must be of type ${type}`;
 }
 
@@ -157,7 +240,12 @@ function checkExtra(schema: InputSchema, name: string, value: unknown, model: st
  * The model's input for a shot, with every problem named by the field the user can change
  * (`shot.durationSeconds`, `extraInput.<name>`, or the model's own input field).
  */
-export function buildInput(schema: InputSchema, shot: ShotRequest, model: string, paths: { duration: string; aspectRatio: string; firstFrame: string }): { built: BuiltInput } | { problems: ContractIssue[] } {
+export function buildInput(
+	schema: InputSchema,
+	shot: ShotRequest,
+	model: string,
+	paths: { duration: string; aspectRatio: string; firstFrame: string },
+): { built: BuiltInput } | { problems: ContractIssue[] } {
 	const problems: ContractIssue[] = [];
 	const input: Record<string, unknown> = {};
 	const fields: BuiltInput['fields'] = {};
@@ -177,25 +265,40 @@ export function buildInput(schema: InputSchema, shot: ShotRequest, model: string
 	let durationSeconds = shot.durationSeconds;
 	const durationField = fieldFor(schema, 'duration');
 	if (durationField) {
-		const value = durationValue(schema.properties[durationField], shot.durationSeconds, durationField, model);
+		const value = durationValue(
+			schema.properties[durationField],
+			shot.durationSeconds,
+			durationField,
+			model,
+		);
 		if ('problem' in value) problems.push({ path: paths.duration, message: value.problem });
 		else use('duration', value.value);
 	} else {
 		// A model without a duration input renders its own length; cost is counted on its default.
-		const fallback = Number.parseFloat(String(schema.properties.duration?.default ?? shot.durationSeconds));
+		const fallback = Number.parseFloat(
+			String(schema.properties.duration?.default ?? shot.durationSeconds),
+		);
 		durationSeconds = Number.isFinite(fallback) ? fallback : shot.durationSeconds;
 	}
 
 	const ratioField = fieldFor(schema, 'aspectRatio');
 	if (ratioField) {
 		const offered = schema.properties[ratioField].enum;
-		if (offered?.length && !offered.includes(shot.aspectRatio)) problems.push({ path: paths.aspectRatio, message: `${shot.aspectRatio} is not offered by ${model} (its input "${ratioField}" takes ${offered.join(', ')})` });
+		if (offered?.length && !offered.includes(shot.aspectRatio))
+			problems.push({
+				path: paths.aspectRatio,
+				message: `${shot.aspectRatio} is not offered by ${model} (its input "${ratioField}" takes ${offered.join(', ')})`,
+			});
 		else use('aspectRatio', shot.aspectRatio);
 	}
 	const resolutionField = fieldFor(schema, 'resolution');
 	if (resolutionField) {
 		const value = resolutionValue(schema.properties[resolutionField], shot.resolution);
-		if (value === undefined) problems.push({ path: 'shot.resolution', message: `${shot.resolution} is above what ${model} renders (its input "${resolutionField}" takes ${schema.properties[resolutionField].enum!.join(', ')})` });
+		if (value === undefined)
+			problems.push({
+				path: 'shot.resolution',
+				message: `${shot.resolution} is above what ${model} renders (its input "${resolutionField}" takes ${schema.properties[resolutionField].enum!.join(', ')})`,
+			});
 		else use('resolution', value);
 	}
 
@@ -205,7 +308,10 @@ export function buildInput(schema: InputSchema, shot: ShotRequest, model: string
 		const property = schema.properties[referencesField];
 		if (property.type === 'array') {
 			const picked = shot.references.slice(0, property.maxItems ?? 3);
-			use('references', picked.map((reference) => reference.value));
+			use(
+				'references',
+				picked.map((reference) => reference.value),
+			);
 			picked.forEach((reference) => refsSent.add(reference.tag));
 		} else {
 			use('references', shot.references[0].value);
@@ -221,7 +327,12 @@ export function buildInput(schema: InputSchema, shot: ShotRequest, model: string
 		const maximum = seedField ? schema.properties[seedField].maximum : undefined;
 		use('seed', maximum !== undefined ? shot.seed % (maximum + 1) : shot.seed);
 	}
-	if (shot.audio !== undefined && fieldFor(schema, 'audio') && schema.properties[fieldFor(schema, 'audio')!].type === 'boolean') use('audio', shot.audio);
+	if (
+		shot.audio !== undefined &&
+		fieldFor(schema, 'audio') &&
+		schema.properties[fieldFor(schema, 'audio')!].type === 'boolean'
+	)
+		use('audio', shot.audio);
 
 	for (const [name, value] of Object.entries(shot.extra)) {
 		const problem = checkExtra(schema, name, value, model);
@@ -231,8 +342,19 @@ export function buildInput(schema: InputSchema, shot: ShotRequest, model: string
 	for (const name of schema.required) {
 		if (input[name] !== undefined || schema.properties[name]?.default !== undefined) continue;
 		const path = name === firstFrameField ? paths.firstFrame : `extraInput.${name}`;
-		problems.push({ path, message: `${model} requires its input "${name}"${name === firstFrameField ? ' (a first frame): give the shot a character with a reference image, or choose another First Frame source' : ': set it in Extra Input'}` });
+		problems.push({
+			path,
+			message: `${model} requires its input "${name}"${name === firstFrameField ? ' (a first frame): give the shot a character with a reference image, or choose another First Frame source' : ': set it in Extra Input'}`,
+		});
 	}
 	if (problems.length) return { problems };
-	return { built: { input, refsSent: [...refsSent], durationSeconds: Number.parseFloat(String(input[durationField ?? ''] ?? durationSeconds)) || durationSeconds, fields } };
+	return {
+		built: {
+			input,
+			refsSent: [...refsSent],
+			durationSeconds:
+				Number.parseFloat(String(input[durationField ?? ''] ?? durationSeconds)) || durationSeconds,
+			fields,
+		},
+	};
 }

@@ -20,16 +20,36 @@ export async function veoModels(this: ILoadOptionsFunctions): Promise<INodePrope
 	const url = endpoint.ok ? endpoint.value.modelListUrl : undefined;
 	if (url) {
 		try {
-			const { body: list } = await vendorRequest<GeminiModelList>(this, { vendor: 'google', credentialType: GOOGLE_CREDENTIAL, operation: 'List models', method: 'GET', url, qs: { pageSize: 1000 }, itemIndex: 0 });
+			const { body: list } = await vendorRequest<GeminiModelList>(this, {
+				vendor: 'google',
+				credentialType: GOOGLE_CREDENTIAL,
+				operation: 'List models',
+				method: 'GET',
+				url,
+				qs: { pageSize: 1000 },
+				itemIndex: 0,
+			});
 			for (const model of list.models ?? []) {
 				const id = String(model.name ?? '').replace(/^models\//, '');
-				if (id.startsWith('veo') && model.supportedGenerationMethods?.includes('predictLongRunning') && !known.some((option) => option.value === id)) {
-					live.push({ name: `${model.displayName ?? id} (listed by the Gemini API)`, value: id, description: `${id} — not in this node's model registry yet; priced at $0 until it is` });
+				if (
+					id.startsWith('veo') &&
+					model.supportedGenerationMethods?.includes('predictLongRunning') &&
+					!known.some((option) => option.value === id)
+				) {
+					live.push({
+						name: `${model.displayName ?? id} (listed by the Gemini API)`,
+						value: id,
+						description: `${id} — not in this node's model registry yet; priced at $0 until it is`,
+					});
 				}
 			}
 		} catch {
 			// The registry list still works when the live list cannot be fetched.
 		}
 	}
-	return [...known, ...live, { name: 'Custom Model ID', value: 'custom', description: 'A model released after this node' }];
+	return [
+		...known,
+		...live,
+		{ name: 'Custom Model ID', value: 'custom', description: 'A model released after this node' },
+	];
 }

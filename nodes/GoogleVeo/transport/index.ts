@@ -13,7 +13,11 @@ export interface GoogleEndpoint {
 	/** `.../models/{model}` on the selected backend; append `:predictLongRunning` etc. */
 	modelUrl(model: string): string;
 	/** Where an operation is polled: Vertex POSTs fetchPredictOperation on the operation's model, the Gemini API GETs the name. */
-	pollRequest(operationName: string): { method: IHttpRequestMethods; url: string; body?: IDataObject };
+	pollRequest(operationName: string): {
+		method: IHttpRequestMethods;
+		url: string;
+		body?: IDataObject;
+	};
 	/** Cloud Storage media URL of a gs:// object (Vertex outputs written to storageUri). */
 	gcsMediaUrl(gcsUri: string): string;
 	/** Where the Gemini API lists its models; Vertex AI has no such list of publisher models. */
@@ -58,14 +62,25 @@ export async function googleEndpoint(ctx: CredentialReader): Promise<GoogleEndpo
 	}
 	const location = credentials.location || 'us-central1';
 	const express = mode === 'vertexExpressKey';
-	const vertexBase = trim(credentials.vertexBaseUrl || (express || location === 'global' ? 'https://aiplatform.googleapis.com' : `https://${location}-aiplatform.googleapis.com`));
-	const prefix = express ? `${vertexBase}/v1/publishers/google/models` : `${vertexBase}/v1/projects/${projectOf(credentials)}/locations/${location}/publishers/google/models`;
+	const vertexBase = trim(
+		credentials.vertexBaseUrl ||
+			(express || location === 'global'
+				? 'https://aiplatform.googleapis.com'
+				: `https://${location}-aiplatform.googleapis.com`),
+	);
+	const prefix = express
+		? `${vertexBase}/v1/publishers/google/models`
+		: `${vertexBase}/v1/projects/${projectOf(credentials)}/locations/${location}/publishers/google/models`;
 	const storage = trim(credentials.storageBaseUrl || 'https://storage.googleapis.com');
 	return {
 		backend: 'vertex',
 		express,
 		modelUrl: (model) => `${prefix}/${model}`,
-		pollRequest: (name) => ({ method: 'POST', url: `${vertexBase}/v1/${name.split('/operations/')[0]}:fetchPredictOperation`, body: { operationName: name } }),
+		pollRequest: (name) => ({
+			method: 'POST',
+			url: `${vertexBase}/v1/${name.split('/operations/')[0]}:fetchPredictOperation`,
+			body: { operationName: name },
+		}),
 		gcsMediaUrl: (uri) => {
 			const [, bucket, object] = /^gs:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
 			return `${storage}/storage/v1/b/${bucket}/o/${encodeURIComponent(object ?? '')}?alt=media`;
@@ -75,11 +90,29 @@ export async function googleEndpoint(ctx: CredentialReader): Promise<GoogleEndpo
 
 export async function googleRequest<T>(
 	ctx: IExecuteFunctions,
-	call: { method: IHttpRequestMethods; url: string; operation: string; itemIndex: number; jobId?: string; body?: IDataObject },
+	call: {
+		method: IHttpRequestMethods;
+		url: string;
+		operation: string;
+		itemIndex: number;
+		jobId?: string;
+		body?: IDataObject;
+	},
 ): Promise<VendorResponse<T>> {
-	return await vendorRequest<T>(ctx, { vendor: 'google', credentialType: GOOGLE_CREDENTIAL, ...call });
+	return await vendorRequest<T>(ctx, {
+		vendor: 'google',
+		credentialType: GOOGLE_CREDENTIAL,
+		...call,
+	});
 }
 
-export async function googleDownload(ctx: IExecuteFunctions, request: Omit<DownloadRequest, 'vendor' | 'credentialType'>) {
-	return await downloadToBinary(ctx, { ...request, vendor: 'google', credentialType: GOOGLE_CREDENTIAL });
+export async function googleDownload(
+	ctx: IExecuteFunctions,
+	request: Omit<DownloadRequest, 'vendor' | 'credentialType'>,
+) {
+	return await downloadToBinary(ctx, {
+		...request,
+		vendor: 'google',
+		credentialType: GOOGLE_CREDENTIAL,
+	});
 }

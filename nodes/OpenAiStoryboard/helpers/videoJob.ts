@@ -5,7 +5,15 @@ export interface VideoObject {
 	id: string;
 	object?: string;
 	model?: string;
-	status: 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'canceled' | 'expired' | string;
+	status:
+		| 'queued'
+		| 'in_progress'
+		| 'completed'
+		| 'failed'
+		| 'cancelled'
+		| 'canceled'
+		| 'expired'
+		| string;
 	progress?: number;
 	created_at?: number;
 	completed_at?: number | null;
@@ -17,10 +25,15 @@ export interface VideoObject {
 	error?: { code?: string; message?: string } | null;
 }
 
-const NOT_RETRYABLE = new Set(['moderation_blocked', 'content_policy_violation', 'invalid_request']);
+const NOT_RETRYABLE = new Set([
+	'moderation_blocked',
+	'content_policy_violation',
+	'invalid_request',
+]);
 
 export function videoJobStatus(video: VideoObject): JobStatus<VideoObject> {
-	const progress = typeof video.progress === 'number' ? Math.max(0, Math.min(1, video.progress / 100)) : undefined;
+	const progress =
+		typeof video.progress === 'number' ? Math.max(0, Math.min(1, video.progress / 100)) : undefined;
 	switch (video.status) {
 		case 'queued':
 			return { phase: 'queued', vendorStatus: video.status, progress, body: video };

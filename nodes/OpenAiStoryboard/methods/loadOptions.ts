@@ -3,7 +3,9 @@ import { getModel, modelOptions } from '../../shared/registry/registry';
 import { credentialBaseUrl, vendorRequest } from '../../shared/transport';
 import { OPENAI_CREDENTIAL } from '../transport';
 
-export async function storyboardModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+export async function storyboardModels(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
 	return modelOptions({ vendor: 'openai', capability: 'structured_output' });
 }
 
@@ -15,9 +17,22 @@ export async function storyboardModels(this: ILoadOptionsFunctions): Promise<INo
 async function gatewayModels(ctx: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	try {
 		const url = `${await credentialBaseUrl(ctx, OPENAI_CREDENTIAL, 'https://api.openai.com/v1')}/models`;
-		const { body } = await vendorRequest<{ data?: Array<{ id?: unknown; owned_by?: unknown }> }>(ctx, { vendor: 'openai', credentialType: OPENAI_CREDENTIAL, operation: 'List models', method: 'GET', url, itemIndex: 0 });
+		const { body } = await vendorRequest<{ data?: Array<{ id?: unknown; owned_by?: unknown }> }>(
+			ctx,
+			{
+				vendor: 'openai',
+				credentialType: OPENAI_CREDENTIAL,
+				operation: 'List models',
+				method: 'GET',
+				url,
+				itemIndex: 0,
+			},
+		);
 		return (body.data ?? [])
-			.map((model) => ({ id: typeof model.id === 'string' ? model.id : '', owner: typeof model.owned_by === 'string' ? model.owned_by : '' }))
+			.map((model) => ({
+				id: typeof model.id === 'string' ? model.id : '',
+				owner: typeof model.owned_by === 'string' ? model.owned_by : '',
+			}))
 			.filter(({ id }) => id && !getModel(id))
 			.map(({ id, owner }) => ({
 				name: `${id} (listed by your gateway)`,
@@ -33,7 +48,11 @@ async function gatewayModels(ctx: ILoadOptionsFunctions): Promise<INodePropertyO
 /** Videos API models: the registry's (marked where OpenAI retired them), then what the gateway lists. */
 export async function videoModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	return [
-		...modelOptions({ vendor: 'openai', capability: 'text_to_video', backend: 'openai_compatible' }),
+		...modelOptions({
+			vendor: 'openai',
+			capability: 'text_to_video',
+			backend: 'openai_compatible',
+		}),
 		...(await gatewayModels(this)),
 		{ name: 'Custom Model ID', value: 'custom', description: 'Any model your gateway serves' },
 	];

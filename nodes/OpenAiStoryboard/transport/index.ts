@@ -10,13 +10,25 @@ export async function openAiBaseUrl(ctx: IExecuteFunctions): Promise<string> {
 }
 
 /** OpenAI itself, or an OpenAI-compatible gateway (which may still serve models OpenAI retired). */
-export async function openAiBackend(ctx: IExecuteFunctions): Promise<'openai' | 'openai_compatible'> {
-	return /^https:\/\/api\.openai\.com(\/|$)/.test(await openAiBaseUrl(ctx)) ? 'openai' : 'openai_compatible';
+export async function openAiBackend(
+	ctx: IExecuteFunctions,
+): Promise<'openai' | 'openai_compatible'> {
+	return /^https:\/\/api\.openai\.com(\/|$)/.test(await openAiBaseUrl(ctx))
+		? 'openai'
+		: 'openai_compatible';
 }
 
 export async function openAiRequest<T>(
 	ctx: IExecuteFunctions,
-	call: { method: IHttpRequestMethods; path: string; operation: string; itemIndex: number; jobId?: string; body?: IHttpRequestOptions['body']; qs?: IHttpRequestOptions['qs'] },
+	call: {
+		method: IHttpRequestMethods;
+		path: string;
+		operation: string;
+		itemIndex: number;
+		jobId?: string;
+		body?: IHttpRequestOptions['body'];
+		qs?: IHttpRequestOptions['qs'];
+	},
 ): Promise<VendorResponse<T>> {
 	return await vendorRequest<T>(ctx, {
 		vendor: 'openai',
@@ -31,7 +43,11 @@ export async function openAiRequest<T>(
 	});
 }
 
-export async function openAiDownload(ctx: IExecuteFunctions, path: string, request: Omit<DownloadRequest, 'url' | 'vendor' | 'credentialType'>) {
+export async function openAiDownload(
+	ctx: IExecuteFunctions,
+	path: string,
+	request: Omit<DownloadRequest, 'url' | 'vendor' | 'credentialType'>,
+) {
 	return await downloadToBinary(ctx, {
 		...request,
 		url: `${await openAiBaseUrl(ctx)}${path}`,

@@ -13,7 +13,10 @@ import { settle } from '../../shared/runtime/concurrency';
  * The credential that reads a vendor's clips kept by reference. Runway outputs are signed URLs,
  * read as they are, as are aggregator outputs; the Videos API's content URL, Gemini file URIs and gs:// objects need the key.
  */
-const READ_CREDENTIAL: Record<Vendor, { type: string; label: string; article: string } | undefined> = {
+const READ_CREDENTIAL: Record<
+	Vendor,
+	{ type: string; label: string; article: string } | undefined
+> = {
 	openai: { type: OPENAI_CREDENTIAL, label: 'OpenAI', article: 'an' },
 	google: { type: GOOGLE_CREDENTIAL, label: 'Google', article: 'a' },
 	runway: undefined,
@@ -34,29 +37,45 @@ class Unconfigured {
 }
 
 /** Reads only what the probe needs: the binary as a stream, or a URL by HTTP Range requests. */
-async function sourceFor(ctx: IExecuteFunctions, item: INodeExecutionData, take: Take): Promise<ByteSource | string | Unconfigured> {
+async function sourceFor(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	take: Take,
+): Promise<ByteSource | string | Unconfigured> {
 	const asset = take.asset!;
 	if (asset.kind === 'binary') {
 		const binary = item.binary?.[asset.ref];
 		if (!binary) return `binary field "${asset.ref}" is not on the item`;
 		if (binary.id) {
 			const metadata = await ctx.helpers.getBinaryMetadata(binary.id);
-			return streamSource(await ctx.helpers.getBinaryStream(binary.id, 256 * 1024), metadata.fileSize);
+			return streamSource(
+				await ctx.helpers.getBinaryStream(binary.id, 256 * 1024),
+				metadata.fileSize,
+			);
 		}
 		return bufferSource(Buffer.from(binary.data, 'base64'));
 	}
 	if (asset.kind === 'url' || asset.kind === 'gcs') {
 		const credential = asset.kind === 'gcs' ? READ_CREDENTIAL.google : READ_CREDENTIAL[take.vendor];
-		if (credential && !ctx.getNode().credentials?.[credential.type]) return new Unconfigured(`the ${credential.label} clip is kept by reference: add ${credential.article} ${credential.label} credential to the QC Router to read it`);
-		const url = asset.kind === 'gcs' ? (await googleEndpoint(ctx)).gcsMediaUrl(asset.ref) : asset.ref;
+		if (credential && !ctx.getNode().credentials?.[credential.type])
+			return new Unconfigured(
+				`the ${credential.label} clip is kept by reference: add ${credential.article} ${credential.label} credential to the QC Router to read it`,
+			);
+		const url =
+			asset.kind === 'gcs' ? (await googleEndpoint(ctx)).gcsMediaUrl(asset.ref) : asset.ref;
 		// The vendor's credential goes only to its own hosts: a clip elsewhere is refused, not read with the key.
-		return httpByteSource(ctx, { url, credentialType: credential?.type, what: `the ${credential?.label ?? 'clip'} clip URL` });
+		return httpByteSource(ctx, {
+			url,
+			credentialType: credential?.type,
+			what: `the ${credential?.label ?? 'clip'} clip URL`,
+		});
 	}
 	return `a ${asset.kind} asset cannot be fetched without vendor credentials`;
 }
 
 /** The host a take's clip is read from, for messages (never the path or query string). */
-const hostOf = (take: Take) => hostForMessage(take.asset!.ref, take.asset!.kind === 'gcs' ? 'Cloud Storage' : 'the clip host');
+const hostOf = (take: Take) =>
+	hostForMessage(take.asset!.ref, take.asset!.kind === 'gcs' ? 'Cloud Storage' : 'the clip host');
 
 /**
  * Probes a take's clip. `invalid`: the bytes are not a readable MP4 (not a video, a box too large
@@ -64,7 +83,11 @@ const hostOf = (take: Take) => hostForMessage(take.asset!.ref, take.asset!.kind 
  * honoured, too large to stream, unreachable); `unconfigured`: no credential on the node can read
  * it. QC must pass none of them.
  */
-export async function probeTake(ctx: IExecuteFunctions, item: INodeExecutionData, take: Take): Promise<ProbeOutcome> {
+export async function probeTake(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	take: Take,
+): Promise<ProbeOutcome> {
 	const source = await settle(async () => await sourceFor(ctx, item, take));
 	// What an HTTP error says goes into the verdict and the report: failureReason redacts it.
 	if (!source.ok) return { ok: false, unavailable: failureReason(source.error, hostOf(take)) };

@@ -13,7 +13,8 @@ import { mediaOf, previousAccepted, type RunMemory } from './visualMemory';
 /** Why visual checks are off, in the words the verdict, the node's hint and the report use. */
 export const VISUAL_CHECKS_OFF = {
 	disabled: 'off: Visual Checks is switched off on the QC Router',
-	noCredential: 'off: no Google credential on the QC Router, so identity and colour were not judged',
+	noCredential:
+		'off: no Google credential on the QC Router, so identity and colour were not judged',
 };
 
 /** A job ID short enough to read in a verdict (Vertex operation names are long paths); the full ID stays on the anchor and take. */
@@ -26,7 +27,8 @@ export interface VisualOptions {
 
 /** The visual-checks settings of the node, one place for their defaults. */
 export function visualOptions(ctx: IExecuteFunctions, itemIndex: number): VisualOptions {
-	const options = (ctx.getNodeParameter('judgeOptions', itemIndex, {}) ?? {}) as Partial<VisualOptions>;
+	const options = (ctx.getNodeParameter('judgeOptions', itemIndex, {}) ??
+		{}) as Partial<VisualOptions>;
 	return { frames: options.frames ?? 3, borderlineMargin: options.borderlineMargin ?? 0.15 };
 }
 
@@ -45,32 +47,87 @@ export function visualChecksOff(ctx: IExecuteFunctions, itemIndex: number): stri
 export async function visualVerdicts(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	context: { shot: Shot; pin: Pin | undefined; take: Take; durationSeconds: number; thresholds: QcThresholds; layers: Record<'identity' | 'colour' | 'adherence' | 'artifacts', Verdict['layer']>; memory: RunMemory },
+	context: {
+		shot: Shot;
+		pin: Pin | undefined;
+		take: Take;
+		durationSeconds: number;
+		thresholds: QcThresholds;
+		layers: Record<'identity' | 'colour' | 'adherence' | 'artifacts', Verdict['layer']>;
+		memory: RunMemory;
+	},
 ): Promise<{ verdicts: Verdict[]; ledger: LedgerEntry[]; frames: number[] }> {
 	const { shot, take, memory } = context;
 	const off = visualChecksOff(ctx, itemIndex);
-	if (off) return { verdicts: [{ check: 'vision', value: off, threshold: 'identity and colour judged', pass: true, layer: context.layers.identity }], ledger: [], frames: [] };
+	if (off)
+		return {
+			verdicts: [
+				{
+					check: 'vision',
+					value: off,
+					threshold: 'identity and colour judged',
+					pass: true,
+					layer: context.layers.identity,
+				},
+			],
+			ledger: [],
+			frames: [],
+		};
 	const options = visualOptions(ctx, itemIndex);
 	const frames = frameTimes(context.durationSeconds, options.frames);
 	const anchors = await Promise.all(
-		anchorsFor(memory.anchors, shot, take).map(async (anchor) => ({ anchor, ...(await mediaOf(ctx, memory, anchor.asset, anchor.jobId, `${anchor.shotId}, take ${shortJob(anchor.jobId)}`)) })),
+		anchorsFor(memory.anchors, shot, take).map(async (anchor) => ({
+			anchor,
+			...(await mediaOf(
+				ctx,
+				memory,
+				anchor.asset,
+				anchor.jobId,
+				`${anchor.shotId}, take ${shortJob(anchor.jobId)}`,
+			)),
+		})),
 	);
 	const accepted = previousAccepted(memory, shot);
-	const previous = accepted ? await mediaOf(ctx, memory, accepted.asset, accepted.jobId, `${accepted.shotId}, take ${shortJob(accepted.jobId)}`) : undefined;
-	const judged = await settle(async () => await judgeTake(ctx, {
-		itemIndex,
-		shot,
-		pin: context.pin,
-		take,
-		model: stringParameter(ctx, 'judgeModel', itemIndex, DEFAULT_JUDGE_MODEL),
-		frames,
-		anchors,
-		previous: previous?.media && accepted ? { ...previous.media, frames: accepted.frames } : undefined,
-		thresholds: context.thresholds,
-		borderlineMargin: options.borderlineMargin,
-		layers: context.layers,
-	}));
+	const previous = accepted
+		? await mediaOf(
+				ctx,
+				memory,
+				accepted.asset,
+				accepted.jobId,
+				`${accepted.shotId}, take ${shortJob(accepted.jobId)}`,
+			)
+		: undefined;
+	const judged = await settle(
+		async () =>
+			await judgeTake(ctx, {
+				itemIndex,
+				shot,
+				pin: context.pin,
+				take,
+				model: stringParameter(ctx, 'judgeModel', itemIndex, DEFAULT_JUDGE_MODEL),
+				frames,
+				anchors,
+				previous:
+					previous?.media && accepted ? { ...previous.media, frames: accepted.frames } : undefined,
+				thresholds: context.thresholds,
+				borderlineMargin: options.borderlineMargin,
+				layers: context.layers,
+			}),
+	);
 	// A judge that could not answer leaves the take unchecked: said on the verdict, and not passed.
-	if (!judged.ok) return { verdicts: [{ check: 'vision', value: `not checked: ${redactSecrets((judged.error as Error).message)}`, threshold: 'identity and colour judged', pass: false, layer: context.layers.identity }], ledger: [], frames };
+	if (!judged.ok)
+		return {
+			verdicts: [
+				{
+					check: 'vision',
+					value: `not checked: ${redactSecrets((judged.error as Error).message)}`,
+					threshold: 'identity and colour judged',
+					pass: false,
+					layer: context.layers.identity,
+				},
+			],
+			ledger: [],
+			frames,
+		};
 	return { ...judged.value, frames };
 }

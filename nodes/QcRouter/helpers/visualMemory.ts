@@ -32,22 +32,48 @@ export function learnAnchors(memory: RunMemory, anchors: Anchor[]): void {
 }
 
 /** An accepted take becomes the continuity reference for the next shots and the anchor of characters that had none. */
-export function rememberAccepted(memory: RunMemory, runId: string, shot: Shot, take: Take, binary: IBinaryData | undefined, frames: number[]): void {
+export function rememberAccepted(
+	memory: RunMemory,
+	runId: string,
+	shot: Shot,
+	take: Take,
+	binary: IBinaryData | undefined,
+	frames: number[],
+): void {
 	if (!take.asset?.mimeType.startsWith('video/') || !frames.length) return;
 	memory.accepted = memory.accepted.filter((a) => a.shotId !== shot.id);
-	memory.accepted.push({ shotId: shot.id, shotIndex: shot.index, jobId: take.jobId, asset: take.asset, binary, frames });
-	memory.anchors = mergeAnchors(memory.anchors, anchorsFromAccepted(memory.anchors, runId, shot, take, frames));
+	memory.accepted.push({
+		shotId: shot.id,
+		shotIndex: shot.index,
+		jobId: take.jobId,
+		asset: take.asset,
+		binary,
+		frames,
+	});
+	memory.anchors = mergeAnchors(
+		memory.anchors,
+		anchorsFromAccepted(memory.anchors, runId, shot, take, frames),
+	);
 }
 
 /** The accepted shot closest before this one in the cut. */
 export function previousAccepted(memory: RunMemory, shot: Shot): Accepted | undefined {
-	return memory.accepted.filter((a) => a.shotIndex < shot.index).sort((a, b) => b.shotIndex - a.shotIndex)[0];
+	return memory.accepted
+		.filter((a) => a.shotIndex < shot.index)
+		.sort((a, b) => b.shotIndex - a.shotIndex)[0];
 }
 
 /** A clip to send the judge: bytes for a binary still stored in this execution, the reference otherwise. */
-export async function mediaOf(ctx: IExecuteFunctions, memory: RunMemory, asset: AssetRef, jobId: string, label: string): Promise<{ media?: JudgeMedia; unreachable?: string }> {
+export async function mediaOf(
+	ctx: IExecuteFunctions,
+	memory: RunMemory,
+	asset: AssetRef,
+	jobId: string,
+	label: string,
+): Promise<{ media?: JudgeMedia; unreachable?: string }> {
 	if (asset.kind !== 'binary') return { media: { asset, label } };
 	const binary = memory.accepted.find((a) => a.jobId === jobId)?.binary;
-	if (!binary) return { unreachable: `the clip of ${label} was an n8n binary of another execution` };
+	if (!binary)
+		return { unreachable: `the clip of ${label} was an n8n binary of another execution` };
 	return { media: { asset, bytes: await storedBinaryBytes(ctx, binary), label } };
 }

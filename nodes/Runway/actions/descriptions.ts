@@ -11,7 +11,8 @@ export function modelProperty(loadOptionsMethod: string, defaultModel: string): 
 		type: 'options',
 		typeOptions: { loadOptionsMethod },
 		default: defaultModel,
-		description: 'Runway models from the model registry; "Custom Model ID" for newer ones. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description:
+			'Runway models from the model registry; "Custom Model ID" for newer ones. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	};
 }
 
@@ -30,7 +31,11 @@ export const sourceVideoProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'take',
 		options: [
-			{ name: 'Latest Take of the Item', value: 'take', description: 'The newest succeeded take of the shot (any vendor)' },
+			{
+				name: 'Latest Take of the Item',
+				value: 'take',
+				description: 'The newest succeeded take of the shot (any vendor)',
+			},
 			{ name: 'URL', value: 'url' },
 		],
 	},
@@ -46,13 +51,29 @@ export const sourceVideoProperties: INodeProperties[] = [
 ];
 
 /** The video a control operation works on, as a URI Runway can fetch, with its duration when known. */
-export async function sourceVideo(ctx: IExecuteFunctions, itemIndex: number, context: ShotContext): Promise<{ uri: string; durationSeconds: number; refsSent: string[] }> {
+export async function sourceVideo(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	context: ShotContext,
+): Promise<{ uri: string; durationSeconds: number; refsSent: string[] }> {
 	if (ctx.getNodeParameter('videoSource', itemIndex, 'take') === 'url') {
 		const uri = stringParameter(ctx, 'videoUrl', itemIndex);
-		if (!/^(https?|runway):\/\//.test(uri)) throw new ContractError(itemIndex, [{ path: 'videoUrl', message: 'must be an https URL or a runway:// URI' }]);
+		if (!/^(https?|runway):\/\//.test(uri))
+			throw new ContractError(itemIndex, [
+				{ path: 'videoUrl', message: 'must be an https URL or a runway:// URI' },
+			]);
 		return { uri, durationSeconds: context.shot.durationSeconds, refsSent: [] };
 	}
-	const take = [...context.takes].reverse().find((t) => t.status === 'succeeded' && t.asset && t.asset.mimeType.startsWith('video/'));
-	if (!take?.asset) throw new ContractError(itemIndex, [{ path: 'takes', message: 'has no succeeded video take to work on' }]);
-	return { uri: await runwayMediaUri(ctx, itemIndex, take.asset, context.pin, 'takes[].asset'), durationSeconds: context.shot.durationSeconds, refsSent: take.refsSent ?? [] };
+	const take = [...context.takes]
+		.reverse()
+		.find((t) => t.status === 'succeeded' && t.asset && t.asset.mimeType.startsWith('video/'));
+	if (!take?.asset)
+		throw new ContractError(itemIndex, [
+			{ path: 'takes', message: 'has no succeeded video take to work on' },
+		]);
+	return {
+		uri: await runwayMediaUri(ctx, itemIndex, take.asset, context.pin, 'takes[].asset'),
+		durationSeconds: context.shot.durationSeconds,
+		refsSent: take.refsSent ?? [],
+	};
 }

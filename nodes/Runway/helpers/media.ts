@@ -11,8 +11,18 @@ import { runwayRequest } from '../transport';
 const DATA_URI_LIMIT = 5 * 1024 * 1024;
 
 /** Uploads bytes as an ephemeral Runway upload (valid 24 h) and returns its runway:// URI. */
-export async function uploadToRunway(ctx: IExecuteFunctions, itemIndex: number, bytes: Buffer, filename: string, mimeType: string): Promise<string> {
-	const { body } = await runwayRequest<{ uploadUrl: string; fields: Record<string, string>; runwayUri: string }>(ctx, {
+export async function uploadToRunway(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	bytes: Buffer,
+	filename: string,
+	mimeType: string,
+): Promise<string> {
+	const { body } = await runwayRequest<{
+		uploadUrl: string;
+		fields: Record<string, string>;
+		runwayUri: string;
+	}>(ctx, {
 		method: 'POST',
 		path: '/v1/uploads',
 		operation: 'Create upload',
@@ -23,10 +33,27 @@ export async function uploadToRunway(ctx: IExecuteFunctions, itemIndex: number, 
 	for (const [key, value] of Object.entries(body.fields ?? {})) form.append(key, value);
 	form.append('file', new Blob([bytes], { type: mimeType }), filename);
 	// The presigned storage URL takes no Runway credentials.
-	const stored = await settle(async () => await httpSend(ctx, { method: 'POST', url: body.uploadUrl, what: 'the upload URL', body: form as never, encoding: 'text', timeoutMs: 600_000 }));
-	if (!stored.ok) throw transportError(stored.error, { vendor: 'runway', itemIndex, operation: 'Upload file' });
+	const stored = await settle(
+		async () =>
+			await httpSend(ctx, {
+				method: 'POST',
+				url: body.uploadUrl,
+				what: 'the upload URL',
+				body: form as never,
+				encoding: 'text',
+				timeoutMs: 600_000,
+			}),
+	);
+	if (!stored.ok)
+		throw transportError(stored.error, { vendor: 'runway', itemIndex, operation: 'Upload file' });
 	if (stored.value.statusCode < 200 || stored.value.statusCode >= 300) {
-		throw new VendorHttpError({ vendor: 'runway', itemIndex, operation: 'Upload file', statusCode: stored.value.statusCode, vendorMessage: `the upload host ${stored.value.target.host} refused the file` });
+		throw new VendorHttpError({
+			vendor: 'runway',
+			itemIndex,
+			operation: 'Upload file',
+			statusCode: stored.value.statusCode,
+			vendorMessage: `the upload host ${stored.value.target.host} refused the file`,
+		});
 	}
 	return body.runwayUri;
 }
@@ -35,12 +62,31 @@ export async function uploadToRunway(ctx: IExecuteFunctions, itemIndex: number, 
  * How Runway receives a reference: URLs and runway:// URIs as they are, a pin's pre-uploaded copy
  * when there is one, item binaries inline as data URIs up to 5 MB and uploaded above that.
  */
-export async function runwayMediaUri(ctx: IExecuteFunctions, itemIndex: number, asset: AssetRef, pin: Pin | undefined, path: string): Promise<string> {
+export async function runwayMediaUri(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	asset: AssetRef,
+	pin: Pin | undefined,
+	path: string,
+): Promise<string> {
 	const uploaded = pin?.uploads?.runway?.[asset.ref];
 	if (uploaded) return uploaded;
 	if (asset.kind === 'url' || asset.kind === 'runway') return asset.ref;
-	if (asset.kind === 'gcs') throw new ContractError(itemIndex, [{ path, message: 'is a gs:// object, which Runway cannot fetch; give it an https URL or a binary' }]);
+	if (asset.kind === 'gcs')
+		throw new ContractError(itemIndex, [
+			{
+				path,
+				message: 'is a gs:// object, which Runway cannot fetch; give it an https URL or a binary',
+			},
+		]);
 	const bytes = (await assetBytes(ctx, itemIndex, asset, path))!;
-	if (Math.ceil(bytes.length / 3) * 4 + 64 <= DATA_URI_LIMIT) return `data:${asset.mimeType};base64,${bytes.toString('base64')}`;
-	return await uploadToRunway(ctx, itemIndex, bytes, `${asset.ref}.${asset.mimeType.split('/')[1] ?? 'bin'}`, asset.mimeType);
+	if (Math.ceil(bytes.length / 3) * 4 + 64 <= DATA_URI_LIMIT)
+		return `data:${asset.mimeType};base64,${bytes.toString('base64')}`;
+	return await uploadToRunway(
+		ctx,
+		itemIndex,
+		bytes,
+		`${asset.ref}.${asset.mimeType.split('/')[1] ?? 'bin'}`,
+		asset.mimeType,
+	);
 }

@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { Resolution } from '../../shared/contract/schemas';
 import { downloadToBinary } from '../../shared/binary';
 import { ContractError } from '../../shared/errors';
-import { estimatePrice, resolveModel, type PriceEstimate, type ResolvedModel } from '../../shared/registry/registry';
+import {
+	estimatePrice,
+	resolveModel,
+	type PriceEstimate,
+	type ResolvedModel,
+} from '../../shared/registry/registry';
 import { readRenderSettings, renderConcurrency } from '../../shared/render/properties';
 import { renderItem, type RenderPlan } from '../../shared/render/renderItem';
 import type { ShotContext } from '../../shared/render/shotContext';
@@ -12,7 +17,12 @@ import { runwayJobStatus, type RunwayTask } from './task';
 import { stringParameter } from '../../shared/parameters';
 
 /** Runway asks clients not to poll more often than every 5 s; its SDK uses 6 s. */
-export const RUNWAY_DEFAULTS = { pollIntervalSeconds: 6, timeoutMinutes: 20, concurrency: 20, minPollSeconds: 5 };
+export const RUNWAY_DEFAULTS = {
+	pollIntervalSeconds: 6,
+	timeoutMinutes: 20,
+	concurrency: 20,
+	minPollSeconds: 5,
+};
 
 export function runwayConcurrency(this: IExecuteFunctions): number {
 	return renderConcurrency(this, RUNWAY_DEFAULTS);
@@ -21,11 +31,17 @@ export function runwayConcurrency(this: IExecuteFunctions): number {
 export function runwayModel(ctx: IExecuteFunctions, itemIndex: number): ResolvedModel {
 	const chosen = ctx.getNodeParameter('model', itemIndex) as string;
 	const id = chosen === 'custom' ? stringParameter(ctx, 'customModelId', itemIndex) : chosen;
-	if (!id) throw new ContractError(itemIndex, [{ path: 'customModelId', message: 'is required when Model is Custom Model ID' }]);
+	if (!id)
+		throw new ContractError(itemIndex, [
+			{ path: 'customModelId', message: 'is required when Model is Custom Model ID' },
+		]);
 	return resolveModel('runway', id, 'runway');
 }
 
-export function runwayEstimate(model: ResolvedModel, request: { durationSeconds?: number; resolution?: Resolution; audio?: boolean; images?: number }): PriceEstimate {
+export function runwayEstimate(
+	model: ResolvedModel,
+	request: { durationSeconds?: number; resolution?: Resolution; audio?: boolean; images?: number },
+): PriceEstimate {
 	if (!model.spec) return { unit: 'credit', units: 0, unitPriceUsd: 0.01, usd: 0, estimated: true };
 	return estimatePrice(model.spec, request);
 }
@@ -36,7 +52,16 @@ export async function runwayRender(
 	itemIndex: number,
 	batch: Batch,
 	context: ShotContext,
-	request: { endpoint: string; operation: string; model: ResolvedModel; body: IDataObject; estimate: PriceEstimate; refsSent: string[]; mimeType: string; fileStem: string },
+	request: {
+		endpoint: string;
+		operation: string;
+		model: ResolvedModel;
+		body: IDataObject;
+		estimate: PriceEstimate;
+		refsSent: string[];
+		mimeType: string;
+		fileStem: string;
+	},
 ): Promise<INodeExecutionData[]> {
 	const plan: RenderPlan<RunwayTask> = {
 		vendor: 'runway',
@@ -46,33 +71,62 @@ export async function runwayRender(
 		estimate: request.estimate,
 		refsSent: request.refsSent,
 		submit: async () => {
-			const { body } = await runwayRequest<{ id: string; estimatedCost?: { credits: number } }>(ctx, {
-				method: 'POST',
-				path: `/v1/${request.endpoint}`,
-				operation: `Submit ${request.operation}`,
-				itemIndex,
-				body: { model: request.model.id, ...request.body },
-			});
+			const { body } = await runwayRequest<{ id: string; estimatedCost?: { credits: number } }>(
+				ctx,
+				{
+					method: 'POST',
+					path: `/v1/${request.endpoint}`,
+					operation: `Submit ${request.operation}`,
+					itemIndex,
+					body: { model: request.model.id, ...request.body },
+				},
+			);
 			return { jobId: body.id, body };
 		},
 		poll: async (jobId) => {
-			const { body } = await runwayRequest<RunwayTask>(ctx, { method: 'GET', path: `/v1/tasks/${encodeURIComponent(jobId)}`, operation: 'Poll task', itemIndex, jobId });
+			const { body } = await runwayRequest<RunwayTask>(ctx, {
+				method: 'GET',
+				path: `/v1/tasks/${encodeURIComponent(jobId)}`,
+				operation: 'Poll task',
+				itemIndex,
+				jobId,
+			});
 			return runwayJobStatus(body);
 		},
 		output: async (status) => {
 			const url = status.body.output?.[0];
-			if (!url) throw new ContractError(itemIndex, [{ path: 'output', message: `task ${status.body.id} succeeded without an output URL` }]);
+			if (!url)
+				throw new ContractError(itemIndex, [
+					{ path: 'output', message: `task ${status.body.id} succeeded without an output URL` },
+				]);
 			const extension = request.mimeType === 'image/png' ? 'png' : 'mp4';
 			return {
 				asset: { kind: 'url', ref: url, mimeType: request.mimeType },
-				download: async () => await downloadToBinary(ctx, { url, vendor: 'runway', itemIndex, jobId: status.body.id, fileName: `${request.fileStem}.${extension}`, mimeType: request.mimeType }),
+				download: async () =>
+					await downloadToBinary(ctx, {
+						url,
+						vendor: 'runway',
+						itemIndex,
+						jobId: status.body.id,
+						fileName: `${request.fileStem}.${extension}`,
+						mimeType: request.mimeType,
+					}),
 			};
 		},
 		vendorCredits: (status, submitBody) => {
-			if (status?.body.cost?.credits !== undefined) return { credits: status.body.cost.credits, final: true };
-			const estimated = (submitBody as { estimatedCost?: { credits?: number } } | undefined)?.estimatedCost?.credits;
+			if (status?.body.cost?.credits !== undefined)
+				return { credits: status.body.cost.credits, final: true };
+			const estimated = (submitBody as { estimatedCost?: { credits?: number } } | undefined)
+				?.estimatedCost?.credits;
 			return estimated !== undefined ? { credits: estimated, final: false } : undefined;
 		},
 	};
-	return await renderItem(ctx, itemIndex, batch, context, plan, readRenderSettings(ctx, itemIndex, RUNWAY_DEFAULTS));
+	return await renderItem(
+		ctx,
+		itemIndex,
+		batch,
+		context,
+		plan,
+		readRenderSettings(ctx, itemIndex, RUNWAY_DEFAULTS),
+	);
 }

@@ -10,9 +10,13 @@ const CANDIDATES: Record<AspectRatio, string[]> = {
 	'21:9': ['2112:912', '1584:672', '1808:768', '1680:720'],
 };
 
-export function runwayRatio(aspectRatio: AspectRatio, resolution: Resolution, offered: readonly string[] | undefined): string | undefined {
+export function runwayRatio(
+	aspectRatio: AspectRatio,
+	resolution: Resolution,
+	offered: readonly string[] | undefined,
+): string | undefined {
 	const candidates = CANDIDATES[aspectRatio].filter((ratio) => !offered || offered.includes(ratio));
 	const large = candidates.find((ratio) => Math.min(...ratio.split(':').map(Number)) >= 1080);
 	const small = candidates.find((ratio) => Math.min(...ratio.split(':').map(Number)) < 1080);
-	return (resolution === '720p' ? small ?? large : large ?? small) ?? candidates[0];
+	return (resolution === '720p' ? (small ?? large) : (large ?? small)) ?? candidates[0];
 }

@@ -27,9 +27,19 @@ export function runwayJobStatus(task: RunwayTask): JobStatus<RunwayTask> {
 	switch (task.status) {
 		case 'PENDING':
 		case 'THROTTLED':
-			return { phase: 'queued', vendorStatus: task.status, ...(task.status === 'THROTTLED' ? { throttled: true } : {}), body: task };
+			return {
+				phase: 'queued',
+				vendorStatus: task.status,
+				...(task.status === 'THROTTLED' ? { throttled: true } : {}),
+				body: task,
+			};
 		case 'RUNNING':
-			return { phase: 'running', vendorStatus: task.status, progress: typeof task.progress === 'number' ? task.progress : undefined, body: task };
+			return {
+				phase: 'running',
+				vendorStatus: task.status,
+				progress: typeof task.progress === 'number' ? task.progress : undefined,
+				body: task,
+			};
 		case 'SUCCEEDED':
 			return { phase: 'succeeded', vendorStatus: task.status, progress: 1, body: task };
 		case 'CANCELLED':
@@ -39,7 +49,11 @@ export function runwayJobStatus(task: RunwayTask): JobStatus<RunwayTask> {
 				phase: 'failed',
 				vendorStatus: task.status,
 				body: task,
-				failure: { code: task.failureCode, message: task.failure ?? `task ended as ${task.status}`, retryable: isRetryableFailure(task.failureCode) },
+				failure: {
+					code: task.failureCode,
+					message: task.failure ?? `task ended as ${task.status}`,
+					retryable: isRetryableFailure(task.failureCode),
+				},
 			};
 	}
 }

@@ -4,22 +4,42 @@ import { modelOptions } from '../../shared/registry/registry';
 import { vendorRequest } from '../../shared/transport';
 import { RUNWAY_CREDENTIAL, runwayBaseUrl } from '../transport';
 
-const CUSTOM = { name: 'Custom Model ID', value: 'custom', description: 'A model released after this node' };
+const CUSTOM = {
+	name: 'Custom Model ID',
+	value: 'custom',
+	description: 'A model released after this node',
+};
 
 /** Models the account's tier lists (GET /v1/organization), to mark which the key may use. */
 async function tierModels(ctx: ILoadOptionsFunctions): Promise<Set<string> | undefined> {
 	try {
-		const { body } = await vendorRequest<{ tier?: { models?: Record<string, unknown> } }>(ctx, { vendor: 'runway', credentialType: RUNWAY_CREDENTIAL, operation: 'List tier models', method: 'GET', url: `${await runwayBaseUrl(ctx)}/v1/organization`, itemIndex: 0 });
+		const { body } = await vendorRequest<{ tier?: { models?: Record<string, unknown> } }>(ctx, {
+			vendor: 'runway',
+			credentialType: RUNWAY_CREDENTIAL,
+			operation: 'List tier models',
+			method: 'GET',
+			url: `${await runwayBaseUrl(ctx)}/v1/organization`,
+			itemIndex: 0,
+		});
 		return new Set(Object.keys(body.tier?.models ?? {}));
 	} catch {
 		return undefined;
 	}
 }
 
-async function options(ctx: ILoadOptionsFunctions, capabilities: Capability[]): Promise<INodePropertyOptions[]> {
+async function options(
+	ctx: ILoadOptionsFunctions,
+	capabilities: Capability[],
+): Promise<INodePropertyOptions[]> {
 	const tier = await tierModels(ctx);
-	const known = capabilities.flatMap((capability) => modelOptions({ vendor: 'runway', capability, backend: 'runway' }));
-	const marked = known.map((option) => (tier && !tier.has(String(option.value)) ? { ...option, description: `${option.description} — not in this account's tier` } : option));
+	const known = capabilities.flatMap((capability) =>
+		modelOptions({ vendor: 'runway', capability, backend: 'runway' }),
+	);
+	const marked = known.map((option) =>
+		tier && !tier.has(String(option.value))
+			? { ...option, description: `${option.description} — not in this account's tier` }
+			: option,
+	);
 	return [...marked, CUSTOM];
 }
 

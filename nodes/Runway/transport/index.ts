@@ -1,5 +1,10 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
-import { credentialBaseUrl, vendorRequest, type CredentialReader, type VendorResponse } from '../../shared/transport';
+import {
+	credentialBaseUrl,
+	vendorRequest,
+	type CredentialReader,
+	type VendorResponse,
+} from '../../shared/transport';
 
 export const RUNWAY_CREDENTIAL = 'runwayVideoPipelineApi';
 
@@ -10,7 +15,14 @@ export async function runwayBaseUrl(ctx: CredentialReader): Promise<string> {
 /** Every Runway call: JSON, X-Runway-Version from the credential, typed errors with the task ID. */
 export async function runwayRequest<T>(
 	ctx: IExecuteFunctions,
-	call: { method: IHttpRequestMethods; path: string; operation: string; itemIndex: number; jobId?: string; body?: IDataObject },
+	call: {
+		method: IHttpRequestMethods;
+		path: string;
+		operation: string;
+		itemIndex: number;
+		jobId?: string;
+		body?: IDataObject;
+	},
 ): Promise<VendorResponse<T>> {
 	return await vendorRequest<T>(ctx, {
 		vendor: 'runway',

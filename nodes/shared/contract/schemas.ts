@@ -31,11 +31,16 @@ export type Resolution = z.infer<typeof resolutionSchema>;
 /** Runway's `@tag` rules are the strictest of the vendors, so every character tag follows them. */
 export const characterTagSchema = z
 	.string()
-	.regex(/^[A-Za-z][A-Za-z0-9_]{2,15}$/, 'must be 3-16 letters, digits or _, starting with a letter');
+	.regex(
+		/^[A-Za-z][A-Za-z0-9_]{2,15}$/,
+		'must be 3-16 letters, digits or _, starting with a letter',
+	);
 
 const sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'must be a lowercase hex SHA-256');
 const isoDateTimeSchema = z.iso.datetime({ offset: true });
-const mimeTypeSchema = z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/i, 'must be a MIME type such as video/mp4');
+const mimeTypeSchema = z
+	.string()
+	.regex(/^[a-z]+\/[a-z0-9.+-]+$/i, 'must be a MIME type such as video/mp4');
 
 const ASSET_REF_PATTERNS: Record<string, { pattern: RegExp; expected: string }> = {
 	url: { pattern: /^https?:\/\/[^\s]+$/i, expected: 'an http(s) URL' },
@@ -87,7 +92,14 @@ export type AssetRef = z.infer<typeof assetRefSchema>;
  */
 export const SAFE_ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 export const safeIdSchema = (max: number) =>
-	z.string().min(1).max(max).regex(SAFE_ID_PATTERN, 'may only contain letters, digits, . _ : - (starting with a letter or digit, no "..")');
+	z
+		.string()
+		.min(1)
+		.max(max)
+		.regex(
+			SAFE_ID_PATTERN,
+			'may only contain letters, digits, . _ : - (starting with a letter or digit, no "..")',
+		);
 
 export const pipelineSchema = z
 	.object({
@@ -161,7 +173,10 @@ export const audioBedSchema = z
 		music: assetRefSchema.nullable(),
 		dialogueLanguage: z
 			.string()
-			.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or en-US')
+			.regex(
+				/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
+				'must be a BCP 47 language tag such as en or en-US',
+			)
 			.optional(),
 		loudnessLufs: z.number().min(-70).max(-5),
 	})
@@ -245,10 +260,18 @@ export const takeSchema = z
 	.strict()
 	.superRefine((take, ctx) => {
 		if (take.status === 'succeeded' && !take.asset) {
-			ctx.addIssue({ code: 'custom', path: ['asset'], message: 'a succeeded take must carry its asset' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['asset'],
+				message: 'a succeeded take must carry its asset',
+			});
 		}
 		if (take.finishedAt && Date.parse(take.finishedAt) < Date.parse(take.startedAt)) {
-			ctx.addIssue({ code: 'custom', path: ['finishedAt'], message: 'must not be before startedAt' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['finishedAt'],
+				message: 'must not be before startedAt',
+			});
 		}
 	});
 export type Take = z.infer<typeof takeSchema>;
@@ -364,7 +387,15 @@ export const allowanceSchema = z
 	.strict();
 export type Allowance = z.infer<typeof allowanceSchema>;
 
-export const RENDER_ERROR_CODES = ['budget', 'bad_input', 'outcome_unknown', 'timeout', 'poll', 'download', 'vendor'] as const;
+export const RENDER_ERROR_CODES = [
+	'budget',
+	'bad_input',
+	'outcome_unknown',
+	'timeout',
+	'poll',
+	'download',
+	'vendor',
+] as const;
 
 /**
  * Why a render node could not finish an item. It travels on the item instead of failing the node,

@@ -16,7 +16,8 @@ export function formatPath(segments: readonly PathSegment[]): string {
 function describeReceived(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'an array';
-	if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+	if (typeof value === 'string')
+		return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
 	if (typeof value === 'object') return 'an object';
 	return `${typeof value} ${String(value)}`;
 }
@@ -30,7 +31,11 @@ function valueAt(root: unknown, segments: readonly PathSegment[]): unknown {
 	return current;
 }
 
-export function toContractIssues(error: z.ZodError, root: unknown, prefix: readonly PathSegment[] = []): ContractIssue[] {
+export function toContractIssues(
+	error: z.ZodError,
+	root: unknown,
+	prefix: readonly PathSegment[] = [],
+): ContractIssue[] {
 	return error.issues.map((issue) => {
 		const segments = [...prefix, ...issue.path];
 		if (issue.code === 'unrecognized_keys') {
@@ -58,7 +63,8 @@ export function parseWith<S extends z.ZodType>(
 	prefix: readonly PathSegment[] = [],
 ): z.infer<S> {
 	const result = schema.safeParse(value);
-	if (!result.success) throw new ContractError(itemIndex, toContractIssues(result.error, value, prefix));
+	if (!result.success)
+		throw new ContractError(itemIndex, toContractIssues(result.error, value, prefix));
 	return result.data;
 }
 
@@ -79,7 +85,9 @@ export function readShotItemParts<K extends ShotItemPart>(
 	parts: readonly K[],
 ): PartsOf<K> {
 	if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-		throw new ContractError(itemIndex, [{ path: '', message: `must be an object, got ${describeReceived(json)}` }]);
+		throw new ContractError(itemIndex, [
+			{ path: '', message: `must be an object, got ${describeReceived(json)}` },
+		]);
 	}
 	const record = json as Record<string, unknown>;
 	const out: Partial<PartsOf<K>> = {};

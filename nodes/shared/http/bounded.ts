@@ -22,11 +22,18 @@ const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10)
  * Reads a body into memory up to `maxBytes`. A declared size above the cap is refused without
  * reading; an undeclared one is cut off (and the connection closed) as soon as it passes the cap.
  */
-export async function readCapped(body: BodyStream, headers: Record<string, unknown>, maxBytes: number, what: string): Promise<Buffer> {
+export async function readCapped(
+	body: BodyStream,
+	headers: Record<string, unknown>,
+	maxBytes: number,
+	what: string,
+): Promise<Buffer> {
 	const declared = declaredLength(headers);
 	if (declared !== undefined && declared > maxBytes) {
 		discardBody(body);
-		throw new TooLargeError(`${what} is ${megabytes(declared)}; the limit is ${megabytes(maxBytes)}`);
+		throw new TooLargeError(
+			`${what} is ${megabytes(declared)}; the limit is ${megabytes(maxBytes)}`,
+		);
 	}
 	const chunks: Buffer[] = [];
 	let total = 0;
@@ -34,7 +41,9 @@ export async function readCapped(body: BodyStream, headers: Record<string, unkno
 		total += chunk.length;
 		if (total > maxBytes) {
 			discardBody(body);
-			throw new TooLargeError(`${what} is over ${megabytes(maxBytes)}, the limit; reading stopped there`);
+			throw new TooLargeError(
+				`${what} is over ${megabytes(maxBytes)}, the limit; reading stopped there`,
+			);
 		}
 		chunks.push(Buffer.from(chunk));
 	}
@@ -56,12 +65,19 @@ export async function readPrefix(body: BodyStream, maxBytes: number): Promise<Bu
 }
 
 /** Passes a stream through, failing once more than `maxBytes` have come (a host that ignores Range, streamed once). */
-export async function* cappedStream(body: BodyStream, maxBytes: number, what: string): AsyncGenerator<Uint8Array> {
+export async function* cappedStream(
+	body: BodyStream,
+	maxBytes: number,
+	what: string,
+): AsyncGenerator<Uint8Array> {
 	let total = 0;
 	try {
 		for await (const chunk of body) {
 			total += chunk.length;
-			if (total > maxBytes) throw new TooLargeError(`${what} sent more than ${megabytes(maxBytes)}, the limit; reading stopped there`);
+			if (total > maxBytes)
+				throw new TooLargeError(
+					`${what} sent more than ${megabytes(maxBytes)}, the limit; reading stopped there`,
+				);
 			yield chunk;
 		}
 	} finally {

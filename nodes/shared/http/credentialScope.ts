@@ -33,27 +33,64 @@ function originsOf(urls: string[]): Set<string> {
 function googleScope(credentials: ICredentialDataDecryptedObject): CredentialScope {
 	const mode = text(credentials.authMode) || 'serviceAccount';
 	if (mode === 'geminiApiKey') {
-		return { label: 'Google (Gemini API key)', origins: originsOf([text(credentials.geminiBaseUrl) || 'https://generativelanguage.googleapis.com']), hosts: GEMINI_HOSTS };
+		return {
+			label: 'Google (Gemini API key)',
+			origins: originsOf([
+				text(credentials.geminiBaseUrl) || 'https://generativelanguage.googleapis.com',
+			]),
+			hosts: GEMINI_HOSTS,
+		};
 	}
 	if (mode === 'vertexExpressKey') {
-		return { label: 'Google (Vertex AI express key)', origins: originsOf([text(credentials.vertexBaseUrl) || 'https://aiplatform.googleapis.com']), hosts: VERTEX_HOSTS };
+		return {
+			label: 'Google (Vertex AI express key)',
+			origins: originsOf([text(credentials.vertexBaseUrl) || 'https://aiplatform.googleapis.com']),
+			hosts: VERTEX_HOSTS,
+		};
 	}
 	const location = text(credentials.location) || 'us-central1';
-	const vertex = text(credentials.vertexBaseUrl) || (location === 'global' ? 'https://aiplatform.googleapis.com' : `https://${location}-aiplatform.googleapis.com`);
+	const vertex =
+		text(credentials.vertexBaseUrl) ||
+		(location === 'global'
+			? 'https://aiplatform.googleapis.com'
+			: `https://${location}-aiplatform.googleapis.com`);
 	return {
 		label: 'Google (Vertex AI service account)',
-		origins: originsOf([vertex, text(credentials.storageBaseUrl) || 'https://storage.googleapis.com', text(credentials.tokenUrl)]),
+		origins: originsOf([
+			vertex,
+			text(credentials.storageBaseUrl) || 'https://storage.googleapis.com',
+			text(credentials.tokenUrl),
+		]),
 		hosts: [...VERTEX_HOSTS, ...STORAGE_HOSTS],
 	};
 }
 
 /** The origin rule of each credential this package defines, by credential type name. */
 const SCOPES: Record<string, (credentials: ICredentialDataDecryptedObject) => CredentialScope> = {
-	openAiVideoPipelineApi: (c) => ({ label: 'OpenAI', origins: originsOf([text(c.baseUrl) || 'https://api.openai.com/v1']), hosts: [] }),
-	runwayVideoPipelineApi: (c) => ({ label: 'Runway', origins: originsOf([text(c.baseUrl) || 'https://api.dev.runwayml.com']), hosts: [] }),
+	openAiVideoPipelineApi: (c) => ({
+		label: 'OpenAI',
+		origins: originsOf([text(c.baseUrl) || 'https://api.openai.com/v1']),
+		hosts: [],
+	}),
+	runwayVideoPipelineApi: (c) => ({
+		label: 'Runway',
+		origins: originsOf([text(c.baseUrl) || 'https://api.dev.runwayml.com']),
+		hosts: [],
+	}),
 	googleVideoPipelineApi: googleScope,
-	falVideoPipelineApi: (c) => ({ label: 'fal', origins: originsOf([text(c.queueBaseUrl) || 'https://queue.fal.run', text(c.apiBaseUrl) || 'https://api.fal.ai/v1']), hosts: [] }),
-	replicateVideoPipelineApi: (c) => ({ label: 'Replicate', origins: originsOf([text(c.baseUrl) || 'https://api.replicate.com']), hosts: [] }),
+	falVideoPipelineApi: (c) => ({
+		label: 'fal',
+		origins: originsOf([
+			text(c.queueBaseUrl) || 'https://queue.fal.run',
+			text(c.apiBaseUrl) || 'https://api.fal.ai/v1',
+		]),
+		hosts: [],
+	}),
+	replicateVideoPipelineApi: (c) => ({
+		label: 'Replicate',
+		origins: originsOf([text(c.baseUrl) || 'https://api.replicate.com']),
+		hosts: [],
+	}),
 };
 
 /** Every secret a credential holds: keys, the minted access token, the private key and its lines. */
@@ -63,8 +100,15 @@ function secretValues(credentials: ICredentialDataDecryptedObject): string[] {
 	if (keyJson) {
 		values.push(keyJson);
 		try {
-			const privateKey = String((JSON.parse(keyJson) as { private_key?: unknown }).private_key ?? '');
-			values.push(privateKey, ...privateKey.split(/\\n|\n/).filter((line) => line.length >= 16 && !line.includes('PRIVATE KEY')));
+			const privateKey = String(
+				(JSON.parse(keyJson) as { private_key?: unknown }).private_key ?? '',
+			);
+			values.push(
+				privateKey,
+				...privateKey
+					.split(/\\n|\n/)
+					.filter((line) => line.length >= 16 && !line.includes('PRIVATE KEY')),
+			);
 		} catch {
 			// Not JSON: the whole text is already registered.
 		}
@@ -73,7 +117,10 @@ function secretValues(credentials: ICredentialDataDecryptedObject): string[] {
 }
 
 /** Reads a credential's scope and registers its values with the redactor. */
-export function credentialScope(type: string, credentials: ICredentialDataDecryptedObject): CredentialScope {
+export function credentialScope(
+	type: string,
+	credentials: ICredentialDataDecryptedObject,
+): CredentialScope {
 	registerSecrets(secretValues(credentials));
 	const scope = SCOPES[type];
 	if (!scope) throw new Error(`no origin rule for credential type ${type}`);
@@ -84,5 +131,10 @@ export function credentialScope(type: string, credentials: ICredentialDataDecryp
 export function scopeAllows(scope: CredentialScope, target: Target): boolean {
 	if (scope.origins.has(target.origin)) return true;
 	const { protocol, hostname, port } = target.url;
-	return protocol === 'https:' && port === '' && !isIpLiteral(hostname) && scope.hosts.some((host) => host.test(hostname.toLowerCase()));
+	return (
+		protocol === 'https:' &&
+		port === '' &&
+		!isIpLiteral(hostname) &&
+		scope.hosts.some((host) => host.test(hostname.toLowerCase()))
+	);
 }

@@ -16,7 +16,13 @@ export function errorCode(error: unknown): string {
  * submit may be sent again. EHOSTUNREACH / ENETUNREACH are not here: on Linux an established
  * socket reports them too, after the request went out.
  */
-const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'TARGET_REFUSED']);
+const NEVER_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ERR_INVALID_URL',
+	'TARGET_REFUSED',
+]);
 
 export function provesNeverSent(code: string): boolean {
 	return NEVER_SENT_CODES.has(code);
@@ -33,7 +39,13 @@ export class HttpReadError extends Error {
 }
 
 /** Errors of this package's own read checks; their messages already name the host. */
-const OWN_CODES = new Set(['TARGET_REFUSED', 'REDIRECT_REFUSED', 'TOO_LARGE', 'RANGE_IGNORED', 'READ_FAILED']);
+const OWN_CODES = new Set([
+	'TARGET_REFUSED',
+	'REDIRECT_REFUSED',
+	'TOO_LARGE',
+	'RANGE_IGNORED',
+	'READ_FAILED',
+]);
 
 const PLAIN_REASONS: Record<string, string> = {
 	ECONNREFUSED: 'the host refused the connection',
@@ -53,5 +65,7 @@ export function failureReason(error: unknown, host: string): string {
 	const plain = PLAIN_REASONS[code];
 	// The socket error code stays out of the text: n8n replaces any message that contains one with
 	// its generic sentence ("The service refused the connection"), losing the field and the item.
-	return plain ? `${plain} (${host})` : `${redactSecrets((error as Error)?.message ?? String(error)).replace(/\?\S*/g, '')} (${host})`;
+	return plain
+		? `${plain} (${host})`
+		: `${redactSecrets((error as Error)?.message ?? String(error)).replace(/\?\S*/g, '')} (${host})`;
 }

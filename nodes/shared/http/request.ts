@@ -1,7 +1,19 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 import { credentialScope, scopeAllows, type CredentialScope } from './credentialScope';
 import { settle } from '../runtime/concurrency';
-import { isIpLiteral, isPrivateHost, parseTarget, TargetRefusedError, type Target } from './targets';
+import {
+	isIpLiteral,
+	isPrivateHost,
+	parseTarget,
+	TargetRefusedError,
+	type Target,
+} from './targets';
 
 /** Node runs and the editor's option loaders both talk to vendors. */
 export type HttpContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -62,14 +74,27 @@ function cancelSignal(ctx: HttpContext): IHttpRequestOptions['abortSignal'] {
  * A redirect may lead anywhere; it is followed bare, and never into a private, link-local or
  * IP-literal address unless that origin is one the user configured as a base URL.
  */
-function checkRedirect(next: Target, scope: CredentialScope | undefined, what: string, from: Target): void {
+function checkRedirect(
+	next: Target,
+	scope: CredentialScope | undefined,
+	what: string,
+	from: Target,
+): void {
 	if (scope?.origins.has(next.origin)) return;
 	if (isIpLiteral(next.url.hostname) || isPrivateHost(next.url.hostname)) {
-		throw new TargetRefusedError(`${what} redirected from ${from.host} to ${next.host}, a private or IP-literal address; refused`, 'REDIRECT_REFUSED');
+		throw new TargetRefusedError(
+			`${what} redirected from ${from.host} to ${next.host}, a private or IP-literal address; refused`,
+			'REDIRECT_REFUSED',
+		);
 	}
 }
 
-async function sendOnce<B>(ctx: HttpContext, call: HttpCall, target: Target, credentialType: string | undefined): Promise<{ statusCode: number; headers: Record<string, unknown>; body: B }> {
+async function sendOnce<B>(
+	ctx: HttpContext,
+	call: HttpCall,
+	target: Target,
+	credentialType: string | undefined,
+): Promise<{ statusCode: number; headers: Record<string, unknown>; body: B }> {
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: target.url.href,
@@ -96,17 +121,29 @@ async function sendOnce<B>(ctx: HttpContext, call: HttpCall, target: Target, cre
  * never carry credentials to another origin, and the values of the credentials in use are
  * registered with the redactor before anything a vendor says can reach an error.
  */
-export async function httpSend<B = unknown>(ctx: HttpContext, call: HttpCall): Promise<HttpAnswer<B>> {
+export async function httpSend<B = unknown>(
+	ctx: HttpContext,
+	call: HttpCall,
+): Promise<HttpAnswer<B>> {
 	const what = call.what ?? 'the URL';
 	const target = parseTarget(call.url, `${what} `);
-	const scope = call.credentialType ? await scopeFor(ctx, call.credentialType, target, what) : undefined;
+	const scope = call.credentialType
+		? await scopeFor(ctx, call.credentialType, target, what)
+		: undefined;
 	return await follow<B>(ctx, call, target, scope);
 }
 
-async function scopeFor(ctx: HttpContext, credentialType: string, target: Target, what: string): Promise<CredentialScope> {
+async function scopeFor(
+	ctx: HttpContext,
+	credentialType: string,
+	target: Target,
+	what: string,
+): Promise<CredentialScope> {
 	const scope = credentialScope(credentialType, await ctx.getCredentials(credentialType));
 	if (!scopeAllows(scope, target)) {
-		throw new TargetRefusedError(`${what} points at ${target.host}, which is not a host the ${scope.label} credential may be sent to (its base URL or the vendor's own API hosts); refused`);
+		throw new TargetRefusedError(
+			`${what} points at ${target.host}, which is not a host the ${scope.label} credential may be sent to (its base URL or the vendor's own API hosts); refused`,
+		);
 	}
 	return scope;
 }
@@ -115,11 +152,21 @@ async function scopeFor(ctx: HttpContext, credentialType: string, target: Target
  * Refuses, before anything is sent, a URL the credential may not be sent to: for operations that
  * take a URL from a parameter or an item and want to name that field in the error.
  */
-export async function assertCredentialTarget(ctx: HttpContext, credentialType: string, url: string, what: string): Promise<void> {
+export async function assertCredentialTarget(
+	ctx: HttpContext,
+	credentialType: string,
+	url: string,
+	what: string,
+): Promise<void> {
 	await scopeFor(ctx, credentialType, parseTarget(url, `${what} `), what);
 }
 
-async function follow<B>(ctx: HttpContext, call: HttpCall, first: Target, scope: CredentialScope | undefined): Promise<HttpAnswer<B>> {
+async function follow<B>(
+	ctx: HttpContext,
+	call: HttpCall,
+	first: Target,
+	scope: CredentialScope | undefined,
+): Promise<HttpAnswer<B>> {
 	const what = call.what ?? 'the URL';
 	let target = first;
 	let credentialType = call.credentialType;
@@ -133,11 +180,22 @@ async function follow<B>(ctx: HttpContext, call: HttpCall, first: Target, scope:
 			if (credentialType) credentialScope(credentialType, await ctx.getCredentials(credentialType));
 		}
 		const location = answer.headers.location;
-		const redirects = REDIRECT_STATUSES.has(answer.statusCode) && typeof location === 'string' && (call.method === 'GET' || call.method === 'HEAD');
+		const redirects =
+			REDIRECT_STATUSES.has(answer.statusCode) &&
+			typeof location === 'string' &&
+			(call.method === 'GET' || call.method === 'HEAD');
 		if (!redirects) return { ...answer, target };
 		discardBody(answer.body);
-		if (hop >= MAX_REDIRECTS) throw new TargetRefusedError(`${what} redirected more than ${MAX_REDIRECTS} times (last at ${target.host})`, 'REDIRECT_REFUSED');
-		const next = parseTarget(URL.canParse(location, target.url.href) ? new URL(location, target.url).href : location, `${what} redirected from ${target.host} to a URL that `, 'REDIRECT_REFUSED');
+		if (hop >= MAX_REDIRECTS)
+			throw new TargetRefusedError(
+				`${what} redirected more than ${MAX_REDIRECTS} times (last at ${target.host})`,
+				'REDIRECT_REFUSED',
+			);
+		const next = parseTarget(
+			URL.canParse(location, target.url.href) ? new URL(location, target.url).href : location,
+			`${what} redirected from ${target.host} to a URL that `,
+			'REDIRECT_REFUSED',
+		);
 		checkRedirect(next, scope, what, target);
 		if (credentialType && !scopeAllows(scope!, next)) credentialType = undefined;
 		target = next;

@@ -12,7 +12,13 @@ export interface Target {
 }
 
 /** Names that answer as a cloud metadata service inside a VM. */
-const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal']);
+const METADATA_HOSTS = new Set([
+	'metadata.google.internal',
+	'metadata.goog',
+	'metadata',
+	'instance-data',
+	'instance-data.ec2.internal',
+]);
 
 export class TargetRefusedError extends Error {
 	/**
@@ -44,7 +50,12 @@ export function isLinkLocalOrMetadata(hostname: string): boolean {
 	const host = hostname.toLowerCase().replace(/\.$/, '');
 	if (METADATA_HOSTS.has(host)) return true;
 	const v4 = ipv4Octets(host);
-	if (v4) return (v4[0] === 169 && v4[1] === 254) || v4.every((octet) => octet === 0) || (v4[0] === 100 && v4[1] === 100 && v4[2] === 100 && v4[3] === 200);
+	if (v4)
+		return (
+			(v4[0] === 169 && v4[1] === 254) ||
+			v4.every((octet) => octet === 0) ||
+			(v4[0] === 100 && v4[1] === 100 && v4[2] === 100 && v4[3] === 200)
+		);
 	if (!host.startsWith('[')) return false;
 	const v6 = host.slice(1, -1);
 	const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6)?.[1] ?? mappedHex(v6);
@@ -63,12 +74,25 @@ function mappedHex(v6: string): string | undefined {
 /** Loopback, RFC 1918, CGNAT, unique-local and link-local addresses, and localhost names. */
 export function isPrivateHost(hostname: string): boolean {
 	const host = hostname.toLowerCase().replace(/\.$/, '');
-	if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) return true;
+	if (
+		host === 'localhost' ||
+		host.endsWith('.localhost') ||
+		host.endsWith('.internal') ||
+		host.endsWith('.local')
+	)
+		return true;
 	if (isLinkLocalOrMetadata(host)) return true;
 	const v4 = ipv4Octets(host);
 	if (v4) {
 		const [a, b] = v4;
-		return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+		return (
+			a === 127 ||
+			a === 10 ||
+			a === 0 ||
+			(a === 172 && b >= 16 && b <= 31) ||
+			(a === 192 && b === 168) ||
+			(a === 100 && b >= 64 && b <= 127)
+		);
 	}
 	if (!host.startsWith('[')) return false;
 	const v6 = host.slice(1, -1);
@@ -82,13 +106,22 @@ export function isPrivateHost(hostname: string): boolean {
  * other schemes, user:password@ prefixes (the host after the @ is the real one), metadata and
  * link-local addresses.
  */
-export function parseTarget(raw: string, prefix = '', code: TargetRefusedError['code'] = 'TARGET_REFUSED'): Target {
+export function parseTarget(
+	raw: string,
+	prefix = '',
+	code: TargetRefusedError['code'] = 'TARGET_REFUSED',
+): Target {
 	const refuse = (message: string) => new TargetRefusedError(`${prefix}${message}`, code);
 	if (!URL.canParse(raw)) throw refuse('is not a valid URL');
 	const url = new URL(raw);
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse(`uses ${url.protocol.replace(/:$/, '')}://; only http(s) URLs are fetched`);
-	if (url.username || url.password) throw refuse(`names a user before the host (${url.host}); URLs with user:password@ are refused`);
-	if (isLinkLocalOrMetadata(url.hostname)) throw refuse(`points at ${url.host}, a link-local or cloud metadata address; refused`);
+	if (url.protocol !== 'https:' && url.protocol !== 'http:')
+		throw refuse(`uses ${url.protocol.replace(/:$/, '')}://; only http(s) URLs are fetched`);
+	if (url.username || url.password)
+		throw refuse(
+			`names a user before the host (${url.host}); URLs with user:password@ are refused`,
+		);
+	if (isLinkLocalOrMetadata(url.hostname))
+		throw refuse(`points at ${url.host}, a link-local or cloud metadata address; refused`);
 	return { url, origin: url.origin, host: url.host };
 }
 

@@ -79,7 +79,10 @@ export class Reader {
 				size = end - offset;
 			}
 			if (size < header || offset + size > end) {
-				throw new Mp4FormatError('malformed', `box ${JSON.stringify(type)} at ${offset} has an impossible size ${size}`);
+				throw new Mp4FormatError(
+					'malformed',
+					`box ${JSON.stringify(type)} at ${offset} has an impossible size ${size}`,
+				);
 			}
 			yield { type, start: offset + header, end: offset + size };
 			offset += size;

@@ -24,11 +24,15 @@ const NOT_VIDEO_TYPES = /^(text\/|application\/(json|xml|xhtml))/;
  * byte asked for; a 200 (Range ignored) is read once, as a stream capped at
  * MAX_STREAMED_CLIP_BYTES, and never requested again.
  */
-export function httpByteSource(ctx: HttpContext, request: { url: string; credentialType?: string; what: string }): ByteSource {
+export function httpByteSource(
+	ctx: HttpContext,
+	request: { url: string; credentialType?: string; what: string },
+): ByteSource {
 	const host = parseTarget(request.url, `${request.what} `).host;
 	let streamed = false;
 	return rangeSource(async (start, end) => {
-		if (streamed) throw new RangeNotHonouredError(`${host} ignored Range and its one answer was already read`);
+		if (streamed)
+			throw new RangeNotHonouredError(`${host} ignored Range and its one answer was already read`);
 		const { statusCode, headers, body } = await httpSend<BodyStream>(ctx, {
 			method: 'GET',
 			url: request.url,
@@ -38,7 +42,10 @@ export function httpByteSource(ctx: HttpContext, request: { url: string; credent
 			encoding: 'stream',
 			timeoutMs: 60_000,
 		});
-		const contentType = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+		const contentType = String(headers['content-type'] ?? '')
+			.split(';')[0]
+			.trim()
+			.toLowerCase();
 		if (statusCode === 416) {
 			discardBody(body);
 			const total = /^bytes \*\/(\d+)$/.exec(String(headers['content-range'] ?? ''))?.[1];
@@ -56,18 +63,30 @@ export function httpByteSource(ctx: HttpContext, request: { url: string; credent
 			const size = declaredLength(headers);
 			if (size !== undefined && size > MAX_STREAMED_CLIP_BYTES) {
 				discardBody(body);
-				throw new TooLargeError(`${host} ignored Range and offers ${size} bytes, more than the ${MAX_STREAMED_CLIP_BYTES} a probe reads`);
+				throw new TooLargeError(
+					`${host} ignored Range and offers ${size} bytes, more than the ${MAX_STREAMED_CLIP_BYTES} a probe reads`,
+				);
 			}
 			streamed = true;
-			return { wholeBody: cappedStream(body, MAX_STREAMED_CLIP_BYTES, `${host} (Range ignored)`), size };
+			return {
+				wholeBody: cappedStream(body, MAX_STREAMED_CLIP_BYTES, `${host} (Range ignored)`),
+				size,
+			};
 		}
-		const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(headers['content-range'] ?? '').trim());
+		const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(
+			String(headers['content-range'] ?? '').trim(),
+		);
 		if (!range || Number(range[1]) !== start) {
 			discardBody(body);
-			throw new RangeNotHonouredError(`range not honoured: asked ${host} for bytes from ${start}, it answered ${range ? `from ${range[1]}` : 'without a Content-Range'}`);
+			throw new RangeNotHonouredError(
+				`range not honoured: asked ${host} for bytes from ${start}, it answered ${range ? `from ${range[1]}` : 'without a Content-Range'}`,
+			);
 		}
 		// A host that sends more than the range asked for is cut off at the range.
 		const bytes = await readPrefix(body, end - start + 1);
-		return { body: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), totalSize: range[3] === '*' ? undefined : Number(range[3]) };
+		return {
+			body: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
+			totalSize: range[3] === '*' ? undefined : Number(range[3]),
+		};
 	});
 }

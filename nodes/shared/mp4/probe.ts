@@ -50,7 +50,23 @@ export interface ProbeResult {
  */
 export const MAX_HEADER_BOX_BYTES = 32 * 1024 * 1024;
 
-const TOP_LEVEL = new Set(['ftyp', 'styp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pdin', 'sidx', 'moof', 'mfra', 'meta', 'uuid', 'prft', 'emsg']);
+const TOP_LEVEL = new Set([
+	'ftyp',
+	'styp',
+	'moov',
+	'mdat',
+	'free',
+	'skip',
+	'wide',
+	'pdin',
+	'sidx',
+	'moof',
+	'mfra',
+	'meta',
+	'uuid',
+	'prft',
+	'emsg',
+]);
 
 interface EditEntry {
 	segmentDuration: number;
@@ -129,11 +145,20 @@ function esdsInfo(r: Reader, esds: Box): { codecString: string; channels?: numbe
 	if (aot === 31) aot = 32 + read(6);
 	if (read(4) === 15) read(24);
 	const channelConfiguration = read(4);
-	const channels = channelConfiguration === 7 ? 8 : channelConfiguration > 0 && channelConfiguration < 7 ? channelConfiguration : undefined;
+	const channels =
+		channelConfiguration === 7
+			? 8
+			: channelConfiguration > 0 && channelConfiguration < 7
+				? channelConfiguration
+				: undefined;
 	return { codecString: `mp4a.${hex2(objectType)}.${aot}`, channels };
 }
 
-function readSampleEntry(r: Reader, stsd: Box, handler: string): Pick<RawTrack, 'codec' | 'codecString' | 'width' | 'height' | 'channels' | 'sampleRate'> {
+function readSampleEntry(
+	r: Reader,
+	stsd: Box,
+	handler: string,
+): Pick<RawTrack, 'codec' | 'codecString' | 'width' | 'height' | 'channels' | 'sampleRate'> {
 	const { body } = fullBox(r, stsd);
 	const entries = [...r.children(body + 4, stsd.end)];
 	const entry = entries[0];
@@ -177,7 +202,8 @@ function readEdits(r: Reader, trak: Box): EditEntry[] {
 	const { version, body } = fullBox(r, elst);
 	const count = r.u32(body);
 	const size = version === 1 ? 20 : 12;
-	if (count > (elst.end - body - 4) / size) throw new Mp4FormatError('malformed', 'edit list claims more entries than it holds');
+	if (count > (elst.end - body - 4) / size)
+		throw new Mp4FormatError('malformed', 'edit list claims more entries than it holds');
 	const edits: EditEntry[] = [];
 	for (let i = 0; i < count; i++) {
 		const at = body + 4 + i * size;
@@ -195,7 +221,8 @@ function readSttsTotals(r: Reader, stbl: Box | undefined): { samples: number; du
 	if (!stts) return { samples: 0, duration: 0 };
 	const { body } = fullBox(r, stts);
 	const count = r.u32(body);
-	if (count > (stts.end - body - 4) / 8) throw new Mp4FormatError('malformed', 'stts claims more entries than it holds');
+	if (count > (stts.end - body - 4) / 8)
+		throw new Mp4FormatError('malformed', 'stts claims more entries than it holds');
 	let samples = 0;
 	let duration = 0;
 	for (let i = 0; i < count; i++) {
@@ -211,7 +238,8 @@ function readTrack(r: Reader, trak: Box): RawTrack {
 	const mdia = r.child(trak, 'mdia');
 	const mdhd = mdia && r.child(mdia, 'mdhd');
 	const hdlr = mdia && r.child(mdia, 'hdlr');
-	if (!tkhd || !mdia || !mdhd || !hdlr) throw new Mp4FormatError('malformed', 'a track lacks tkhd, mdia, mdhd or hdlr');
+	if (!tkhd || !mdia || !mdhd || !hdlr)
+		throw new Mp4FormatError('malformed', 'a track lacks tkhd, mdia, mdhd or hdlr');
 	const th = fullBox(r, tkhd);
 	const id = th.version === 1 ? r.u32(th.body + 16) : r.u32(th.body + 8);
 	const mh = fullBox(r, mdhd);
@@ -259,8 +287,12 @@ function readMoof(r: Reader, moof: Box, trex: Map<number, number>, into: Fragmen
 			if (tr.flags & 0x01) at += 4;
 			if (tr.flags & 0x04) at += 4;
 			const perSample =
-				(tr.flags & 0x100 ? 4 : 0) + (tr.flags & 0x200 ? 4 : 0) + (tr.flags & 0x400 ? 4 : 0) + (tr.flags & 0x800 ? 4 : 0);
-			if (perSample && count > (trun.end - at) / perSample) throw new Mp4FormatError('malformed', 'trun claims more samples than it holds');
+				(tr.flags & 0x100 ? 4 : 0) +
+				(tr.flags & 0x200 ? 4 : 0) +
+				(tr.flags & 0x400 ? 4 : 0) +
+				(tr.flags & 0x800 ? 4 : 0);
+			if (perSample && count > (trun.end - at) / perSample)
+				throw new Mp4FormatError('malformed', 'trun claims more samples than it holds');
 			for (let i = 0; i < count; i++) {
 				totals.duration += tr.flags & 0x100 ? r.u32(at + i * perSample) : defaultDuration;
 			}
@@ -270,7 +302,11 @@ function readMoof(r: Reader, moof: Box, trex: Map<number, number>, into: Fragmen
 	}
 }
 
-function presentation(track: RawTrack, movieTimescale: number, fragmented: boolean): { duration: number; start: number } {
+function presentation(
+	track: RawTrack,
+	movieTimescale: number,
+	fragmented: boolean,
+): { duration: number; start: number } {
 	const media = track.mediaDuration / track.timescale;
 	if (!track.edits.length) return { duration: media, start: 0 };
 	let duration = 0;
@@ -293,7 +329,8 @@ function presentation(track: RawTrack, movieTimescale: number, fragmented: boole
 	return { duration, start };
 }
 
-const round = (value: number, digits = 6): number => Math.round(value * 10 ** digits) / 10 ** digits;
+const round = (value: number, digits = 6): number =>
+	Math.round(value * 10 ** digits) / 10 ** digits;
 
 /**
  * Reads container facts from an MP4/MOV without decoding anything. Top-level boxes are walked by
@@ -324,7 +361,8 @@ async function walk(source: ByteSource): Promise<ProbeResult> {
 		const head = await source.read(offset, 16);
 		if (head.length === 0) break;
 		if (head.length < 8) {
-			if (offset === 0) throw new Mp4FormatError('not_mp4', 'not an MP4/MOV file: too short for a box header');
+			if (offset === 0)
+				throw new Mp4FormatError('not_mp4', 'not an MP4/MOV file: too short for a box header');
 			throw new Mp4FormatError('truncated', `file ends inside a box header at byte ${offset}`);
 		}
 		const hr = new Reader(head);
@@ -332,23 +370,41 @@ async function walk(source: ByteSource): Promise<ProbeResult> {
 		const type = hr.fourcc(4);
 		let header = 8;
 		if (size === 1) {
-			if (head.length < 16) throw new Mp4FormatError('truncated', `file ends inside a box header at byte ${offset}`);
+			if (head.length < 16)
+				throw new Mp4FormatError('truncated', `file ends inside a box header at byte ${offset}`);
 			size = hr.u64(8);
 			header = 16;
 		}
 		if (offset === 0 && (!TOP_LEVEL.has(type) || (size !== 0 && size !== 1 && size < 8))) {
-			throw new Mp4FormatError('not_mp4', 'not an MP4/MOV file: it does not start with an ISO-BMFF box');
+			throw new Mp4FormatError(
+				'not_mp4',
+				'not an MP4/MOV file: it does not start with an ISO-BMFF box',
+			);
 		}
-		if (!/^[\x20-\x7e]{4}$/.test(type)) throw new Mp4FormatError('malformed', `unreadable box type at byte ${offset}`);
+		if (!/^[\x20-\x7e]{4}$/.test(type))
+			throw new Mp4FormatError('malformed', `unreadable box type at byte ${offset}`);
 		const toEnd = size === 0;
-		if (!toEnd && size < header) throw new Mp4FormatError('malformed', `box ${JSON.stringify(type)} at byte ${offset} has an impossible size ${size}`);
+		if (!toEnd && size < header)
+			throw new Mp4FormatError(
+				'malformed',
+				`box ${JSON.stringify(type)} at byte ${offset} has an impossible size ${size}`,
+			);
 
 		if (type === 'ftyp' || type === 'moov' || type === 'moof') {
-			const payloadLength = toEnd ? (source.size ?? Number.MAX_SAFE_INTEGER) - offset - header : size - header;
-			if (payloadLength > MAX_HEADER_BOX_BYTES) throw new Mp4FormatError('malformed', `${type} box of ${payloadLength} bytes is implausibly large`);
+			const payloadLength = toEnd
+				? (source.size ?? Number.MAX_SAFE_INTEGER) - offset - header
+				: size - header;
+			if (payloadLength > MAX_HEADER_BOX_BYTES)
+				throw new Mp4FormatError(
+					'malformed',
+					`${type} box of ${payloadLength} bytes is implausibly large`,
+				);
 			const payload = await source.read(offset + header, payloadLength);
 			if (!toEnd && payload.length < payloadLength) {
-				throw new Mp4FormatError('truncated', `file ends inside the ${type} box (byte ${offset + header + payload.length} of ${offset + size})`);
+				throw new Mp4FormatError(
+					'truncated',
+					`file ends inside the ${type} box (byte ${offset + header + payload.length} of ${offset + size})`,
+				);
 			}
 			const r = new Reader(payload);
 			const self: Box = { type, start: 0, end: payload.length };
@@ -375,7 +431,10 @@ async function walk(source: ByteSource): Promise<ProbeResult> {
 		}
 		if (toEnd) break;
 		if (source.size !== undefined && offset + size > source.size) {
-			throw new Mp4FormatError('truncated', `box ${JSON.stringify(type)} claims ${size} bytes but the file ends at ${source.size}`);
+			throw new Mp4FormatError(
+				'truncated',
+				`box ${JSON.stringify(type)} claims ${size} bytes but the file ends at ${source.size}`,
+			);
 		}
 		// Done once moov is read, except that the boxes after it are still checked for a
 		// truncated file where that costs only their headers (random access), or the very next
@@ -385,15 +444,34 @@ async function walk(source: ByteSource): Promise<ProbeResult> {
 	}
 
 	if (!moov) {
-		throw new Mp4FormatError(offset === 0 ? 'not_mp4' : 'no_moov', offset === 0 ? 'empty input' : 'no moov box: the file is incomplete or not a finished MP4');
+		throw new Mp4FormatError(
+			offset === 0 ? 'not_mp4' : 'no_moov',
+			offset === 0 ? 'empty input' : 'no moov box: the file is incomplete or not a finished MP4',
+		);
 	}
 	compatibleBrands = compatibleBrands.filter((b) => b.trim() && b !== '\0\0\0\0');
-	return summarise(moov, { brand, compatibleBrands, moovOffset, moovBeforeMdat, fragmented: needFragments, fragments, bytesRead: source.bytesRead });
+	return summarise(moov, {
+		brand,
+		compatibleBrands,
+		moovOffset,
+		moovBeforeMdat,
+		fragmented: needFragments,
+		fragments,
+		bytesRead: source.bytesRead,
+	});
 }
 
 function summarise(
 	r: Reader,
-	meta: { brand: string; compatibleBrands: string[]; moovOffset: number; moovBeforeMdat: boolean; fragmented: boolean; fragments: Fragments; bytesRead: number },
+	meta: {
+		brand: string;
+		compatibleBrands: string[];
+		moovOffset: number;
+		moovBeforeMdat: boolean;
+		fragmented: boolean;
+		fragments: Fragments;
+		bytesRead: number;
+	},
 ): ProbeResult {
 	const root: Box = { type: 'moov', start: 0, end: r.bytes.length };
 	const mvhd = r.child(root, 'mvhd');
@@ -403,7 +481,11 @@ function summarise(
 	const movieDuration = mv.version === 1 ? r.u64(mv.body + 20) : r.u32(mv.body + 12);
 	if (!movieTimescale) throw new Mp4FormatError('malformed', 'mvhd has a zero timescale');
 	const mehd = r.path(root, 'mvex', 'mehd');
-	const fragmentDuration = mehd ? (fullBox(r, mehd).version === 1 ? r.u64(mehd.start + 4) : r.u32(mehd.start + 4)) : 0;
+	const fragmentDuration = mehd
+		? fullBox(r, mehd).version === 1
+			? r.u64(mehd.start + 4)
+			: r.u32(mehd.start + 4)
+		: 0;
 
 	const tracks: TrackInfo[] = r.all(root, 'trak').map((trak) => {
 		const raw = readTrack(r, trak);
@@ -429,7 +511,8 @@ function summarise(
 			sampleCount: raw.sampleCount,
 			width: raw.width,
 			height: raw.height,
-			fps: kind === 'video' && mediaSeconds > 0 ? round(raw.sampleCount / mediaSeconds, 3) : undefined,
+			fps:
+				kind === 'video' && mediaSeconds > 0 ? round(raw.sampleCount / mediaSeconds, 3) : undefined,
 			channels: raw.channels,
 			sampleRate: raw.sampleRate,
 		};
@@ -439,7 +522,9 @@ function summarise(
 	const audio = tracks.find((t) => t.kind === 'audio');
 	const fromTracks = Math.max(0, ...tracks.map((t) => t.endSeconds));
 	const headerSeconds = (fragmentDuration || movieDuration) / movieTimescale;
-	const durationSeconds = round(meta.fragmented && !fragmentDuration ? fromTracks : headerSeconds || fromTracks);
+	const durationSeconds = round(
+		meta.fragmented && !fragmentDuration ? fromTracks : headerSeconds || fromTracks,
+	);
 	return {
 		brand: meta.brand,
 		compatibleBrands: meta.compatibleBrands,

@@ -24,7 +24,10 @@ export function bufferSource(data: Uint8Array): ByteSource {
 			return bytesRead;
 		},
 		async read(offset, length) {
-			const out = data.subarray(Math.min(offset, data.length), Math.min(offset + length, data.length));
+			const out = data.subarray(
+				Math.min(offset, data.length),
+				Math.min(offset + length, data.length),
+			);
 			bytesRead += out.length;
 			return out;
 		},
@@ -46,7 +49,8 @@ export function streamSource(stream: AsyncIterable<Uint8Array>, size?: number): 
 			done = true;
 			return false;
 		}
-		const chunk = next.value instanceof Uint8Array ? next.value : new Uint8Array(next.value as ArrayBufferLike);
+		const chunk =
+			next.value instanceof Uint8Array ? next.value : new Uint8Array(next.value as ArrayBufferLike);
 		bytesRead += chunk.length;
 		pending = pending.length ? concat(pending, chunk) : chunk;
 		return true;
@@ -105,7 +109,10 @@ export interface WholeBody {
  * headers of neighbouring boxes come in one request. When the server ignores Range, that one
  * answer is read on as a stream: the file is fetched once, never again per read.
  */
-export function rangeSource(fetchRange: (start: number, endInclusive: number) => Promise<RangeResponse | WholeBody>, minChunk = 64 * 1024): ByteSource {
+export function rangeSource(
+	fetchRange: (start: number, endInclusive: number) => Promise<RangeResponse | WholeBody>,
+	minChunk = 64 * 1024,
+): ByteSource {
 	let cache: { offset: number; data: Uint8Array } | undefined;
 	let bytesRead = 0;
 	let size: number | undefined;

@@ -21,7 +21,8 @@ export class LutError extends Error {
 function triple(parts: string[], line: number, what: string): [number, number, number] {
 	if (parts.length !== 3) throw new LutError(line, `${what} needs three numbers`);
 	const values = parts.map(Number);
-	if (values.some((v) => !Number.isFinite(v))) throw new LutError(line, `${what} has a value that is not a number`);
+	if (values.some((v) => !Number.isFinite(v)))
+		throw new LutError(line, `${what} has a value that is not a number`);
 	return values as [number, number, number];
 }
 
@@ -51,7 +52,8 @@ export function parseCube(text: string): CubeLut {
 				kind = keyword.toUpperCase() === 'LUT_3D_SIZE' ? '3d' : '1d';
 				size = Number(rest[0]);
 				const max = kind === '3d' ? 256 : 65536;
-				if (!Number.isInteger(size) || size < 2 || size > max) throw new LutError(line, `${keyword} must be an integer from 2 to ${max}`);
+				if (!Number.isInteger(size) || size < 2 || size > max)
+					throw new LutError(line, `${keyword} must be an integer from 2 to ${max}`);
 				return;
 			}
 			case 'DOMAIN_MIN':
@@ -62,9 +64,11 @@ export function parseCube(text: string): CubeLut {
 				return;
 			case 'LUT_3D_INPUT_RANGE':
 			case 'LUT_1D_INPUT_RANGE': {
-				if (rest.length !== 2) throw new LutError(line, `${keyword} needs two numbers (min and max)`);
+				if (rest.length !== 2)
+					throw new LutError(line, `${keyword} needs two numbers (min and max)`);
 				const [min, max] = rest.map(Number);
-				if (!Number.isFinite(min) || !Number.isFinite(max)) throw new LutError(line, `${keyword} has a value that is not a number`);
+				if (!Number.isFinite(min) || !Number.isFinite(max))
+					throw new LutError(line, `${keyword} has a value that is not a number`);
 				domainMin = [min, min, min];
 				domainMax = [max, max, max];
 				return;
@@ -77,8 +81,13 @@ export function parseCube(text: string): CubeLut {
 		rows++;
 	});
 	if (!kind) throw new LutError(0, 'no LUT_3D_SIZE or LUT_1D_SIZE: not a .cube LUT');
-	if (domainMin.some((min, i) => min >= domainMax[i])) throw new LutError(0, 'DOMAIN_MIN must be below DOMAIN_MAX on every channel');
+	if (domainMin.some((min, i) => min >= domainMax[i]))
+		throw new LutError(0, 'DOMAIN_MIN must be below DOMAIN_MAX on every channel');
 	const expected = kind === '3d' ? size ** 3 : size;
-	if (rows !== expected) throw new LutError(0, `has ${rows} data rows; a ${kind.toUpperCase()} LUT of size ${size} needs ${expected}`);
+	if (rows !== expected)
+		throw new LutError(
+			0,
+			`has ${rows} data rows; a ${kind.toUpperCase()} LUT of size ${size} needs ${expected}`,
+		);
 	return { title, kind, size, domainMin, domainMax, rows };
 }

@@ -24,7 +24,9 @@ export function sha256Hex(data: string | Uint8Array): string {
  * SHA-256 of its bytes. Key order does not matter; any changed word, setting or reference byte
  * changes it. Vendor-side upload copies and the fingerprint itself are left out.
  */
-export function pinFingerprint(pin: Omit<Pin, 'fingerprint' | 'uploads'> & { fingerprint?: string; uploads?: unknown }): string {
+export function pinFingerprint(
+	pin: Omit<Pin, 'fingerprint' | 'uploads'> & { fingerprint?: string; uploads?: unknown },
+): string {
 	const content: Record<string, unknown> = { ...pin };
 	delete content.fingerprint;
 	delete content.uploads;

@@ -29,7 +29,9 @@ export function newRunMoney(): RunMoney {
 /** Takes in what a shot brings back: its charges and held jobs replace its allowance. */
 export function observeShot(money: RunMoney, context: ShotContext): void {
 	for (const entry of context.ledger) money.ledger[entryKey(entry)] = entry;
-	const held = context.takes.reduce((sum, take: Take) => sum + heldCost(take, context.ledger), 0) + unknownOutcomeCost(context.renderError);
+	const held =
+		context.takes.reduce((sum, take: Take) => sum + heldCost(take, context.ledger), 0) +
+		unknownOutcomeCost(context.renderError);
 	money.held[context.shot.id] = round6(held);
 	delete money.granted[context.shot.id];
 	money.reportedSpentUsd = Math.max(money.reportedSpentUsd, context.pipeline.spentUsd);
@@ -38,7 +40,8 @@ export function observeShot(money: RunMoney, context: ShotContext): void {
 /** Spent, held and handed out: what the run's budget can no longer give. */
 export function committedUsd(money: RunMoney): number {
 	const spent = Math.max(ledgerTotal(Object.values(money.ledger)), money.reportedSpentUsd);
-	const sum = (values: Record<string, number>) => Object.values(values).reduce((total, usd) => total + usd, 0);
+	const sum = (values: Record<string, number>) =>
+		Object.values(values).reduce((total, usd) => total + usd, 0);
 	return round6(spent + sum(money.held) + sum(money.granted));
 }
 
@@ -59,7 +62,12 @@ export interface Dispatch {
  * the budget); first renders share the rest by duration, keeping a share back for shots of the run
  * QC has not seen yet so an early shot cannot starve a later one.
  */
-export function grantAllowances(money: RunMoney, budgetUsd: number, dispatches: Dispatch[], unseenSeconds = 0): Record<string, number> {
+export function grantAllowances(
+	money: RunMoney,
+	budgetUsd: number,
+	dispatches: Dispatch[],
+	unseenSeconds = 0,
+): Record<string, number> {
 	const grants: Record<string, number> = {};
 	let left = remainingUsd(money, budgetUsd);
 	for (const dispatch of dispatches.filter((d) => d.needUsd !== undefined)) {

@@ -14,7 +14,10 @@ export const anchorSchema = z
 		shotId: z.string().min(1),
 		jobId: z.string().min(1),
 		/** The pin the anchor take was rendered with. */
-		pinFingerprint: z.string().regex(/^[a-f0-9]{64}$/).nullable(),
+		pinFingerprint: z
+			.string()
+			.regex(/^[a-f0-9]{64}$/)
+			.nullable(),
 		asset: assetRefSchema,
 		/** Seconds into the anchor clip of the frames to compare with. */
 		frames: z.array(z.number().nonnegative()).min(1).max(16),
@@ -40,12 +43,18 @@ function parseJson(text: string): unknown {
 export function readAnchors(value: unknown, itemIndex: number, field: string): Anchor[] {
 	if (value === undefined || value === null || value === '') return [];
 	const parsed = typeof value === 'string' ? parseJson(value) : value;
-	if (parsed === NOT_JSON) throw new ContractError(itemIndex, [{ path: field, message: 'must be JSON: a list of anchors (the anchors of a run state)' }]);
+	if (parsed === NOT_JSON)
+		throw new ContractError(itemIndex, [
+			{ path: field, message: 'must be JSON: a list of anchors (the anchors of a run state)' },
+		]);
 	const result = anchorListSchema.safeParse(parsed);
 	if (!result.success) {
 		throw new ContractError(
 			itemIndex,
-			result.error.issues.map((issue) => ({ path: [field, ...issue.path].join('.'), message: issue.message })),
+			result.error.issues.map((issue) => ({
+				path: [field, ...issue.path].join('.'),
+				message: issue.message,
+			})),
 		);
 	}
 	return result.data;
@@ -60,16 +69,33 @@ export function mergeAnchors(known: Anchor[], incoming: Anchor[]): Anchor[] {
 
 /** The anchors a take is judged against: its shot's characters', except the ones this very take set. */
 export function anchorsFor(anchors: Anchor[], shot: Shot, take: Take): Anchor[] {
-	return shot.characters.flatMap((tag) => anchors.filter((anchor) => anchor.tag === tag && anchor.jobId !== take.jobId));
+	return shot.characters.flatMap((tag) =>
+		anchors.filter((anchor) => anchor.tag === tag && anchor.jobId !== take.jobId),
+	);
 }
 
 /** The anchors an accepted take sets: one for each of its characters that has none yet. */
-export function anchorsFromAccepted(anchors: Anchor[], runId: string, shot: Shot, take: Take, frames: number[]): Anchor[] {
+export function anchorsFromAccepted(
+	anchors: Anchor[],
+	runId: string,
+	shot: Shot,
+	take: Take,
+	frames: number[],
+): Anchor[] {
 	if (!take.asset || !take.asset.mimeType.startsWith('video/') || !frames.length) return [];
 	const known = new Set(anchors.map((anchor) => anchor.tag));
 	return shot.characters
 		.filter((tag) => !known.has(tag))
-		.map((tag) => ({ tag, runId, shotId: shot.id, jobId: take.jobId, pinFingerprint: take.pinFingerprint, asset: take.asset!, frames, characters: shot.characters }));
+		.map((tag) => ({
+			tag,
+			runId,
+			shotId: shot.id,
+			jobId: take.jobId,
+			pinFingerprint: take.pinFingerprint,
+			asset: take.asset!,
+			frames,
+			characters: shot.characters,
+		}));
 }
 
 /**

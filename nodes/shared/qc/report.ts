@@ -54,8 +54,21 @@ export interface QcReport {
 		still?: Still;
 	}>;
 	/** renders counts video takes; stills (keyframes a video was made from) are counted apart. */
-	totals: { shots: number; passed: number; needsReview: number; renders: number; rerenders: number; stills: number };
-	cost: { totalUsd: number; byLayer: Record<string, number>; byVendor: Record<string, number>; budgetUsd?: number; budgetUsedPct?: number };
+	totals: {
+		shots: number;
+		passed: number;
+		needsReview: number;
+		renders: number;
+		rerenders: number;
+		stills: number;
+	};
+	cost: {
+		totalUsd: number;
+		byLayer: Record<string, number>;
+		byVendor: Record<string, number>;
+		budgetUsd?: number;
+		budgetUsedPct?: number;
+	};
 }
 
 function uniqueEntries(items: ShotItem[]): LedgerEntry[] {
@@ -65,14 +78,20 @@ function uniqueEntries(items: ShotItem[]): LedgerEntry[] {
 }
 
 /** A clip's frame for the reader: a vendor URL as it is; an n8n binary by the master file name the templates deliver (`<runId>-<shotId>.mp4`). */
-function stillOf(asset: AssetRef | undefined, runId: string, shotId: string, atSeconds: number): Still | undefined {
+function stillOf(
+	asset: AssetRef | undefined,
+	runId: string,
+	shotId: string,
+	atSeconds: number,
+): Still | undefined {
 	if (!asset?.mimeType.startsWith('video/')) return undefined;
 	if (asset.kind === 'url') return { src: asset.ref, atSeconds };
 	if (asset.kind === 'binary') return { src: `${runId}-${shotId}.mp4`, atSeconds };
 	return undefined;
 }
 
-const finalTake = (item: ShotItem): Take | undefined => [...item.takes].reverse().find((t) => t.status === 'succeeded');
+const finalTake = (item: ShotItem): Take | undefined =>
+	[...item.takes].reverse().find((t) => t.status === 'succeeded');
 const middleFrame = (verdicts: ReportVerdict[], fallback: number) => {
 	const frames = verdicts.find((v) => v.judge)?.judge?.frames ?? [];
 	return frames.length ? frames[Math.floor(frames.length / 2)] : fallback;
@@ -84,16 +103,24 @@ export interface ReportOptions {
 	visualChecksOff?: string;
 }
 
-export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Record<string, string> = {}, options: ReportOptions = {}): QcReport {
+export function buildReport(
+	outcomes: ShotOutcome[],
+	now: Date,
+	thumbnails: Record<string, string> = {},
+	options: ReportOptions = {},
+): QcReport {
 	const items = outcomes.map((o) => o.item).sort((a, b) => a.shot.index - b.shot.index);
 	const [first] = items;
 	const entries = uniqueEntries(items);
 	const byVendor: Record<string, number> = {};
-	for (const entry of entries) byVendor[entry.vendor] = Math.round(((byVendor[entry.vendor] ?? 0) + entry.usd) * 1e6) / 1e6;
+	for (const entry of entries)
+		byVendor[entry.vendor] = Math.round(((byVendor[entry.vendor] ?? 0) + entry.usd) * 1e6) / 1e6;
 	const totalUsd = ledgerTotal(entries);
 	const budgetUsd = first.pipeline.budgetUsd;
 	const takes = items.flatMap((item) => item.takes);
-	const stills = takes.filter((t) => t.operation === 'textToImage' || t.asset?.mimeType.startsWith('image/')).length;
+	const stills = takes.filter(
+		(t) => t.operation === 'textToImage' || t.asset?.mimeType.startsWith('image/'),
+	).length;
 	const renders = takes.length - stills;
 	const runId = first.pipeline.runId;
 	const shots = outcomes
@@ -102,7 +129,12 @@ export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Reco
 		.map(({ item, outcome, reviewReason }) => {
 			const verdicts = item.qc?.verdicts ?? [];
 			const rulings = new Map((item.qc?.history ?? []).map((h) => [h.jobId, h]));
-			const still = stillOf(finalTake(item)?.asset, runId, item.shot.id, middleFrame(verdicts, item.shot.durationSeconds / 2));
+			const still = stillOf(
+				finalTake(item)?.asset,
+				runId,
+				item.shot.id,
+				middleFrame(verdicts, item.shot.durationSeconds / 2),
+			);
 			return {
 				id: item.shot.id,
 				index: item.shot.index,
@@ -131,17 +163,37 @@ export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Reco
 				...(still ? { still } : {}),
 			};
 		});
-	const models = [...new Set(shots.flatMap((s) => s.verdicts.map((v) => v.judge?.model)).filter((m): m is string => Boolean(m)))];
+	const models = [
+		...new Set(
+			shots
+				.flatMap((s) => s.verdicts.map((v) => v.judge?.model))
+				.filter((m): m is string => Boolean(m)),
+		),
+	];
 	return {
 		runId,
 		project: first.pipeline.project,
 		variant: first.pipeline.variant,
 		pinFingerprint: first.pin?.fingerprint ?? null,
 		generatedAt: now.toISOString(),
-		visualChecks: { on: !options.visualChecksOff, ...(options.visualChecksOff ? { note: options.visualChecksOff } : {}), models },
+		visualChecks: {
+			on: !options.visualChecksOff,
+			...(options.visualChecksOff ? { note: options.visualChecksOff } : {}),
+			models,
+		},
 		anchors: (options.anchors ?? []).map((anchor) => {
-			const still = stillOf(anchor.asset, anchor.runId, anchor.shotId, anchor.frames[Math.floor(anchor.frames.length / 2)]);
-			return { tag: anchor.tag, shotId: anchor.shotId, jobId: anchor.jobId, ...(still ? { still } : {}) };
+			const still = stillOf(
+				anchor.asset,
+				anchor.runId,
+				anchor.shotId,
+				anchor.frames[Math.floor(anchor.frames.length / 2)],
+			);
+			return {
+				tag: anchor.tag,
+				shotId: anchor.shotId,
+				jobId: anchor.jobId,
+				...(still ? { still } : {}),
+			};
 		}),
 		shots,
 		totals: {
@@ -152,7 +204,14 @@ export function buildReport(outcomes: ShotOutcome[], now: Date, thumbnails: Reco
 			rerenders: renders - items.length,
 			stills,
 		},
-		cost: { totalUsd, byLayer: costByLayer(entries), byVendor, ...(budgetUsd ? { budgetUsd, budgetUsedPct: Math.round((totalUsd / budgetUsd) * 1000) / 10 } : {}) },
+		cost: {
+			totalUsd,
+			byLayer: costByLayer(entries),
+			byVendor,
+			...(budgetUsd
+				? { budgetUsd, budgetUsedPct: Math.round((totalUsd / budgetUsd) * 1000) / 10 }
+				: {}),
+		},
 	};
 }
 

@@ -1,31 +1,59 @@
 import type { QcReport, Still } from './report';
 
-const escape = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (value: unknown) =>
+	String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const money = (usd: number) => `$${usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
 // Fingerprints are for machines; a reader needs enough of one to compare.
-const short = (value: unknown) => String(value ?? '').replace(/\b([0-9a-f]{12})[0-9a-f]{20,}\b/g, '$1…');
+const short = (value: unknown) =>
+	String(value ?? '').replace(/\b([0-9a-f]{12})[0-9a-f]{20,}\b/g, '$1…');
 /** A job ID as a reader needs it: the end of a long operation path, the whole ID on hover. */
-const job = (jobId: string) => `<code title="${escape(jobId)}">${escape(short(jobId.split('/').pop() ?? jobId))}</code>`;
-const LAYER_NAMES: Record<string, string> = { narrative: 'Narrative', pin: 'State pinning', hero: 'Hero', control: 'Control', qc: 'Validation (QC)' };
-const ROUTE_NAMES: Record<string, string> = { passed: 'Accepted', needs_review: 'Needs review', narrative: 'Sent back to Narrative', hero: 'Sent back to Hero', control: 'Sent back to Control' };
+const job = (jobId: string) =>
+	`<code title="${escape(jobId)}">${escape(short(jobId.split('/').pop() ?? jobId))}</code>`;
+const LAYER_NAMES: Record<string, string> = {
+	narrative: 'Narrative',
+	pin: 'State pinning',
+	hero: 'Hero',
+	control: 'Control',
+	qc: 'Validation (QC)',
+};
+const ROUTE_NAMES: Record<string, string> = {
+	passed: 'Accepted',
+	needs_review: 'Needs review',
+	narrative: 'Sent back to Narrative',
+	hero: 'Sent back to Hero',
+	control: 'Sent back to Control',
+};
 
 /** A frame of a clip the browser draws itself (no script): the master beside the report, or the vendor URL. */
 function stillHtml(still: Still | undefined, thumbnail: string | undefined, width: number): string {
-	if (thumbnail?.startsWith('data:image/')) return `<img src="${escape(thumbnail)}" alt="" width="${width}">`;
+	if (thumbnail?.startsWith('data:image/'))
+		return `<img src="${escape(thumbnail)}" alt="" width="${width}">`;
 	if (!still) return `<div class="nostill" style="width:${width}px">no still</div>`;
 	return `<video src="${escape(still.src)}#t=${still.atSeconds}" preload="metadata" muted playsinline width="${width}"></video>`;
 }
 
-function verdictText(v: { check: string; value: unknown; threshold: unknown; judge?: { against: string; secondOpinion?: number[] } }): string {
+function verdictText(v: {
+	check: string;
+	value: unknown;
+	threshold: unknown;
+	judge?: { against: string; secondOpinion?: number[] };
+}): string {
 	const against = v.judge ? ` against ${escape(short(v.judge.against))}` : '';
 	const second = v.judge?.secondOpinion ? ' (second opinion taken)' : '';
 	return `${escape(v.check)} ${escape(short(v.value))} (needs ${escape(short(v.threshold))})${against}${second}`;
 }
 
-function bars(values: Record<string, number>, total: number, names: Record<string, string> = {}): string {
+function bars(
+	values: Record<string, number>,
+	total: number,
+	names: Record<string, string> = {},
+): string {
 	return Object.entries(values)
 		.sort((a, b) => b[1] - a[1])
-		.map(([key, usd]) => `<div class="row"><span class="label">${escape(names[key] ?? key)}</span><span class="track"><span class="fill" style="width:${total ? Math.max(1, Math.round((usd / total) * 100)) : 0}%"></span></span><span class="amount">${money(usd)}</span></div>`)
+		.map(
+			([key, usd]) =>
+				`<div class="row"><span class="label">${escape(names[key] ?? key)}</span><span class="track"><span class="fill" style="width:${total ? Math.max(1, Math.round((usd / total) * 100)) : 0}%"></span></span><span class="amount">${money(usd)}</span></div>`,
+		)
 		.join('');
 }
 
@@ -40,14 +68,21 @@ export function reportHtml(report: QcReport): string {
 	const rows = report.shots
 		.map((shot) => {
 			const finalChecks = shot.verdicts.filter((v) => !v.pass || v.judge || v.check === 'vision');
-			const checks = finalChecks.map((v) => `<li class="${v.pass ? 'pass' : 'fail'}">${verdictText(v)}</li>`).join('');
+			const checks = finalChecks
+				.map((v) => `<li class="${v.pass ? 'pass' : 'fail'}">${verdictText(v)}</li>`)
+				.join('');
 			const takes = shot.takes
 				.map((t) => {
-					const ruling = t.ruling ? `<br><strong class="${t.ruling.route === 'passed' ? 'pass' : 'fail'}">${escape(ROUTE_NAMES[t.ruling.route] ?? t.ruling.route)}</strong>${t.ruling.failed.length ? `: ${t.ruling.failed.map((v) => verdictText(v)).join('; ')}` : ''}` : '';
+					const ruling = t.ruling
+						? `<br><strong class="${t.ruling.route === 'passed' ? 'pass' : 'fail'}">${escape(ROUTE_NAMES[t.ruling.route] ?? t.ruling.route)}</strong>${t.ruling.failed.length ? `: ${t.ruling.failed.map((v) => verdictText(v)).join('; ')}` : ''}`
+						: '';
 					return `<li>#${t.attempt} ${escape(t.vendor)} ${escape(t.model)}: ${escape(t.status)}, ${money(t.costUsd)} ${job(t.jobId)}${ruling}</li>`;
 				})
 				.join('');
-			const outcome = shot.outcome === 'passed' ? `Passed${shot.visuallyChecked ? '' : '<br><small class="fail">not visually checked</small>'}` : `Needs review${shot.reviewReason ? `<br><small>${escape(shot.reviewReason)}</small>` : ''}`;
+			const outcome =
+				shot.outcome === 'passed'
+					? `Passed${shot.visuallyChecked ? '' : '<br><small class="fail">not visually checked</small>'}`
+					: `Needs review${shot.reviewReason ? `<br><small>${escape(shot.reviewReason)}</small>` : ''}`;
 			return `<tr class="${shot.outcome}"><td>${shot.index + 1}<br>${stillHtml(shot.still, shot.thumbnail, 160)}</td><td>${escape(shot.beat)}<br><small>${escape(shot.id)} · ${escape(shot.layer)}</small></td><td>${outcome}</td><td><ul>${takes}</ul></td><td><ul>${checks || '<li class="pass">all checks passed</li>'}</ul></td></tr>`;
 		})
 		.join('\n');

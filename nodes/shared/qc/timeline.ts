@@ -26,9 +26,14 @@ function clipsOf(items: ShotItem[]): Clip[] {
 			const take = [...item.takes].reverse().find((t) => t.status === 'succeeded');
 			return {
 				name: `${item.shot.id} ${item.shot.beat.label}`,
-				reel: item.shot.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8).toUpperCase() || 'AX',
+				reel:
+					item.shot.id
+						.replace(/[^A-Za-z0-9]/g, '')
+						.slice(0, 8)
+						.toUpperCase() || 'AX',
 				frames: Math.round(item.shot.durationSeconds * FPS),
-				target: take?.asset && take.asset.kind !== 'binary' ? take.asset.ref : `${item.shot.id}.mp4`,
+				target:
+					take?.asset && take.asset.kind !== 'binary' ? take.asset.ref : `${item.shot.id}.mp4`,
 			};
 		});
 }
@@ -51,8 +56,18 @@ export function otioTimeline(items: ShotItem[], name: string): Record<string, un
 					children: clipsOf(items).map((clip) => ({
 						OTIO_SCHEMA: 'Clip.2',
 						name: clip.name,
-						source_range: { OTIO_SCHEMA: 'TimeRange.1', start_time: { OTIO_SCHEMA: 'RationalTime.1', rate, value: 0 }, duration: { OTIO_SCHEMA: 'RationalTime.1', rate, value: clip.frames } },
-						media_references: { DEFAULT_MEDIA: { OTIO_SCHEMA: 'ExternalReference.1', target_url: clip.target, available_range: null } },
+						source_range: {
+							OTIO_SCHEMA: 'TimeRange.1',
+							start_time: { OTIO_SCHEMA: 'RationalTime.1', rate, value: 0 },
+							duration: { OTIO_SCHEMA: 'RationalTime.1', rate, value: clip.frames },
+						},
+						media_references: {
+							DEFAULT_MEDIA: {
+								OTIO_SCHEMA: 'ExternalReference.1',
+								target_url: clip.target,
+								available_range: null,
+							},
+						},
 						active_media_reference_key: 'DEFAULT_MEDIA',
 					})),
 				},
@@ -63,11 +78,17 @@ export function otioTimeline(items: ShotItem[], name: string): Record<string, un
 
 /** The same cut as a CMX3600 EDL at 24 fps, non-drop frame. */
 export function cmx3600(items: ShotItem[], title: string): string {
-	const lines = [`TITLE: ${title.replace(/[^\x20-\x7e]/g, '').slice(0, 70)}`, 'FCM: NON-DROP FRAME', ''];
+	const lines = [
+		`TITLE: ${title.replace(/[^\x20-\x7e]/g, '').slice(0, 70)}`,
+		'FCM: NON-DROP FRAME',
+		'',
+	];
 	let record = 0;
 	clipsOf(items).forEach((clip, index) => {
 		const event = String(index + 1).padStart(3, '0');
-		lines.push(`${event}  ${clip.reel.padEnd(8)} V     C        ${timecode(0)} ${timecode(clip.frames)} ${timecode(record)} ${timecode(record + clip.frames)}`);
+		lines.push(
+			`${event}  ${clip.reel.padEnd(8)} V     C        ${timecode(0)} ${timecode(clip.frames)} ${timecode(record)} ${timecode(record + clip.frames)}`,
+		);
 		lines.push(`* FROM CLIP NAME: ${clip.name.replace(/[^\x20-\x7e]/g, '')}`);
 		lines.push('');
 		record += clip.frames;

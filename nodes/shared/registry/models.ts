@@ -19,7 +19,13 @@ const GPT5_SHUTDOWN = '2026-12-11';
 
 type TextModelRow = readonly [id: string, displayName: string, input: number, output: number];
 
-function openAiTextModel([id, displayName, input, output]: TextModelRow, facts: Pick<ModelSpec, 'backends' | 'status'> & { source: string; estimated: boolean } & Partial<ModelSpec>): ModelSpec {
+function openAiTextModel(
+	[id, displayName, input, output]: TextModelRow,
+	facts: Pick<ModelSpec, 'backends' | 'status'> & {
+		source: string;
+		estimated: boolean;
+	} & Partial<ModelSpec>,
+): ModelSpec {
 	const { source, estimated, ...rest } = facts;
 	return {
 		id,
@@ -29,7 +35,13 @@ function openAiTextModel([id, displayName, input, output]: TextModelRow, facts: 
 		endpoint: '/responses',
 		audio: 'none',
 		maxReferenceImages: 0,
-		price: { unit: 'token_million', tiers: [{ perUnit: input }], outputPerUnit: output, source, estimated },
+		price: {
+			unit: 'token_million',
+			tiers: [{ perUnit: input }],
+			outputPerUnit: output,
+			source,
+			estimated,
+		},
 		...rest,
 	};
 }
@@ -43,7 +55,14 @@ export const MODELS: readonly ModelSpec[] = [
 			['gpt-5.4-mini', 'GPT-5.4 mini', 0.75, 4.5],
 			['gpt-5.4-nano', 'GPT-5.4 nano', 0.2, 1.25],
 		] as const
-	).map((row) => openAiTextModel(row, { backends: { openai: 'ga', openai_compatible: 'unconfirmed' }, status: 'ga', source: 'OpenAI pricing page, May 2026', estimated: false })),
+	).map((row) =>
+		openAiTextModel(row, {
+			backends: { openai: 'ga', openai_compatible: 'unconfirmed' },
+			status: 'ga',
+			source: 'OpenAI pricing page, May 2026',
+			estimated: false,
+		}),
+	),
 	// GPT-5.6 opened as a partner preview (2026-06-26); several pages agree on these list prices, none is OpenAI's own pricing page.
 	...(
 		[
@@ -55,7 +74,8 @@ export const MODELS: readonly ModelSpec[] = [
 		openAiTextModel(row, {
 			backends: { openai: 'unconfirmed', openai_compatible: 'unconfirmed' },
 			status: 'preview',
-			source: 'announced GPT-5.6 preview prices (third-party pages, 2026-06); other notes give Terra 2/12 and Luna 0.20/1.20',
+			source:
+				'announced GPT-5.6 preview prices (third-party pages, 2026-06); other notes give Terra 2/12 and Luna 0.20/1.20',
 			estimated: true,
 			notes: 'Limited preview at launch: your account may not have access yet.',
 		}),
@@ -139,7 +159,8 @@ export const MODELS: readonly ModelSpec[] = [
 				{ resolution: '720p', perUnit: 0.3 },
 				{ resolution: '1080p', perUnit: 0.5 },
 			],
-			source: 'OpenAI pricing page before the shutdown; 1080p price was never published, 0.50 assumed',
+			source:
+				'OpenAI pricing page before the shutdown; 1080p price was never published, 0.50 assumed',
 			estimated: true,
 		},
 		typicalRenderSeconds: 180,
@@ -154,7 +175,13 @@ export const MODELS: readonly ModelSpec[] = [
 		id: 'veo-3.1-generate-001',
 		vendor: 'google',
 		displayName: 'Veo 3.1',
-		capabilities: ['text_to_video', 'image_to_video', 'reference_to_video', 'first_last_frame', 'extend'],
+		capabilities: [
+			'text_to_video',
+			'image_to_video',
+			'reference_to_video',
+			'first_last_frame',
+			'extend',
+		],
 		backends: { vertex: 'ga', gemini: 'unconfirmed' },
 		endpoint: ':predictLongRunning',
 		durations: VEO_31_DURATIONS,
@@ -173,18 +200,26 @@ export const MODELS: readonly ModelSpec[] = [
 				{ audio: true, perUnit: 0.4 },
 				{ audio: false, perUnit: 0.2 },
 			],
-			source: 'Gemini API pricing (audio included) and reseller-derived Vertex figures; verify on the Vertex pricing page',
+			source:
+				'Gemini API pricing (audio included) and reseller-derived Vertex figures; verify on the Vertex pricing page',
 			estimated: true,
 		},
 		typicalRenderSeconds: 90,
 		status: 'ga',
-		notes: 'Reference images: up to 3 ASSET images, 8 s and 16:9 only. Extension outputs 720p. Vertex retirement: none on the English model page; a translated copy says 2026-11-17 or later.',
+		notes:
+			'Reference images: up to 3 ASSET images, 8 s and 16:9 only. Extension outputs 720p. Vertex retirement: none on the English model page; a translated copy says 2026-11-17 or later.',
 	},
 	{
 		id: 'veo-3.1-fast-generate-001',
 		vendor: 'google',
 		displayName: 'Veo 3.1 Fast',
-		capabilities: ['text_to_video', 'image_to_video', 'reference_to_video', 'first_last_frame', 'extend'],
+		capabilities: [
+			'text_to_video',
+			'image_to_video',
+			'reference_to_video',
+			'first_last_frame',
+			'extend',
+		],
 		backends: { vertex: 'ga', gemini: 'unconfirmed' },
 		endpoint: ':predictLongRunning',
 		durations: VEO_31_DURATIONS,
@@ -207,7 +242,8 @@ export const MODELS: readonly ModelSpec[] = [
 		},
 		typicalRenderSeconds: 60,
 		status: 'ga',
-		notes: 'Vertex retirement: none on the English model page; a translated copy says 2026-11-17 or later.',
+		notes:
+			'Vertex retirement: none on the English model page; a translated copy says 2026-11-17 or later.',
 	},
 	{
 		id: 'veo-3.1-lite-generate-001',
@@ -238,12 +274,36 @@ export const MODELS: readonly ModelSpec[] = [
 	// Veo 3.1 preview IDs left Vertex on 2026-04-02 and the Gemini API on 2026-10-22.
 	...(
 		[
-			['veo-3.1-generate-preview', { vertex: '2026-04-02', gemini: '2026-10-22' }, 'veo-3.1-generate-001'],
-			['veo-3.1-fast-generate-preview', { vertex: '2026-04-02', gemini: '2026-10-22' }, 'veo-3.1-fast-generate-001'],
-			['veo-3.1-lite-generate-preview', { vertex: '2026-04-02', gemini: '2026-10-22' }, 'veo-3.1-lite-generate-001'],
-			['veo-3.0-generate-001', { vertex: '2026-06-30', gemini: '2026-06-30' }, 'veo-3.1-generate-001'],
-			['veo-3.0-fast-generate-001', { vertex: '2026-06-30', gemini: '2026-06-30' }, 'veo-3.1-fast-generate-001'],
-			['veo-2.0-generate-001', { vertex: '2026-06-30', gemini: '2026-06-30' }, 'veo-3.1-generate-001'],
+			[
+				'veo-3.1-generate-preview',
+				{ vertex: '2026-04-02', gemini: '2026-10-22' },
+				'veo-3.1-generate-001',
+			],
+			[
+				'veo-3.1-fast-generate-preview',
+				{ vertex: '2026-04-02', gemini: '2026-10-22' },
+				'veo-3.1-fast-generate-001',
+			],
+			[
+				'veo-3.1-lite-generate-preview',
+				{ vertex: '2026-04-02', gemini: '2026-10-22' },
+				'veo-3.1-lite-generate-001',
+			],
+			[
+				'veo-3.0-generate-001',
+				{ vertex: '2026-06-30', gemini: '2026-06-30' },
+				'veo-3.1-generate-001',
+			],
+			[
+				'veo-3.0-fast-generate-001',
+				{ vertex: '2026-06-30', gemini: '2026-06-30' },
+				'veo-3.1-fast-generate-001',
+			],
+			[
+				'veo-2.0-generate-001',
+				{ vertex: '2026-06-30', gemini: '2026-06-30' },
+				'veo-3.1-generate-001',
+			],
 		] as const
 	).map(
 		([id, dates, replacement]): ModelSpec => ({
@@ -270,7 +330,13 @@ export const MODELS: readonly ModelSpec[] = [
 		id: 'gemini-omni-1.1-flash',
 		vendor: 'google',
 		displayName: 'Gemini Omni 1.1 Flash',
-		capabilities: ['text_to_video', 'image_to_video', 'reference_to_video', 'first_last_frame', 'extend'],
+		capabilities: [
+			'text_to_video',
+			'image_to_video',
+			'reference_to_video',
+			'first_last_frame',
+			'extend',
+		],
 		backends: { gemini: 'unconfirmed' },
 		endpoint: ':predictLongRunning',
 		durations: { min: 3, max: 10, default: 8 },
@@ -278,9 +344,15 @@ export const MODELS: readonly ModelSpec[] = [
 		aspectRatios: ['16:9', '9:16'],
 		audio: 'always',
 		maxReferenceImages: 3,
-		price: { unit: 'second', tiers: [{ perUnit: 0.1 }], source: 'about $0.10 per second (third-party pages, 2026-09)', estimated: true },
+		price: {
+			unit: 'second',
+			tiers: [{ perUnit: 0.1 }],
+			source: 'about $0.10 per second (third-party pages, 2026-09)',
+			estimated: true,
+		},
 		status: 'ga',
-		notes: 'Google serves it through the Interactions API; this node’s predictLongRunning call is not confirmed for it. Through fal (Video Aggregator) or Runway (gemini_omni_flash) it renders on their contracts.',
+		notes:
+			'Google serves it through the Interactions API; this node’s predictLongRunning call is not confirmed for it. Through fal (Video Aggregator) or Runway (gemini_omni_flash) it renders on their contracts.',
 	},
 	{
 		id: 'gemini-omni-1.2-flash',
@@ -294,7 +366,12 @@ export const MODELS: readonly ModelSpec[] = [
 		aspectRatios: ['16:9', '9:16'],
 		audio: 'always',
 		maxReferenceImages: 3,
-		price: { unit: 'second', tiers: [{ perUnit: 0.1 }], source: 'listed by a gateway; 1.1 Flash figure assumed', estimated: true },
+		price: {
+			unit: 'second',
+			tiers: [{ perUnit: 0.1 }],
+			source: 'listed by a gateway; 1.1 Flash figure assumed',
+			estimated: true,
+		},
 		status: 'preview',
 		notes: 'Listed by an AI gateway; no Google page found.',
 	},
@@ -351,7 +428,13 @@ export const MODELS: readonly ModelSpec[] = [
 			endpoint: ':generateContent',
 			audio: 'none',
 			maxReferenceImages: 16,
-			price: { unit: 'token_million', tiers: [{ perUnit: input }], outputPerUnit: output, source: 'not published; nearest published Gemini figure assumed', estimated: true },
+			price: {
+				unit: 'token_million',
+				tiers: [{ perUnit: input }],
+				outputPerUnit: output,
+				source: 'not published; nearest published Gemini figure assumed',
+				estimated: true,
+			},
 			status: 'preview',
 		}),
 	),
@@ -373,7 +456,8 @@ export const MODELS: readonly ModelSpec[] = [
 			estimated: true,
 		},
 		status: 'ga',
-		notes: 'The default QC judge: a cheap model, asked several frames per clip and a second opinion on borderline scores.',
+		notes:
+			'The default QC judge: a cheap model, asked several frames per clip and a second opinion on borderline scores.',
 	},
 
 	// --- Runway (control) ---
@@ -389,7 +473,12 @@ export const MODELS: readonly ModelSpec[] = [
 		wireRatios: RUNWAY_I2V_RATIOS,
 		audio: 'none',
 		maxReferenceImages: 1,
-		price: { unit: 'credit_per_second', tiers: [{ perUnit: 5 }], source: 'runwayml/skills api reference', estimated: true },
+		price: {
+			unit: 'credit_per_second',
+			tiers: [{ perUnit: 5 }],
+			source: 'runwayml/skills api reference',
+			estimated: true,
+		},
 		typicalRenderSeconds: 30,
 		status: 'ga',
 	},
@@ -406,7 +495,12 @@ export const MODELS: readonly ModelSpec[] = [
 		textToVideoRatios: ['1280:720', '720:1280'],
 		audio: 'none',
 		maxReferenceImages: 1,
-		price: { unit: 'credit_per_second', tiers: [{ perUnit: 12 }], source: 'runwayml/skills api reference', estimated: true },
+		price: {
+			unit: 'credit_per_second',
+			tiers: [{ perUnit: 12 }],
+			source: 'runwayml/skills api reference',
+			estimated: true,
+		},
 		typicalRenderSeconds: 60,
 		status: 'ga',
 		notes: 'Text to video accepts only 1280:720 and 720:1280.',
@@ -473,7 +567,12 @@ export const MODELS: readonly ModelSpec[] = [
 		wireRatios: ['1280:720', '720:1280'],
 		audio: 'always',
 		maxReferenceImages: 1,
-		price: { unit: 'credit_per_second', tiers: [{ perUnit: 10 }], source: 'unpublished; about $0.10/s at Google; Runway estimatedCost replaces it', estimated: true },
+		price: {
+			unit: 'credit_per_second',
+			tiers: [{ perUnit: 10 }],
+			source: 'unpublished; about $0.10/s at Google; Runway estimatedCost replaces it',
+			estimated: true,
+		},
 		status: 'preview',
 		notes: 'Reported as resold by Runway; not in SDK 4.20.1.',
 	},
@@ -486,8 +585,22 @@ export const MODELS: readonly ModelSpec[] = [
 		endpoint: '/v1/text_to_image',
 		resolutions: ['720p', '1080p'],
 		wireRatios: [
-			'1024:1024', '1080:1080', '1168:880', '1360:768', '1440:1080', '1080:1440', '1808:768', '1920:1080',
-			'1080:1920', '2112:912', '1280:720', '720:1280', '720:720', '960:720', '720:960', '1680:720',
+			'1024:1024',
+			'1080:1080',
+			'1168:880',
+			'1360:768',
+			'1440:1080',
+			'1080:1440',
+			'1808:768',
+			'1920:1080',
+			'1080:1920',
+			'2112:912',
+			'1280:720',
+			'720:1280',
+			'720:720',
+			'960:720',
+			'720:960',
+			'1680:720',
 		],
 		audio: 'none',
 		maxReferenceImages: 3,
@@ -511,12 +624,31 @@ export const MODELS: readonly ModelSpec[] = [
 		backends: { runway: 'ga' },
 		endpoint: '/v1/text_to_image',
 		wireRatios: [
-			'1024:1024', '1080:1080', '1168:880', '1360:768', '1440:1080', '1080:1440', '1808:768', '1920:1080',
-			'1080:1920', '2112:912', '1280:720', '720:1280', '720:720', '960:720', '720:960', '1680:720',
+			'1024:1024',
+			'1080:1080',
+			'1168:880',
+			'1360:768',
+			'1440:1080',
+			'1080:1440',
+			'1808:768',
+			'1920:1080',
+			'1080:1920',
+			'2112:912',
+			'1280:720',
+			'720:1280',
+			'720:720',
+			'960:720',
+			'720:960',
+			'1680:720',
 		],
 		audio: 'none',
 		maxReferenceImages: 3,
-		price: { unit: 'credit_per_image', tiers: [{ perUnit: 2 }], source: 'runwayml/skills api reference', estimated: true },
+		price: {
+			unit: 'credit_per_image',
+			tiers: [{ perUnit: 2 }],
+			source: 'runwayml/skills api reference',
+			estimated: true,
+		},
 		typicalRenderSeconds: 8,
 		status: 'ga',
 		notes: 'Needs 1 to 3 reference images.',
@@ -535,7 +667,8 @@ export const MODELS: readonly ModelSpec[] = [
 		price: {
 			unit: 'credit_per_second',
 			tiers: [{ perUnit: 15 }],
-			source: 'gen4_aleph figure from runwayml/skills; aleph2 unpublished, Runway estimatedCost replaces it',
+			source:
+				'gen4_aleph figure from runwayml/skills; aleph2 unpublished, Runway estimatedCost replaces it',
 			estimated: true,
 		},
 		typicalRenderSeconds: 90,
@@ -554,7 +687,8 @@ export const MODELS: readonly ModelSpec[] = [
 		price: {
 			unit: 'credit_per_second',
 			tiers: [{ perUnit: 24 }],
-			source: 'about $0.01 per output frame at 24 fps (api-evangelist); Runway estimatedCost replaces it',
+			source:
+				'about $0.01 per output frame at 24 fps (api-evangelist); Runway estimatedCost replaces it',
 			estimated: true,
 		},
 		typicalRenderSeconds: 60,
@@ -590,7 +724,12 @@ export const MODELS: readonly ModelSpec[] = [
 		wireRatios: ['1280:720', '720:1280', '960:960', '1104:832', '832:1104', '1584:672'],
 		audio: 'none',
 		maxReferenceImages: 1,
-		price: { unit: 'credit_per_second', tiers: [{ perUnit: 5 }], source: 'runwayml/skills api reference', estimated: true },
+		price: {
+			unit: 'credit_per_second',
+			tiers: [{ perUnit: 5 }],
+			source: 'runwayml/skills api reference',
+			estimated: true,
+		},
 		typicalRenderSeconds: 60,
 		status: 'ga',
 	},
@@ -611,7 +750,12 @@ export const MODELS: readonly ModelSpec[] = [
 			endpoint: '/v1',
 			audio: 'none',
 			maxReferenceImages: 0,
-			price: { unit: 'credit_per_second', tiers: [{ perUnit: 0 }], source: 'retired', estimated: true },
+			price: {
+				unit: 'credit_per_second',
+				tiers: [{ perUnit: 0 }],
+				source: 'retired',
+				estimated: true,
+			},
 			status: 'retired',
 			retiredOn,
 			replacement,

@@ -19,7 +19,15 @@ export const CAPABILITIES = [
 export const capabilitySchema = z.enum(CAPABILITIES);
 export type Capability = z.infer<typeof capabilitySchema>;
 
-export const BACKENDS = ['openai', 'openai_compatible', 'vertex', 'gemini', 'runway', 'fal', 'replicate'] as const;
+export const BACKENDS = [
+	'openai',
+	'openai_compatible',
+	'vertex',
+	'gemini',
+	'runway',
+	'fal',
+	'replicate',
+] as const;
 export const backendSchema = z.enum(BACKENDS);
 export type Backend = z.infer<typeof backendSchema>;
 
@@ -103,17 +111,37 @@ export const modelSpecSchema = z
 	})
 	.strict()
 	.superRefine((spec, ctx) => {
-		if ((spec.status === 'retired' || spec.backendRetirement) && (!(spec.retiredOn || spec.backendRetirement) || !spec.replacement)) {
-			ctx.addIssue({ code: 'custom', path: ['replacement'], message: 'a retired model needs retiredOn and replacement' });
+		if (
+			(spec.status === 'retired' || spec.backendRetirement) &&
+			(!(spec.retiredOn || spec.backendRetirement) || !spec.replacement)
+		) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['replacement'],
+				message: 'a retired model needs retiredOn and replacement',
+			});
 		}
 		const isVideo = spec.capabilities.some((c) =>
 			['text_to_video', 'image_to_video', 'video_to_video', 'character_performance'].includes(c),
 		);
 		if (isVideo && spec.status !== 'retired' && !spec.durations) {
-			ctx.addIssue({ code: 'custom', path: ['durations'], message: 'a video model needs its durations' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['durations'],
+				message: 'a video model needs its durations',
+			});
 		}
-		if (isVideo && spec.status !== 'retired' && !spec.aspectRatios?.length && !spec.wireRatios?.length) {
-			ctx.addIssue({ code: 'custom', path: ['aspectRatios'], message: 'a video model needs its aspect ratios' });
+		if (
+			isVideo &&
+			spec.status !== 'retired' &&
+			!spec.aspectRatios?.length &&
+			!spec.wireRatios?.length
+		) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['aspectRatios'],
+				message: 'a video model needs its aspect ratios',
+			});
 		}
 	});
 export type ModelSpec = z.infer<typeof modelSpecSchema>;

@@ -1,7 +1,11 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 import { learnedConcurrencySchema, type Vendor } from '../contract/schemas';
 import type { Batch } from '../router';
-import { AdaptiveConcurrency, SAFE_START, type ConcurrencyStart } from '../runtime/adaptiveConcurrency';
+import {
+	AdaptiveConcurrency,
+	SAFE_START,
+	type ConcurrencyStart,
+} from '../runtime/adaptiveConcurrency';
 
 /** The node's concurrency options: the ceiling, and where to start (0 = learned, else the safe default). */
 export interface ConcurrencySettings {
@@ -10,7 +14,11 @@ export interface ConcurrencySettings {
 }
 
 /** Where this run starts: the option, else the highest cap an earlier run put on the input items, else the safe default. */
-export function concurrencyStart(items: INodeExecutionData[], vendor: Vendor, settings: ConcurrencySettings): ConcurrencyStart {
+export function concurrencyStart(
+	items: INodeExecutionData[],
+	vendor: Vendor,
+	settings: ConcurrencySettings,
+): ConcurrencyStart {
 	const upper = Math.max(1, Math.floor(settings.upper));
 	if (settings.start > 0) return { upper, start: Math.min(upper, settings.start), learned: true };
 	const learned = items.flatMap((item) => {
@@ -26,9 +34,16 @@ export function concurrencyStart(items: INodeExecutionData[], vendor: Vendor, se
  * The concurrency of one vendor account, shared by every item of the node run (one node run uses
  * one credential, so one account per vendor). What it learned goes out on every item.
  */
-export function accountConcurrency(batch: Batch, vendor: Vendor, settings: ConcurrencySettings): AdaptiveConcurrency {
+export function accountConcurrency(
+	batch: Batch,
+	vendor: Vendor,
+	settings: ConcurrencySettings,
+): AdaptiveConcurrency {
 	return batch.shared(`concurrency:${vendor}`, () => {
-		const gate = new AdaptiveConcurrency(batch.clock, concurrencyStart(batch.items, vendor, settings));
+		const gate = new AdaptiveConcurrency(
+			batch.clock,
+			concurrencyStart(batch.items, vendor, settings),
+		);
 		batch.addOutputFields(() => ({ learnedConcurrency: { [vendor]: gate.learnedCap() } }));
 		return gate;
 	});

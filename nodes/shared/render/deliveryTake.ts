@@ -21,8 +21,17 @@ export const otherVendorsProperty: INodeProperties = {
 	type: 'options',
 	default: 'error',
 	options: [
-		{ name: 'Download This Vendor’s Latest Take', value: 'error', description: 'Fail when the item has none' },
-		{ name: 'Pass the Item Through', value: 'passThrough', description: 'Chain one download per vendor at delivery: each fetches only the shots whose final take is its own, and passes the rest on' },
+		{
+			name: 'Download This Vendor’s Latest Take',
+			value: 'error',
+			description: 'Fail when the item has none',
+		},
+		{
+			name: 'Pass the Item Through',
+			value: 'passThrough',
+			description:
+				'Chain one download per vendor at delivery: each fetches only the shots whose final take is its own, and passes the rest on',
+		},
 	],
 	displayOptions: { show: { source: ['take'] } },
 };
@@ -32,11 +41,23 @@ export const otherVendorsProperty: INodeProperties = {
  * already a binary. Undefined when the item passes through: its final take is another vendor's,
  * or it has none at all (a shot left for review), in a chain of downloads at delivery.
  */
-export function takeToDownload(ctx: IExecuteFunctions, itemIndex: number, vendor: Vendor, label: string): Take | undefined {
+export function takeToDownload(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	vendor: Vendor,
+	label: string,
+): Take | undefined {
 	const takes = readShotContext(ctx.getInputData()[itemIndex].json, itemIndex).takes;
 	const final = [...takes].reverse().find((take) => take.status === 'succeeded' && take.asset);
-	if (final?.vendor !== vendor && ctx.getNodeParameter('otherVendors', itemIndex, 'error') === 'passThrough') return undefined;
+	if (
+		final?.vendor !== vendor &&
+		ctx.getNodeParameter('otherVendors', itemIndex, 'error') === 'passThrough'
+	)
+		return undefined;
 	const take = latestReferencedTake(takes, vendor);
-	if (!take) throw new ContractError(itemIndex, [{ path: 'takes', message: `has no succeeded ${label} take with a URL to download` }]);
+	if (!take)
+		throw new ContractError(itemIndex, [
+			{ path: 'takes', message: `has no succeeded ${label} take with a URL to download` },
+		]);
 	return take;
 }

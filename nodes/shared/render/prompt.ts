@@ -6,11 +6,17 @@ import type { AssetRef, Pin, PinCharacter, RetryHint, Shot } from '../contract/s
  * camera and dialogue, then the locked look, so drift is not invited by wording that differs
  * between vendors.
  */
-export function composePrompt(shot: Shot, pin: Pin | undefined, options: { hint?: RetryHint; tagMentions?: boolean; maxLength?: number } = {}): string {
+export function composePrompt(
+	shot: Shot,
+	pin: Pin | undefined,
+	options: { hint?: RetryHint; tagMentions?: boolean; maxLength?: number } = {},
+): string {
 	const parts: string[] = [shot.prompt.trim().replace(/[.\s]+$/, '') + '.'];
 	const characters = charactersOf(shot, pin);
 	if (characters.length) {
-		const described = characters.map((c) => `${options.tagMentions ? `@${c.tag}` : c.tag}: ${c.description}`);
+		const described = characters.map(
+			(c) => `${options.tagMentions ? `@${c.tag}` : c.tag}: ${c.description}`,
+		);
 		parts.push(`Characters: ${described.join('; ')}.`);
 	}
 	if (shot.camera) parts.push(`Camera: ${shot.camera}.`);
@@ -19,26 +25,48 @@ export function composePrompt(shot: Shot, pin: Pin | undefined, options: { hint?
 		if (pin.style) parts.push(`Style: ${pin.style}.`);
 		const palette = pin.grade.palette.length ? `; palette ${pin.grade.palette.join(', ')}` : '';
 		parts.push(`Look: ${pin.grade.look}${palette}.`);
-		if (shot.needsAudio !== false && pin.audioBed.mood) parts.push(`Sound: ${pin.audioBed.mood}${pin.audioBed.tempoBpm ? `, ${pin.audioBed.tempoBpm} bpm` : ''}${pin.audioBed.key ? `, ${pin.audioBed.key}` : ''}.`);
+		if (shot.needsAudio !== false && pin.audioBed.mood)
+			parts.push(
+				`Sound: ${pin.audioBed.mood}${pin.audioBed.tempoBpm ? `, ${pin.audioBed.tempoBpm} bpm` : ''}${pin.audioBed.key ? `, ${pin.audioBed.key}` : ''}.`,
+			);
 	}
-	if (options.hint?.reinforceReferences && characters.length) parts.push('Keep every character exactly as in the reference images: same face, hair and wardrobe.');
+	if (options.hint?.reinforceReferences && characters.length)
+		parts.push(
+			'Keep every character exactly as in the reference images: same face, hair and wardrobe.',
+		);
 	if (options.hint?.note) parts.push(options.hint.note);
 	const prompt = parts.join(' ');
-	return options.maxLength && prompt.length > options.maxLength ? prompt.slice(0, options.maxLength) : prompt;
+	return options.maxLength && prompt.length > options.maxLength
+		? prompt.slice(0, options.maxLength)
+		: prompt;
 }
 
 function charactersOf(shot: Shot, pin: Pin | undefined): PinCharacter[] {
 	if (!pin) return [];
-	return shot.characters.map((tag) => pin.characters.find((c) => c.tag === tag)).filter((c): c is PinCharacter => Boolean(c));
+	return shot.characters
+		.map((tag) => pin.characters.find((c) => c.tag === tag))
+		.filter((c): c is PinCharacter => Boolean(c));
 }
 
 /** The seed a take renders with, from the pin's policy; a retry asking for a new seed gets one. */
-export function seedFor(pin: Pin | undefined, shot: Shot, attempt: number, hint?: RetryHint): number | undefined {
+export function seedFor(
+	pin: Pin | undefined,
+	shot: Shot,
+	attempt: number,
+	hint?: RetryHint,
+): number | undefined {
 	if (!pin) return undefined;
 	let seed: number;
 	if (pin.seed.policy === 'fixed') seed = pin.seed.base;
 	else if (pin.seed.policy === 'per_shot') seed = pin.seed.base + shot.index;
-	else seed = parseInt(createHash('sha256').update(`${pin.fingerprint}|${shot.id}|${attempt}`).digest('hex').slice(0, 8), 16);
+	else
+		seed = parseInt(
+			createHash('sha256')
+				.update(`${pin.fingerprint}|${shot.id}|${attempt}`)
+				.digest('hex')
+				.slice(0, 8),
+			16,
+		);
 	if (hint?.newSeed) seed += attempt * 7919;
 	return seed % 4294967296;
 }

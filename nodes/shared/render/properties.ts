@@ -43,8 +43,17 @@ export const renderProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'item',
 		options: [
-			{ name: 'From Item (Pipeline Shot)', value: 'item', description: 'Render the shot, pin and attempt the item carries (from Storyboard, Pin State or QC Router)' },
-			{ name: 'Define Below', value: 'manual', description: 'Render a one-off prompt from the fields below' },
+			{
+				name: 'From Item (Pipeline Shot)',
+				value: 'item',
+				description:
+					'Render the shot, pin and attempt the item carries (from Storyboard, Pin State or QC Router)',
+			},
+			{
+				name: 'Define Below',
+				value: 'manual',
+				description: 'Render a one-off prompt from the fields below',
+			},
 		],
 	},
 	{
@@ -88,8 +97,17 @@ export const renderProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'wait',
 		options: [
-			{ name: 'Wait for the Render', value: 'wait', description: 'Submit, poll until done (bounded by the timeout) and output the clip' },
-			{ name: 'Submit Only', value: 'submit', description: 'Output the job ID at once; collect it later with Get Status / Download (for a Wait node loop)' },
+			{
+				name: 'Wait for the Render',
+				value: 'wait',
+				description: 'Submit, poll until done (bounded by the timeout) and output the clip',
+			},
+			{
+				name: 'Submit Only',
+				value: 'submit',
+				description:
+					'Output the job ID at once; collect it later with Get Status / Download (for a Wait node loop)',
+			},
 		],
 	},
 	{
@@ -105,7 +123,8 @@ export const renderProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 2 },
 				default: 0,
-				description: 'For prompts defined here: refuse a render that would cost more than this (0 = no cap). Pipeline shots use the run budget.',
+				description:
+					'For prompts defined here: refuse a render that would cost more than this (0 = no cap). Pipeline shots use the run budget.',
 			},
 			{
 				displayName: 'Concurrent Renders (Upper Limit)',
@@ -122,8 +141,16 @@ export const renderProperties: INodeProperties[] = [
 				type: 'options',
 				default: 'binary',
 				options: [
-					{ name: 'Binary File', value: 'binary', description: 'Stream the clip into a binary field' },
-					{ name: 'Reference Only', value: 'reference', description: 'Keep the vendor URL / gs:// URI on the take; download later' },
+					{
+						name: 'Binary File',
+						value: 'binary',
+						description: 'Stream the clip into a binary field',
+					},
+					{
+						name: 'Reference Only',
+						value: 'reference',
+						description: 'Keep the vendor URL / gs:// URI on the take; download later',
+					},
 				],
 			},
 			{
@@ -156,7 +183,8 @@ export const renderProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.05, maxValue: 720, numberPrecision: 2 },
 				default: 20,
-				description: 'Stop waiting after this long; the job ID stays on the item so a re-run collects the render without paying again',
+				description:
+					'Stop waiting after this long; the job ID stays on the item so a re-run collects the render without paying again',
 			},
 			{
 				displayName: 'Tolerated Poll Errors',
@@ -164,7 +192,8 @@ export const renderProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 20 },
 				default: 3,
-				description: 'Consecutive temporary errors (429, 5xx, dropped connections) tolerated while waiting',
+				description:
+					'Consecutive temporary errors (429, 5xx, dropped connections) tolerated while waiting',
 			},
 		],
 	},
@@ -189,7 +218,11 @@ export function renderConcurrency(ctx: IExecuteFunctions, defaults: RenderDefaul
 	return Math.max(1, Math.floor(options(ctx, 0).concurrency ?? defaults.concurrency));
 }
 
-export function readRenderSettings(ctx: IExecuteFunctions, itemIndex: number, defaults: RenderDefaults): RenderSettings {
+export function readRenderSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	defaults: RenderDefaults,
+): RenderSettings {
 	const values = options(ctx, itemIndex);
 	const interval = (values.pollIntervalSeconds ?? defaults.pollIntervalSeconds) * 1000;
 	const policy: WaitPolicy = {
@@ -205,15 +238,26 @@ export function readRenderSettings(ctx: IExecuteFunctions, itemIndex: number, de
 	return {
 		mode: ctx.getNodeParameter('mode', itemIndex, 'wait') as RenderSettings['mode'],
 		policy,
-		followRender: values.pollIntervalSeconds === undefined ? { floorMs: defaults.minPollSeconds * 1000 } : undefined,
-		concurrency: { upper: renderConcurrency(ctx, defaults), start: Math.floor(values.startConcurrency ?? 0) },
+		followRender:
+			values.pollIntervalSeconds === undefined
+				? { floorMs: defaults.minPollSeconds * 1000 }
+				: undefined,
+		concurrency: {
+			upper: renderConcurrency(ctx, defaults),
+			start: Math.floor(values.startConcurrency ?? 0),
+		},
 		output: values.output ?? 'binary',
 		binaryPropertyName: values.binaryPropertyName || 'data',
 	};
 }
 
 /** The shot an item asks to render: its contract, or the manual fields. */
-export function readShot(ctx: IExecuteFunctions, itemIndex: number, layer: RenderLayer, audioDefault: boolean): ShotContext {
+export function readShot(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	layer: RenderLayer,
+	audioDefault: boolean,
+): ShotContext {
 	const source = ctx.getNodeParameter('shotSource', itemIndex, 'item') as string;
 	if (source === 'item') return readShotContext(ctx.getInputData()[itemIndex].json, itemIndex);
 	return manualShotContext(

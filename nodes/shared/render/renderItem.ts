@@ -1,13 +1,35 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { Allowance, AssetRef, LedgerEntry, RenderError, RenderLayer, Take, Vendor } from '../contract/schemas';
-import { BudgetExceededError, JobFailedError, JobTimedOutError, SubmitOutcomeUnknownError } from '../errors';
+import type {
+	Allowance,
+	AssetRef,
+	LedgerEntry,
+	RenderError,
+	RenderLayer,
+	Take,
+	Vendor,
+} from '../contract/schemas';
+import {
+	BudgetExceededError,
+	JobFailedError,
+	JobTimedOutError,
+	SubmitOutcomeUnknownError,
+} from '../errors';
 import { BudgetTracker, heldCost, ledgerEntry } from '../ledger';
 import { withoutFields } from '../itemJson';
 import { errorJson } from '../nodeErrors';
 import { typicalRenderMs, type PriceEstimate } from '../registry/registry';
 import { ItemFailedError, type Batch } from '../router';
 import { settle } from '../runtime/concurrency';
-import { submitJob, waitForJob, waitForSubmitted, type JobAdapter, type JobStatus, type RunOptions, type SubmitResult, type WaitPolicy } from '../runtime/jobRunner';
+import {
+	submitJob,
+	waitForJob,
+	waitForSubmitted,
+	type JobAdapter,
+	type JobStatus,
+	type RunOptions,
+	type SubmitResult,
+	type WaitPolicy,
+} from '../runtime/jobRunner';
 import type { SubmitTicket } from '../runtime/adaptiveConcurrency';
 import { RenderTimes } from '../runtime/renderTimes';
 import { accountConcurrency, type ConcurrencySettings } from './accountConcurrency';
@@ -36,7 +58,10 @@ export interface RenderPlan<R> {
 	poll: JobAdapter<R>['poll'];
 	output(status: JobStatus<R>): Promise<RenderOutput>;
 	/** Credits the vendor reported for the job (Runway), replacing our estimate. */
-	vendorCredits?(status: JobStatus<R> | undefined, submitBody: unknown): { credits: number; final: boolean } | undefined;
+	vendorCredits?(
+		status: JobStatus<R> | undefined,
+		submitBody: unknown,
+	): { credits: number; final: boolean } | undefined;
 	/** The USD charge the vendor reported for the finished job (a gateway's `usage.cost`), replacing our estimate. */
 	vendorCostUsd?(status: JobStatus<R>): number | undefined;
 }
@@ -67,7 +92,9 @@ export function batchBudget(batch: Batch): BudgetTracker {
 }
 
 function replaceTake(takes: Take[], take: Take): Take[] {
-	const index = takes.findIndex((t) => t.jobId === take.jobId && t.layer === take.layer && t.attempt === take.attempt);
+	const index = takes.findIndex(
+		(t) => t.jobId === take.jobId && t.layer === take.layer && t.attempt === take.attempt,
+	);
 	return index < 0 ? [...takes, take] : takes.map((t, i) => (i === index ? take : t));
 }
 
@@ -142,15 +169,30 @@ class RenderRun<R> {
 				this.ticket?.status(status.throttled === true);
 				if (!this.take) return;
 				// 'succeeded' is recorded with the asset, once the output is in hand.
-				this.take = { ...this.take, status: status.phase === 'succeeded' ? this.take.status : status.phase, ...(status.progress !== undefined ? { progress: status.progress } : {}) };
-				const percent = status.progress !== undefined ? ` ${Math.round(status.progress * 100)}%` : '';
-				ctx.sendMessageToUI?.(`${plan.vendor} ${plan.model}, shot ${context.shot.index + 1} of ${context.pipeline.shotCount}: ${status.vendorStatus}${percent}`);
+				this.take = {
+					...this.take,
+					status: status.phase === 'succeeded' ? this.take.status : status.phase,
+					...(status.progress !== undefined ? { progress: status.progress } : {}),
+				};
+				const percent =
+					status.progress !== undefined ? ` ${Math.round(status.progress * 100)}%` : '';
+				ctx.sendMessageToUI?.(
+					`${plan.vendor} ${plan.model}, shot ${context.shot.index + 1} of ${context.pipeline.shotCount}: ${status.vendorStatus}${percent}`,
+				);
 			},
 		};
 		const pace = batch.shared('renderTimes', () => new RenderTimes()).forModel(plan.model);
 		const gate = accountConcurrency(batch, plan.vendor, settings.concurrency);
 		this.options = { clock: batch.clock, signal: ctx.getExecutionCancelSignal(), pace, gate };
-		this.policy = settings.followRender ? { ...settings.policy, follow: { typicalMs: typicalRenderMs(plan.vendor, plan.model), floorMs: settings.followRender.floorMs } } : settings.policy;
+		this.policy = settings.followRender
+			? {
+					...settings.policy,
+					follow: {
+						typicalMs: typicalRenderMs(plan.vendor, plan.model),
+						floorMs: settings.followRender.floorMs,
+					},
+				}
+			: settings.policy;
 	}
 
 	get runId(): string {
@@ -162,17 +204,26 @@ class RenderRun<R> {
 	}
 
 	/** The item as it leaves the node: the take (when there is one), the spend and what is left of the allowance. */
-	emit(extra: Record<string, unknown> = {}, binary?: Record<string, IBinaryData>, ledger: LedgerEntry[] = this.context.ledger): INodeExecutionData[] {
+	emit(
+		extra: Record<string, unknown> = {},
+		binary?: Record<string, IBinaryData>,
+		ledger: LedgerEntry[] = this.context.ledger,
+	): INodeExecutionData[] {
 		const input = this.ctx.getInputData()[this.itemIndex];
 		// An earlier render error of this item is answered by this render, whatever it brings.
 		const rest = withoutFields(input.json, ['renderError', 'error']);
 		const allowance: Allowance | undefined =
-			this.context.allowance && this.allowanceUsd !== undefined ? { ...this.context.allowance, usd: round6(Math.max(0, this.allowanceUsd)) } : undefined;
+			this.context.allowance && this.allowanceUsd !== undefined
+				? { ...this.context.allowance, usd: round6(Math.max(0, this.allowanceUsd)) }
+				: undefined;
 		return [
 			{
 				json: {
 					...rest,
-					pipeline: { ...this.context.pipeline, spentUsd: Math.max(this.context.pipeline.spentUsd, this.budget.spent(this.runId)) },
+					pipeline: {
+						...this.context.pipeline,
+						spentUsd: Math.max(this.context.pipeline.spentUsd, this.budget.spent(this.runId)),
+					},
 					shot: this.context.shot,
 					...(this.context.pin ? { pin: this.context.pin } : {}),
 					takes: this.take ? replaceTake(this.context.takes, this.take) : this.context.takes,
@@ -182,7 +233,9 @@ class RenderRun<R> {
 					status: this.take?.status ?? null,
 					...extra,
 				},
-				...(binary || input.binary ? { binary: { ...(input.binary ?? {}), ...(binary ?? {}) } } : {}),
+				...(binary || input.binary
+					? { binary: { ...(input.binary ?? {}), ...(binary ?? {}) } }
+					: {}),
 				pairedItem: { item: this.itemIndex },
 			},
 		];
@@ -192,9 +245,17 @@ class RenderRun<R> {
 	 * A failure after the vendor took the job (or may have): the item leaves with its take and a
 	 * render error, never without them, so the job ID is reported and a re-run collects it.
 	 */
-	failed(error: unknown, renderError: Omit<RenderError, 'layer' | 'message'>, ledger?: LedgerEntry[]): never {
+	failed(
+		error: unknown,
+		renderError: Omit<RenderError, 'layer' | 'message'>,
+		ledger?: LedgerEntry[],
+	): never {
 		const message = errorJson(error).error as string;
-		const items = this.emit({ ...errorJson(error), renderError: { layer: this.plan.layer, message, ...renderError } }, undefined, ledger);
+		const items = this.emit(
+			{ ...errorJson(error), renderError: { layer: this.plan.layer, message, ...renderError } },
+			undefined,
+			ledger,
+		);
 		throw new ItemFailedError(error, items, true);
 	}
 
@@ -215,7 +276,14 @@ class RenderRun<R> {
 		}
 		if (this.allowanceUsd !== undefined && plan.estimate.usd > this.allowanceUsd + 1e-9) {
 			this.refuse(
-				new BudgetExceededError({ itemIndex, runId: this.runId, budgetUsd: context.pipeline.budgetUsd ?? this.allowanceUsd, spentUsd: 0, costUsd: plan.estimate.usd, allowanceUsd: this.allowanceUsd }),
+				new BudgetExceededError({
+					itemIndex,
+					runId: this.runId,
+					budgetUsd: context.pipeline.budgetUsd ?? this.allowanceUsd,
+					spentUsd: 0,
+					costUsd: plan.estimate.usd,
+					allowanceUsd: this.allowanceUsd,
+				}),
 			);
 		}
 		try {
@@ -229,27 +297,53 @@ class RenderRun<R> {
 
 	/** A submit the money does not cover: data for QC to route (Needs Review, or back once the run has it), never a failed workflow. */
 	refuse(error: unknown): never {
-		const items = this.emit({ ...errorJson(error), renderError: { layer: this.plan.layer, code: 'budget', message: errorJson(error).error as string, neededUsd: this.plan.estimate.usd } });
+		const items = this.emit({
+			...errorJson(error),
+			renderError: {
+				layer: this.plan.layer,
+				code: 'budget',
+				message: errorJson(error).error as string,
+				neededUsd: this.plan.estimate.usd,
+			},
+		});
 		throw new ItemFailedError(error, items, true);
 	}
 
 	/** Sends the job once. A submit whose outcome is unknown may have been paid: it is held, reported, and never resent. */
 	async submit(): Promise<void> {
-		const submitted = await settle(async () => await submitJob(this.adapter, this.policy, this.options));
+		const submitted = await settle(
+			async () => await submitJob(this.adapter, this.policy, this.options),
+		);
 		if (submitted.ok) {
 			this.ticket = submitted.value.ticket;
 			const credits = this.plan.vendorCredits?.(undefined, submitted.value.body);
-			if (credits && this.take) this.take = { ...this.take, costUsd: this.entry(submitted.value.jobId, credits.credits).usd };
+			if (credits && this.take)
+				this.take = {
+					...this.take,
+					costUsd: this.entry(submitted.value.jobId, credits.credits).usd,
+				};
 			this.pending = submitted.value;
 			return;
 		}
 		const error = submitted.error;
-		if (error instanceof SubmitOutcomeUnknownError) this.failed(error, { code: 'outcome_unknown', neededUsd: this.plan.estimate.usd });
+		if (error instanceof SubmitOutcomeUnknownError)
+			this.failed(error, { code: 'outcome_unknown', neededUsd: this.plan.estimate.usd });
 		// Certainly not accepted: nothing is held any more.
 		this.budget.settle(this.runId, this.reserved, 0);
 		if (this.allowanceUsd !== undefined) this.allowanceUsd += this.reserved;
 		this.reserved = 0;
-		throw new ItemFailedError(error, this.emit({ ...errorJson(error), renderError: { layer: this.plan.layer, code: 'vendor', message: errorJson(error).error as string } }), false);
+		throw new ItemFailedError(
+			error,
+			this.emit({
+				...errorJson(error),
+				renderError: {
+					layer: this.plan.layer,
+					code: 'vendor',
+					message: errorJson(error).error as string,
+				},
+			}),
+			false,
+		);
 	}
 
 	/** Waits for the submitted or resumed job; a vendor-side failure is a failed take for QC to route. */
@@ -258,9 +352,23 @@ class RenderRun<R> {
 		// A resumed job is already at the vendor: it counts against the account's cap while it renders.
 		if (resumed) this.ticket = this.options.gate!.adopt();
 		const waited = await settle(async () => {
-			if (resumed) return { jobId: resumed.jobId, status: (await waitForJob(this.adapter, resumed.jobId, { ...policy, firstDelayMs: 0 }, this.options)).status };
+			if (resumed)
+				return {
+					jobId: resumed.jobId,
+					status: (
+						await waitForJob(
+							this.adapter,
+							resumed.jobId,
+							{ ...policy, firstDelayMs: 0 },
+							this.options,
+						)
+					).status,
+				};
 			const submitted = this.pending!;
-			return { jobId: submitted.jobId, status: (await waitForSubmitted(this.adapter, submitted, policy, this.options)).status };
+			return {
+				jobId: submitted.jobId,
+				status: (await waitForSubmitted(this.adapter, submitted, policy, this.options)).status,
+			};
 		});
 		// No longer waited for, so no longer counted: the download after it does not hold the vendor's cap.
 		this.ticket?.done();
@@ -268,18 +376,39 @@ class RenderRun<R> {
 		const error = waited.error;
 		if (error instanceof JobFailedError && this.take) {
 			this.settle(0);
-			this.take = { ...this.take, status: 'failed', finishedAt: this.now(), costUsd: 0, failure: { code: error.failureCode, message: error.message, retryable: error.retryable } };
+			this.take = {
+				...this.take,
+				status: 'failed',
+				finishedAt: this.now(),
+				costUsd: 0,
+				failure: { code: error.failureCode, message: error.message, retryable: error.retryable },
+			};
 			return undefined;
 		}
 		// Timeout, cancellation, poll trouble: the render may still be paid for and finish. The
 		// reservation and the job ID stay on the item so a re-run polls it instead of paying again.
-		if (error instanceof JobTimedOutError && this.take) this.take = { ...this.take, status: 'timed_out' };
+		if (error instanceof JobTimedOutError && this.take)
+			this.take = { ...this.take, status: 'timed_out' };
 		this.failed(error, { code: failureCode(error), jobId: this.take?.jobId });
 	}
 
-	entry(jobId: string, vendorCredits?: number, vendorCreditsFinal?: boolean, vendorUsd?: number): LedgerEntry {
+	entry(
+		jobId: string,
+		vendorCredits?: number,
+		vendorCreditsFinal?: boolean,
+		vendorUsd?: number,
+	): LedgerEntry {
 		const { plan } = this;
-		return ledgerEntry({ layer: plan.layer, vendor: plan.vendor, model: plan.model, jobId, estimate: plan.estimate, vendorCredits, vendorCreditsFinal, vendorUsd });
+		return ledgerEntry({
+			layer: plan.layer,
+			vendor: plan.vendor,
+			model: plan.model,
+			jobId,
+			estimate: plan.estimate,
+			vendorCredits,
+			vendorCreditsFinal,
+			vendorUsd,
+		});
 	}
 
 	/** Turns what this item holds into spend at the vendor's figure (0 when nothing was charged). */
@@ -297,24 +426,48 @@ class RenderRun<R> {
 		const credits = plan.vendorCredits?.(status, this.submitBody);
 		const entry = this.entry(jobId, credits?.credits, credits?.final, plan.vendorCostUsd?.(status));
 		this.settle(entry.usd);
-		const ledger = [...this.context.ledger.filter((e) => !(e.jobId === jobId && e.layer === plan.layer)), entry];
+		const ledger = [
+			...this.context.ledger.filter((e) => !(e.jobId === jobId && e.layer === plan.layer)),
+			entry,
+		];
 		const { asset } = produced.value;
-		this.take = { ...(this.take as Take), status: 'succeeded', progress: 1, finishedAt: this.now(), asset, costUsd: entry.usd };
+		this.take = {
+			...(this.take as Take),
+			status: 'succeeded',
+			progress: 1,
+			finishedAt: this.now(),
+			asset,
+			costUsd: entry.usd,
+		};
 		const outputUrl = asset.kind === 'url' || asset.kind === 'gcs' ? asset.ref : null;
-		if (settings.output !== 'binary' || !produced.value.download) return this.emit({ outputUrl }, undefined, ledger);
+		if (settings.output !== 'binary' || !produced.value.download)
+			return this.emit({ outputUrl }, undefined, ledger);
 
 		// The render is paid for even when its download fails: the take keeps the vendor's
 		// reference and the cost, so the job ID is reported and a re-run does not pay again.
 		const downloaded = await settle(async () => await produced.value.download!());
 		if (!downloaded.ok) this.failed(downloaded.error, { code: 'download', jobId }, ledger);
 		const binary: Record<string, IBinaryData> = { [settings.binaryPropertyName]: downloaded.value };
-		this.take = { ...this.take, asset: { ...asset, kind: 'binary', ref: settings.binaryPropertyName, bytes: downloaded.value.bytes ?? asset.bytes } };
+		this.take = {
+			...this.take,
+			asset: {
+				...asset,
+				kind: 'binary',
+				ref: settings.binaryPropertyName,
+				bytes: downloaded.value.bytes ?? asset.bytes,
+			},
+		};
 		// A still is a nicety for the QC report; a failure to fetch it costs the take nothing.
-		const still = produced.value.thumbnail ? await settle(async () => await produced.value.thumbnail!()) : undefined;
+		const still = produced.value.thumbnail
+			? await settle(async () => await produced.value.thumbnail!())
+			: undefined;
 		if (still?.ok) {
 			const property = `${settings.binaryPropertyName}_thumbnail`;
 			binary[property] = still.value;
-			this.take = { ...this.take, thumbnail: { kind: 'binary', ref: property, mimeType: still.value.mimeType } };
+			this.take = {
+				...this.take,
+				thumbnail: { kind: 'binary', ref: property, mimeType: still.value.mimeType },
+			};
 		}
 		return this.emit({ outputUrl }, binary, ledger);
 	}

@@ -16,7 +16,9 @@ export function assertRenderable(
 	if (!spec) return;
 	const issues: ContractIssue[] = checkRenderRequest(spec, request).map((problem) => {
 		const field = problem.split(' ')[0];
-		const known = ['durationSeconds', 'resolution', 'aspectRatio'].includes(field) ? field : 'characters';
+		const known = ['durationSeconds', 'resolution', 'aspectRatio'].includes(field)
+			? field
+			: 'characters';
 		return { path: context.fromContract ? `shot.${known}` : known, message: problem };
 	});
 	if (issues.length) throw new ContractError(itemIndex, issues);

@@ -37,9 +37,21 @@ const OPTIONAL: ShotItemPart[] = ['pin', 'qc', 'retryHint', 'allowance', 'render
 /** Reads the shot contract from an item: pipeline, shot, takes and ledger required; pin, qc, retryHint when present. */
 export function readShotContext(json: Record<string, unknown>, itemIndex: number): ShotContext {
 	const present = OPTIONAL.filter((part) => json[part] !== undefined && json[part] !== null);
-	const parts = readShotItemParts(json, itemIndex, ['pipeline', 'shot', 'takes', 'ledger', ...present] as ShotItemPart[]) as Partial<ShotContext> & Pick<ShotContext, 'pipeline' | 'shot' | 'takes' | 'ledger'>;
+	const parts = readShotItemParts(json, itemIndex, [
+		'pipeline',
+		'shot',
+		'takes',
+		'ledger',
+		...present,
+	] as ShotItemPart[]) as Partial<ShotContext> &
+		Pick<ShotContext, 'pipeline' | 'shot' | 'takes' | 'ledger'>;
 	if (parts.shot.index >= parts.pipeline.shotCount) {
-		throw new ContractError(itemIndex, [{ path: 'shot.index', message: `must be below pipeline.shotCount (${parts.pipeline.shotCount})` }]);
+		throw new ContractError(itemIndex, [
+			{
+				path: 'shot.index',
+				message: `must be below pipeline.shotCount (${parts.pipeline.shotCount})`,
+			},
+		]);
 	}
 	return { ...parts, fromContract: true };
 }
@@ -54,11 +66,20 @@ export interface ManualShot {
 }
 
 /** An ad-hoc item (no contract): a one-shot pipeline keyed by the execution, so takes and costs are still recorded. */
-export function manualShotContext(ctx: IExecuteFunctions, itemIndex: number, manual: ManualShot, layer: RenderLayer): ShotContext {
-	if (!manual.prompt.trim()) throw new ContractError(itemIndex, [{ path: 'prompt', message: 'is required' }]);
+export function manualShotContext(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	manual: ManualShot,
+	layer: RenderLayer,
+): ShotContext {
+	if (!manual.prompt.trim())
+		throw new ContractError(itemIndex, [{ path: 'prompt', message: 'is required' }]);
 	return {
 		pipeline: {
-			runId: `exec-${ctx.getExecutionId() ?? 'manual'}-${itemIndex}`.replace(/[^A-Za-z0-9._:-]/g, '-'),
+			runId: `exec-${ctx.getExecutionId() ?? 'manual'}-${itemIndex}`.replace(
+				/[^A-Za-z0-9._:-]/g,
+				'-',
+			),
 			project: ctx.getWorkflow().name ?? 'ad hoc',
 			shotCount: 1,
 			spentUsd: 0,
@@ -91,9 +112,22 @@ export function nextAttempt(context: ShotContext, layer: RenderLayer): number {
  * The take this render resumes instead of paying again: the take of the same layer, vendor,
  * operation and attempt that already has a job ID and no final failure.
  */
-export function resumableTake(context: ShotContext, layer: RenderLayer, vendor: Take['vendor'], operation: string): Take | undefined {
+export function resumableTake(
+	context: ShotContext,
+	layer: RenderLayer,
+	vendor: Take['vendor'],
+	operation: string,
+): Take | undefined {
 	const attempt = nextAttempt(context, layer);
 	return [...context.takes]
 		.reverse()
-		.find((take) => take.layer === layer && take.vendor === vendor && take.operation === operation && take.attempt === attempt && take.status !== 'failed' && take.status !== 'cancelled');
+		.find(
+			(take) =>
+				take.layer === layer &&
+				take.vendor === vendor &&
+				take.operation === operation &&
+				take.attempt === attempt &&
+				take.status !== 'failed' &&
+				take.status !== 'cancelled',
+		);
 }

@@ -107,7 +107,9 @@ export class AdaptiveConcurrency implements SubmitGate {
 	 */
 	learnedCap(): number {
 		const shown = [...this.pushedBackAt].sort((a, b) => a - b);
-		const cap = shown.length ? shown[Math.floor((shown.length - 1) / 2)] : Math.max(this.peakHeld, this.settings.start);
+		const cap = shown.length
+			? shown[Math.floor((shown.length - 1) / 2)]
+			: Math.max(this.peakHeld, this.settings.start);
 		return clamp(Math.floor(cap), 1, this.settings.upper);
 	}
 
@@ -165,7 +167,8 @@ export class AdaptiveConcurrency implements SubmitGate {
 				}
 				const ours = this.held;
 				this.lower(round, ours);
-				if (retryAfterMs !== undefined && retryAfterMs > 0) this.holdUntil = Math.max(this.holdUntil, this.clock.now() + retryAfterMs);
+				if (retryAfterMs !== undefined && retryAfterMs > 0)
+					this.holdUntil = Math.max(this.holdUntil, this.clock.now() + retryAfterMs);
 				if (ours === 0) return false;
 				// Room comes back when one of ours finishes; until then sending again would be refused again.
 				await this.releaseAfter(this.releases, signal);
@@ -217,7 +220,11 @@ export class AdaptiveConcurrency implements SubmitGate {
 		// A later signal of the same round narrows what the vendor has shown, without halving again.
 		this.threshold = Math.min(this.threshold, shown);
 		this.level = Math.min(this.level, this.threshold);
-		if (this.pushedBackAt.length) this.pushedBackAt[this.pushedBackAt.length - 1] = Math.min(this.pushedBackAt[this.pushedBackAt.length - 1], shown);
+		if (this.pushedBackAt.length)
+			this.pushedBackAt[this.pushedBackAt.length - 1] = Math.min(
+				this.pushedBackAt[this.pushedBackAt.length - 1],
+				shown,
+			);
 	}
 
 	private async releaseAfter(count: number, signal?: AbortSignal): Promise<void> {

@@ -142,12 +142,18 @@ async function sleepOrCancel(
 }
 
 /** Sends the paid submit, repeating it only where the vendor certainly did not accept it. */
-export async function submitJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, options: RunOptions): Promise<SubmitResult<R>> {
+export async function submitJob<R>(
+	adapter: JobAdapter<R>,
+	policy: WaitPolicy,
+	options: RunOptions,
+): Promise<SubmitResult<R>> {
 	const context = { vendor: adapter.vendor, itemIndex: adapter.itemIndex };
 	let delay = policy.intervalMs;
 	for (let attempt = 0; ; ) {
 		if (options.signal?.aborted) throw new JobCancelledError(context, false);
-		const ticket = options.gate ? await cancellable(async () => await options.gate!.enter(options.signal), options, context) : undefined;
+		const ticket = options.gate
+			? await cancellable(async () => await options.gate!.enter(options.signal), options, context)
+			: undefined;
 		const submitted = await settle(async () => await adapter.submit());
 		if (submitted.ok) {
 			ticket?.accepted();
@@ -157,13 +163,27 @@ export async function submitJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, o
 		const error = submitted.error;
 		if (ticket && isCapacityRefusal(error)) {
 			// Refused, so not paid: once one of ours has finished there is room to send it again.
-			if (await cancellable(async () => await ticket.refused(retryAfterOf(error), options.signal), options, context)) continue;
+			if (
+				await cancellable(
+					async () => await ticket.refused(retryAfterOf(error), options.signal),
+					options,
+					context,
+				)
+			)
+				continue;
 		} else {
 			ticket?.abandoned();
 		}
 		if (isSafeToResubmit(error) && attempt < policy.maxSubmitRetries) {
 			const hinted = retryAfterOf(error);
-			await sleepOrCancel(Math.max(hinted ?? 0, withJitter(delay, policy.jitter, () => options.clock.random())), options, context);
+			await sleepOrCancel(
+				Math.max(
+					hinted ?? 0,
+					withJitter(delay, policy.jitter, () => options.clock.random()),
+				),
+				options,
+				context,
+			);
 			delay = nextInterval(delay, policy);
 			attempt++;
 			continue;
@@ -174,14 +194,21 @@ export async function submitJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, o
 }
 
 /** Runs a wait that an execution cancel interrupts, reporting the cancel as such. */
-async function cancellable<T>(task: () => Promise<T>, options: RunOptions, context: { vendor: Vendor; itemIndex: number }): Promise<T> {
+async function cancellable<T>(
+	task: () => Promise<T>,
+	options: RunOptions,
+	context: { vendor: Vendor; itemIndex: number },
+): Promise<T> {
 	const result = await settle(task);
 	if (result.ok) return result.value;
 	if (options.signal?.aborted) throw new JobCancelledError(context, false);
 	throw result.error;
 }
 
-function failureOf<R>(status: JobStatus<R>, context: { vendor: Vendor; itemIndex: number; jobId: string }): Error {
+function failureOf<R>(
+	status: JobStatus<R>,
+	context: { vendor: Vendor; itemIndex: number; jobId: string },
+): Error {
 	if (status.phase === 'cancelled') return new JobCancelledError(context, true);
 	return new JobFailedError({
 		...context,
@@ -227,15 +254,36 @@ export async function waitForJob<R>(
 		const paced = policy.follow
 			? polls === 0 && policy.firstDelayMs <= 0
 				? 0
-				: Math.max(hinted, withJitter(followingWait(elapsed, policy.follow.typicalMs, options.pace?.expectedMs(), policy.follow.floorMs), policy.jitter, () => options.clock.random()))
-			: pacedWait(withJitter(wait, policy.jitter, () => options.clock.random()), elapsed, options.pace?.expectedMs(), policy.intervalMs);
+				: Math.max(
+						hinted,
+						withJitter(
+							followingWait(
+								elapsed,
+								policy.follow.typicalMs,
+								options.pace?.expectedMs(),
+								policy.follow.floorMs,
+							),
+							policy.jitter,
+							() => options.clock.random(),
+						),
+					)
+			: pacedWait(
+					withJitter(wait, policy.jitter, () => options.clock.random()),
+					elapsed,
+					options.pace?.expectedMs(),
+					policy.intervalMs,
+				);
 		hinted = 0;
 		await sleepOrCancel(Math.min(paced, remaining), options, context);
 		polls++;
 		const polled = await settle(async () => await adapter.poll(jobId));
 		if (!polled.ok) {
 			if (options.signal?.aborted) throw new JobCancelledError(context, false);
-			if (!isTransientPollError(polled.error) || ++consecutiveErrors > policy.maxConsecutivePollErrors) throw polled.error;
+			if (
+				!isTransientPollError(polled.error) ||
+				++consecutiveErrors > policy.maxConsecutivePollErrors
+			)
+				throw polled.error;
 			interval = nextInterval(interval, policy);
 			hinted = retryAfterOf(polled.error) ?? 0;
 			wait = Math.max(hinted, interval);
@@ -260,7 +308,13 @@ export async function waitForSubmitted<R>(
 	policy: WaitPolicy,
 	options: RunOptions,
 ): Promise<{ status: JobStatus<R>; polls: number }> {
-	const { status, polls, pendingForMs } = await waitForJob(adapter, submitted.jobId, policy, options, submitted.status);
+	const { status, polls, pendingForMs } = await waitForJob(
+		adapter,
+		submitted.jobId,
+		policy,
+		options,
+		submitted.status,
+	);
 	// Only a job watched from its submit tells how long this model takes; the last poll that found
 	// it unfinished is a lower bound of its render time, where the detection time would overstate it.
 	// It is measured from the start of the wait, the same origin the pacing uses.
@@ -269,13 +323,36 @@ export async function waitForSubmitted<R>(
 }
 
 /** Submit (or resume a recorded job) and wait for the result. */
-export async function runJob<R>(adapter: JobAdapter<R>, policy: WaitPolicy, options: RunOptions): Promise<JobOutcome<R>> {
+export async function runJob<R>(
+	adapter: JobAdapter<R>,
+	policy: WaitPolicy,
+	options: RunOptions,
+): Promise<JobOutcome<R>> {
 	const startedAt = options.clock.now();
 	if (options.existingJobId) {
-		const { status, polls } = await waitForJob(adapter, options.existingJobId, { ...policy, firstDelayMs: 0 }, options);
-		return { jobId: options.existingJobId, status, submitted: false, polls, startedAt, finishedAt: options.clock.now() };
+		const { status, polls } = await waitForJob(
+			adapter,
+			options.existingJobId,
+			{ ...policy, firstDelayMs: 0 },
+			options,
+		);
+		return {
+			jobId: options.existingJobId,
+			status,
+			submitted: false,
+			polls,
+			startedAt,
+			finishedAt: options.clock.now(),
+		};
 	}
 	const submitted = await submitJob(adapter, policy, options);
 	const { status, polls } = await waitForSubmitted(adapter, submitted, policy, options);
-	return { jobId: submitted.jobId, status, submitted: true, polls, startedAt, finishedAt: options.clock.now() };
+	return {
+		jobId: submitted.jobId,
+		status,
+		submitted: true,
+		polls,
+		startedAt,
+		finishedAt: options.clock.now(),
+	};
 }

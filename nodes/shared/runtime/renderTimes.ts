@@ -36,7 +36,12 @@ const TIGHT_FLOOR_MS = 200;
  * expected time (a job queued at the vendor finishes later) polls are tight; after that the
  * policy's growing interval applies again.
  */
-export function pacedWait(wait: number, elapsedMs: number, expectedMs: number | undefined, intervalMs: number): number {
+export function pacedWait(
+	wait: number,
+	elapsedMs: number,
+	expectedMs: number | undefined,
+	intervalMs: number,
+): number {
 	if (expectedMs === undefined) return wait;
 	const tight = Math.max(TIGHT_FLOOR_MS, Math.min(intervalMs, expectedMs * TIGHT_SHARE));
 	const windowStart = expectedMs - tight;
@@ -59,13 +64,19 @@ export const FOLLOW_SHARES = { first: 0.2, unknown: 0.05, early: 0.1 };
  * The next wait of polling that follows the render; `expectedMs` is what this run has observed,
  * `floorMs` the vendor's shortest poll interval (Runway asks for 5 s at least).
  */
-export function followingWait(elapsedMs: number, typicalMs: number, expectedMs: number | undefined, floorMs = TIGHT_FLOOR_MS): number {
+export function followingWait(
+	elapsedMs: number,
+	typicalMs: number,
+	expectedMs: number | undefined,
+	floorMs = TIGHT_FLOOR_MS,
+): number {
 	const floor = Math.max(TIGHT_FLOOR_MS, floorMs);
 	if (expectedMs !== undefined) {
 		const tight = Math.max(floor, expectedMs * TIGHT_SHARE);
 		const windowStart = expectedMs - tight;
 		if (elapsedMs < expectedMs / 2) return Math.max(floor, expectedMs / 2 - elapsedMs);
-		if (elapsedMs < windowStart) return Math.max(floor, Math.min(windowStart - elapsedMs, elapsedMs * FOLLOW_SHARES.early));
+		if (elapsedMs < windowStart)
+			return Math.max(floor, Math.min(windowStart - elapsedMs, elapsedMs * FOLLOW_SHARES.early));
 		if (elapsedMs < expectedMs * 2) return tight;
 	}
 	if (elapsedMs <= 0) return Math.max(floor, typicalMs * FOLLOW_SHARES.first);

@@ -3,7 +3,10 @@
  * headers (seconds or an HTTP date); Google puts a `google.rpc.RetryInfo` with `retryDelay`
  * ("31s", "1.5s") in the error body's `details` instead.
  */
-export function retryAfterFromHeaders(headers: Record<string, unknown> | undefined, nowMs: number): number | undefined {
+export function retryAfterFromHeaders(
+	headers: Record<string, unknown> | undefined,
+	nowMs: number,
+): number | undefined {
 	if (!headers) return undefined;
 	const header = (name: string): string | undefined => {
 		const value = headers[name] ?? headers[name.toLowerCase()];

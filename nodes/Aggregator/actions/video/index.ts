@@ -13,9 +13,25 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['video'] } },
 		options: [
-			{ name: 'Cancel', value: 'cancel', action: 'Cancel a render', description: 'Cancel a fal request or a Replicate prediction' },
-			{ name: 'Get Status', value: 'get', action: 'Get the status of a render', description: 'Read a request or prediction by its ID, without paying' },
-			{ name: 'Render', value: 'render', action: 'Render a shot on an aggregator model', description: 'Build the request from the model’s input schema, submit once, wait and collect' },
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				action: 'Cancel a render',
+				description: 'Cancel a fal request or a Replicate prediction',
+			},
+			{
+				name: 'Get Status',
+				value: 'get',
+				action: 'Get the status of a render',
+				description: 'Read a request or prediction by its ID, without paying',
+			},
+			{
+				name: 'Render',
+				value: 'render',
+				action: 'Render a shot on an aggregator model',
+				description:
+					'Build the request from the model’s input schema, submit once, wait and collect',
+			},
 		],
 		default: 'render',
 	},

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { readShotItemParts } from '../../../shared/contract/validate';
 import { ContractError } from '../../../shared/errors';
 import { withTakeStatus } from '../../../shared/takes';
@@ -13,27 +18,71 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '={{ $json.jobId }}',
-		placeholder: 'projects/p/locations/us-central1/publishers/google/models/veo-3.1-generate-001/operations/123',
+		placeholder:
+			'projects/p/locations/us-central1/publishers/google/models/veo-3.1-generate-001/operations/123',
 		description: 'The job ID a submit returned',
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['get'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const name = stringParameter(this, 'operationName', itemIndex);
-	if (!/\/operations\/[^/]+$/.test(name)) throw new ContractError(itemIndex, [{ path: 'operationName', message: 'must be a Veo operation name (…/operations/<id>)' }]);
+	if (!/\/operations\/[^/]+$/.test(name))
+		throw new ContractError(itemIndex, [
+			{ path: 'operationName', message: 'must be a Veo operation name (…/operations/<id>)' },
+		]);
 	const endpoint = await googleEndpoint(this);
-	const { body } = await googleRequest<VeoOperation>(this, { ...endpoint.pollRequest(name), operation: 'Get Veo operation', itemIndex, jobId: name });
+	const { body } = await googleRequest<VeoOperation>(this, {
+		...endpoint.pollRequest(name),
+		operation: 'Get Veo operation',
+		itemIndex,
+		jobId: name,
+	});
 	const status = veoJobStatus(body);
-	const samples = samplesOf(body).map((sample) => ({ uri: sample.uri ?? sample.gcsUri ?? null, inline: Boolean(sample.base64), mimeType: sample.mimeType }));
+	const samples = samplesOf(body).map((sample) => ({
+		uri: sample.uri ?? sample.gcsUri ?? null,
+		inline: Boolean(sample.base64),
+		mimeType: sample.mimeType,
+	}));
 	const input = this.getInputData()[itemIndex].json;
 	const first = samplesOf(body)[0];
-	const asset = status.phase === 'succeeded' && (first?.gcsUri || first?.uri) ? { kind: first.gcsUri ? ('gcs' as const) : ('url' as const), ref: (first.gcsUri ?? first.uri)!, mimeType: first.mimeType } : undefined;
-	const takes = Array.isArray(input.takes) ? { takes: withTakeStatus(readShotItemParts(input, itemIndex, ['takes']).takes, name, status, new Date(), asset) } : {};
+	const asset =
+		status.phase === 'succeeded' && (first?.gcsUri || first?.uri)
+			? {
+					kind: first.gcsUri ? ('gcs' as const) : ('url' as const),
+					ref: (first.gcsUri ?? first.uri)!,
+					mimeType: first.mimeType,
+				}
+			: undefined;
+	const takes = Array.isArray(input.takes)
+		? {
+				takes: withTakeStatus(
+					readShotItemParts(input, itemIndex, ['takes']).takes,
+					name,
+					status,
+					new Date(),
+					asset,
+				),
+			}
+		: {};
 	return [
 		{
-			json: { ...input, ...takes, jobId: name, status: status.phase, vendorStatus: status.vendorStatus, failure: status.failure ?? null, samples },
+			json: {
+				...input,
+				...takes,
+				jobId: name,
+				status: status.phase,
+				vendorStatus: status.vendorStatus,
+				failure: status.failure ?? null,
+				samples,
+			},
 			pairedItem: { item: itemIndex },
 		},
 	];

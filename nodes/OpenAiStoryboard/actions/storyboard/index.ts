@@ -10,7 +10,15 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['storyboard'] } },
-		options: [{ name: 'Create Shot Manifest', value: 'createManifest', action: 'Create a shot manifest', description: 'Script to validated shots with locked characters, timed beats and a layer per shot' }],
+		options: [
+			{
+				name: 'Create Shot Manifest',
+				value: 'createManifest',
+				action: 'Create a shot manifest',
+				description:
+					'Script to validated shots with locked characters, timed beats and a layer per shot',
+			},
+		],
 		default: 'createManifest',
 	},
 	...createManifest.description,

@@ -1,5 +1,14 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { otherVendorsProperty, outputFieldProperty, takeToDownload } from '../../../shared/render/deliveryTake';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+import {
+	otherVendorsProperty,
+	outputFieldProperty,
+	takeToDownload,
+} from '../../../shared/render/deliveryTake';
 import { openAiDownload } from '../../transport';
 import { readVideoId, videoIdProperty } from './get.operation';
 
@@ -20,7 +29,10 @@ const properties: INodeProperties[] = [
 			{ name: 'Latest Videos API Take of the Item', value: 'take' },
 		],
 	},
-	{ ...videoIdProperty('The job ID of a completed render'), displayOptions: { show: { source: ['id'] } } },
+	{
+		...videoIdProperty('The job ID of a completed render'),
+		displayOptions: { show: { source: ['id'] } },
+	},
 	otherVendorsProperty,
 	{
 		displayName: 'Variant',
@@ -36,9 +48,15 @@ const properties: INodeProperties[] = [
 	outputFieldProperty,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['download'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['download'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const input = this.getInputData()[itemIndex];
 	let jobId: string;
 	if (this.getNodeParameter('source', itemIndex, 'id') === 'take') {
@@ -49,7 +67,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		jobId = readVideoId(this, itemIndex);
 	}
 	const variant = this.getNodeParameter('variant', itemIndex, 'video') as string;
-	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const binaryPropertyName = this.getNodeParameter(
+		'binaryPropertyName',
+		itemIndex,
+		'data',
+	) as string;
 	const { mimeType, extension } = VARIANT_MIME[variant] ?? VARIANT_MIME.video;
 	const binary = await openAiDownload(this, `/videos/${encodeURIComponent(jobId)}/content`, {
 		qs: { variant },
@@ -63,7 +85,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			json: {
 				...input.json,
 				jobId,
-				download: { variant, fileName: binary.fileName ?? null, mimeType: binary.mimeType, bytes: binary.bytes ?? null },
+				download: {
+					variant,
+					fileName: binary.fileName ?? null,
+					mimeType: binary.mimeType,
+					bytes: binary.bytes ?? null,
+				},
 			},
 			binary: { ...(input.binary ?? {}), [binaryPropertyName]: binary },
 			pairedItem: { item: itemIndex },

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { readShotItemParts } from '../../../shared/contract/validate';
 import { ContractError } from '../../../shared/errors';
 import { stringParameter } from '../../../shared/parameters';
@@ -8,20 +13,39 @@ import { openAiBaseUrl, openAiRequest } from '../../transport';
 
 /** The job ID a Videos API operation acts on; read it with readVideoId. */
 export function videoIdProperty(description: string): INodeProperties {
-	return { displayName: 'Video ID', name: 'videoId', type: 'string', required: true, default: '={{ $json.jobId }}', placeholder: 'video_abc123', description };
+	return {
+		displayName: 'Video ID',
+		name: 'videoId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.jobId }}',
+		placeholder: 'video_abc123',
+		description,
+	};
 }
 
-const properties: INodeProperties[] = [videoIdProperty('The job ID the Videos API returned when the render was submitted')];
+const properties: INodeProperties[] = [
+	videoIdProperty('The job ID the Videos API returned when the render was submitted'),
+];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['get'] } },
+	properties,
+);
 
 export function readVideoId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const id = stringParameter(ctx, 'videoId', itemIndex);
-	if (!id) throw new ContractError(itemIndex, [{ path: 'videoId', message: 'is required (the job ID of the render)' }]);
+	if (!id)
+		throw new ContractError(itemIndex, [
+			{ path: 'videoId', message: 'is required (the job ID of the render)' },
+		]);
 	return id;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const jobId = readVideoId(this, itemIndex);
 	const { body } = await openAiRequest<VideoObject>(this, {
 		method: 'GET',
@@ -35,10 +59,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// On a shot item, the take of this job carries the vendor's latest word too.
 	const asset =
 		status.phase === 'succeeded'
-			? { kind: 'url' as const, ref: `${await openAiBaseUrl(this)}/videos/${encodeURIComponent(jobId)}/content`, mimeType: 'video/mp4' }
+			? {
+					kind: 'url' as const,
+					ref: `${await openAiBaseUrl(this)}/videos/${encodeURIComponent(jobId)}/content`,
+					mimeType: 'video/mp4',
+				}
 			: undefined;
 	const takes = Array.isArray(input.takes)
-		? { takes: withTakeStatus(readShotItemParts(input, itemIndex, ['takes']).takes, jobId, status, new Date(), asset) }
+		? {
+				takes: withTakeStatus(
+					readShotItemParts(input, itemIndex, ['takes']).takes,
+					jobId,
+					status,
+					new Date(),
+					asset,
+				),
+			}
 		: {};
 	return [
 		{

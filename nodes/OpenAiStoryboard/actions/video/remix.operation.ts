@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { ContractError } from '../../../shared/errors';
 import { getModel } from '../../../shared/registry/registry';
 import { composePrompt } from '../../../shared/render/prompt';
@@ -17,9 +22,21 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'edit',
 		options: [
-			{ name: 'Edit', value: 'edit', description: 'POST /videos/edits: change the item’s latest render as instructed' },
-			{ name: 'Extend', value: 'extend', description: 'POST /videos/extensions: continue it by the seconds below' },
-			{ name: 'Remix (Legacy)', value: 'remix', description: 'POST /videos/{ID}/remix, for gateways without edits' },
+			{
+				name: 'Edit',
+				value: 'edit',
+				description: 'POST /videos/edits: change the item’s latest render as instructed',
+			},
+			{
+				name: 'Extend',
+				value: 'extend',
+				description: 'POST /videos/extensions: continue it by the seconds below',
+			},
+			{
+				name: 'Remix (Legacy)',
+				value: 'remix',
+				description: 'POST /videos/{ID}/remix, for gateways without edits',
+			},
 		],
 	},
 	{
@@ -47,28 +64,58 @@ const properties: INodeProperties[] = [
 	...renderProperties.filter((property) => ['mode', 'renderOptions'].includes(property.name)),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['remix'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['remix'] } },
+	properties,
+);
 
 export const concurrency = videosConcurrency;
 
 /** Edits, extends or remixes the item's latest Videos API render, recording a new take. */
-export async function execute(this: IExecuteFunctions, itemIndex: number, batch: Batch): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	batch: Batch,
+): Promise<INodeExecutionData[]> {
 	const context = readShotContext(this.getInputData()[itemIndex].json, itemIndex);
-	const source = [...context.takes].reverse().find((take) => take.vendor === 'openai' && take.status === 'succeeded');
-	if (!source) throw new ContractError(itemIndex, [{ path: 'takes', message: 'has no succeeded Videos API take to build on' }]);
+	const source = [...context.takes]
+		.reverse()
+		.find((take) => take.vendor === 'openai' && take.status === 'succeeded');
+	if (!source)
+		throw new ContractError(itemIndex, [
+			{ path: 'takes', message: 'has no succeeded Videos API take to build on' },
+		]);
 	const kind = this.getNodeParameter('remixKind', itemIndex, 'edit') as string;
 	const instruction = stringParameter(this, 'instruction', itemIndex);
-	const prompt = instruction || composePrompt(context.shot, context.pin, { hint: context.retryHint });
-	const seconds = kind === 'extend' ? Number(this.getNodeParameter('addSeconds', itemIndex, 4)) : context.shot.durationSeconds;
-	const path = kind === 'remix' ? `/videos/${encodeURIComponent(source.jobId)}/remix` : kind === 'extend' ? '/videos/extensions' : '/videos/edits';
-	const body = kind === 'remix' ? { prompt } : kind === 'extend' ? { prompt, seconds: String(seconds), video: { id: source.jobId } } : { prompt, video: { id: source.jobId } };
+	const prompt =
+		instruction || composePrompt(context.shot, context.pin, { hint: context.retryHint });
+	const seconds =
+		kind === 'extend'
+			? Number(this.getNodeParameter('addSeconds', itemIndex, 4))
+			: context.shot.durationSeconds;
+	const path =
+		kind === 'remix'
+			? `/videos/${encodeURIComponent(source.jobId)}/remix`
+			: kind === 'extend'
+				? '/videos/extensions'
+				: '/videos/edits';
+	const body =
+		kind === 'remix'
+			? { prompt }
+			: kind === 'extend'
+				? { prompt, seconds: String(seconds), video: { id: source.jobId } }
+				: { prompt, video: { id: source.jobId } };
 	const model = { id: source.model, spec: getModel(source.model) };
 	return await videosRender(this, itemIndex, batch, context, {
 		path,
 		operation: kind,
 		model: source.model,
 		body,
-		estimate: videosEstimate(model, seconds, /1920|1080x/.test(JSON.stringify(source)) ? '1920x1080' : '1280x720'),
+		estimate: videosEstimate(
+			model,
+			seconds,
+			/1920|1080x/.test(JSON.stringify(source)) ? '1920x1080' : '1280x720',
+		),
 		refsSent: source.refsSent ?? [],
 		fileStem: `${context.pipeline.runId}-${context.shot.id}-${kind}-${nextAttempt(context, 'narrative')}`,
 	});

@@ -10,7 +10,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['account'] } },
-		options: [{ name: 'Get Organization', value: 'organization', action: 'Get credits and limits', description: 'Credit balance, tier and per-model limits' }],
+		options: [
+			{
+				name: 'Get Organization',
+				value: 'organization',
+				action: 'Get credits and limits',
+				description: 'Credit balance, tier and per-model limits',
+			},
+		],
 		default: 'organization',
 	},
 	...organization.description,

@@ -10,7 +10,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['asset'] } },
-		options: [{ name: 'Upload', value: 'upload', action: 'Upload a file to runway', description: 'Upload a binary for use as an input (runway:// URI, valid 24 h)' }],
+		options: [
+			{
+				name: 'Upload',
+				value: 'upload',
+				action: 'Upload a file to runway',
+				description: 'Upload a binary for use as an input (runway:// URI, valid 24 h)',
+			},
+		],
 		default: 'upload',
 	},
 	...upload.description,

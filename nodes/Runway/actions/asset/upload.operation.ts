@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { ContractError } from '../../../shared/errors';
 import { uploadToRunway } from '../../helpers/media';
 
@@ -13,15 +18,39 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['asset'], operation: ['upload'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['asset'], operation: ['upload'] } },
+	properties,
+);
 
 /** An ephemeral upload (24 h) for inputs above the 5 MB data-URI limit; outputs its runway:// URI. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const property = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 	const input = this.getInputData()[itemIndex];
 	const binary = input.binary?.[property];
-	if (!binary) throw new ContractError(itemIndex, [{ path: 'binaryPropertyName', message: `names binary field "${property}", which the item does not have` }]);
+	if (!binary)
+		throw new ContractError(itemIndex, [
+			{
+				path: 'binaryPropertyName',
+				message: `names binary field "${property}", which the item does not have`,
+			},
+		]);
 	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-	const uri = await uploadToRunway(this, itemIndex, bytes, binary.fileName ?? `${property}.${binary.fileExtension ?? 'bin'}`, binary.mimeType);
-	return [{ json: { ...input.json, runwayUri: uri, expiresInHours: 24 }, binary: input.binary, pairedItem: { item: itemIndex } }];
+	const uri = await uploadToRunway(
+		this,
+		itemIndex,
+		bytes,
+		binary.fileName ?? `${property}.${binary.fileExtension ?? 'bin'}`,
+		binary.mimeType,
+	);
+	return [
+		{
+			json: { ...input.json, runwayUri: uri, expiresInHours: 24 },
+			binary: input.binary,
+			pairedItem: { item: itemIndex },
+		},
+	];
 }

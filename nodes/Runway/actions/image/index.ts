@@ -10,7 +10,14 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['image'] } },
-		options: [{ name: 'Text to Image', value: 'textToImage', action: 'Create a reference still', description: 'Gen-4 Image with the pinned characters as @tag references' }],
+		options: [
+			{
+				name: 'Text to Image',
+				value: 'textToImage',
+				action: 'Create a reference still',
+				description: 'Gen-4 Image with the pinned characters as @tag references',
+			},
+		],
 		default: 'textToImage',
 	},
 	...textToImage.description,

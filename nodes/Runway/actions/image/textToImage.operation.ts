@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { composePrompt, pickReferences, seedFor } from '../../../shared/render/prompt';
 import { readShot, renderProperties } from '../../../shared/render/properties';
 import { nextAttempt } from '../../../shared/render/shotContext';
@@ -16,17 +21,33 @@ const properties: INodeProperties[] = [
 	...renderProperties.filter((property) => property.name !== 'durationSeconds'),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['textToImage'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['textToImage'] } },
+	properties,
+);
 
 export const concurrency = runwayConcurrency;
 
 /** A reference still with the shot's characters as @tag references (Gen-4 Image character consistency). */
-export async function execute(this: IExecuteFunctions, itemIndex: number, batch: Batch): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	batch: Batch,
+): Promise<INodeExecutionData[]> {
 	const context = readShot(this, itemIndex, 'control', false);
 	const model = runwayModel(this, itemIndex);
 	const references = pickReferences(context.pin, context.shot, 3);
 	const referenceImages = await Promise.all(
-		references.map(async ({ tag, asset }, index) => ({ tag, uri: await runwayMediaUri(this, itemIndex, asset, context.pin, `pin.characters.refs (reference ${index + 1})`) })),
+		references.map(async ({ tag, asset }, index) => ({
+			tag,
+			uri: await runwayMediaUri(
+				this,
+				itemIndex,
+				asset,
+				context.pin,
+				`pin.characters.refs (reference ${index + 1})`,
+			),
+		})),
 	);
 	const attempt = nextAttempt(context, 'control');
 	const seed = seedFor(context.pin, context.shot, attempt, context.retryHint);
@@ -35,7 +56,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, batch:
 		operation: 'textToImage',
 		model,
 		body: {
-			promptText: composePrompt(context.shot, context.pin, { tagMentions: referenceImages.length > 0, maxLength: 1000 }),
+			promptText: composePrompt(context.shot, context.pin, {
+				tagMentions: referenceImages.length > 0,
+				maxLength: 1000,
+			}),
 			ratio: runwayRatio(context.shot.aspectRatio, context.shot.resolution, model.spec?.wireRatios),
 			...(referenceImages.length ? { referenceImages } : {}),
 			...(seed !== undefined ? { seed } : {}),

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { readShotItemParts } from '../../../shared/contract/validate';
 import { ContractError } from '../../../shared/errors';
 import { withTakeStatus } from '../../../shared/takes';
@@ -21,21 +26,57 @@ export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
 	return id;
 }
 
-export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['get'] } }, [taskIdProperty]);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['get'] } },
+	[taskIdProperty],
+);
 
 /** Reads a task once (fresh output URLs included); updates the item's take for that task. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	const taskId = readTaskId(this, itemIndex);
-	const { body } = await runwayRequest<RunwayTask>(this, { method: 'GET', path: `/v1/tasks/${encodeURIComponent(taskId)}`, operation: 'Get task', itemIndex, jobId: taskId });
+	const { body } = await runwayRequest<RunwayTask>(this, {
+		method: 'GET',
+		path: `/v1/tasks/${encodeURIComponent(taskId)}`,
+		operation: 'Get task',
+		itemIndex,
+		jobId: taskId,
+	});
 	const status = runwayJobStatus(body);
 	const input = this.getInputData()[itemIndex].json;
 	const url = body.output?.[0];
-	const previous = Array.isArray(input.takes) ? readShotItemParts(input, itemIndex, ['takes']).takes : undefined;
-	const mimeType = previous?.find((take) => take.jobId === taskId)?.asset?.mimeType ?? (url?.includes('.png') ? 'image/png' : 'video/mp4');
-	const takes = previous ? { takes: withTakeStatus(previous, taskId, status, new Date(), url ? { kind: 'url', ref: url, mimeType } : undefined) } : {};
+	const previous = Array.isArray(input.takes)
+		? readShotItemParts(input, itemIndex, ['takes']).takes
+		: undefined;
+	const mimeType =
+		previous?.find((take) => take.jobId === taskId)?.asset?.mimeType ??
+		(url?.includes('.png') ? 'image/png' : 'video/mp4');
+	const takes = previous
+		? {
+				takes: withTakeStatus(
+					previous,
+					taskId,
+					status,
+					new Date(),
+					url ? { kind: 'url', ref: url, mimeType } : undefined,
+				),
+			}
+		: {};
 	return [
 		{
-			json: { ...input, ...takes, jobId: taskId, status: status.phase, vendorStatus: body.status, progress: status.progress ?? null, output: body.output ?? [], failure: status.failure ?? null, credits: body.cost?.credits ?? body.estimatedCost?.credits ?? null },
+			json: {
+				...input,
+				...takes,
+				jobId: taskId,
+				status: status.phase,
+				vendorStatus: body.status,
+				progress: status.progress ?? null,
+				output: body.output ?? [],
+				failure: status.failure ?? null,
+				credits: body.cost?.credits ?? body.estimatedCost?.credits ?? null,
+			},
 			pairedItem: { item: itemIndex },
 		},
 	];

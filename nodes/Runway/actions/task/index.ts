@@ -13,9 +13,25 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['task'] } },
 		options: [
-			{ name: 'Cancel', value: 'cancel', action: 'Cancel or delete a task', description: 'Cancel a pending or running task, or delete a finished one' },
-			{ name: 'Download', value: 'download', action: 'Download a task output', description: 'Stream a finished task’s output into a binary field (reads a fresh signed URL first)' },
-			{ name: 'Get', value: 'get', action: 'Get a task', description: 'Status, progress, fresh output URLs and cost' },
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				action: 'Cancel or delete a task',
+				description: 'Cancel a pending or running task, or delete a finished one',
+			},
+			{
+				name: 'Download',
+				value: 'download',
+				action: 'Download a task output',
+				description:
+					'Stream a finished task’s output into a binary field (reads a fresh signed URL first)',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a task',
+				description: 'Status, progress, fresh output URLs and cost',
+			},
 		],
 		default: 'get',
 	},

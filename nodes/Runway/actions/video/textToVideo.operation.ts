@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { readShot, renderProperties } from '../../../shared/render/properties';
 import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
@@ -8,13 +13,25 @@ import { runwayOptionsProperty, videoBody } from './imageToVideo.operation';
 
 export { validateShotSource as validate } from '../../../shared/render/properties';
 
-const properties: INodeProperties[] = [modelProperty('textToVideoModels', 'gen4.5'), customModelProperty, ...renderProperties, runwayOptionsProperty];
+const properties: INodeProperties[] = [
+	modelProperty('textToVideoModels', 'gen4.5'),
+	customModelProperty,
+	...renderProperties,
+	runwayOptionsProperty,
+];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['textToVideo'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['textToVideo'] } },
+	properties,
+);
 
 export const concurrency = runwayConcurrency;
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, batch: Batch): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	batch: Batch,
+): Promise<INodeExecutionData[]> {
 	const context = readShot(this, itemIndex, 'control', false);
 	const model = runwayModel(this, itemIndex);
 	const { body, audio, duration } = videoBody(this, itemIndex, context, model, true, true);
@@ -23,7 +40,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, batch:
 		operation: 'textToVideo',
 		model,
 		body,
-		estimate: runwayEstimate(model, { durationSeconds: duration, resolution: context.shot.resolution, audio }),
+		estimate: runwayEstimate(model, {
+			durationSeconds: duration,
+			resolution: context.shot.resolution,
+			audio,
+		}),
 		refsSent: [],
 		mimeType: 'video/mp4',
 		fileStem: `${context.pipeline.runId}-${context.shot.id}-control-${nextAttempt(context, 'control')}`,

@@ -1,10 +1,20 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 import { composePrompt, seedFor } from '../../../shared/render/prompt';
 import { ASPECT_RATIO_OPTIONS, renderProperties } from '../../../shared/render/properties';
 import { nextAttempt, readShotContext } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
-import { customModelProperty, modelProperty, sourceVideo, sourceVideoProperties } from '../descriptions';
+import {
+	customModelProperty,
+	modelProperty,
+	sourceVideo,
+	sourceVideoProperties,
+} from '../descriptions';
 import { stringParameter } from '../../../shared/parameters';
 
 export { validateShotItem as validate } from '../../../shared/render/properties';
@@ -19,8 +29,16 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'restyle',
 		options: [
-			{ name: 'Restyle to the Pinned Look', value: 'restyle', description: 'Regrade the clip to the pin’s look, palette and style' },
-			{ name: 'Correct the Camera Path', value: 'camera', description: 'Re-render the clip following the shot’s camera direction' },
+			{
+				name: 'Restyle to the Pinned Look',
+				value: 'restyle',
+				description: 'Regrade the clip to the pin’s look, palette and style',
+			},
+			{
+				name: 'Correct the Camera Path',
+				value: 'camera',
+				description: 'Re-render the clip following the shot’s camera direction',
+			},
 			{ name: 'Custom Instruction', value: 'custom' },
 		],
 	},
@@ -44,11 +62,18 @@ const properties: INodeProperties[] = [
 	...renderProperties.filter((property) => ['mode', 'renderOptions'].includes(property.name)),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['videoToVideo'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['videoToVideo'] } },
+	properties,
+);
 
 export const concurrency = runwayConcurrency;
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, batch: Batch): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	batch: Batch,
+): Promise<INodeExecutionData[]> {
 	const context = readShotContext(this.getInputData()[itemIndex].json, itemIndex);
 	const model = runwayModel(this, itemIndex);
 	const video = await sourceVideo(this, itemIndex, context);
