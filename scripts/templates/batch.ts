@@ -1,0 +1,576 @@
+// Video pipeline: scheduled ad batch. Queued campaigns of a Data Table are claimed, storyboarded,
+// pinned once per brand, rendered as variants x aspect ratios, checked and delivered per brand.
+import {
+	AUTO_MAP,
+	type Columns,
+	createTable,
+	fromJsonFields,
+	mapped,
+	tableRef,
+	where,
+} from './lib/dataTables';
+import { pyJson } from './lib/json';
+import {
+	code,
+	condition,
+	deliver,
+	filterNode,
+	IS_TRUE,
+	ifNode,
+	link,
+	node,
+	setRaw,
+	sticky,
+	to,
+	workflow,
+} from './lib/nodes';
+import { fileName, fileParam, settingsRoot } from './lib/paths';
+import { splitRenders } from './lib/renders';
+import { CRED, DELIVERY_ROOT, PIPELINE_SETTINGS, PKG, RENDER } from './lib/settings';
+
+const CAMPAIGN_TABLE = 'video_campaigns';
+const RUN_TABLE = 'video_campaign_runs';
+const CAMPAIGN_COLUMNS: Columns = [
+	['brand', 'string'],
+	['product', 'string'],
+	['script', 'string'],
+	['brief', 'string'],
+	['referenceImages', 'string'],
+	['look', 'string'],
+	['variants', 'number'],
+	['aspectRatios', 'string'],
+	['targetSeconds', 'number'],
+	['budgetUsd', 'number'],
+	['status', 'string'],
+	['batch', 'string'],
+	['runsDelivered', 'number'],
+	['shotsPassed', 'number'],
+	['shotsNeedReview', 'number'],
+	['costUsd', 'number'],
+	['deliveredAt', 'string'],
+];
+const RUN_COLUMNS: Columns = [
+	['campaignId', 'number'],
+	['batch', 'string'],
+	['brand', 'string'],
+	['runId', 'string'],
+	['variant', 'string'],
+	['aspectRatio', 'string'],
+	['status', 'string'],
+	['shots', 'number'],
+	['passed', 'number'],
+	['needsReview', 'number'],
+	['rerenders', 'number'],
+	['costUsd', 'number'],
+	['expectedRuns', 'number'],
+	['reportFile', 'string'],
+	['deliveredAt', 'string'],
+];
+
+const ROOT = settingsRoot('Batch Settings');
+/** The most one campaign may spend (split over its runs), in USD. */
+const BATCH_BUDGET_CAP = 100;
+
+const SAMPLE_CAMPAIGNS = {
+	rows: [
+		{
+			brand: 'Lumen Coffee',
+			product: 'Lumen Cold Brew',
+			script:
+				'Ava opens the fridge and finds a Lumen can. Ava cracks the Lumen open on a sunny balcony. Condensation runs down the cold can. Ava smiles: "Morning, sorted."',
+			brief: 'Bright, upbeat, urban mornings. Product label always readable.',
+			referenceImages: '',
+			look: 'bright morning sun, warm highlights',
+			variants: 2,
+			aspectRatios: '9:16,1:1',
+			targetSeconds: 20,
+			budgetUsd: 60,
+			status: 'queued',
+		},
+		{
+			brand: 'Northwind Outdoors',
+			product: 'Ridge Shell Jacket',
+			script:
+				'Rain sweeps across a mountain ridge. Jonas zips the Ridge shell and keeps climbing. Sunlight breaks through the clouds.',
+			brief: 'Rugged, honest, no studio gloss.',
+			referenceImages: '',
+			look: 'overcast, desaturated greens, crisp contrast',
+			variants: 1,
+			aspectRatios: '16:9',
+			targetSeconds: 16,
+			budgetUsd: 30,
+			status: 'queued',
+		},
+	],
+};
+
+const run = '$json.pipeline.runId';
+
+/** One run's row of video_campaign_runs. */
+const RUN_STATUS =
+	'={{ JSON.stringify({ campaignId: $json.campaign.id, batch: $json.batch, brand: $json.campaign.brand, runId: $json.pipeline.runId, variant: $json.pipeline.variant, ' +
+	"aspectRatio: $json.shot.aspectRatio, status: $json.qcReport.totals.needsReview > 0 ? 'needs_review' : 'delivered', shots: $json.qcReport.totals.shots, " +
+	'passed: $json.qcReport.totals.passed, needsReview: $json.qcReport.totals.needsReview, rerenders: $json.qcReport.totals.rerenders, costUsd: $json.qcReport.cost.totalUsd, ' +
+	`expectedRuns: $json.expectedRuns, reportFile: ${fileName(ROOT, run, "'qc-report.html'")}, deliveredAt: $now.toISO() }) }}`;
+
+/** The campaign's row once its runs are counted: delivered when every run is in. */
+const CAMPAIGN_STATUS =
+	'={{ JSON.stringify({ id: $json.campaignId, runsDelivered: $json.count_runId, costUsd: Math.round($json.sum_costUsd * 1e4) / 1e4, shotsPassed: $json.sum_passed, ' +
+	"shotsNeedReview: $json.sum_needsReview, status: $json.count_runId < $json.expectedRuns ? 'rendering' : ($json.sum_needsReview > 0 ? 'needs_review' : 'delivered'), " +
+	"deliveredAt: $json.count_runId < $json.expectedRuns ? '' : $now.toISO() }) }}";
+
+const SETUP_NOTE =
+	"## Scheduled ad batch\nEvery night (or when *Run Batch Now* / the webhook fires) the queued rows of the **video_campaigns** Data Table are claimed, storyboarded, pinned **once per brand**, rendered as N variants x aspect ratios in one batch, checked by QC and delivered per brand. Each run's result lands in **video_campaign_runs**; the campaign row gets its status, cost and shot counts.\n\n" +
+	"1. **Credentials**: OpenAI, Google (Vertex AI) and Runway on the render nodes, or the sandbox's to run without keys.\n" +
+	'2. **Tables** are created on the first run; with `seedSampleCampaigns` the empty table gets two sample campaigns. Turn that off in *Batch Settings* once you add your own.\n' +
+	'3. **Queue a campaign**: add a row with status `queued` and a `budgetUsd` (required, at most `maxBudgetUsd` in *Batch Settings*).\n' +
+	'4. **Claims**: a campaign is claimed only while its row is still `queued` (the update filters on id and status), so a schedule firing beside the webhook never renders it twice.';
+
+const COLUMNS_NOTE =
+	"### video_campaigns\n`brand`, `product`, `script` (mention the product by name so its reference images ride along), `brief`, `referenceImages` (image URLs, comma-separated), `look`, `variants`, `aspectRatios` (`9:16,1:1,16:9`), `targetSeconds`, `budgetUsd` (the campaign's cap, split evenly over its runs), `status` (`queued` to render).\n" +
+	'Written back: `status` (rendering, delivered, needs_review), `runsDelivered`, `shotsPassed`, `shotsNeedReview`, `costUsd`, `deliveredAt`.';
+
+const FORMATS_NOTE =
+	'### Formats\nVeo and Sora render 16:9 and 9:16 only. The storyboard puts every shot of a **1:1** feed run on Runway (*Hero Aspect Ratios*): Gen-4 Image draws a square keyframe with the pinned references, Gen-4.5 animates it (its text to video is 16:9 / 9:16 only). Silent shots for muted autoplay, with the pinned audio bed as the sound.';
+
+const DELIVERY_NOTE =
+	"### Delivery per brand\n**All Done** fires once per run (brand x variant x format). Files are written as `<brand>-c<campaign>-<date>-v<variant>-<ratio>-<file>` in `deliveryRoot`; the run's row goes to **video_campaign_runs**, and when every run of a campaign is in, its row in **video_campaigns** says `delivered` (or `needs_review`) with the cost.";
+
+const write = (name: string, suffix: string, property: string, x: number) =>
+	deliver(name, fileParam(ROOT, run, suffix), property, [x, 700]);
+
+const dataTable = (
+	name: string,
+	parameters: Record<string, unknown>,
+	position: [number, number],
+	extra = {},
+) => node(name, 'n8n-nodes-base.dataTable', parameters, position, 1.1, undefined, extra);
+
+export function batch() {
+	const settings = {
+		deliveryRoot: DELIVERY_ROOT,
+		maxCampaignsPerBatch: 20,
+		maxBudgetUsd: BATCH_BUDGET_CAP,
+		seedSampleCampaigns: true,
+	};
+	const campaignFields = [
+		'status',
+		'runsDelivered',
+		'shotsPassed',
+		'shotsNeedReview',
+		'costUsd',
+		'deliveredAt',
+	];
+	const runFields = RUN_COLUMNS.map(([name]) => name);
+	const nodes = [
+		sticky('Setup', SETUP_NOTE, [-1500, -520], 640, 360),
+		sticky('Columns', COLUMNS_NOTE, [-820, -520], 560, 280),
+		sticky('Formats', FORMATS_NOTE, [300, -520], 460, 200),
+		node(
+			'Nightly Schedule',
+			'n8n-nodes-base.scheduleTrigger',
+			{ rule: { interval: [{ field: 'days', triggerAtHour: 1 }] } },
+			[-1500, 0],
+			1.2,
+		),
+		node('Run Batch Now', 'n8n-nodes-base.manualTrigger', {}, [-1500, 180]),
+		node(
+			'Run Batch Webhook',
+			'n8n-nodes-base.webhook',
+			{
+				httpMethod: 'POST',
+				path: 'video-batch',
+				authentication: 'headerAuth',
+				responseMode: 'onReceived',
+				options: {},
+			},
+			[-1500, 360],
+			2.1,
+			{ httpHeaderAuth: { id: 'vpBriefWebhookAuth', name: 'Brief webhook header' } },
+			{ webhookId: '3e8a6c2d-4b1f-4d7e-9a0c-2f6b8d4e1a70' },
+		),
+		setRaw('Batch Settings', pyJson(settings, 2), [-1280, 180]),
+		createTable('Campaign Table', CAMPAIGN_TABLE, CAMPAIGN_COLUMNS, [-1060, 180]),
+		createTable('Run Table', RUN_TABLE, RUN_COLUMNS, [-840, 180]),
+		dataTable(
+			'Any Campaign',
+			{
+				resource: 'row',
+				operation: 'get',
+				dataTableId: tableRef(CAMPAIGN_TABLE),
+				returnAll: false,
+				limit: 1,
+			},
+			[-620, 0],
+			{ alwaysOutputData: true },
+		),
+		filterNode(
+			'Seed Samples?',
+			condition(
+				'5a0e4b9c-1d2f-4e3a-8b7c-000000000001',
+				"={{ $('Batch Settings').first().json.seedSampleCampaigns && $json.id === undefined }}",
+				IS_TRUE,
+			),
+			[-400, 0],
+		),
+		setRaw('Sample Campaigns', pyJson(SAMPLE_CAMPAIGNS, 2), [-180, 0]),
+		node(
+			'Split Samples',
+			'n8n-nodes-base.splitOut',
+			{ fieldToSplitOut: 'rows', options: {} },
+			[40, 0],
+			1,
+		),
+		dataTable(
+			'Insert Samples',
+			{
+				resource: 'row',
+				operation: 'insert',
+				dataTableId: tableRef(CAMPAIGN_TABLE),
+				columns: AUTO_MAP,
+				options: {},
+			},
+			[260, 0],
+		),
+		dataTable(
+			'Queued Campaigns',
+			{
+				resource: 'row',
+				operation: 'get',
+				dataTableId: tableRef(CAMPAIGN_TABLE),
+				matchType: 'allConditions',
+				filters: where('status', 'queued'),
+				returnAll: false,
+				limit: "={{ $('Batch Settings').first().json.maxCampaignsPerBatch }}",
+				orderBy: true,
+				orderByColumn: 'id',
+				orderByDirection: 'ASC',
+			},
+			[-620, 300],
+		),
+		code('Campaign Briefs', 'campaign-briefs', [-400, 300]),
+		dataTable(
+			'Claim Campaign',
+			{
+				resource: 'row',
+				operation: 'update',
+				dataTableId: tableRef(CAMPAIGN_TABLE),
+				matchType: 'allConditions',
+				filters: {
+					conditions: [
+						{ keyName: 'id', condition: 'eq', keyValue: '={{ $json.campaign.id }}' },
+						{ keyName: 'status', condition: 'eq', keyValue: 'queued' },
+					],
+				},
+				columns: mapped(
+					{
+						status: 'rendering',
+						batch: '={{ String($execution.id) }}',
+						runsDelivered: 0,
+						shotsPassed: 0,
+						shotsNeedReview: 0,
+						costUsd: 0,
+						deliveredAt: '',
+					},
+					CAMPAIGN_COLUMNS,
+				),
+				options: {},
+			},
+			[-180, 300],
+			{ alwaysOutputData: true },
+		),
+		code('Claimed Briefs', 'claimed-briefs', [-180, 480]),
+		node(
+			'Storyboard',
+			`${PKG}.openAiStoryboard`,
+			{
+				resource: 'storyboard',
+				operation: 'createManifest',
+				model: 'gpt-5.4-mini',
+				script: '={{ $json.script }}',
+				brandBrief: '={{ $json.brief }}',
+				targetSeconds: '={{ $json.targetSeconds }}',
+				aspectRatios: '={{ $json.aspectRatios }}',
+				variants: '={{ $json.variants }}',
+				layerPolicy: 'dialogueHero',
+				outputShape: 'shots',
+				run: {
+					runId: '={{ $json.runIdBase }}',
+					project: '={{ $json.campaign.brand }} / {{ $json.campaign.product }}',
+					budgetUsd: '={{ $json.budgetPerRunUsd }}',
+					resolution: '720p',
+					heroDurations: '4,6,8',
+					heroAspectRatios: '16:9, 9:16',
+				},
+			},
+			[40, 300],
+			1,
+			CRED.openai,
+		),
+		node(
+			'Pin Per Brand',
+			`${PKG}.pinState`,
+			{
+				resource: 'pin',
+				operation: 'create',
+				pinPer: 'groupKey',
+				groupKey: '={{ $json.campaign.brand }}',
+				characters: {
+					character: [
+						{
+							tag: '={{ $json.productTag }}',
+							description:
+								'={{ $json.campaign.product }}: exact packaging, label and colours as in the reference images',
+							referenceUrls: '={{ $json.campaign.referenceImages }}',
+							referenceBinaries: '',
+						},
+					],
+				},
+				useManifestCharacters: true,
+				grade: {
+					look: "={{ $json.campaign.look || 'clean commercial look, true-to-life product colours' }}",
+				},
+				audioBed: {
+					mood: 'upbeat, modern',
+					tempoBpm: 112,
+					dialogueLanguage: 'en',
+					loudnessLufs: -14,
+				},
+				style: 'photoreal commercial, shallow depth of field',
+				negativePrompt: 'text, watermark, competitor logos, extra fingers',
+				seedPolicy: 'per_shot',
+				seedBase: 2000,
+			},
+			[260, 300],
+		),
+		// Visual checks stay off here for now: the sandbox does not yet carry a character's identity
+		// through the 1:1 chain (Gen-4 Image keyframe, then image to video), so every square shot would
+		// fail its anchor. The report says plainly that visual checks are off.
+		node(
+			'QC Router',
+			`${PKG}.qcRouter`,
+			{ retries: { narrative: 1, hero: 2, control: 2 }, barrier: 'run', visionJudge: false },
+			[480, 300],
+			1,
+			CRED.vertex,
+		),
+		node(
+			'Sora (Gateway)',
+			`${PKG}.openAiStoryboard`,
+			{
+				resource: 'video',
+				operation: 'render',
+				model: 'sora-2',
+				shotSource: 'item',
+				inputReference: 'none',
+				renderOptions: RENDER,
+			},
+			[760, 60],
+			1,
+			CRED.openai,
+		),
+		node(
+			'Veo Hero',
+			`${PKG}.googleVeo`,
+			{
+				resource: 'video',
+				operation: 'generate',
+				model: 'veo-3.1-fast-generate-001',
+				shotSource: 'item',
+				referenceMode: 'pin',
+				generateAudio: true,
+				renderOptions: RENDER,
+			},
+			[760, 260],
+			1,
+			CRED.vertex,
+		),
+		ifNode(
+			'Square Shot?',
+			condition(
+				'5a0e4b9c-1d2f-4e3a-8b7c-000000000003',
+				'={{ $json.shot.aspectRatio }}',
+				{ type: 'string', operation: 'equals' },
+				'1:1',
+			),
+			[760, 460],
+		),
+		node(
+			'Square Keyframe',
+			`${PKG}.runway`,
+			{
+				resource: 'image',
+				operation: 'textToImage',
+				model: 'gen4_image',
+				shotSource: 'item',
+				renderOptions: { ...RENDER, binaryPropertyName: 'keyframe' },
+			},
+			[980, 380],
+			1,
+			CRED.runway,
+		),
+		node(
+			'Runway Square',
+			`${PKG}.runway`,
+			{
+				resource: 'video',
+				operation: 'imageToVideo',
+				model: 'gen4.5',
+				shotSource: 'item',
+				promptImageSource: 'binary',
+				promptImageProperty: 'keyframe',
+				renderOptions: RENDER,
+			},
+			[1200, 380],
+			1,
+			CRED.runway,
+		),
+		node(
+			'Runway B-Roll',
+			`${PKG}.runway`,
+			{
+				resource: 'video',
+				operation: 'textToVideo',
+				model: 'gen4.5',
+				shotSource: 'item',
+				renderOptions: RENDER,
+			},
+			[980, 560],
+			1,
+			CRED.runway,
+		),
+		write('Write Masters', "$json.shot.id + '.mp4'", 'data', 760),
+		filterNode(
+			'Report Items',
+			condition('5a0e4b9c-1d2f-4e3a-8b7c-000000000002', '={{ !!$binary.qc_report_json }}', IS_TRUE),
+			[980, 700],
+		),
+		write('Write QC Report', "'qc-report.html'", 'qc_report_html', 1200),
+		write('Write QC JSON', "'qc-report.json'", 'qc_report_json', 1420),
+		write('Write Timeline', "'timeline.otio'", 'timeline_otio', 1640),
+		write('Write Run State', "'run-state.json'", 'run_state_json', 1860),
+		setRaw('Run Status', RUN_STATUS, [760, 920]),
+		dataTable(
+			'Save Run Status',
+			{
+				resource: 'row',
+				operation: 'upsert',
+				dataTableId: tableRef(RUN_TABLE),
+				matchType: 'allConditions',
+				filters: where('runId', '={{ $json.runId }}'),
+				columns: mapped(fromJsonFields(runFields), RUN_COLUMNS),
+				options: {},
+			},
+			[980, 920],
+		),
+		node(
+			'One Per Campaign',
+			'n8n-nodes-base.removeDuplicates',
+			{
+				operation: 'removeDuplicateInputItems',
+				compare: 'selectedFields',
+				fieldsToCompare: 'campaignId',
+				options: {},
+			},
+			[1200, 920],
+			2,
+		),
+		dataTable(
+			'Campaign Runs',
+			{
+				resource: 'row',
+				operation: 'get',
+				dataTableId: tableRef(RUN_TABLE),
+				matchType: 'allConditions',
+				filters: {
+					conditions: [
+						{ keyName: 'campaignId', condition: 'eq', keyValue: '={{ $json.campaignId }}' },
+						{ keyName: 'batch', condition: 'eq', keyValue: '={{ $json.batch }}' },
+					],
+				},
+				returnAll: true,
+			},
+			[1420, 920],
+		),
+		node(
+			'Campaign Totals',
+			'n8n-nodes-base.summarize',
+			{
+				fieldsToSummarize: {
+					values: [
+						{ aggregation: 'count', field: 'runId' },
+						{ aggregation: 'sum', field: 'costUsd' },
+						{ aggregation: 'sum', field: 'passed' },
+						{ aggregation: 'sum', field: 'needsReview' },
+					],
+				},
+				fieldsToSplitBy: 'campaignId, expectedRuns',
+				options: {},
+			},
+			[1640, 920],
+			1.1,
+		),
+		setRaw('Campaign Status', CAMPAIGN_STATUS, [1860, 920]),
+		dataTable(
+			'Update Campaign',
+			{
+				resource: 'row',
+				operation: 'update',
+				dataTableId: tableRef(CAMPAIGN_TABLE),
+				matchType: 'allConditions',
+				filters: where('id', '={{ $json.id }}'),
+				columns: mapped(fromJsonFields(campaignFields), CAMPAIGN_COLUMNS),
+				options: {},
+			},
+			[2080, 920],
+		),
+		sticky('Delivery', DELIVERY_NOTE, [760, 1120], 620, 180),
+	];
+	const connections = {
+		'Nightly Schedule': { main: link('Batch Settings') },
+		'Run Batch Now': { main: link('Batch Settings') },
+		'Run Batch Webhook': { main: link('Batch Settings') },
+		'Batch Settings': { main: link('Campaign Table') },
+		'Campaign Table': { main: link('Run Table') },
+		// The seed branch sits above the batch branch: with execution order v1 it runs first.
+		'Run Table': { main: link('Any Campaign', 'Queued Campaigns') },
+		'Any Campaign': { main: link('Seed Samples?') },
+		'Seed Samples?': { main: link('Sample Campaigns') },
+		'Sample Campaigns': { main: link('Split Samples') },
+		'Split Samples': { main: link('Insert Samples') },
+		'Queued Campaigns': { main: link('Campaign Briefs') },
+		'Campaign Briefs': { main: link('Claim Campaign') },
+		'Claim Campaign': { main: link('Claimed Briefs') },
+		'Claimed Briefs': { main: link('Storyboard') },
+		Storyboard: { main: link('Pin Per Brand') },
+		'Pin Per Brand': { main: link('QC Router') },
+		'QC Router': {
+			main: [[], to('Sora (Gateway)'), to('Veo Hero'), to('Square Shot?'), [], to('Write Masters')],
+		},
+		'Sora (Gateway)': { main: link('QC Router') },
+		'Veo Hero': { main: link('QC Router') },
+		'Square Shot?': { main: [to('Square Keyframe'), to('Runway B-Roll')] },
+		'Square Keyframe': { main: link('Runway Square') },
+		'Runway Square': { main: link('QC Router') },
+		'Runway B-Roll': { main: link('QC Router') },
+		'Write Masters': { main: link('Report Items') },
+		'Report Items': { main: link('Write QC Report') },
+		'Write QC Report': { main: link('Write QC JSON') },
+		'Write QC JSON': { main: link('Write Timeline') },
+		'Write Timeline': { main: link('Write Run State') },
+		'Write Run State': { main: link('Run Status') },
+		'Run Status': { main: link('Save Run Status') },
+		'Save Run Status': { main: link('One Per Campaign') },
+		'One Per Campaign': { main: link('Campaign Runs') },
+		'Campaign Runs': { main: link('Campaign Totals') },
+		'Campaign Totals': { main: link('Campaign Status') },
+		'Campaign Status': { main: link('Update Campaign') },
+	};
+	return splitRenders(
+		workflow('vpScheduledAdBatch', 'Video pipeline: scheduled ad batch', nodes, connections, {
+			...PIPELINE_SETTINGS,
+		}),
+		['Sora (Gateway)', 'Veo Hero', 'Square Keyframe', 'Runway Square', 'Runway B-Roll'],
+		[800, -520],
+	);
+}

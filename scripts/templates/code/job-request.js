@@ -1,0 +1,1 @@
+return [{ json: JSON.parse($json.request) }];

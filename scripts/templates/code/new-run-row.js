@@ -1,0 +1,7 @@
+// The row that records the job before it starts: the brand's latest stored pin rides along on a brief.
+const job = $('Job').first().json;
+const pins = $input.all().map((item) => item.json).filter((row) => row.pin);
+const stored = pins.length ? JSON.parse(pins[pins.length - 1].pin) : undefined;
+const request = job.kind === 'brief' && stored ? { ...job.request, brandPin: stored } : job.request;
+return [{ json: { runId: job.runId, kind: job.kind, status: 'rendering', brand: job.brand, project: job.project, budgetUsd: job.budgetUsd,
+  request: JSON.stringify(request), summary: '', error: '', requestedAt: new Date(job.startedAt).toISOString(), finishedAt: '' } }];

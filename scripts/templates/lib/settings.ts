@@ -1,0 +1,35 @@
+// Settings every template shares.
+
+export const PKG = 'n8n-nodes-video-pipeline';
+
+export const CRED = {
+	openai: { openAiVideoPipelineApi: { id: 'vpSandboxOpenAi', name: 'Sandbox OpenAI' } },
+	vertex: {
+		googleVideoPipelineApi: {
+			id: 'vpSandboxVertex',
+			name: 'Sandbox Google (Vertex AI service account)',
+		},
+	},
+	runway: { runwayVideoPipelineApi: { id: 'vpSandboxRunway', name: 'Sandbox Runway' } },
+	fal: { falVideoPipelineApi: { id: 'vpSandboxFal', name: 'Sandbox fal' } },
+};
+
+export const RENDER = { pollIntervalSeconds: 2, timeoutMinutes: 30, concurrency: 4 };
+
+/** Where every template delivers: a setting of each template (never a field of a request). */
+export const DELIVERY_ROOT = '/home/node/.n8n-files/video-deliveries';
+
+/** The most one brief or reshoot may spend, in USD: the same on the webhooks, the form and MCP. */
+export const BUDGET_CAP = 50;
+
+export const INTAKE_AUTH = {
+	httpHeaderAuth: { id: 'vpBriefWebhookAuth', name: 'Brief webhook header' },
+};
+export const FORM_AUTH = { httpBasicAuth: { id: 'vpBriefFormAuth', name: 'Brief form login' } };
+export const MCP_AUTH = { httpHeaderAuth: { id: 'vpMcpServerAuth', name: 'MCP server header' } };
+
+/** Every QC Router checks identity and colour with a cheap judge; its Google credential is what turns the checks on. */
+export const JUDGE = { visionJudge: true, judgeModel: 'gemini-3.1-flash-lite' };
+
+/** The settings every pipeline workflow shares: execution order v1 and the error reporter. */
+export const PIPELINE_SETTINGS = { executionOrder: 'v1', errorWorkflow: 'vpErrorReporter' };
