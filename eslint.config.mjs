@@ -4,6 +4,8 @@
 import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import js from '@eslint/js';
+import { CODE_NODE_GLOBALS, codeNodeProcessor } from './scripts/templates/codeNodeLint.mjs';
 
 export default tseslint.config(
 	{
@@ -12,8 +14,13 @@ export default tseslint.config(
 			'node_modules/**',
 			'test/**',
 			'sandbox/**',
-			'scripts/**',
+			'scripts/*.*',
+			'scripts/templates/*.*',
+			'scripts/templates/lib/**',
+			'scripts/templates/code/fragments/**',
 			'bench/**',
+			// Root-level files only: the templates' Code-node JavaScript (scripts/templates/code) is linted,
+			// fragments through the files that include them.
 			'*.js',
 			'*.mjs',
 		],
@@ -43,5 +50,23 @@ export default tseslint.config(
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
+	},
+	// The templates' Code nodes: plain JavaScript run by n8n's Code node (the body of a function,
+	// with n8n's globals), linted as each template ships it (see codeNodeLint.mjs).
+	{
+		files: ['scripts/templates/code/*.js'],
+		processor: codeNodeProcessor,
+	},
+	{
+		files: ['**/*.js'],
+		ignores: ['**/*.ts', '**/*.json'],
+		...js.configs.recommended,
+		languageOptions: {
+			ecmaVersion: 2022,
+			sourceType: 'script',
+			parserOptions: { ecmaFeatures: { globalReturn: true } },
+			globals: CODE_NODE_GLOBALS,
+		},
+		rules: { ...js.configs.recommended.rules, 'no-console': 'error' },
 	},
 );
