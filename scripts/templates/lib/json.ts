@@ -1,6 +1,6 @@
-// Python's json.dumps, byte for byte: some Code nodes and Set nodes carry JSON written the way the
-// templates have always written it (", " and ": " separators, non-ASCII escaped as \uXXXX), and a
-// template that changes bytes without changing meaning would still show as a change to every user.
+// JSON in the compact style of Python's json.dumps (", " and ": " separators, non-ASCII escaped as
+// \uXXXX), byte for byte: the Set and Code nodes that carry a sample or settings as JSON text are
+// written this way, so regenerating the templates never changes a byte a user has imported.
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
