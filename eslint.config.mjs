@@ -1,9 +1,10 @@
 // The same rules n8n's verification gate applies: the community-nodes recommended set plus the
 // n8n-nodes-base community/credentials/nodes rulesets (with the scanner's overrides), on top of
-// typescript-eslint's recommended rules.
+// typescript-eslint's recommended rules. Our own rule keeps node folders private to their node.
 import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import nodeBoundaries from './eslint-rules/node-boundaries.js';
 
 export default tseslint.config(
 	{
@@ -43,5 +44,10 @@ export default tseslint.config(
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		plugins: { local: { rules: { 'node-boundaries': nodeBoundaries } } },
+		rules: { 'local/node-boundaries': 'error' },
 	},
 );

@@ -20,7 +20,7 @@ import {
 	type LayerPolicy,
 	type StoryboardAnswer,
 } from '../../helpers/manifest';
-import { openAiBackend, openAiRequest } from '../../transport';
+import { openAiBackend, openAiRequest } from '../../../shared/vendors/openai/transport';
 import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [
