@@ -1,11 +1,12 @@
 // The same rules n8n's verification gate applies: the community-nodes recommended set plus the
 // n8n-nodes-base community/credentials/nodes rulesets (with the scanner's overrides), on top of
-// typescript-eslint's recommended rules.
+// typescript-eslint's recommended rules. Our own rule keeps node folders private to their node.
 import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import js from '@eslint/js';
 import { CODE_NODE_GLOBALS, codeNodeProcessor } from './scripts/templates/codeNodeLint.mjs';
+import nodeBoundaries from './eslint-rules/node-boundaries.js';
 
 export default tseslint.config(
 	{
@@ -68,5 +69,10 @@ export default tseslint.config(
 			globals: CODE_NODE_GLOBALS,
 		},
 		rules: { ...js.configs.recommended.rules, 'no-console': 'error' },
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		plugins: { local: { rules: { 'node-boundaries': nodeBoundaries } } },
+		rules: { 'local/node-boundaries': 'error' },
 	},
 );

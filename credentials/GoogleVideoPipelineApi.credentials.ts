@@ -11,7 +11,7 @@ import {
 	GOOGLE_TOKEN_URL,
 	parseServiceAccountKey,
 	signServiceAccountAssertion,
-} from '../nodes/shared/googleAuth';
+} from '../nodes/shared/vendors/google/auth';
 
 /**
  * One Google credential for both Veo backends. Vertex AI with a service account exchanges a

@@ -2,7 +2,7 @@ import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-wo
 import type { Vendor } from './contract/schemas';
 import { VendorHttpError, VendorNetworkError } from './errors';
 import { readPrefix } from './http/bounded';
-import { httpSend } from './http/request';
+import { HttpStatusError, MAX_CLIP_BYTES, readBytes } from './http/bytes';
 import { redactSecrets } from './redact';
 import { settle } from './runtime/concurrency';
 import { transportError } from './transport';
@@ -41,7 +41,8 @@ export async function storedBinaryBytes(
 
 /**
  * Streams a rendered file into n8n's binary store. The body is never buffered: in filesystem
- * mode peak memory stays flat whatever the clip size.
+ * mode peak memory stays flat whatever the clip size. A declared size no clip can have is
+ * refused before the body is read; the error names the job, so the render can be fetched again.
  */
 export async function downloadToBinary(
 	ctx: IExecuteFunctions,
@@ -55,34 +56,35 @@ export async function downloadToBinary(
 	};
 	const sent = await settle(
 		async () =>
-			await httpSend<BinaryStream>(ctx, {
-				method: 'GET',
+			await readBytes<BinaryStream>(ctx, {
 				url: request.url,
 				credentialType: request.credentialType,
 				what: 'the download URL',
 				qs: request.qs,
-				encoding: 'stream',
+				maxBytes: MAX_CLIP_BYTES,
 				timeoutMs: request.timeoutMs ?? 600_000,
-				headers: { Accept: '*/*' },
 			}),
 	);
-	if (!sent.ok) throw transportError(sent.error, context);
-	const response = sent.value;
-	if (response.statusCode < 200 || response.statusCode >= 300) {
-		const text = await readSmall(response.body);
-		const json = await settle(async () => JSON.parse(text) as unknown);
-		const body = json.ok ? json.value : text;
-		const parsed = parseVendorErrorBody(request.vendor, body, `HTTP ${response.statusCode}`);
+	if (!sent.ok) {
+		if (!(sent.error instanceof HttpStatusError)) throw transportError(sent.error, context);
+		const { statusCode, bodyText } = sent.error;
+		const json = await settle(async () => JSON.parse(bodyText) as unknown);
+		const parsed = parseVendorErrorBody(
+			request.vendor,
+			json.ok ? json.value : bodyText,
+			`HTTP ${statusCode}`,
+		);
 		throw new VendorHttpError({
 			...context,
-			statusCode: response.statusCode,
+			statusCode,
 			vendorCode: parsed.code,
 			vendorMessage:
-				response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410
+				statusCode === 403 || statusCode === 404 || statusCode === 410
 					? `${parsed.message} (the output URL may have expired; fetch the job again for a fresh one)`
 					: parsed.message,
 		});
 	}
+	const response = sent.value;
 	const contentType = String(response.headers['content-type'] ?? '')
 		.split(';')[0]
 		.trim();

@@ -1,4 +1,11 @@
-import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
 import {
 	BudgetExceededError,
 	ContractError,
@@ -80,4 +87,29 @@ export function errorJson(error: unknown): JsonObject {
 	}
 	if (error instanceof ContractError) out.issues = error.issues.map((issue) => ({ ...issue }));
 	return out;
+}
+
+/**
+ * The one place continueOnFail is read. An item's failure fails the node, unless continueOnFail
+ * is on or the failure has to travel on anyway (`flows`: other items hold paid vendor jobs).
+ */
+export function throwUnlessCarried(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+	flows = false,
+): void {
+	if (!flows && !ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, itemIndex);
+}
+
+/**
+ * An input item carrying its failure in its JSON. Not n8n's `error` property: n8n replaces the
+ * JSON of such an item with the message alone, which would drop the take and its job ID.
+ */
+export function failedItem(
+	item: INodeExecutionData,
+	error: unknown,
+	itemIndex: number,
+): INodeExecutionData {
+	return { json: { ...item.json, ...errorJson(error) }, pairedItem: { item: itemIndex } };
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { systemClock, type Clock } from './runtime/clock';
 import { mapWithConcurrency, settle } from './runtime/concurrency';
-import { errorJson, toNodeError } from './nodeErrors';
+import { failedItem, throwUnlessCarried, toNodeError } from './nodeErrors';
 
 /** What one node run shares across its items (clock, budget reservations, ...). */
 export interface Batch {
@@ -129,25 +129,14 @@ export async function routeOperations(
 	if (operation.executeBatch) {
 		const result = await settle(async () => await operation.executeBatch!.call(this));
 		if (result.ok) return [result.value];
-		if (!this.continueOnFail())
-			throw toNodeError(
-				this.getNode(),
-				result.error,
-				(result.error as { itemIndex?: number }).itemIndex ?? 0,
-			);
-		return [
-			items.map((item, itemIndex) => ({
-				json: { ...item.json, ...errorJson(result.error) },
-				pairedItem: { item: itemIndex },
-			})),
-		];
+		throwUnlessCarried(this, result.error, (result.error as { itemIndex?: number }).itemIndex ?? 0);
+		return [items.map((item, itemIndex) => failedItem(item, result.error, itemIndex))];
 	}
 	const execute = operation.execute!;
-	if (operation.validate && !this.continueOnFail()) {
-		for (const itemIndex of items.keys()) {
-			const checked = await settle(async () => operation.validate!.call(this, itemIndex));
-			if (!checked.ok) throw toNodeError(this.getNode(), checked.error, itemIndex);
-		}
+	// With continueOnFail on, an item that fails validation fails again in execute, as data.
+	for (const itemIndex of operation.validate ? items.keys() : []) {
+		const checked = await settle(async () => operation.validate!.call(this, itemIndex));
+		if (!checked.ok) throwUnlessCarried(this, checked.error, itemIndex);
 	}
 	const batch = createBatch(items);
 	const upper = operation.concurrency?.call(this);
@@ -177,14 +166,15 @@ export async function routeOperations(
 			continue;
 		}
 		const cause = result.error instanceof ItemFailedError ? result.error.cause : result.error;
-		if (!flows && !this.continueOnFail()) throw toNodeError(this.getNode(), cause, itemIndex);
-		// Not n8n's `error` property: n8n replaces the JSON of such an item with the message alone,
-		// which would drop the take and its job ID. The failure stays in the JSON (error, renderError).
-		const failed =
-			result.error instanceof ItemFailedError
-				? result.error.items
-				: [{ json: { ...items[itemIndex].json, ...errorJson(cause) } }];
-		output.push(...failed.map((item) => ({ ...item, pairedItem: { item: itemIndex } })));
+		throwUnlessCarried(this, cause, itemIndex, flows);
+		// The failure stays in the JSON (error, renderError), with the take when there is one.
+		if (!(result.error instanceof ItemFailedError)) {
+			output.push(failedItem(items[itemIndex], cause, itemIndex));
+			continue;
+		}
+		output.push(
+			...result.error.items.map((item) => ({ ...item, pairedItem: { item: itemIndex } })),
+		);
 	}
 	const fields = batch.outputFields();
 	return [output.map((item) => withOutputFields(item, fields))];

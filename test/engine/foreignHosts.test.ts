@@ -646,6 +646,50 @@ describe('credentials never reach a host an item names', () => {
 			).toBeLessThanOrEqual(file.length);
 		});
 
+		it('Runway Download refuses an output that declares more than any clip, by its Content-Length, naming the task', async () => {
+			const api = await listener();
+			api.handle(
+				(req, res) =>
+					void res.writeHead(200, { 'content-type': 'application/json' }).end(
+						JSON.stringify({
+							id: 'task-huge',
+							status: 'SUCCEEDED',
+							output: [`${foreign.origin}/task-huge.mp4?_jwt=signed`],
+						}),
+					),
+			);
+			foreign.handle(async (req, res, seen) => {
+				res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': 3 * 1024 ** 3 });
+				await stream(res, seen, 3 * 1024 ** 3);
+			});
+			try {
+				const result = await runWorkflow(
+					singleNode(
+						'runway',
+						{ resource: 'task', operation: 'download', source: 'taskId', taskId: 'task-huge' },
+						RUNWAY,
+					),
+					{
+						credentials: { runwayVideoPipelineApi: { apiKey: GATEWAY_KEY, baseUrl: api.origin } },
+						input: [{ json: {} }],
+					},
+				);
+				expect(result.error!.message).toMatch(
+					new RegExp(
+						`the file at 127\\.0\\.0\\.1:${foreign.port} is 3072 MB; the limit is 2048 MB.*task-huge`,
+					),
+				);
+				expect(result.error!.message).not.toContain('_jwt=signed');
+				await foreign.seen[0].done;
+				expect(foreign.seen).toHaveLength(1);
+				expect(foreign.seen[0].closedEarly).toBe(true);
+				expect(foreign.seen[0].bytesWritten).toBeLessThan(64 * 1024 * 1024);
+				expectNoSecret(foreign.seen);
+			} finally {
+				await api.close();
+			}
+		});
+
 		const pinWithReference = (url: string) => {
 			const workflow = singleNode('pinState', {
 				resource: 'pin',

@@ -1,5 +1,8 @@
 import { GoogleGenAI, type GenerateVideosOperation } from '@google/genai';
-import { parseServiceAccountKey, signServiceAccountAssertion } from '../../nodes/shared/googleAuth';
+import {
+	parseServiceAccountKey,
+	signServiceAccountAssertion,
+} from '../../nodes/shared/vendors/google/auth';
 import { ffprobeBytes, pngImage } from '../harness/media';
 import { withSandbox, type Sandbox } from '../harness/sandbox';
 

@@ -3,7 +3,7 @@ import {
 	parseServiceAccountKey,
 	signServiceAccountAssertion,
 	GOOGLE_SCOPE,
-} from '../../nodes/shared/googleAuth';
+} from '../../nodes/shared/vendors/google/auth';
 import { redactSecrets } from '../../nodes/shared/redact';
 import {
 	retryAfterFromGoogleBody,

@@ -6,7 +6,11 @@ import {
 	type ResolvedModel,
 } from '../../shared/registry/registry';
 import type { RenderOutput, RenderPlan } from '../../shared/render/renderItem';
-import { googleDownload, googleRequest, type GoogleEndpoint } from '../transport';
+import {
+	googleDownload,
+	googleRequest,
+	type GoogleEndpoint,
+} from '../../shared/vendors/google/transport';
 import { samplesOf, veoJobStatus, type VeoOperation } from './operation';
 
 /** Google polls Veo every 10 s in its own samples; renders take 1 to 6 minutes. */

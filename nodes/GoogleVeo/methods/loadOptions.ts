@@ -2,7 +2,7 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { modelOptions } from '../../shared/registry/registry';
 import { settle } from '../../shared/runtime/concurrency';
 import { vendorRequest } from '../../shared/transport';
-import { GOOGLE_CREDENTIAL, googleEndpoint } from '../transport';
+import { GOOGLE_CREDENTIAL, googleEndpoint } from '../../shared/vendors/google/transport';
 
 interface GeminiModelList {
 	models?: Array<{ name?: string; displayName?: string; supportedGenerationMethods?: string[] }>;

@@ -9,7 +9,11 @@ import { readRenderSettings, renderConcurrency } from '../../shared/render/prope
 import { renderItem, type RenderPlan } from '../../shared/render/renderItem';
 import type { ShotContext } from '../../shared/render/shotContext';
 import type { Batch } from '../../shared/router';
-import { openAiBaseUrl, openAiDownload, openAiRequest } from '../transport';
+import {
+	openAiBaseUrl,
+	openAiDownload,
+	openAiRequest,
+} from '../../shared/vendors/openai/transport';
 import { videoJobStatus, type VideoObject } from './videoJob';
 
 /** OpenAI advised polling the Videos API every 10-20 s. */

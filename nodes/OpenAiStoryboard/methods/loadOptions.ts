@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { getModel, modelOptions } from '../../shared/registry/registry';
 import { credentialBaseUrl, vendorRequest } from '../../shared/transport';
-import { OPENAI_CREDENTIAL } from '../transport';
+import { OPENAI_CREDENTIAL } from '../../shared/vendors/openai/transport';
 
 export async function storyboardModels(
 	this: ILoadOptionsFunctions,

@@ -19,7 +19,7 @@ import {
 	type FrameScores,
 	type JudgeAsk,
 } from '../../shared/qc/judgeScores';
-import { googleEndpoint, googleRequest } from '../../GoogleVeo/transport';
+import { googleEndpoint, googleRequest } from '../../shared/vendors/google/transport';
 
 /** The cheap judge every template and the node default to (Gemini Flash-Lite pricing). */
 export const DEFAULT_JUDGE_MODEL = 'gemini-3.1-flash-lite';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Take, Vendor } from '../../shared/contract/schemas';
-import { GOOGLE_CREDENTIAL, googleEndpoint } from '../../GoogleVeo/transport';
-import { OPENAI_CREDENTIAL } from '../../OpenAiStoryboard/transport';
+import { GOOGLE_CREDENTIAL, googleEndpoint } from '../../shared/vendors/google/transport';
+import { OPENAI_CREDENTIAL } from '../../shared/vendors/openai/transport';
 import { probeMp4, type ProbeResult } from '../../shared/mp4/probe';
 import { failureReason } from '../../shared/http/failure';
 import { hostForMessage } from '../../shared/http/targets';

@@ -3,7 +3,7 @@ import type { LedgerEntry, Pin, Shot, Take, Verdict } from '../../shared/contrac
 import type { QcThresholds } from '../../shared/qc/checks';
 import { anchorsFor } from '../../shared/qc/anchors';
 import { frameTimes } from '../../shared/qc/judgeScores';
-import { GOOGLE_CREDENTIAL } from '../../GoogleVeo/transport';
+import { GOOGLE_CREDENTIAL } from '../../shared/vendors/google/transport';
 import { stringParameter } from '../../shared/parameters';
 import { redactSecrets } from '../../shared/redact';
 import { settle } from '../../shared/runtime/concurrency';

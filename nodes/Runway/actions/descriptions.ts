@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { ContractError } from '../../shared/errors';
 import type { ShotContext } from '../../shared/render/shotContext';
-import { runwayMediaUri } from '../helpers/media';
+import { runwayMediaUri } from '../../shared/vendors/runway/media';
 import { stringParameter } from '../../shared/parameters';
 
 export function modelProperty(loadOptionsMethod: string, defaultModel: string): INodeProperties {
@@ -76,4 +76,19 @@ export async function sourceVideo(
 		durationSeconds: context.shot.durationSeconds,
 		refsSent: take.refsSent ?? [],
 	};
+}
+
+export const taskIdProperty: INodeProperties = {
+	displayName: 'Task ID',
+	name: 'taskId',
+	type: 'string',
+	required: true,
+	default: '={{ $json.jobId }}',
+	description: 'The ID a submit returned (Runway has no task list: keep it on the item)',
+};
+
+export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const id = stringParameter(ctx, 'taskId', itemIndex);
+	if (!id) throw new ContractError(itemIndex, [{ path: 'taskId', message: 'is required' }]);
+	return id;
 }

@@ -12,7 +12,7 @@ import { readRenderSettings, renderConcurrency } from '../../shared/render/prope
 import { renderItem, type RenderPlan } from '../../shared/render/renderItem';
 import type { ShotContext } from '../../shared/render/shotContext';
 import type { Batch } from '../../shared/router';
-import { runwayRequest } from '../transport';
+import { runwayRequest } from '../../shared/vendors/runway/transport';
 import { runwayJobStatus, type RunwayTask } from './task';
 import { stringParameter } from '../../shared/parameters';
 

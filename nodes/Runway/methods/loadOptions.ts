@@ -2,7 +2,7 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import type { Capability } from '../../shared/registry/schema';
 import { modelOptions } from '../../shared/registry/registry';
 import { vendorRequest } from '../../shared/transport';
-import { RUNWAY_CREDENTIAL, runwayBaseUrl } from '../transport';
+import { RUNWAY_CREDENTIAL, runwayBaseUrl } from '../../shared/vendors/runway/transport';
 
 const CUSTOM = {
 	name: 'Custom Model ID',

@@ -16,7 +16,7 @@ export function declaredLength(headers: Record<string, unknown>): number | undef
 	return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+export const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 
 /**
  * Reads a body into memory up to `maxBytes`. A declared size above the cap is refused without

@@ -109,10 +109,13 @@ async function sendOnce<B>(
 		// Redirects are followed here, hop by hop, after the origin of each hop is checked.
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
+		// Cancelling the execution aborts the request, with or without a credential (n8n sets the
+		// same signal on authenticated requests; it is set here so neither path depends on that).
+		abortSignal: cancelSignal(ctx),
 	};
 	return credentialType
 		? await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, options)
-		: await ctx.helpers.httpRequest({ ...options, abortSignal: cancelSignal(ctx) });
+		: await ctx.helpers.httpRequest(options);
 }
 
 /**

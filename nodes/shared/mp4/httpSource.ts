@@ -1,11 +1,12 @@
-import { cappedStream, declaredLength, readPrefix, TooLargeError } from '../http/bounded';
-import { discardBody, httpSend, type BodyStream, type HttpContext } from '../http/request';
+import { cappedStream, declaredLength, readPrefix } from '../http/bounded';
+import { MAX_CLIP_BYTES, readBytes } from '../http/bytes';
+import { discardBody, type HttpContext } from '../http/request';
 import { parseTarget } from '../http/targets';
 import { Mp4FormatError } from './boxes';
 import { rangeSource, type ByteSource } from './sources';
 
 /** The most a host that ignores Range may stream at the probe (it stops at moov; this bounds the rest). */
-export const MAX_STREAMED_CLIP_BYTES = 2 * 1024 * 1024 * 1024;
+export const MAX_STREAMED_CLIP_BYTES = MAX_CLIP_BYTES;
 
 /** A Range request answered with the wrong bytes: the probe cannot trust what it would read. */
 export class RangeNotHonouredError extends Error {
@@ -33,14 +34,16 @@ export function httpByteSource(
 	return rangeSource(async (start, end) => {
 		if (streamed)
 			throw new RangeNotHonouredError(`${host} ignored Range and its one answer was already read`);
-		const { statusCode, headers, body } = await httpSend<BodyStream>(ctx, {
-			method: 'GET',
+		// Every status comes back: what a refused Range read means is decided below.
+		const { statusCode, headers, body } = await readBytes(ctx, {
 			url: request.url,
 			credentialType: request.credentialType,
 			what: request.what,
-			headers: { Range: `bytes=${start}-${end}`, Accept: '*/*' },
-			encoding: 'stream',
-			timeoutMs: 60_000,
+			headers: { Range: `bytes=${start}-${end}` },
+			maxBytes: MAX_STREAMED_CLIP_BYTES,
+			tooLargeMessage: (size) =>
+				`${host} ignored Range and offers ${size} bytes, more than the ${MAX_STREAMED_CLIP_BYTES} a probe reads`,
+			accept: () => true,
 		});
 		const contentType = String(headers['content-type'] ?? '')
 			.split(';')[0]
@@ -60,13 +63,8 @@ export function httpByteSource(
 			throw new Mp4FormatError('not_mp4', `not a video: ${host} answered ${contentType}`);
 		}
 		if (statusCode === 200) {
+			// A declared size over the cap was refused by readBytes; an undeclared one is cut off at it.
 			const size = declaredLength(headers);
-			if (size !== undefined && size > MAX_STREAMED_CLIP_BYTES) {
-				discardBody(body);
-				throw new TooLargeError(
-					`${host} ignored Range and offers ${size} bytes, more than the ${MAX_STREAMED_CLIP_BYTES} a probe reads`,
-				);
-			}
 			streamed = true;
 			return {
 				wholeBody: cappedStream(body, MAX_STREAMED_CLIP_BYTES, `${host} (Range ignored)`),

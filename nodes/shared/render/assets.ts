@@ -1,9 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import type { AssetRef } from '../contract/schemas';
 import { ContractError } from '../errors';
-import { readCapped } from '../http/bounded';
-import { failureReason, HttpReadError } from '../http/failure';
-import { discardBody, httpSend, type BodyStream } from '../http/request';
+import { readBuffer } from '../http/bytes';
+import { failureReason } from '../http/failure';
 import { hostForMessage } from '../http/targets';
 import { settle } from '../runtime/concurrency';
 
@@ -40,26 +39,11 @@ async function urlBytes(
 	path: string,
 ): Promise<Buffer> {
 	const host = hostForMessage(asset.ref);
-	const read = await settle(async () => {
-		const answer = await httpSend<BodyStream>(ctx, {
-			method: 'GET',
-			url: asset.ref,
-			what: 'the URL',
-			encoding: 'stream',
-			headers: { Accept: '*/*' },
-			timeoutMs: 60_000,
-		});
-		if (answer.statusCode < 200 || answer.statusCode >= 300) {
-			discardBody(answer.body);
-			throw new HttpReadError(`${answer.target.host} answered HTTP ${answer.statusCode}`);
-		}
-		return await readCapped(
-			answer.body,
-			answer.headers,
-			MAX_REFERENCE_BYTES,
-			`the file at ${answer.target.host}`,
-		);
-	});
+	const read = await settle(
+		async () =>
+			(await readBuffer(ctx, { url: asset.ref, what: 'the URL', maxBytes: MAX_REFERENCE_BYTES }))
+				.bytes,
+	);
 	if (read.ok) return read.value;
 	throw new ContractError(itemIndex, [
 		{ path, message: `could not be fetched: ${failureReason(read.error, host)}` },

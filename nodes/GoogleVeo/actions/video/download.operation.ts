@@ -12,7 +12,11 @@ import {
 } from '../../../shared/render/deliveryTake';
 import { assertCredentialTarget } from '../../../shared/http/request';
 import { settle } from '../../../shared/runtime/concurrency';
-import { GOOGLE_CREDENTIAL, googleDownload, googleEndpoint } from '../../transport';
+import {
+	GOOGLE_CREDENTIAL,
+	googleDownload,
+	googleEndpoint,
+} from '../../../shared/vendors/google/transport';
 import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [

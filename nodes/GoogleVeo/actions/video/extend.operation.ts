@@ -17,8 +17,8 @@ import { renderItem } from '../../../shared/render/renderItem';
 import { nextAttempt, readShotContext } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { VEO_DEFAULTS, veoEstimate, veoPlan } from '../../helpers/plan';
-import { googleEndpoint } from '../../transport';
-import { customModelProperty, modelId, modelProperty } from './generate.operation';
+import { googleEndpoint } from '../../../shared/vendors/google/transport';
+import { customModelProperty, modelId, modelProperty } from '../descriptions';
 import { stringParameter } from '../../../shared/parameters';
 
 export { validateShotItem as validate } from '../../../shared/render/properties';

@@ -20,29 +20,10 @@ import { assertRenderable } from '../../../shared/render/requestChecks';
 import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { VEO_DEFAULTS, veoEstimate, veoPlan } from '../../helpers/plan';
-import { googleEndpoint } from '../../transport';
-import { stringParameter } from '../../../shared/parameters';
+import { googleEndpoint } from '../../../shared/vendors/google/transport';
+import { customModelProperty, modelId, modelProperty } from '../descriptions';
 
 export { validateShotSource as validate } from '../../../shared/render/properties';
-
-export const modelProperty: INodeProperties = {
-	displayName: 'Model Name or ID',
-	name: 'model',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'veoModels' },
-	default: 'veo-3.1-generate-001',
-	description:
-		'Models the credential’s backend serves, from the model registry; "Custom Model ID" for newer ones. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-};
-
-export const customModelProperty: INodeProperties = {
-	displayName: 'Custom Model ID',
-	name: 'customModelId',
-	type: 'string',
-	default: '',
-	placeholder: 'veo-4.0-generate-001',
-	displayOptions: { show: { model: ['custom'] } },
-};
 
 const properties: INodeProperties[] = [
 	modelProperty,
@@ -146,11 +127,6 @@ interface VeoOptions {
 	personGeneration?: string;
 	sampleCount?: number;
 	seed?: number;
-}
-
-export function modelId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const model = ctx.getNodeParameter('model', itemIndex) as string;
-	return model === 'custom' ? stringParameter(ctx, 'customModelId', itemIndex) : model;
 }
 
 async function imageField(

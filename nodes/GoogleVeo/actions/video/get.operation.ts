@@ -8,7 +8,7 @@ import { readShotItemParts } from '../../../shared/contract/validate';
 import { ContractError } from '../../../shared/errors';
 import { withTakeStatus } from '../../../shared/takes';
 import { samplesOf, veoJobStatus, type VeoOperation } from '../../helpers/operation';
-import { googleEndpoint, googleRequest } from '../../transport';
+import { googleEndpoint, googleRequest } from '../../../shared/vendors/google/transport';
 import { stringParameter } from '../../../shared/parameters';
 
 const properties: INodeProperties[] = [

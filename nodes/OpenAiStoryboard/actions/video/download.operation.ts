@@ -9,8 +9,8 @@ import {
 	outputFieldProperty,
 	takeToDownload,
 } from '../../../shared/render/deliveryTake';
-import { openAiDownload } from '../../transport';
-import { readVideoId, videoIdProperty } from './get.operation';
+import { openAiDownload } from '../../../shared/vendors/openai/transport';
+import { readVideoId, videoIdProperty } from '../descriptions';
 
 const VARIANT_MIME: Record<string, { mimeType: string; extension: string }> = {
 	video: { mimeType: 'video/mp4', extension: 'mp4' },

@@ -5,24 +5,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { readShotItemParts } from '../../../shared/contract/validate';
-import { ContractError } from '../../../shared/errors';
-import { stringParameter } from '../../../shared/parameters';
 import { withTakeStatus } from '../../../shared/takes';
 import { videoJobStatus, type VideoObject } from '../../helpers/videoJob';
-import { openAiBaseUrl, openAiRequest } from '../../transport';
-
-/** The job ID a Videos API operation acts on; read it with readVideoId. */
-export function videoIdProperty(description: string): INodeProperties {
-	return {
-		displayName: 'Video ID',
-		name: 'videoId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.jobId }}',
-		placeholder: 'video_abc123',
-		description,
-	};
-}
+import { openAiBaseUrl, openAiRequest } from '../../../shared/vendors/openai/transport';
+import { readVideoId, videoIdProperty } from '../descriptions';
 
 const properties: INodeProperties[] = [
 	videoIdProperty('The job ID the Videos API returned when the render was submitted'),
@@ -32,15 +18,6 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['video'], operation: ['get'] } },
 	properties,
 );
-
-export function readVideoId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = stringParameter(ctx, 'videoId', itemIndex);
-	if (!id)
-		throw new ContractError(itemIndex, [
-			{ path: 'videoId', message: 'is required (the job ID of the render)' },
-		]);
-	return id;
-}
 
 export async function execute(
 	this: IExecuteFunctions,

@@ -13,7 +13,7 @@ import { assertRenderable } from '../../../shared/render/requestChecks';
 import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { videoSize, videosConcurrency, videosEstimate, videosRender } from '../../helpers/plan';
-import { openAiBackend } from '../../transport';
+import { openAiBackend } from '../../../shared/vendors/openai/transport';
 import { stringParameter } from '../../../shared/parameters';
 
 export { validateShotSource as validate } from '../../../shared/render/properties';

@@ -17,7 +17,7 @@ import { parseCube } from '../../../shared/pin/cubeLut';
 import { pinFingerprint, sha256Hex } from '../../../shared/pin/fingerprint';
 import { assetBytes } from '../../../shared/render/assets';
 import { settle } from '../../../shared/runtime/concurrency';
-import { uploadToRunway } from '../../../Runway/helpers/media';
+import { uploadToRunway } from '../../../shared/vendors/runway/media';
 import { pinnedReferences } from '../../helpers/apply';
 
 const properties: INodeProperties[] = [

@@ -4,7 +4,7 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { runwayRequest } from '../../transport';
+import { runwayRequest } from '../../../shared/vendors/runway/transport';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['account'], operation: ['organization'] } },

@@ -5,7 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { ContractError } from '../../../shared/errors';
-import { uploadToRunway } from '../../helpers/media';
+import { uploadToRunway } from '../../../shared/vendors/runway/media';
 
 const properties: INodeProperties[] = [
 	{

@@ -8,7 +8,7 @@ import { composePrompt, pickReferences, seedFor } from '../../../shared/render/p
 import { readShot, renderProperties } from '../../../shared/render/properties';
 import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
-import { runwayMediaUri } from '../../helpers/media';
+import { runwayMediaUri } from '../../../shared/vendors/runway/media';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
 import { runwayRatio } from '../../helpers/ratios';
 import { customModelProperty, modelProperty } from '../descriptions';

@@ -3,8 +3,8 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { runwayRequest } from '../../transport';
-import { readTaskId, taskIdProperty } from './get.operation';
+import { runwayRequest } from '../../../shared/vendors/runway/transport';
+import { readTaskId, taskIdProperty } from '../descriptions';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['task'], operation: ['cancel'] } },

@@ -12,8 +12,8 @@ import {
 	takeToDownload,
 } from '../../../shared/render/deliveryTake';
 import type { RunwayTask } from '../../helpers/task';
-import { runwayRequest } from '../../transport';
-import { readTaskId, taskIdProperty } from './get.operation';
+import { runwayRequest } from '../../../shared/vendors/runway/transport';
+import { readTaskId, taskIdProperty } from '../descriptions';
 
 const properties: INodeProperties[] = [
 	{

@@ -2,29 +2,12 @@ import {
 	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
-	type INodeProperties,
 } from 'n8n-workflow';
 import { readShotItemParts } from '../../../shared/contract/validate';
-import { ContractError } from '../../../shared/errors';
 import { withTakeStatus } from '../../../shared/takes';
 import { runwayJobStatus, type RunwayTask } from '../../helpers/task';
-import { runwayRequest } from '../../transport';
-import { stringParameter } from '../../../shared/parameters';
-
-export const taskIdProperty: INodeProperties = {
-	displayName: 'Task ID',
-	name: 'taskId',
-	type: 'string',
-	required: true,
-	default: '={{ $json.jobId }}',
-	description: 'The ID a submit returned (Runway has no task list: keep it on the item)',
-};
-
-export function readTaskId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = stringParameter(ctx, 'taskId', itemIndex);
-	if (!id) throw new ContractError(itemIndex, [{ path: 'taskId', message: 'is required' }]);
-	return id;
-}
+import { runwayRequest } from '../../../shared/vendors/runway/transport';
+import { readTaskId, taskIdProperty } from '../descriptions';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['task'], operation: ['get'] } },

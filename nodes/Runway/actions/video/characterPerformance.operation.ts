@@ -9,7 +9,7 @@ import { pickReferences } from '../../../shared/render/prompt';
 import { renderProperties } from '../../../shared/render/properties';
 import { nextAttempt, readShotContext } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
-import { runwayMediaUri } from '../../helpers/media';
+import { runwayMediaUri } from '../../../shared/vendors/runway/media';
 import { runwayConcurrency, runwayEstimate, runwayRender } from '../../helpers/plan';
 import { runwayRatio } from '../../helpers/ratios';
 import { resolveModel } from '../../../shared/registry/registry';

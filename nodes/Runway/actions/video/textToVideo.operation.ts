@@ -9,7 +9,7 @@ import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
 import { customModelProperty, modelProperty } from '../descriptions';
-import { runwayOptionsProperty, videoBody } from './imageToVideo.operation';
+import { runwayOptionsProperty, videoBody } from '../../helpers/videoBody';
 
 export { validateShotSource as validate } from '../../../shared/render/properties';
 

@@ -1,11 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import type { AssetRef, Pin } from '../../shared/contract/schemas';
-import { ContractError, VendorHttpError } from '../../shared/errors';
-import { httpSend } from '../../shared/http/request';
-import { settle } from '../../shared/runtime/concurrency';
-import { transportError } from '../../shared/transport';
-import { assetBytes } from '../../shared/render/assets';
-import { runwayRequest } from '../transport';
+import type { AssetRef, Pin } from '../../contract/schemas';
+import { ContractError, VendorHttpError } from '../../errors';
+import { httpSend } from '../../http/request';
+import { settle } from '../../runtime/concurrency';
+import { transportError } from '../../transport';
+import { assetBytes } from '../../render/assets';
+import { runwayRequest } from './transport';
 
 /** Runway's limit for media sent inline as a data URI; larger files go through /v1/uploads. */
 const DATA_URI_LIMIT = 5 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
-import { downloadToBinary, type DownloadRequest } from '../../shared/binary';
-import { vendorRequest, type CredentialReader, type VendorResponse } from '../../shared/transport';
+import { downloadToBinary, type DownloadRequest } from '../../binary';
+import { vendorRequest, type CredentialReader, type VendorResponse } from '../../transport';
 
 export const GOOGLE_CREDENTIAL = 'googleVideoPipelineApi';
 

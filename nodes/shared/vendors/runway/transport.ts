@@ -4,7 +4,7 @@ import {
 	vendorRequest,
 	type CredentialReader,
 	type VendorResponse,
-} from '../../shared/transport';
+} from '../../transport';
 
 export const RUNWAY_CREDENTIAL = 'runwayVideoPipelineApi';
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
-import { downloadToBinary, type DownloadRequest } from '../../shared/binary';
-import { credentialBaseUrl, vendorRequest, type VendorResponse } from '../../shared/transport';
+import { downloadToBinary, type DownloadRequest } from '../../binary';
+import { credentialBaseUrl, vendorRequest, type VendorResponse } from '../../transport';
 
 export const OPENAI_CREDENTIAL = 'openAiVideoPipelineApi';
 
