@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 import { execute } from './actions/execute';
 import { properties } from './actions/properties';
+import { OUTPUTS_EXPRESSION } from './helpers/outputs';
 
 export class QcRouter implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,22 +22,8 @@ export class QcRouter implements INodeType {
 		defaults: { name: 'QC Router' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [
-			NodeConnectionTypes.Main,
-			NodeConnectionTypes.Main,
-			NodeConnectionTypes.Main,
-			NodeConnectionTypes.Main,
-			NodeConnectionTypes.Main,
-			NodeConnectionTypes.Main,
-		],
-		outputNames: [
-			'Passed',
-			'Re-render Narrative',
-			'Re-render Hero',
-			'Re-render Control',
-			'Needs Review',
-			'All Done',
-		],
+		// Per Layer (the default) or one Re-render output per engine route: derived from one list.
+		outputs: OUTPUTS_EXPRESSION,
 		// Both optional: Google for the vision judge and for Veo clips kept by reference (gs:// or
 		// Gemini file URIs), OpenAI for Videos API clips kept by reference.
 		credentials: [

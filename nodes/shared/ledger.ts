@@ -11,6 +11,13 @@ import { CREDIT_USD, type PriceEstimate } from './registry/registry';
 
 const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
 
+/** What the vendor counted for a job (e.g. seconds on its hardware) and its published price per unit. */
+export interface MeteredCharge {
+	unit: 'second';
+	units: number;
+	unitPriceUsd: number;
+}
+
 export function ledgerEntry(args: {
 	layer: CostLayer;
 	vendor: Vendor;
@@ -23,7 +30,31 @@ export function ledgerEntry(args: {
 	vendorCreditsFinal?: boolean;
 	/** The charge in USD the vendor itself reported (a gateway's `usage.cost`); replaces our estimate. */
 	vendorUsd?: number;
+	/** Units the vendor metered at its published price (Replicate's predict_time x hardware); replaces our estimate. */
+	vendorMetered?: MeteredCharge;
 }): LedgerEntry {
+	const metered = args.vendorMetered;
+	if (
+		metered &&
+		Number.isFinite(metered.units) &&
+		metered.units >= 0 &&
+		Number.isFinite(metered.unitPriceUsd) &&
+		metered.unitPriceUsd >= 0
+	) {
+		const units = round6(metered.units);
+		return {
+			layer: args.layer,
+			vendor: args.vendor,
+			model: args.model,
+			unit: metered.unit,
+			units,
+			unitPriceUsd: metered.unitPriceUsd,
+			usd: round6(units * metered.unitPriceUsd),
+			jobId: args.jobId,
+			// The vendor's own count of what it bills, at the price it publishes for it.
+			estimated: false,
+		};
+	}
 	if (args.vendorUsd !== undefined && Number.isFinite(args.vendorUsd) && args.vendorUsd >= 0) {
 		// Counted in the estimate's units (seconds of video), at the price the vendor's charge implies.
 		const units = args.estimate.units > 0 ? args.estimate.units : 1;

@@ -43,8 +43,15 @@ export interface AggregatorModel {
 	fields: RenderFields;
 	/** Output short side when the input does not choose one. */
 	defaultHeight: number;
-	/** USD per unit: per second of output video, or per video (fal publishes one unit price per model; Replicate's depends on the input). */
-	price: { unit: 'second' | 'video'; usd: (input: Record<string, unknown>) => number };
+	/**
+	 * USD per unit: per second of output video, or per video (fal publishes one unit price per model;
+	 * Replicate's official models depend on the input). `hardware_second`: a Replicate community
+	 * model, billed for the seconds it ran (`metrics.predict_time`) at its hardware's price.
+	 */
+	price: {
+		unit: 'second' | 'video' | 'hardware_second';
+		usd: (input: Record<string, unknown>) => number;
+	};
 }
 
 const uri = (description: string): JsonSchema => ({ type: 'string', format: 'uri', description });
@@ -282,6 +289,26 @@ export const REPLICATE_MODELS: AggregatorModel[] = [
 		},
 		defaultHeight: 1080,
 		price: { unit: 'second', usd: () => 0.045 },
+	},
+	{
+		// Not an official model: Replicate bills it by the time it ran on its hardware (Nvidia A100
+		// 80GB, $0.0014/s on replicate.com/docs/billing), as metrics.predict_time reports it.
+		id: 'community/wan-2.7-t2v',
+		displayName: 'wan-2.7-t2v',
+		category: 'text-to-video',
+		description: 'Wan 2.7 text to video (community model, runs on an A100 80GB): 5 s',
+		input: {
+			type: 'object',
+			properties: {
+				prompt: { ...prompt, 'x-order': 0 },
+				num_frames: { type: 'integer', enum: [81], default: 81, 'x-order': 1 },
+				seed: { ...seed, 'x-order': 2 },
+			},
+			required: ['prompt'],
+		},
+		fields: { prompt: 'prompt', seed: 'seed' },
+		defaultHeight: 720,
+		price: { unit: 'hardware_second', usd: () => 0.0014 },
 	},
 ];
 

@@ -167,6 +167,10 @@ export function renderSpecFor(
 	};
 }
 
+/** Replicate's `metrics.predict_time`: the seconds a prediction ran, from start to finish. */
+export const predictSeconds = (job: SandboxJob): number | undefined =>
+	job.finishedAt && job.startedAt ? (job.finishedAt - job.startedAt) / 1000 : undefined;
+
 /** Creates the job for an accepted input; the vendor bills it (in its own unit) once it succeeds. */
 export function createAggregatorJob(
 	ctx: SandboxContext,
@@ -201,16 +205,20 @@ export function createAggregatorJob(
 		requestFingerprint,
 		request: input,
 		extra: { ...init.extra, seconds, units, usd, drift: planned.drift },
-		onSucceeded: (job) =>
+		onSucceeded: (job) => {
+			// A model billed by hardware time is charged for the seconds it ran: the predict_time its
+			// prediction reports (Replicate's metrics), at its hardware's price per second.
+			const ran = model.price.unit === 'hardware_second' ? predictSeconds(job) : undefined;
 			ctx.ledger.charge({
 				vendor,
 				model: job.model,
 				jobId: job.id,
-				units,
-				unit: model.price.unit === 'second' ? 'second' : 'image',
-				usd,
+				units: ran ?? units,
+				unit: model.price.unit === 'video' ? 'image' : 'second',
+				usd: ran === undefined ? usd : Math.round(ran * model.price.usd(full) * 1e6) / 1e6,
 				requestFingerprint,
-			}),
+			});
+		},
 		onFinished: init.onFinished,
 	});
 }

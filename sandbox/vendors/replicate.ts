@@ -5,7 +5,7 @@ import { REPLICATE_COLLECTIONS, REPLICATE_MODELS, type AggregatorModel } from '.
 import { bearerToken, HttpError, sendFile, sendJson, type SandboxRequest } from '../http';
 import type { SandboxJob } from '../jobs';
 import { sha256 } from '../random';
-import { createAggregatorJob, deliverWebhook, inputIssues } from './aggregatorJobs';
+import { createAggregatorJob, deliverWebhook, inputIssues, predictSeconds } from './aggregatorJobs';
 
 /**
  * Replicate's HTTP API, from its documentation and OpenAPI document: models with their latest
@@ -107,7 +107,7 @@ function prediction(ctx: SandboxContext, job: SandboxJob): Json {
 		metrics:
 			job.finishedAt && job.startedAt
 				? {
-						predict_time: (job.finishedAt - job.startedAt) / 1000,
+						predict_time: predictSeconds(job),
 						total_time: (job.finishedAt - job.createdAt) / 1000,
 					}
 				: {},

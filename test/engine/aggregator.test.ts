@@ -165,6 +165,54 @@ describe('Video Aggregator node (engine, sandbox fal and Replicate over loopback
 		});
 	});
 
+	it('books a Replicate model billed by hardware time as Replicate reports it: predict_time seconds at the hardware’s price', async () => {
+		const result = await run(
+			node('replicate', {
+				model: model('community/wan-2.7-t2v'),
+				firstFrameSource: 'none',
+				aggregatorOptions: { replicateBilling: 'a100Large' },
+			}),
+			broll(2),
+		);
+		expect(result.error).toBeUndefined();
+		const charged = (await sandboxLedger(sandbox)).entries as Array<{
+			jobId: string;
+			units: number;
+			usd: number;
+		}>;
+		expect(charged).toHaveLength(2);
+		for (const out of result.output('Node')) {
+			const item = shotItemSchema.parse(out.json);
+			const bill = charged.find((e) => e.jobId === item.takes[0].jobId)!;
+			// The seconds are the vendor's (its metrics.predict_time, which the sandbox bills), not the clip's 5 s.
+			expect(bill.units).not.toBe(5);
+			expect(item.ledger[0]).toMatchObject({
+				vendor: 'replicate',
+				unit: 'second',
+				unitPriceUsd: 0.0014,
+				estimated: false,
+			});
+			expect(item.ledger[0].units).toBeCloseTo(bill.units, 6);
+			expect(item.ledger[0].usd).toBeCloseTo(bill.usd, 6);
+			expect(item.takes[0].costUsd).toBeCloseTo(bill.usd, 6);
+		}
+		// Without the hardware named, the same model is booked as an estimate, never as Replicate's figure.
+		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
+		const unnamed = await run(
+			node('replicate', {
+				model: model('community/wan-2.7-t2v'),
+				firstFrameSource: 'none',
+				aggregatorOptions: { pricePerSecondUsd: 0.01 },
+			}),
+			broll(1),
+		);
+		expect(shotItemSchema.parse(unnamed.output('Node')[0].json).ledger[0]).toMatchObject({
+			units: 5,
+			unitPriceUsd: 0.01,
+			estimated: true,
+		});
+	});
+
 	it('refuses, by field and item, what the model’s schema does not take, before anything is paid', async () => {
 		const tooShort = await run(
 			node('fal', { model: model(KLING_V21) }),

@@ -18,6 +18,8 @@ export interface AggregatorJob {
 	outputUrl?: string;
 	/** The vendor's answer as it came. */
 	raw: unknown;
+	/** Seconds the vendor says the job ran (Replicate's `metrics.predict_time`): what a model billed by hardware time costs. */
+	ranSeconds?: number;
 }
 
 export interface CatalogueEntry {
@@ -381,7 +383,13 @@ const replicate: AggregatorBackend = {
 			itemIndex,
 			jobId,
 		});
-		const job: AggregatorJob = { id: jobId, raw: body, outputUrl: videoUrlIn(body.output) };
+		const ran = body.metrics?.predict_time;
+		const job: AggregatorJob = {
+			id: jobId,
+			raw: body,
+			outputUrl: videoUrlIn(body.output),
+			...(typeof ran === 'number' && Number.isFinite(ran) && ran >= 0 ? { ranSeconds: ran } : {}),
+		};
 		switch (body.status) {
 			case 'starting':
 				return { phase: 'queued', vendorStatus: 'starting', body: job };

@@ -127,6 +127,8 @@ export async function aggregatorRender(
 		refsSent: string[];
 		webhookUrl?: string;
 		fileStem: string;
+		/** Set for a Replicate model billed by hardware time: its hardware's price per second. */
+		hardwareUsdPerSecond?: number;
 	},
 ): Promise<INodeExecutionData[]> {
 	const backend = BACKENDS[request.vendor];
@@ -152,6 +154,15 @@ export async function aggregatorRender(
 				jobId,
 			);
 		},
+		// Replicate bills a model that is not official for the seconds it ran: booked as it reports them.
+		vendorMetered: (status) =>
+			request.hardwareUsdPerSecond !== undefined && status.body.ranSeconds !== undefined
+				? {
+						unit: 'second',
+						units: status.body.ranSeconds,
+						unitPriceUsd: request.hardwareUsdPerSecond,
+					}
+				: undefined,
 		output: async (status) => {
 			const url = status.body.outputUrl;
 			if (!url)

@@ -39,18 +39,39 @@ import { entryKey } from '../../shared/ledger';
 import { probeTake } from '../helpers/probeTake';
 import { VISUAL_CHECKS_OFF, visualChecksOff, visualVerdicts } from '../helpers/visualChecks';
 import { learnAnchors, memoryFor, rememberAccepted, type RunMemory } from '../helpers/visualMemory';
-
-const OUTPUT: Record<Route | 'done', number> = {
-	passed: 0,
-	narrative: 1,
-	hero: 2,
-	control: 3,
-	needs_review: 4,
-	done: 5,
-};
+import {
+	engineFor,
+	outputIndex,
+	readRouting,
+	unroutable,
+	type Routing,
+} from '../helpers/engineRoutes';
+import type { OutputKey } from '../helpers/outputs';
 
 const isRenderRoute = (route: Route): route is RenderLayer =>
 	route === 'narrative' || route === 'hero' || route === 'control';
+
+/**
+ * The output a decision leads to. Per Engine, a re-render goes to the engine route that rendered
+ * the shot on that layer; one no route leads to goes to Needs Review instead, before any
+ * allowance is granted for it.
+ */
+function toOutput(
+	routing: Routing,
+	context: ShotContext,
+	decision: Decision,
+): { decision: Decision; output: OutputKey } {
+	const route = decision.route;
+	if (!routing.engines || (route !== 'hero' && route !== 'control'))
+		return { decision, output: route === 'needs_review' ? 'needs_review' : route };
+	const engine = engineFor(routing.engines, route, context.takes);
+	if ('unroutable' in engine)
+		return {
+			decision: unroutable(decision, context.qc, engine.unroutable),
+			output: 'needs_review',
+		};
+	return { decision, output: `engine:${engine.index}` };
+}
 
 /**
  * What a render node said it could not finish: its render error, or the bare `error` n8n's
@@ -316,7 +337,9 @@ async function allDone(
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const outputs: INodeExecutionData[][] = [[], [], [], [], [], []];
+	const routing = readRouting(this);
+	const outputs: INodeExecutionData[][] = routing.outputs.map(() => []);
+	const NEEDS_REVIEW = outputIndex(routing, 'needs_review');
 	const retries = {
 		narrative: 1,
 		hero: 2,
@@ -367,13 +390,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		itemIndex: number;
 		context: ShotContext;
 		decision: Decision;
+		output: OutputKey;
 		ledger: LedgerEntry[];
 	}> = [];
 	for (const [itemIndex, item] of items.entries()) {
 		const context = parsed[itemIndex];
 		if (!context.ok) {
 			if (this.continueOnFail()) {
-				outputs[OUTPUT.needs_review].push({
+				outputs[NEEDS_REVIEW].push({
 					json: { ...item.json, ...errorJson(context.error) },
 					pairedItem: { item: itemIndex },
 				});
@@ -385,11 +409,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const runId = shotContext.pipeline.runId;
 		const renderError = renderErrorOf(item, shotContext);
 		if (renderError) {
-			const decision = decideRenderError(
-				renderError,
-				shotContext.qc,
-				remainingOf(runId),
-				shotContext.allowance?.usd,
+			const { decision, output } = toOutput(
+				routing,
+				shotContext,
+				decideRenderError(
+					renderError,
+					shotContext.qc,
+					remainingOf(runId),
+					shotContext.allowance?.usd,
+				),
 			);
 			// The refused step and the steps of its attempt already taken (a keyframe still) go again together.
 			const chain =
@@ -407,7 +435,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 						needUsd: chain * ESTIMATE_HEADROOM,
 					},
 				]);
-			routed.push({ itemIndex, context: shotContext, decision, ledger: shotContext.ledger });
+			routed.push({
+				itemIndex,
+				context: shotContext,
+				decision,
+				output,
+				ledger: shotContext.ledger,
+			});
 			continue;
 		}
 		const take = shotContext.takes.at(-1);
@@ -426,7 +460,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		if (!checked.ok) {
 			if (this.continueOnFail()) {
-				outputs[OUTPUT.needs_review].push({
+				outputs[NEEDS_REVIEW].push({
 					json: { ...item.json, ...errorJson(checked.error) },
 					pairedItem: { item: itemIndex },
 				});
@@ -436,10 +470,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const ledger = [...shotContext.ledger, ...checked.value.ledger];
 		for (const entry of checked.value.ledger) money[runId].ledger[entryKey(entry)] = entry;
-		const decision = decide(shotContext.shot, take, shotContext.qc, checked.value.verdicts, {
-			retries,
-			remainingUsd: remainingOf(runId),
-		});
+		const { decision, output } = toOutput(
+			routing,
+			shotContext,
+			decide(shotContext.shot, take, shotContext.qc, checked.value.verdicts, {
+				retries,
+				remainingUsd: remainingOf(runId),
+			}),
+		);
 		// A re-render of known cost takes its allowance now, so the next shot's decision sees it spent.
 		const need = isRenderRoute(decision.route)
 			? knownNeed(shotContext, take, decision.route)
@@ -462,7 +500,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				take.asset.kind === 'binary' ? item.binary?.[take.asset.ref] : undefined,
 				checked.value.frames ?? [],
 			);
-		routed.push({ itemIndex, context: shotContext, decision, ledger });
+		routed.push({ itemIndex, context: shotContext, decision, output, ledger });
 	}
 
 	// First renders share what is left by duration (shots of the run not seen yet keep their share).
@@ -492,7 +530,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		);
 	}
 
-	for (const { itemIndex, context: shotContext, decision, ledger } of routed) {
+	for (const { itemIndex, context: shotContext, decision, output, ledger } of routed) {
 		const item = items[itemIndex];
 		const runId = shotContext.pipeline.runId;
 		// The previous round's hint and render error are answered; only this round's decision may carry new ones.
@@ -525,7 +563,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			qc,
 			ledger,
 		};
-		outputs[OUTPUT[decision.route]].push({
+		outputs[outputIndex(routing, output)].push({
 			json,
 			binary: item.binary,
 			pairedItem: { item: itemIndex },
@@ -575,7 +613,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (!state || state.done || Object.keys(state.final).length < state.shotCount) continue;
 		state.done = true;
 		const runId = Object.values(state.final)[0]?.item.pipeline.runId ?? key;
-		outputs[OUTPUT.done].push(
+		outputs[outputIndex(routing, 'done')].push(
 			...(await allDone(this, state, itemIndex, {
 				memory: memoryFor(store, runId),
 				off: visualChecksOff(this, itemIndex),

@@ -112,6 +112,92 @@ export const properties: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Routing',
+		name: 'routing',
+		type: 'options',
+		default: 'layer',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Per Engine',
+				value: 'engine',
+				description:
+					'One Re-render output per engine route below: a failed shot goes back to the engine that rendered it (by vendor and model), also with two engines on one layer',
+			},
+			{
+				name: 'Per Layer',
+				value: 'layer',
+				description: 'One Re-render output per layer: Narrative, Hero and Control',
+			},
+		],
+	},
+	{
+		displayName:
+			'Outputs: Passed, Re-render Narrative, Needs Review, All Done, then one Re-render output per engine, in this order. A shot goes back to the engine that rendered its last take on the failing layer; a shot that layer has not rendered yet goes to its first engine; a take no route matches goes to Needs Review.',
+		name: 'enginesNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { routing: ['engine'] } },
+	},
+	{
+		displayName: 'Engines',
+		name: 'engines',
+		type: 'fixedCollection',
+		placeholder: 'Add Engine',
+		default: { engine: [] },
+		typeOptions: { multipleValues: true, sortable: true },
+		displayOptions: { show: { routing: ['engine'] } },
+		options: [
+			{
+				displayName: 'Engine',
+				name: 'engine',
+				values: [
+					{
+						displayName: 'Output Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Kling via fal',
+						description: 'Shown on the output as Re-render followed by this name',
+					},
+					{
+						displayName: 'Layer',
+						name: 'layer',
+						type: 'options',
+						default: 'control',
+						options: [
+							{ name: 'Control (B-Roll)', value: 'control' },
+							{ name: 'Hero', value: 'hero' },
+						],
+					},
+					{
+						displayName: 'Vendor',
+						name: 'vendor',
+						type: 'options',
+						default: 'runway',
+						description: 'Who rendered the take (the take\'s "vendor")',
+						options: [
+							{ name: 'Fal (Video Aggregator)', value: 'fal' },
+							{ name: 'Google (Veo)', value: 'google' },
+							{ name: 'OpenAI-Compatible Gateway (Videos API)', value: 'openai' },
+							{ name: 'Replicate (Video Aggregator)', value: 'replicate' },
+							{ name: 'Runway', value: 'runway' },
+						],
+					},
+					{
+						displayName: 'Model',
+						name: 'model',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. fal-ai/kling-video/*',
+						description:
+							'Only takes of this model (the take\'s "model"); end with * for every model starting so. Empty: every model of the vendor.',
+					},
+				],
+			},
+		],
+	},
+	{
 		displayName: 'Layer Map',
 		name: 'layerMap',
 		type: 'collection',

@@ -14,7 +14,7 @@ import {
 	JobTimedOutError,
 	SubmitOutcomeUnknownError,
 } from '../errors';
-import { BudgetTracker, heldCost, ledgerEntry } from '../ledger';
+import { BudgetTracker, heldCost, ledgerEntry, type MeteredCharge } from '../ledger';
 import { withoutFields } from '../itemJson';
 import { errorJson } from '../nodeErrors';
 import { typicalRenderMs, type PriceEstimate } from '../registry/registry';
@@ -64,6 +64,8 @@ export interface RenderPlan<R> {
 	): { credits: number; final: boolean } | undefined;
 	/** The USD charge the vendor reported for the finished job (a gateway's `usage.cost`), replacing our estimate. */
 	vendorCostUsd?(status: JobStatus<R>): number | undefined;
+	/** Units the vendor metered for the finished job at a published price (Replicate's predict_time x hardware), replacing our estimate. */
+	vendorMetered?(status: JobStatus<R>): MeteredCharge | undefined;
 }
 
 export interface RenderSettings {
@@ -397,9 +399,11 @@ class RenderRun<R> {
 		vendorCredits?: number,
 		vendorCreditsFinal?: boolean,
 		vendorUsd?: number,
+		vendorMetered?: MeteredCharge,
 	): LedgerEntry {
 		const { plan } = this;
 		return ledgerEntry({
+			vendorMetered,
 			layer: plan.layer,
 			vendor: plan.vendor,
 			model: plan.model,
@@ -424,7 +428,13 @@ class RenderRun<R> {
 		const produced = await settle(async () => await plan.output(status));
 		if (!produced.ok) this.failed(produced.error, { code: 'download', jobId });
 		const credits = plan.vendorCredits?.(status, this.submitBody);
-		const entry = this.entry(jobId, credits?.credits, credits?.final, plan.vendorCostUsd?.(status));
+		const entry = this.entry(
+			jobId,
+			credits?.credits,
+			credits?.final,
+			plan.vendorCostUsd?.(status),
+			plan.vendorMetered?.(status),
+		);
 		this.settle(entry.usd);
 		const ledger = [
 			...this.context.ledger.filter((e) => !(e.jobId === jobId && e.layer === plan.layer)),

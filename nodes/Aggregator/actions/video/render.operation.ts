@@ -21,6 +21,7 @@ import {
 	modelFacts,
 } from '../../helpers/plan';
 import { modelProperty, readBackend, readModel } from '../descriptions';
+import { hardwarePrice, replicateBillingOptions } from '../../helpers/replicateHardware';
 
 const properties: INodeProperties[] = [
 	modelProperty,
@@ -99,6 +100,15 @@ const properties: INodeProperties[] = [
 					'For models whose price neither the catalogue nor the registry reports; booked as an estimate',
 			},
 			{
+				displayName: 'Replicate Billing',
+				name: 'replicateBilling',
+				type: 'options',
+				options: replicateBillingOptions,
+				default: 'output',
+				description:
+					'How Replicate bills the model: official models by output, other models by the seconds they ran on the hardware their page names (metrics.predict_time), booked as Replicate reports it. Ignored on fal.',
+			},
+			{
 				displayName: 'Seed',
 				name: 'seed',
 				type: 'number',
@@ -134,6 +144,7 @@ export const concurrency = aggregatorConcurrency;
 
 interface AggregatorOptions {
 	pricePerSecondUsd?: number;
+	replicateBilling?: string;
 	seed?: number;
 	webhookUrl?: string;
 	audio?: boolean;
@@ -280,6 +291,7 @@ export async function planInput(
 		model,
 		estimate,
 		webhookUrl: options.webhookUrl?.trim() || undefined,
+		replicateBilling: options.replicateBilling,
 		...built.built,
 	};
 }
@@ -304,6 +316,9 @@ export async function execute(
 		model: planned.model,
 		input: planned.input as IDataObject,
 		estimate: planned.estimate,
+		...(planned.vendor === 'replicate'
+			? { hardwareUsdPerSecond: hardwarePrice(planned.replicateBilling) }
+			: {}),
 		refsSent: planned.refsSent,
 		webhookUrl: planned.webhookUrl,
 		fileStem: `${shotContext.pipeline.runId}-${shotContext.shot.id}-${layer}-${nextAttempt(shotContext, layer)}`,
