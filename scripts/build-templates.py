@@ -264,6 +264,34 @@ def claim_nodes(prefix, root, check, pos):
 FORM_BRIEF = "={{ JSON.stringify({ runId: 'form-' + $execution.id, project: $json.project ?? '', script: $json.script ?? '', brief: $json.brief ?? '', targetSeconds: $json.targetSeconds ?? '', budgetUsd: $json.budgetUsd ?? '', callbackUrl: '' }) }}"
 
 
+# Anchor clips kept as n8n binaries outlive their execution as files beside the run state: QC Router
+# hands each out as `anchor_<tag>` (named as the anchor's clipFile in the run state), and a reshoot
+# brings them back on the shot under the same property, so it is judged against the very take that
+# set each character's anchor.
+ANCHOR_CLIP_FILE = r"/^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._:-]*-anchor-[A-Za-z][A-Za-z0-9_]{2,15}\.mp4$/"
+KEEP_ANCHOR_CLIPS = ("// One file per anchor clip QC handed out (anchor_<tag>), under the name the run state gives it.\n"
+                     f"const SAFE_FILE = {ANCHOR_CLIP_FILE};\n"
+                     "return $input.all().flatMap((item) => Object.entries(item.binary || {})\n"
+                     "  .filter(([key, clip]) => key.startsWith('anchor_') && SAFE_FILE.test(String(clip.fileName || '')))\n"
+                     "  .map(([, clip]) => ({ json: { fileName: clip.fileName }, binary: { data: clip } })));\n")
+ATTACH_ANCHOR_CLIPS = ("// The run's anchor clips (files beside its run state) ride on the shot as anchor_<tag>; QC Router\n"
+                       "// judges the new take against them. No file (anchors kept by URL, or none yet) adds nothing.\n"
+                       f"const SAFE_FILE = {ANCHOR_CLIP_FILE};\n"
+                       "const clips = {};\n"
+                       "for (const item of $('Read Anchor Clips').all()) {\n"
+                       "  const clip = item.binary && item.binary.data;\n"
+                       "  const name = String((clip && clip.fileName) || '');\n"
+                       "  if (clip && SAFE_FILE.test(name)) clips['anchor_' + name.replace(/^.*-anchor-/, '').replace(/\\.mp4$/, '')] = clip;\n"
+                       "}\n"
+                       "return $('Accept Reshoot').all().map((item) => ({ json: item.json, binary: { ...(item.binary || {}), ...clips } }));\n")
+
+
+def keep_anchor_clips(root, pos):
+    """Keep Anchor Clips and Write Anchor Clips: each anchor clip QC handed out, written beside the run state."""
+    return [code("Keep Anchor Clips", KEEP_ANCHOR_CLIPS, pos),
+            node("Write Anchor Clips", "n8n-nodes-base.readWriteFile", {"operation": "write", "fileName": "={{ " + root + " + '/' + $json.fileName }}", "dataPropertyName": "data", "options": {}}, [pos[0] + 220, pos[1]], 1.1)]
+
+
 def studio():
     callback = ("={{ JSON.stringify({ runId: $json.pipeline.runId, project: $json.pipeline.project, totals: $json.qcReport.totals, cost: $json.qcReport.cost, deliveryRoot: " + STUDIO_ROOT
                 + ", report: " + file_name(STUDIO_ROOT, "$json.pipeline.runId", "'qc-report.html'") + " }) }}")
@@ -312,6 +340,7 @@ def studio():
         deliver("Write Timeline", STUDIO_ROOT, "'timeline.otio'", "timeline_otio", [1500, 560]),
         deliver("Write EDL", STUDIO_ROOT, "'timeline.edl'", "timeline_edl", [1700, 560]),
         deliver("Write Run State", STUDIO_ROOT, "'run-state.json'", "run_state_json", [1900, 560]),
+        *keep_anchor_clips(STUDIO_ROOT, [1100, 760]),
         node("Client Callback?", "n8n-nodes-base.filter", {"conditions": condition("9c2d4e6f-1a3b-4c5d-8e7f-000000000001", "={{ $json.callbackUrl }}", {"type": "string", "operation": "notEmpty", "singleValue": True}, validation="loose"), "options": {}}, [2100, 560], 2.2),
         node("Client Callback", "n8n-nodes-base.httpRequest", {"method": "POST", "url": "={{ $json.callbackUrl }}", "sendBody": True, "specifyBody": "json", "jsonBody": callback, "options": {"timeout": 30000}}, [2300, 560], 4.2),
         sticky("Delivery", "### Delivery\n**All Done** fires once per run, after every shot passed or needs review. Shots that need review are delivered too and listed in the report. When the brief has a `callbackUrl`, the run's summary (totals, cost per layer, report path) is POSTed to it. For one graded master with the music bed, run *Video pipeline: assemble the cut* (needs ffmpeg and Execute Command).", [700, 760], 520, 160),
@@ -345,7 +374,8 @@ def studio():
         "Veo Hero": {"main": link("QC Router")},
         "Runway B-Roll": {"main": link("QC Router")},
         "Write Masters": {"main": link("Report Only")},
-        "Report Only": {"main": link("Write QC Report")},
+        "Report Only": {"main": [link("Write QC Report")[0] + link("Keep Anchor Clips")[0]]},
+        "Keep Anchor Clips": {"main": link("Write Anchor Clips")},
         "Write QC Report": {"main": link("Write QC JSON")},
         "Write QC JSON": {"main": link("Write Timeline")},
         "Write Timeline": {"main": link("Write EDL")},
@@ -489,6 +519,8 @@ def reshoot():
         code("Pick Shot", PICK_SHOT, [200, 100]),
         refused_if("Shot Found?", [420, 100]),
         respond("Accept Reshoot", [640, 0], accepted, 200),
+        node("Read Anchor Clips", "n8n-nodes-base.readWriteFile", {"operation": "read", "fileSelector": "={{ " + file_name(RESHOOT_ROOT, f"{request}.runId", "'anchor-*.mp4'") + " }}", "options": {}}, [640, -200], 1.1, onError="continueRegularOutput", alwaysOutputData=True),
+        code("Attach Anchor Clips", ATTACH_ANCHOR_CLIPS, [860, -200]),
         *refusal_nodes("Reshoot", [640, 400]),
         node("Hero Shot?", "n8n-nodes-base.if", {"conditions": condition("c0a1b2c3-0000-4000-8000-000000000001", "={{ $json.retryHint.layer }}", {"type": "string", "operation": "equals"}, "hero"), "options": {}}, [860, 0], 2.2),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [1120, -100], 1, CRED["vertex"]),
@@ -499,6 +531,7 @@ def reshoot():
         node("Reshoot Rendered?", "n8n-nodes-base.if", {"conditions": condition("c0a1b2c3-0000-4000-8000-000000000002", "={{ $binary.data !== undefined }}", IS_TRUE), "options": {}}, [1500, 420], 2.2),
         node("Nothing Rendered", "n8n-nodes-base.stopAndError", {"errorMessage": "={{ 'Shot ' + $json.shot.id + ' was not reshot: ' + ($json.reviewReason || 'no clip came back') }}"}, [1720, 520], 1),
         deliver("Write Master", RESHOOT_ROOT, "$json.shot.id + '.mp4'", "data", [1640, 260]),
+        *keep_anchor_clips(RESHOOT_ROOT, [1860, 60]),
         deliver("Write Reshoot QC", RESHOOT_ROOT, "$json.shot.id + '-reshoot-qc.json'", "qc_report_json", [1860, 260]),
         code("Reshoot State", RESHOOT_STATE, [2080, 260]),
         node("Reshoot State File", "n8n-nodes-base.convertToFile", {"operation": "toJson", "mode": "each", "options": {"format": True, "fileName": "run-state.json"}}, [2300, 260], 1.1),
@@ -520,7 +553,9 @@ def reshoot():
         "Parse Run State": {"main": link("Pick Shot")},
         "Pick Shot": {"main": link("Shot Found?")},
         "Shot Found?": {"main": [link("Accept Reshoot")[0], link("Refuse Reshoot")[0]]},
-        "Accept Reshoot": {"main": link("Hero Shot?")},
+        "Accept Reshoot": {"main": link("Read Anchor Clips")},
+        "Read Anchor Clips": {"main": link("Attach Anchor Clips")},
+        "Attach Anchor Clips": {"main": link("Hero Shot?")},
         "Refuse Reshoot": {"main": link("Reshoot Not From Webhook")},
         "Reshoot Not From Webhook": {"main": link("Reshoot Refused")},
         "Hero Shot?": {"main": [link("Veo Hero")[0], link("Runway B-Roll")[0]]},
@@ -528,7 +563,8 @@ def reshoot():
         "Runway B-Roll": {"main": link("QC Router")},
         "QC Router": {"main": [[], [], link("Veo Hero")[0], link("Runway B-Roll")[0], [], link("Reshoot Rendered?")[0]]},
         "Reshoot Rendered?": {"main": [link("Write Master")[0], link("Nothing Rendered")[0]]},
-        "Write Master": {"main": link("Write Reshoot QC")},
+        "Write Master": {"main": [link("Write Reshoot QC")[0] + link("Keep Anchor Clips")[0]]},
+        "Keep Anchor Clips": {"main": link("Write Anchor Clips")},
         "Write Reshoot QC": {"main": link("Reshoot State")},
         "Reshoot State": {"main": link("Reshoot State File")},
         "Reshoot State File": {"main": link("Write Reshoot State")},
@@ -668,10 +704,7 @@ def batch():
         node("Pin Per Brand", f"{PKG}.pinState", {"resource": "pin", "operation": "create", "pinPer": "groupKey", "groupKey": "={{ $json.campaign.brand }}",
                                                   "characters": {"character": [{"tag": "={{ $json.productTag }}", "description": "={{ $json.campaign.product }}: exact packaging, label and colours as in the reference images", "referenceUrls": "={{ $json.campaign.referenceImages }}", "referenceBinaries": ""}]},
                                                   "useManifestCharacters": True, "grade": {"look": "={{ $json.campaign.look || 'clean commercial look, true-to-life product colours' }}"}, "audioBed": {"mood": "upbeat, modern", "tempoBpm": 112, "dialogueLanguage": "en", "loudnessLufs": -14}, "style": "photoreal commercial, shallow depth of field", "negativePrompt": "text, watermark, competitor logos, extra fingers", "seedPolicy": "per_shot", "seedBase": 2000}, [260, 300]),
-        # Visual checks stay off here for now: the sandbox does not yet carry a character's identity
-        # through the 1:1 chain (Gen-4 Image keyframe, then image to video), so every square shot would
-        # fail its anchor. The report says plainly that visual checks are off.
-        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run", "visionJudge": False}, [480, 300], 1, CRED["vertex"]),
+        node("QC Router", f"{PKG}.qcRouter", {"retries": {"narrative": 1, "hero": 2, "control": 2}, "barrier": "run", **JUDGE}, [480, 300], 1, CRED["vertex"]),
         node("Sora (Gateway)", f"{PKG}.openAiStoryboard", {"resource": "video", "operation": "render", "model": "sora-2", "shotSource": "item", "inputReference": "none", "renderOptions": RENDER}, [760, 60], 1, CRED["openai"]),
         node("Veo Hero", f"{PKG}.googleVeo", {"resource": "video", "operation": "generate", "model": "veo-3.1-fast-generate-001", "shotSource": "item", "referenceMode": "pin", "generateAudio": True, "renderOptions": RENDER}, [760, 260], 1, CRED["vertex"]),
         node("Square Shot?", "n8n-nodes-base.if", {"conditions": condition("5a0e4b9c-1d2f-4e3a-8b7c-000000000003", "={{ $json.shot.aspectRatio }}", {"type": "string", "operation": "equals"}, "1:1"), "options": {}}, [760, 460], 2.2),
