@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { colourDistance, hexToRgb, sampleFrame, type FrameSample, type Rgb } from '../media/frames';
 import { swatchColours } from '../media/render';
-import { seededRandom } from '../random';
+import { seededRandom, sha256 } from '../random';
 
 /**
  * The sandbox's answer to the QC Router's frame-by-frame judge request: it reads the pixels the
@@ -24,6 +25,11 @@ export interface JudgeCall {
 	clean: boolean;
 	noise: 'false_positive' | 'false_negative' | null;
 	frames: number[];
+	/** What the clip was judged against: each character's reference images and anchor clip, by content hash. */
+	against: {
+		references: Record<string, string[]>;
+		anchors: Record<string, string>;
+	};
 }
 
 export class JudgeNoise {
@@ -217,6 +223,12 @@ export async function judgeFrames(
 		clean,
 		noise: flipped,
 		frames: frames.map((f) => f.atSeconds),
+		against: {
+			references: Object.fromEntries(sections.references),
+			anchors: Object.fromEntries(
+				[...sections.anchors].map(([tag, anchor]) => [tag, sha256(readFileSync(anchor.clip))]),
+			),
+		},
 	});
 	for (const d of dimensions(sections)) {
 		if (frames.some((f) => score(f, d) < 0.7))

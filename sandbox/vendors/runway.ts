@@ -28,6 +28,7 @@ import { decodeDataUri } from '../media/images';
 import type { RenderSpec } from '../media/render';
 import { canonicalJson, sha256 } from '../random';
 import { resolveMedia } from './media';
+import { inheritedDrift, stillWithHash } from './stills';
 
 /**
  * Runway's developer API (X-Runway-Version 2024-11-06): task creation per endpoint with the
@@ -141,6 +142,14 @@ function promptImages(ctx: SandboxContext, value: unknown): Media[] {
 	);
 }
 
+/** The first frame of an image-to-video task, with the sandbox still it is (a keyframe sent back as bytes or a URL). */
+function firstFrameStill(ctx: SandboxContext, images: Media[]): SandboxJob | undefined {
+	const first = images[0];
+	if (!first) return undefined;
+	const job = first.job ?? stillWithHash(ctx, first.hash);
+	return job?.spec.kind === 'image' ? job : undefined;
+}
+
 function checkDuration(contract: VideoModelContract, body: Json, model: string): number {
 	if (body.duration === undefined) {
 		if (contract.durationRequired)
@@ -194,6 +203,8 @@ interface TaskPlan {
 	spec: RenderSpec;
 	credits: number;
 	outputKind: 'mp4' | 'png';
+	/** The drift of the still this clip animates, when that still ignored the pin. */
+	inheritedDrift?: Record<string, unknown>;
 }
 
 function planTask(ctx: SandboxContext, endpoint: string, body: Json): TaskPlan {
@@ -223,6 +234,9 @@ function planTask(ctx: SandboxContext, endpoint: string, body: Json): TaskPlan {
 			const duration = checkDuration(contract, body, model);
 			const promptText = checkPromptText(body, contract.promptTextRequired);
 			const images = endpoint === 'image_to_video' ? promptImages(ctx, body.promptImage) : [];
+			// A clip animated from a still the sandbox drew keeps that still's characters and grade
+			// (drifted or not); any other first frame is one more reference, as before.
+			const still = firstFrameStill(ctx, images);
 			if (body.audio !== undefined && !contract.audio)
 				throw bad(`audio is not supported by ${model}`);
 			const audio = contract.audio && body.audio !== false;
@@ -231,6 +245,7 @@ function planTask(ctx: SandboxContext, endpoint: string, body: Json): TaskPlan {
 				model,
 				credits: contract.credits(audio) * duration,
 				outputKind: 'mp4',
+				inheritedDrift: inheritedDrift(still),
 				spec: {
 					kind: 'video',
 					width,
@@ -239,9 +254,9 @@ function planTask(ctx: SandboxContext, endpoint: string, body: Json): TaskPlan {
 					durationSeconds: duration,
 					audio,
 					prompt: `${promptText}${seedSuffix}`,
-					references: images.map((i) => i.hash),
-					cast: castIdentities(promptText, images.length),
-					palette: paletteOf(promptText),
+					references: still ? still.spec.references : images.map((i) => i.hash),
+					cast: still ? still.spec.cast : castIdentities(promptText, images.length),
+					palette: still?.spec.palette ?? paletteOf(promptText),
 				},
 			};
 		}
@@ -298,6 +313,8 @@ function planTask(ctx: SandboxContext, endpoint: string, body: Json): TaskPlan {
 					audio: false,
 					prompt: `${promptText}${seedSuffix}`,
 					references: hashes,
+					// Without reference images Gen-4 Image draws the characters from their descriptions.
+					cast: castIdentities(promptText, hashes.length),
 					palette: paletteOf(promptText),
 				},
 			};
@@ -576,7 +593,12 @@ function createTask(
 		refsReceived: plan.spec.references,
 		requestFingerprint,
 		request: body,
-		extra: { endpoint, credits: plan.credits, outputKind: plan.outputKind, drift: planned.drift },
+		extra: {
+			endpoint,
+			credits: plan.credits,
+			outputKind: plan.outputKind,
+			drift: planned.drift ?? plan.inheritedDrift,
+		},
 		onSucceeded: (done) => {
 			ctx.runway.credits.set(
 				owner,

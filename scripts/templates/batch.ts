@@ -26,7 +26,7 @@ import {
 } from './lib/nodes';
 import { fileName, fileParam, settingsRoot } from './lib/paths';
 import { splitRenders } from './lib/renders';
-import { CRED, DELIVERY_ROOT, PIPELINE_SETTINGS, PKG, RENDER } from './lib/settings';
+import { CRED, DELIVERY_ROOT, JUDGE, PIPELINE_SETTINGS, PKG, RENDER } from './lib/settings';
 
 const CAMPAIGN_TABLE = 'video_campaigns';
 const RUN_TABLE = 'video_campaign_runs';
@@ -343,13 +343,10 @@ export function batch() {
 			},
 			[260, 300],
 		),
-		// Visual checks stay off here for now: the sandbox does not yet carry a character's identity
-		// through the 1:1 chain (Gen-4 Image keyframe, then image to video), so every square shot would
-		// fail its anchor. The report says plainly that visual checks are off.
 		node(
 			'QC Router',
 			`${PKG}.qcRouter`,
-			{ retries: { narrative: 1, hero: 2, control: 2 }, barrier: 'run', visionJudge: false },
+			{ retries: { narrative: 1, hero: 2, control: 2 }, barrier: 'run', ...JUDGE },
 			[480, 300],
 			1,
 			CRED.vertex,

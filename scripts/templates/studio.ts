@@ -10,6 +10,7 @@ import {
 	filterNode,
 	IS_TRUE,
 	ifNode,
+	keepAnchorClips,
 	link,
 	node,
 	respond,
@@ -267,6 +268,7 @@ export function studio() {
 		write('Write Timeline', "'timeline.otio'", 'timeline_otio', 1500),
 		write('Write EDL', "'timeline.edl'", 'timeline_edl', 1700),
 		write('Write Run State', "'run-state.json'", 'run_state_json', 1900),
+		...keepAnchorClips(ROOT, [1100, 760]),
 		filterNode(
 			'Client Callback?',
 			condition(
@@ -332,7 +334,8 @@ export function studio() {
 		'Veo Hero': { main: link('QC Router') },
 		'Runway B-Roll': { main: link('QC Router') },
 		'Write Masters': { main: link('Report Only') },
-		'Report Only': { main: link('Write QC Report') },
+		'Report Only': { main: link('Write QC Report', 'Keep Anchor Clips') },
+		'Keep Anchor Clips': { main: link('Write Anchor Clips') },
 		'Write QC Report': { main: link('Write QC JSON') },
 		'Write QC JSON': { main: link('Write Timeline') },
 		'Write Timeline': { main: link('Write EDL') },

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import {
 	BATCH_WORKFLOW,
@@ -14,7 +15,16 @@ import {
 	type N8nInstance,
 	type N8nProcess,
 } from '../harness/n8nCli';
-import { sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+
+interface ReportShot {
+	outcome: string;
+	takes: Array<{
+		jobId: string;
+		operation?: string;
+		ruling?: { route: string; failed: Array<{ check: string }> };
+	}>;
+}
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
 
@@ -50,11 +60,54 @@ describe('scheduled ad batch in a running n8n', () => {
 		async () => {
 			rmSync(TEMPLATE_DELIVERY, { recursive: true, force: true });
 			mkdirSync(TEMPLATE_DELIVERY, { recursive: true });
+			// One Veo hero loses its audio; one square keyframe draws another face, so the clip
+			// animated from it shows that face too.
 			sandbox.setFaults({
-				rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }],
+				rules: [
+					{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } },
+					{
+						fault: 'drift',
+						vendor: 'runway',
+						model: 'gen4_image',
+						// A later shot: the first accepted take of a character is its anchor.
+						promptIncludes: 'balcony',
+						times: 1,
+						params: { drift: 'character' },
+					},
+				],
 			});
 			await runBatch(n8n, server);
-			await expectSeededBatchDelivered(n8n, sandbox);
+			await expectSeededBatchDelivered(n8n, sandbox, { rerenders: 2, squareRerenders: 1 });
+
+			// The changed face was caught by the judge against the anchor and re-rendered by Runway;
+			// the take delivered instead is one the sandbox did not drift.
+			const jobs = await sandboxJobs(sandbox);
+			const drifted = jobs.filter(
+				(j: { extra: { drift?: { inheritedFrom?: string } } }) => j.extra.drift?.inheritedFrom,
+			);
+			expect(drifted).toHaveLength(1);
+			const driftedIds = new Set(
+				jobs
+					.filter((j: { extra: { drift?: unknown } }) => j.extra.drift)
+					.map((j: { id: string }) => j.id),
+			);
+			const squareRuns = campaignRuns(n8n).filter((r) => r.aspectRatio === '1:1');
+			const shots = squareRuns.flatMap(
+				(run) =>
+					JSON.parse(
+						readFileSync(path.join(TEMPLATE_DELIVERY, `${run.runId}-qc-report.json`), 'utf8'),
+					).shots as ReportShot[],
+			);
+			const caught = shots.filter((s) => s.takes.some((t) => t.jobId === drifted[0].id));
+			expect(caught).toHaveLength(1);
+			const [first, ...later] = caught[0].takes.filter((t) => t.operation !== 'textToImage');
+			expect(first.jobId).toBe(drifted[0].id);
+			expect(first.ruling?.route).toBe('control');
+			expect(first.ruling?.failed.map((v) => v.check).join(' ')).toMatch(/identity/);
+			expect(caught[0].outcome).toBe('passed');
+			const delivered = later[later.length - 1];
+			expect(delivered.ruling?.route ?? 'passed').toBe('passed');
+			expect(driftedIds.has(delivered.jobId)).toBe(false);
 		},
 		E2E_TIMEOUT,
 	);

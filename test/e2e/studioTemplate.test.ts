@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { mediaTool } from '../../sandbox/media/tools';
 import { ffprobeFile } from '../harness/media';
@@ -25,6 +26,7 @@ import {
 } from '../harness/n8nCli';
 import {
 	sandboxAsset,
+	sandboxJobs,
 	sandboxLedger,
 	withSandbox,
 	type Sandbox,
@@ -35,6 +37,7 @@ const E2E_TIMEOUT = 30 * 60 * 1000;
 const HOME = TEMPLATE_HOME;
 const DELIVERY = TEMPLATE_DELIVERY;
 const RUN = 'cafe-launch-001';
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('studio template in the real n8n CLI', () => {
 	let sandbox: Sandbox;
@@ -162,6 +165,88 @@ describe('studio template in the real n8n CLI', () => {
 				}),
 			]);
 			expect(qc.shots[0].takes).toHaveLength(2);
+		},
+		E2E_TIMEOUT,
+	);
+	it(
+		'judges a reshoot in a later execution against the anchor clips kept beside the run state, and re-renders a changed face there',
+		async () => {
+			// The studio run kept each character's anchor clip beside the run state: the very take that set it.
+			const state = JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-run-state.json`), 'utf8'));
+			const anchors = state.anchors as Array<{
+				tag: string;
+				shotId: string;
+				clipFile: string;
+				asset: { kind: string };
+			}>;
+			expect(anchors.map((a) => a.tag).sort()).toEqual(['leo', 'mara']);
+			const kept: Record<string, string> = {};
+			for (const anchor of anchors) {
+				expect(anchor.asset.kind).toBe('binary');
+				expect(anchor.clipFile).toBe(`${RUN}-anchor-${anchor.tag}.mp4`);
+				kept[anchor.tag] = sha256(path.join(DELIVERY, anchor.clipFile));
+				expect(kept[anchor.tag]).toBe(sha256(path.join(DELIVERY, `${RUN}-${anchor.shotId}.mp4`)));
+			}
+			// The shot with both characters: one of them may be anchored by this very shot's old take,
+			// which now lives only in the kept file.
+			const shotId = (state.shots as Array<{ shot: { id: string; characters: string[] } }>).find(
+				(s) => s.shot.characters.includes('mara') && s.shot.characters.includes('leo'),
+			)!.shot.id;
+
+			// The first reshoot render shows other faces.
+			sandbox.setFaults({
+				rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'character' } }],
+			});
+			const calls = sandbox.context.judge.calls.length;
+			const template = templateJson('reshoot-one-shot.json');
+			template.nodes.find(
+				(n: { name: string }) => n.name === 'Sample Request',
+			).parameters.jsonOutput = JSON.stringify({
+				runId: RUN,
+				shotId,
+				note: 'Closer on the hand-over.',
+				budgetUsd: 5,
+			});
+			await n8n.importWorkflow(template);
+			await n8n.execute(template.id, { HOME });
+			sandbox.setFaults({ rules: [] });
+
+			// Every judge call of this execution compared the takes with the kept clips, byte for byte.
+			const judged = sandbox.context.judge.calls.slice(calls);
+			expect(judged.length).toBeGreaterThanOrEqual(2);
+			for (const call of judged) expect(call.against.anchors).toEqual(kept);
+			expect(judged.some((call) => !call.clean)).toBe(true);
+			expect(judged.at(-1)!.clean).toBe(true);
+
+			const qc = JSON.parse(
+				readFileSync(path.join(DELIVERY, `${RUN}-${shotId}-reshoot-qc.json`), 'utf8'),
+			);
+			const [shot] = qc.shots;
+			expect(shot.outcome).toBe('passed');
+			const drifted = new Set(
+				(await sandboxJobs(sandbox))
+					.filter((j: { extra: { drift?: unknown } }) => j.extra.drift)
+					.map(
+						(j: { id: string; extra: { operationName?: string } }) => j.extra.operationName ?? j.id,
+					),
+			);
+			const [first, ...later] = shot.takes.slice(-2) as Array<{
+				jobId: string;
+				ruling?: { route: string; failed: Array<{ check: string; judge?: { against: string } }> };
+			}>;
+			expect(later).toHaveLength(1);
+			expect(drifted.has(first.jobId)).toBe(true);
+			expect(first.ruling?.route).toBe('hero');
+			expect(first.ruling?.failed).toEqual(
+				expect.arrayContaining([
+					expect.objectContaining({
+						check: 'vision.identity',
+						judge: expect.objectContaining({ against: expect.stringMatching(/^anchor of @mara/) }),
+					}),
+				]),
+			);
+			expect(drifted.has(later[0].jobId)).toBe(false);
+			expect(later[0].ruling?.route ?? 'passed').toBe('passed');
 		},
 		E2E_TIMEOUT,
 	);

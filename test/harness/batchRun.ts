@@ -113,6 +113,8 @@ const runState = (runId: string) =>
 export async function expectSeededBatchDelivered(
 	n8n: N8nInstance,
 	sandbox: Sandbox,
+	/** Re-renders the injected drifts call for, and how many of them were square shots (a still each). */
+	expected: { rerenders: number; squareRerenders: number } = { rerenders: 1, squareRerenders: 0 },
 ): Promise<void> {
 	const rows = campaigns(n8n);
 	expect(rows.map((c) => [c.brand, c.status, c.runsDelivered])).toEqual([
@@ -178,15 +180,27 @@ export async function expectSeededBatchDelivered(
 	expect(delivered.reduce((sum, r) => sum + r.costUsd, 0)).toBeCloseTo(ledger.totalUsd, 4);
 	for (const entry of ledger.entries.filter((e: { unit: string }) => e.unit !== 'token'))
 		expect(reported.has(entry.jobId)).toBe(true);
-	// Only the drifted shot was rendered again.
-	expect(rerenders).toBe(1);
+	// Only the drifted shots were rendered again.
+	expect(rerenders).toBe(expected.rerenders);
 	const paidFor = (unit: string) =>
 		ledger.entries.filter((e: { unit: string }) => e.unit === unit).length;
-	expect(paidFor('second')).toBe(delivered.reduce((sum, r) => sum + r.shots, 0) + 1);
+	expect(paidFor('second')).toBe(
+		delivered.reduce((sum, r) => sum + r.shots, 0) + expected.rerenders,
+	);
 	// Square shots are animated from a keyframe still: one still per square shot, none for the rest.
 	expect(paidFor('image')).toBe(
-		delivered.filter((r) => r.aspectRatio === '1:1').reduce((sum, r) => sum + r.shots, 0),
+		delivered.filter((r) => r.aspectRatio === '1:1').reduce((sum, r) => sum + r.shots, 0) +
+			expected.squareRerenders,
 	);
+	// Visual checks ran on every run: identity and colour judged, the judge booked under QC.
+	for (const run of delivered) {
+		const report = JSON.parse(
+			readFileSync(path.join(DELIVERY, `${run.runId}-qc-report.json`), 'utf8'),
+		);
+		expect(report.visualChecks.on).toBe(true);
+		expect(report.shots.every((s: { visuallyChecked: boolean }) => s.visuallyChecked)).toBe(true);
+	}
+	expect(paidFor('token')).toBeGreaterThan(0);
 
 	// One pin per brand; feed (1:1) runs render every shot on Runway.
 	const fingerprints = (brand: string) =>

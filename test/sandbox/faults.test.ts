@@ -283,6 +283,86 @@ describe('sandbox faults, timing, limits and the billing ledger', () => {
 		expect(probe(drifts.duration).durationSeconds).toBeCloseTo(4, 0);
 	});
 
+	it('carries the characters of a keyframe still into the clip animated from it, drifted or not', async () => {
+		const { readFileSync } = require('node:fs') as typeof import('node:fs');
+		const { sampleFrame, colourDistance } =
+			require('../../sandbox/media/frames') as typeof import('../../sandbox/media/frames');
+		const characters = 'Characters: Ava: a barista with short red hair. Look: warm #aa6633.';
+		const task = async (endpoint: string, body: Record<string, unknown>) => {
+			const created = await runway(`/v1/${endpoint}`, {
+				method: 'POST',
+				body: JSON.stringify(body),
+			});
+			expect(created.status).toBe(200);
+			return finished(((await created.json()) as { id: string }).id);
+		};
+		/** A square keyframe for a shot, then the clip animated from it, sent back as bytes (what the nodes do). */
+		const squareShot = async (action: string, drift?: { model: string; kind: string }) => {
+			await setFaults({
+				rules: drift
+					? [
+							{
+								fault: 'drift',
+								vendor: 'runway',
+								model: drift.model,
+								times: 1,
+								params: { drift: drift.kind },
+							},
+						]
+					: [],
+			});
+			const still = await task('text_to_image', {
+				model: 'gen4_image',
+				promptText: `${action} ${characters}`,
+				ratio: '1024:1024',
+			});
+			const promptImage = `data:image/png;base64,${readFileSync(still.file!).toString('base64')}`;
+			const clip = await task('image_to_video', {
+				model: 'gen4.5',
+				promptImage,
+				promptText: `${action} ${characters}`,
+				ratio: '960:960',
+				duration: 2,
+			});
+			return { still, clip, face: (await sampleFrame(clip.file!, 1)).slots[0] };
+		};
+		const same = (a: number[][], b: number[][]) =>
+			a.every((colour, quadrant) => colourDistance(colour as never, b[quadrant] as never) <= 40);
+
+		const first = await squareShot('Ava opens the fridge.');
+		const second = await squareShot('Ava smiles on the balcony.');
+		expect(first.still.spec.cast).toHaveLength(1);
+		expect(first.clip.spec.cast).toEqual(first.still.spec.cast);
+		expect(same(second.face, first.face)).toBe(true);
+		expect(first.clip.extra.drift).toBeUndefined();
+
+		// A still that ignored the pin makes a clip that ignores it, and the ground truth says so.
+		const driftedStill = await squareShot('Ava waves.', { model: 'gen4_image', kind: 'character' });
+		expect(driftedStill.still.extra.drift).toEqual({ drift: 'character' });
+		expect(driftedStill.clip.extra.drift).toEqual({
+			drift: 'character',
+			inheritedFrom: driftedStill.still.id,
+		});
+		expect(same(driftedStill.face, first.face)).toBe(false);
+
+		// A clip that ignores a clean still changes the face too.
+		const driftedClip = await squareShot('Ava waves.', { model: 'gen4.5', kind: 'character' });
+		expect(driftedClip.still.extra.drift).toBeUndefined();
+		expect(driftedClip.clip.extra.drift).toEqual({ drift: 'character' });
+		expect(same(driftedClip.face, first.face)).toBe(false);
+
+		// Any other first frame (a user's own image) is still just a reference of its own.
+		const foreign = await task('image_to_video', {
+			model: 'gen4.5',
+			promptImage: `data:image/png;base64,${pngImage(960, 960, 77).toString('base64')}`,
+			promptText: `Ava waves. ${characters}`,
+			ratio: '960:960',
+			duration: 2,
+		});
+		expect(foreign.spec.cast).toBeUndefined();
+		expect(foreign.spec.references).toHaveLength(1);
+	});
+
 	it('draws probabilistic faults reproducibly from a seed and honours `times`', () => {
 		const draw = (seed: number) => {
 			const injector = new FaultInjector();

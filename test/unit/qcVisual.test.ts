@@ -111,13 +111,21 @@ describe('anchors', () => {
 		);
 	});
 
-	it('hands on only anchors another execution can read (clips by reference)', () => {
+	it('hands on a binary anchor with the file its clip is kept in beside the run state', () => {
 		const binary: Anchor = {
 			...anchors[0],
 			tag: 'ana',
 			asset: { kind: 'binary', ref: 'data', mimeType: 'video/mp4' },
 		};
-		expect(lastingAnchors([...anchors, binary]).map((a) => a.tag)).toEqual(['mara', 'leo']);
+		const lasting = lastingAnchors([...anchors, binary]);
+		expect(lasting.slice(0, 2)).toEqual(anchors);
+		expect(lasting[2]).toEqual({ ...binary, clipFile: `${binary.runId}-anchor-ana.mp4` });
+		expect(readAnchors(lasting, 0, 'qcAnchors')).toEqual(lasting);
+		// A clip file name never leaves the delivery folder.
+		for (const clipFile of ['../etc/passwd', '/tmp/x.mp4', 'a/b.mp4'])
+			expect(() => readAnchors([{ ...lasting[2], clipFile }], 3, 'qcAnchors')).toThrow(
+				/^Item 3: qcAnchors\.0\.clipFile: /,
+			);
 	});
 });
 

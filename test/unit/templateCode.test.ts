@@ -16,6 +16,8 @@ const CODE: Record<string, [template: string, node: string]> = {
 	'pick-shot': ['reshoot-one-shot.json', 'Pick Shot'],
 	'reshoot-state': ['reshoot-one-shot.json', 'Reshoot State'],
 	'merged-run-state': ['reshoot-one-shot.json', 'Merged Run State'],
+	'keep-anchor-clips': ['studio-brief-to-delivery.json', 'Keep Anchor Clips'],
+	'attach-anchor-clips': ['reshoot-one-shot.json', 'Attach Anchor Clips'],
 	'campaign-briefs': ['scheduled-ad-batch.json', 'Campaign Briefs'],
 	'claimed-briefs': ['scheduled-ad-batch.json', 'Claimed Briefs'],
 	'brief-request': ['mcp-tools.json', 'Brief Request'],
@@ -366,6 +368,82 @@ describe('reshoot-state and merged-run-state (reshoot records)', () => {
 		expect(shot2.takes.map((t: any) => t.jobId)).toEqual(['job-shot-02', 'r1', 'r2']);
 		expect(shot2.ledger.map((e: any) => e.jobId)).toEqual(['job-shot-02', 'r1', 'r2']);
 		expect(merged.shots[0]).toEqual(shotItem('shot-01', 0));
+	});
+});
+
+describe('keep-anchor-clips and attach-anchor-clips (anchors that outlive the execution)', () => {
+	const clip = (fileName: string) => ({
+		mimeType: 'video/mp4',
+		fileName,
+		id: `filesystem-v2:${fileName}`,
+	});
+
+	it('keep-anchor-clips: one file item per anchor clip QC handed out, under the run state name', () => {
+		const out = runCode(shipped('keep-anchor-clips'), {
+			input: [
+				{
+					json: { shot: { id: 'shot-01' } },
+					binary: {
+						data: clip('shot-01.mp4'),
+						qc_report_html: clip('qc.html'),
+						anchor_mara: clip('run-a-anchor-mara.mp4'),
+						anchor_leo: clip('run-a-anchor-leo.mp4'),
+					},
+				},
+				{ json: { shot: { id: 'shot-02' } } },
+			],
+		});
+		expect(out).toEqual([
+			{
+				json: { fileName: 'run-a-anchor-mara.mp4' },
+				binary: { data: clip('run-a-anchor-mara.mp4') },
+			},
+			{
+				json: { fileName: 'run-a-anchor-leo.mp4' },
+				binary: { data: clip('run-a-anchor-leo.mp4') },
+			},
+		]);
+	});
+
+	it('keep-anchor-clips: a clip whose name could leave the delivery folder is not written', () => {
+		const out = runCode(shipped('keep-anchor-clips'), {
+			input: [
+				{
+					json: {},
+					binary: {
+						anchor_a: clip('../../etc/run-a-anchor-mara.mp4'),
+						anchor_b: clip('run-a/../x-anchor-mara.mp4'),
+						anchor_c: clip('run-a-anchor-mara.mov'),
+						anchor_d: { mimeType: 'video/mp4' },
+					},
+				},
+			],
+		});
+		expect(out).toEqual([]);
+	});
+
+	it('attach-anchor-clips: the stored clips ride on the shot as anchor_<tag>; no file adds nothing', () => {
+		const shot = { json: { shot: { id: 'shot-02' } }, binary: { data: clip('old.mp4') } };
+		const [out] = runCode(shipped('attach-anchor-clips'), {
+			nodes: {
+				'Read Anchor Clips': [
+					{ json: {}, binary: { data: clip('run-a-anchor-mara.mp4') } },
+					{ json: {}, binary: { data: clip('evil/../run-a-anchor-leo.mp4') } },
+				],
+				'Accept Reshoot': [shot],
+			},
+		});
+		expect(out.json).toEqual(shot.json);
+		expect(out.binary).toEqual({
+			data: clip('old.mp4'),
+			anchor_mara: clip('run-a-anchor-mara.mp4'),
+		});
+
+		// Read Anchor Clips found no file: it outputs one empty item (alwaysOutputData).
+		const [bare] = runCode(shipped('attach-anchor-clips'), {
+			nodes: { 'Read Anchor Clips': [{ json: {} }], 'Accept Reshoot': [shot] },
+		});
+		expect(bare.binary).toEqual({ data: clip('old.mp4') });
 	});
 });
 

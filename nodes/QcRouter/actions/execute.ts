@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import {
 	renderErrorSchema,
 	type LedgerEntry,
@@ -20,7 +20,7 @@ import {
 	type LayerMap,
 	type QcThresholds,
 } from '../../shared/qc/checks';
-import { lastingAnchors, readAnchors } from '../../shared/qc/anchors';
+import { anchorClipProperty, lastingAnchors, readAnchors } from '../../shared/qc/anchors';
 import { withHistory } from '../../shared/qc/history';
 import { decide, decideRenderError, type Decision, type Route } from '../../shared/qc/decide';
 import {
@@ -38,7 +38,13 @@ import { withoutFields } from '../../shared/itemJson';
 import { entryKey } from '../../shared/ledger';
 import { probeTake } from '../helpers/probeTake';
 import { VISUAL_CHECKS_OFF, visualChecksOff, visualVerdicts } from '../helpers/visualChecks';
-import { learnAnchors, memoryFor, rememberAccepted, type RunMemory } from '../helpers/visualMemory';
+import {
+	anchorClip,
+	learnAnchors,
+	memoryFor,
+	rememberAccepted,
+	type RunMemory,
+} from '../helpers/visualMemory';
 import {
 	engineFor,
 	outputIndex,
@@ -318,13 +324,20 @@ async function allDone(
 			'application/json',
 		),
 	};
+	// The clips of anchors kept as n8n binaries go out beside the run state (`anchor_<tag>`, named
+	// as the anchor's clipFile), for the template to keep: a reshoot or a later run is judged against them.
+	const anchorClips: Record<string, IBinaryData> = {};
+	for (const anchor of lasting) {
+		const clip = anchor.clipFile ? anchorClip(visual.memory, anchor) : undefined;
+		if (clip) anchorClips[anchorClipProperty(anchor.tag)] = { ...clip, fileName: anchor.clipFile };
+	}
 	return items.map((item, index) => ({
 		json: {
 			...item.json,
 			qcAnchors: lasting as unknown as IDataObject[],
 			qcReport: { ...report, rounds: state.rounds },
 		},
-		binary: index === 0 ? { ...(item.binary ?? {}), ...files } : item.binary,
+		binary: index === 0 ? { ...(item.binary ?? {}), ...anchorClips, ...files } : item.binary,
 		pairedItem: { item: pairedItem },
 	}));
 }
@@ -448,14 +461,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const memory = memoryFor(store, runId);
 		const checked = await settle(async () => {
 			// Anchors from a run state (a reshoot) or an earlier run of the brand join the run's before judging.
-			learnAnchors(memory, [
-				...readAnchors(
-					this.getNodeParameter('anchors', itemIndex, '') as unknown,
-					itemIndex,
-					'anchors',
-				),
-				...readAnchors(item.json.qcAnchors, itemIndex, 'qcAnchors'),
-			]);
+			learnAnchors(
+				memory,
+				[
+					...readAnchors(
+						this.getNodeParameter('anchors', itemIndex, '') as unknown,
+						itemIndex,
+						'anchors',
+					),
+					...readAnchors(item.json.qcAnchors, itemIndex, 'qcAnchors'),
+				],
+				item.binary,
+			);
 			return await check(this, itemIndex, item, shotContext, take, thresholds, map, memory);
 		});
 		if (!checked.ok) {

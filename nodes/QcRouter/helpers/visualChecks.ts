@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import type { LedgerEntry, Pin, Shot, Take, Verdict } from '../../shared/contract/schemas';
 import type { QcThresholds } from '../../shared/qc/checks';
-import { anchorsFor } from '../../shared/qc/anchors';
+import { anchorClipProperty, anchorsFor } from '../../shared/qc/anchors';
 import { frameTimes } from '../../shared/qc/judgeScores';
 import { GOOGLE_CREDENTIAL } from '../../shared/vendors/google/transport';
 import { stringParameter } from '../../shared/parameters';
@@ -84,6 +84,9 @@ export async function visualVerdicts(
 				anchor.asset,
 				anchor.jobId,
 				`${anchor.shotId}, take ${shortJob(anchor.jobId)}`,
+				anchor.clipFile
+					? `put its clip (${anchor.clipFile}, kept beside the run state) on the item as binary property ${anchorClipProperty(anchor.tag)}`
+					: undefined,
 			)),
 		})),
 	);

@@ -1,7 +1,12 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import type { AssetRef, Shot, Take } from '../../shared/contract/schemas';
 import { storedBinaryBytes } from '../../shared/binary';
-import { anchorsFromAccepted, mergeAnchors, type Anchor } from '../../shared/qc/anchors';
+import {
+	anchorClipProperty,
+	anchorsFromAccepted,
+	mergeAnchors,
+	type Anchor,
+} from '../../shared/qc/anchors';
 import type { JudgeMedia } from './judgeFrames';
 
 /** A take QC accepted, kept so later shots are judged against it (colour continuity, anchors). */
@@ -19,16 +24,38 @@ interface Accepted {
 export interface RunMemory {
 	anchors: Anchor[];
 	accepted: Accepted[];
+	/** Anchor clips of earlier executions, by the anchor's job ID, as they came back on items. */
+	anchorClips: Record<string, IBinaryData>;
 }
 
 export function memoryFor(store: { visual?: Record<string, RunMemory> }, runId: string): RunMemory {
 	store.visual ??= {};
-	return (store.visual[runId] ??= { anchors: [], accepted: [] });
+	return (store.visual[runId] ??= { anchors: [], accepted: [], anchorClips: {} });
 }
 
-/** Anchors from an earlier execution (a run state, a brand's earlier run) join the run's; the first per character stays. */
-export function learnAnchors(memory: RunMemory, anchors: Anchor[]): void {
+/**
+ * Anchors from an earlier execution (a run state, a brand's earlier run) join the run's; the first
+ * per character stays. A binary anchor's clip comes back on the item as `anchor_<tag>`.
+ */
+export function learnAnchors(
+	memory: RunMemory,
+	anchors: Anchor[],
+	binaries?: Record<string, IBinaryData>,
+): void {
 	memory.anchors = mergeAnchors(memory.anchors, anchors);
+	for (const anchor of anchors) {
+		const clip = binaries?.[anchorClipProperty(anchor.tag)];
+		if (anchor.asset.kind === 'binary' && clip && clip.mimeType.startsWith('video/'))
+			memory.anchorClips[anchor.jobId] ??= clip;
+	}
+}
+
+/** The clip behind a binary anchor, when this execution holds it (its own take, or one carried back). */
+export function anchorClip(memory: RunMemory, anchor: Anchor): IBinaryData | undefined {
+	return (
+		memory.accepted.find((a) => a.jobId === anchor.jobId)?.binary ??
+		memory.anchorClips[anchor.jobId]
+	);
 }
 
 /** An accepted take becomes the continuity reference for the next shots and the anchor of characters that had none. */
@@ -70,10 +97,15 @@ export async function mediaOf(
 	asset: AssetRef,
 	jobId: string,
 	label: string,
+	/** How to bring the clip back, said when it is out of reach. */
+	hint?: string,
 ): Promise<{ media?: JudgeMedia; unreachable?: string }> {
 	if (asset.kind !== 'binary') return { media: { asset, label } };
-	const binary = memory.accepted.find((a) => a.jobId === jobId)?.binary;
+	const binary =
+		memory.accepted.find((a) => a.jobId === jobId)?.binary ?? memory.anchorClips[jobId];
 	if (!binary)
-		return { unreachable: `the clip of ${label} was an n8n binary of another execution` };
+		return {
+			unreachable: `the clip of ${label} was an n8n binary of another execution${hint ? `; ${hint}` : ''}`,
+		};
 	return { media: { asset, bytes: await storedBinaryBytes(ctx, binary), label } };
 }

@@ -1,5 +1,11 @@
 import { z } from 'zod/v4';
-import { assetRefSchema, characterTagSchema, type Shot, type Take } from '../contract/schemas';
+import {
+	assetRefSchema,
+	characterTagSchema,
+	SAFE_ID_PATTERN,
+	type Shot,
+	type Take,
+} from '../contract/schemas';
 import { ContractError } from '../errors';
 
 /**
@@ -23,6 +29,11 @@ export const anchorSchema = z
 		frames: z.array(z.number().nonnegative()).min(1).max(16),
 		/** The characters of the anchor shot, left to right as the prompt named them. */
 		characters: z.array(characterTagSchema).min(1),
+		/**
+		 * For a clip kept as an n8n binary: the file the templates keep it in beside the run state
+		 * (`<runId>-anchor-<tag>.mp4`), handed back to QC as binary property `anchor_<tag>`.
+		 */
+		clipFile: z.string().regex(SAFE_ID_PATTERN).max(200).optional(),
 	})
 	.strict();
 export type Anchor = z.infer<typeof anchorSchema>;
@@ -98,11 +109,23 @@ export function anchorsFromAccepted(
 		}));
 }
 
+/** The binary property an anchor clip of another execution travels in on a shot item. */
+export const anchorClipProperty = (tag: string): string => `anchor_${tag}`;
+
+/** The file name a binary anchor clip is kept under beside the run state. */
+export const anchorClipFile = (anchor: Pick<Anchor, 'runId' | 'tag'>): string =>
+	`${anchor.runId}-anchor-${anchor.tag}.mp4`;
+
 /**
- * The anchors another execution can still read: clips kept by reference (URL, gs://). An n8n
- * binary lives only as long as its execution, so an anchor on one is not handed on as if it could
- * be checked against later.
+ * The anchors as another execution gets them (run state, later runs). A clip kept by reference
+ * (URL, gs://) is read again from there; one kept as an n8n binary lives only as long as its
+ * execution, so it names the file its clip is kept in (written by the template beside the run
+ * state) and is judged against only when that clip comes back on the item.
  */
 export function lastingAnchors(anchors: Anchor[]): Anchor[] {
-	return anchors.filter((anchor) => anchor.asset.kind !== 'binary');
+	return anchors.map((anchor) =>
+		anchor.asset.kind === 'binary' && !anchor.clipFile
+			? { ...anchor, clipFile: anchorClipFile(anchor) }
+			: anchor,
+	);
 }
