@@ -80,6 +80,39 @@ describe('cost ledger', () => {
 		).toBe(true);
 	});
 
+	it('books what the vendor metered (Replicate predict_time) at its published price, and ignores a count it cannot trust', () => {
+		const estimate = {
+			unit: 'second' as const,
+			units: 5,
+			unitPriceUsd: 0.01,
+			usd: 0.05,
+			estimated: true,
+		};
+		const base = {
+			layer: 'control' as const,
+			vendor: 'replicate' as const,
+			model: 'community/wan-2.7-t2v',
+			jobId: 'p-1',
+			estimate,
+		};
+		const metered = ledgerEntry({
+			...base,
+			vendorMetered: { unit: 'second', units: 41.2345678, unitPriceUsd: 0.0014 },
+		});
+		expect(metered).toMatchObject({
+			unit: 'second',
+			units: 41.234568,
+			unitPriceUsd: 0.0014,
+			usd: 0.057728,
+			estimated: false,
+		});
+		expect(ledgerEntrySchema.safeParse(metered).success).toBe(true);
+		for (const units of [Number.NaN, -1, Number.POSITIVE_INFINITY])
+			expect(
+				ledgerEntry({ ...base, vendorMetered: { unit: 'second', units, unitPriceUsd: 0.0014 } }),
+			).toMatchObject({ units: 5, unitPriceUsd: 0.01, usd: 0.05, estimated: true });
+	});
+
 	it('counts an entry carried by several items once', () => {
 		const storyboard = entry(0.02, 'resp-1', 'narrative');
 		expect(ledgerTotal([storyboard, storyboard, entry(3.2, 'op-1'), entry(3.2, 'op-2')])).toBe(
