@@ -10,7 +10,7 @@ import {
 	type Verdict,
 } from '../../shared/contract/schemas';
 import { storedBinaryBytes } from '../../shared/binary';
-import { errorJson, toNodeError } from '../../shared/nodeErrors';
+import { failedItem, throwUnlessCarried } from '../../shared/nodeErrors';
 import {
 	contractVerdicts,
 	DEFAULT_LAYER_MAP,
@@ -409,14 +409,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	for (const [itemIndex, item] of items.entries()) {
 		const context = parsed[itemIndex];
 		if (!context.ok) {
-			if (this.continueOnFail()) {
-				outputs[NEEDS_REVIEW].push({
-					json: { ...item.json, ...errorJson(context.error) },
-					pairedItem: { item: itemIndex },
-				});
-				continue;
-			}
-			throw toNodeError(this.getNode(), context.error, itemIndex);
+			throwUnlessCarried(this, context.error, itemIndex);
+			outputs[NEEDS_REVIEW].push(failedItem(item, context.error, itemIndex));
+			continue;
 		}
 		const shotContext = context.value;
 		const runId = shotContext.pipeline.runId;
@@ -476,14 +471,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			return await check(this, itemIndex, item, shotContext, take, thresholds, map, memory);
 		});
 		if (!checked.ok) {
-			if (this.continueOnFail()) {
-				outputs[NEEDS_REVIEW].push({
-					json: { ...item.json, ...errorJson(checked.error) },
-					pairedItem: { item: itemIndex },
-				});
-				continue;
-			}
-			throw toNodeError(this.getNode(), checked.error, itemIndex);
+			throwUnlessCarried(this, checked.error, itemIndex);
+			outputs[NEEDS_REVIEW].push(failedItem(item, checked.error, itemIndex));
+			continue;
 		}
 		const ledger = [...shotContext.ledger, ...checked.value.ledger];
 		for (const entry of checked.value.ledger) money[runId].ledger[entryKey(entry)] = entry;
