@@ -196,7 +196,8 @@ describe('soak: a night at scale in queue mode', () => {
 		mkdirSync(DELIVERY, { recursive: true });
 		const env = { HOME: TEMPLATE_HOME, ...redis.queueEnv() };
 		main = await n8n.start(env);
-		workers = await Promise.all(Array.from({ length: WORKERS }, () => n8n.worker(env)));
+		// One at a time: on a busy machine three starting together can miss the readiness wait.
+		for (let i = 0; i < WORKERS; i++) workers.push(await n8n.worker(env));
 
 		const fire = async () => {
 			const response = await main.webhook(
@@ -300,7 +301,9 @@ describe('soak: a night at scale in queue mode', () => {
 					.query<{
 						executionId: number;
 						data: string;
-					}>(`SELECT "executionId", data FROM execution_data WHERE "executionId" IN (SELECT id FROM execution_entity WHERE status <> 'success')`)
+					}>(
+						`SELECT "executionId", data FROM execution_data WHERE "executionId" IN (SELECT id FROM execution_entity WHERE status <> 'success')`,
+					)
 					.map((row) => `== execution ${row.executionId}\n${row.data.slice(0, 20000)}`),
 				'== main',
 				main.output().slice(-20000),
