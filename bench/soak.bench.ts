@@ -406,12 +406,18 @@ describe('soak: a night at scale in queue mode', () => {
 			target: '0',
 			detail: `extra charges for a request the sandbox had already billed, same night (${renders.length} renders billed)`,
 		});
-		results.add({
-			key: 'soak_max_billed_over_budget',
-			value: maxOverBudget,
-			target: '<= 1.0',
-			detail: `the highest ratio, over ${billedByRun.size} runs, of what the sandbox billed for the run's reported jobs to the run's budget (campaign budget split over its 4 runs)`,
-		});
+		// With no run reported there is no ratio to give: say so rather than write -Infinity.
+		if (billedByRun.size === 0)
+			results.notYetMeasured(
+				'`soak_max_billed_over_budget`: no run of the soak reached its report, so no bill can be set against a run budget',
+			);
+		else
+			results.add({
+				key: 'soak_max_billed_over_budget',
+				value: maxOverBudget,
+				target: '<= 1.0',
+				detail: `the highest ratio, over ${billedByRun.size} runs, of what the sandbox billed for the run's reported jobs to the run's budget (campaign budget split over its 4 runs)`,
+			});
 		results.add({
 			key: 'soak_throughput_vs_bound',
 			value: perMinute / boundPerMinute,

@@ -169,6 +169,7 @@ async function handleThenFail(
 ): Promise<void> {
 	const logged = ctx.faults.log[ctx.faults.log.length - 1];
 	const charged = ctx.ledger.entries.length;
+	const known = new Set(ctx.jobs.jobs.keys());
 	const discard = {
 		writeHead: () => discard,
 		setHeader: () => discard,
@@ -177,7 +178,15 @@ async function handleThenFail(
 		headersSent: false,
 	};
 	await handler.handle(ctx, request, discard as unknown as ServerResponse);
-	if (logged) logged.jobIds = ctx.ledger.entries.slice(charged).map((entry) => entry.jobId);
+	// Vendors that charge at submit show on the ledger now; Google charges a render when it succeeds,
+	// under its operation name, so the new jobs are named both ways.
+	if (logged)
+		logged.jobIds = [
+			...ctx.ledger.entries.slice(charged).map((entry) => entry.jobId),
+			...[...ctx.jobs.jobs.values()]
+				.filter((job) => !known.has(job.id))
+				.flatMap((job) => [job.id, job.extra?.operationName].filter(Boolean) as string[]),
+		];
 	sendVendorError(res, handler, 500, 'The server had an error while processing your request.');
 }
 

@@ -200,6 +200,10 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 		expect(unknown).toBeGreaterThanOrEqual(0);
 		const known = 1 - unknown;
 		expect(pending[known].status).toBe('submitted');
+		const faults = (await (await fetch(`${sandbox.origin}/_sandbox/faults`)).json()) as {
+			log: Array<{ fault: string; jobIds?: string[] }>;
+		};
+		const untold = faults.log.find((f) => f.fault === 'server_error')?.jobIds ?? [];
 		sandbox.setFaults({ rules: [] });
 
 		const collected = await run(generate(), pending);
@@ -216,6 +220,9 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 		const ledger = await sandboxLedger(sandbox);
 		expect(ledger.entries).toHaveLength(2);
 		expect(ledger.duplicates).toEqual([]);
+		// The render the vendor charged without telling the node is the one the sandbox kept quiet about.
+		const quiet = ledger.entries.find((e: { jobId: string }) => e.jobId !== pending[known].jobId);
+		expect(untold).toContain(quiet.jobId);
 	});
 
 	it('holds the budget of submitted renders until they are collected: a third shot that would pass the cap is refused, the two are collected', async () => {
