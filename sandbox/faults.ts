@@ -27,7 +27,7 @@ export interface FaultRule {
 	times?: number;
 	/** Only requests whose prompt contains this text (one shot of a batch). */
 	promptIncludes?: string;
-	/** Fault-specific: status, retryAfterSeconds, delayMs, code, message, drift ('character'|'colour'|'audio'|'duration'). */
+	/** Fault-specific: status, retryAfterSeconds, delayMs, code, message, drift ('character'|'colour'|'audio'|'duration'), afterSend (server_error on a submit: the job is created and charged first). */
 	params?: Record<string, unknown>;
 }
 
@@ -50,6 +50,8 @@ export class FaultInjector {
 		op: Operation;
 		model?: string;
 		at: number;
+		/** Jobs the vendor charged for a submit it then answered with a 5xx (`server_error` with `afterSend`). */
+		jobIds?: string[];
 	}> = [];
 
 	configure(plan: FaultPlan): void {

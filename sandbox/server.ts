@@ -111,7 +111,7 @@ async function applyTransportFault(
 	res: ServerResponse,
 	op: 'submit' | 'poll' | 'download' | 'other',
 	model?: string,
-): Promise<boolean> {
+): Promise<boolean | 'afterSend'> {
 	const fault = ctx.faults.draw(handler.vendor, op, model, [
 		'rate_limit',
 		'server_error',
@@ -137,6 +137,8 @@ async function applyTransportFault(
 			);
 			return true;
 		case 'server_error': {
+			// A vendor that accepted (and billed) the job but answered 5xx: the client never sees the job ID.
+			if (fault.params?.afterSend && op === 'submit') return 'afterSend';
 			const status = Number(fault.params?.status ?? 500);
 			sendVendorError(
 				res,
@@ -152,6 +154,40 @@ async function applyTransportFault(
 			return true;
 	}
 	return false;
+}
+
+/**
+ * Lets the vendor handle the submit (the job is created and charged), then throws its answer away
+ * and sends a 5xx instead. The jobs charged meanwhile go on the fault's log entry, so a test can
+ * tell a render the client was never told about from one it lost.
+ */
+async function handleThenFail(
+	ctx: SandboxContext,
+	handler: VendorHandler,
+	request: Awaited<ReturnType<typeof readRequest>>,
+	res: ServerResponse,
+): Promise<void> {
+	const logged = ctx.faults.log[ctx.faults.log.length - 1];
+	const charged = ctx.ledger.entries.length;
+	const known = new Set(ctx.jobs.jobs.keys());
+	const discard = {
+		writeHead: () => discard,
+		setHeader: () => discard,
+		write: () => true,
+		end: () => discard,
+		headersSent: false,
+	};
+	await handler.handle(ctx, request, discard as unknown as ServerResponse);
+	// Vendors that charge at submit show on the ledger now; Google charges a render when it succeeds,
+	// under its operation name, so the new jobs are named both ways.
+	if (logged)
+		logged.jobIds = [
+			...ctx.ledger.entries.slice(charged).map((entry) => entry.jobId),
+			...[...ctx.jobs.jobs.values()]
+				.filter((job) => !known.has(job.id))
+				.flatMap((job) => [job.id, job.extra?.operationName].filter(Boolean) as string[]),
+		];
+	sendVendorError(res, handler, 500, 'The server had an error while processing your request.');
 }
 
 async function control(
@@ -294,8 +330,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const { op, model } = route.handler.classify(request);
 			const counter = `${route.handler.vendor}:${op}`;
 			context.traffic.set(counter, (context.traffic.get(counter) ?? 0) + 1);
-			if (await applyTransportFault(context, route.handler, req, res, op, model)) return;
+			const fault = await applyTransportFault(context, route.handler, req, res, op, model);
+			if (fault === true) return;
 			try {
+				if (fault === 'afterSend')
+					return await handleThenFail(context, route.handler, request, res);
 				await route.handler.handle(context, request, res);
 			} catch (error) {
 				if (error instanceof HttpError)

@@ -60,6 +60,23 @@ function carriesNewJob(input: INodeExecutionData, output: INodeExecutionData[]):
 	return output.some((item) => jobIdsOf(item.json).some((jobId) => !before.has(jobId)));
 }
 
+const AWAITED = new Set(['submitted', 'queued', 'running', 'timed_out']);
+
+/**
+ * True when an item brought in a paid job still to collect (the step after a Submit step, or a
+ * re-run after a timeout): failing the node would throw away what it collected for it.
+ */
+function bringsJobToCollect(input: INodeExecutionData): boolean {
+	const takes = input.json.takes;
+	return (
+		Array.isArray(takes) &&
+		takes.some((take) => {
+			const { jobId, status } = (take ?? {}) as { jobId?: unknown; status?: unknown };
+			return typeof jobId === 'string' && jobId !== '' && AWAITED.has(String(status));
+		})
+	);
+}
+
 export function createBatch(items: INodeExecutionData[], clock: Clock = systemClock): Batch {
 	const state = new Map<string, unknown>();
 	const fieldSources: Array<() => Record<string, Record<string, unknown>>> = [];
@@ -147,11 +164,12 @@ export async function routeOperations(
 	);
 
 	// Failing the node would discard every item's output. That is only allowed when it costs
-	// nothing: once any item holds a vendor job (or was refused for money, which QC routes), failed
-	// items travel on as data with their render error, so no paid job ID is lost.
+	// nothing: once any item holds a vendor job (new, or brought in to collect), or was refused for
+	// money (which QC routes), failed items travel on as data with their render error, so no paid
+	// job ID and no collected render is lost.
 	const flows = results.some((result, itemIndex) =>
 		result.ok
-			? carriesNewJob(items[itemIndex], result.value)
+			? carriesNewJob(items[itemIndex], result.value) || bringsJobToCollect(items[itemIndex])
 			: result.error instanceof ItemFailedError && result.error.flows,
 	);
 	const output: INodeExecutionData[] = [];

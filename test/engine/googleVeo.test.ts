@@ -180,6 +180,51 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 		expect(ledger.duplicates).toEqual([]);
 	});
 
+	it('collects the submitted renders when one submit of the same step had an unknown outcome: that shot travels on as data, the node does not fail', async () => {
+		// One submit is accepted and billed, but the vendor answers 5xx: the node never gets its job ID.
+		sandbox.setFaults({
+			rules: [
+				{
+					fault: 'server_error',
+					vendor: 'google',
+					op: 'submit',
+					times: 1,
+					params: { afterSend: true },
+				},
+			],
+		});
+		const submitted = await run(generate({ mode: 'submit' }), shotItems(2, pin()));
+		expect(submitted.error).toBeUndefined();
+		const pending = submitted.output('Node').map((o) => o.json as Record<string, any>);
+		const unknown = pending.findIndex((item) => item.renderError?.code === 'outcome_unknown');
+		expect(unknown).toBeGreaterThanOrEqual(0);
+		const known = 1 - unknown;
+		expect(pending[known].status).toBe('submitted');
+		const faults = (await (await fetch(`${sandbox.origin}/_sandbox/faults`)).json()) as {
+			log: Array<{ fault: string; jobIds?: string[] }>;
+		};
+		const untold = faults.log.find((f) => f.fault === 'server_error')?.jobIds ?? [];
+		sandbox.setFaults({ rules: [] });
+
+		const collected = await run(generate(), pending);
+		expect(collected.error).toBeUndefined();
+		const out = collected.output('Node').map((o) => o.json as Record<string, any>);
+		expect(out).toHaveLength(2);
+		expect(out[known].takes.at(-1)).toMatchObject({
+			status: 'succeeded',
+			jobId: pending[known].jobId,
+		});
+		expect(out[unknown].renderError).toMatchObject({ code: 'outcome_unknown', layer: 'hero' });
+		expect(out[unknown].error).toMatch(/may or may not have been accepted.*not sent again/);
+		// Both submits were billed once each (the unknown one by the vendor alone); nothing was sent again.
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.entries).toHaveLength(2);
+		expect(ledger.duplicates).toEqual([]);
+		// The render the vendor charged without telling the node is the one the sandbox kept quiet about.
+		const quiet = ledger.entries.find((e: { jobId: string }) => e.jobId !== pending[known].jobId);
+		expect(untold).toContain(quiet.jobId);
+	});
+
 	it('holds the budget of submitted renders until they are collected: a third shot that would pass the cap is refused, the two are collected', async () => {
 		const [first, second, third] = shotItems(3, pin(), {}, { budgetUsd: 7 });
 		const submitted = await run(generate({ mode: 'submit' }), [first, second]);
