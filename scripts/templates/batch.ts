@@ -25,8 +25,8 @@ import {
 	workflow,
 } from './lib/nodes';
 import { fileName, fileParam, settingsRoot } from './lib/paths';
-import { splitRenders } from './lib/renders';
-import { CRED, DELIVERY_ROOT, JUDGE, PIPELINE_SETTINGS, PKG, RENDER } from './lib/settings';
+import { qcRouter, runwayBroll, soraGateway, splitRenders, veoHero } from './lib/renders';
+import { CRED, DELIVERY_ROOT, PIPELINE_SETTINGS, PKG, RENDER } from './lib/settings';
 
 const CAMPAIGN_TABLE = 'video_campaigns';
 const RUN_TABLE = 'video_campaign_runs';
@@ -343,45 +343,9 @@ export function batch() {
 			},
 			[260, 300],
 		),
-		node(
-			'QC Router',
-			`${PKG}.qcRouter`,
-			{ retries: { narrative: 1, hero: 2, control: 2 }, barrier: 'run', ...JUDGE },
-			[480, 300],
-			1,
-			CRED.vertex,
-		),
-		node(
-			'Sora (Gateway)',
-			`${PKG}.openAiStoryboard`,
-			{
-				resource: 'video',
-				operation: 'render',
-				model: 'sora-2',
-				shotSource: 'item',
-				inputReference: 'none',
-				renderOptions: RENDER,
-			},
-			[760, 60],
-			1,
-			CRED.openai,
-		),
-		node(
-			'Veo Hero',
-			`${PKG}.googleVeo`,
-			{
-				resource: 'video',
-				operation: 'generate',
-				model: 'veo-3.1-fast-generate-001',
-				shotSource: 'item',
-				referenceMode: 'pin',
-				generateAudio: true,
-				renderOptions: RENDER,
-			},
-			[760, 260],
-			1,
-			CRED.vertex,
-		),
+		qcRouter({ narrative: 1, hero: 2, control: 2 }, 'run', [480, 300]),
+		soraGateway([760, 60]),
+		veoHero([760, 260]),
 		ifNode(
 			'Square Shot?',
 			condition(
@@ -422,20 +386,7 @@ export function batch() {
 			1,
 			CRED.runway,
 		),
-		node(
-			'Runway B-Roll',
-			`${PKG}.runway`,
-			{
-				resource: 'video',
-				operation: 'textToVideo',
-				model: 'gen4.5',
-				shotSource: 'item',
-				renderOptions: RENDER,
-			},
-			[980, 560],
-			1,
-			CRED.runway,
-		),
+		runwayBroll([980, 560]),
 		write('Write Masters', "$json.shot.id + '.mp4'", 'data', 760),
 		filterNode(
 			'Report Items',

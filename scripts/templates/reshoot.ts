@@ -21,17 +21,8 @@ import {
 	workflow,
 } from './lib/nodes';
 import { fileParam, runStateFiles, settingsRoot } from './lib/paths';
-import { splitRenders } from './lib/renders';
-import {
-	BUDGET_CAP,
-	CRED,
-	DELIVERY_ROOT,
-	INTAKE_AUTH,
-	JUDGE,
-	PIPELINE_SETTINGS,
-	PKG,
-	RENDER,
-} from './lib/settings';
+import { qcRouter, runwayBroll, splitRenders, veoHero } from './lib/renders';
+import { BUDGET_CAP, DELIVERY_ROOT, INTAKE_AUTH, PIPELINE_SETTINGS } from './lib/settings';
 
 const SETTINGS = 'Reshoot Settings';
 const ROOT = settingsRoot(SETTINGS);
@@ -113,44 +104,9 @@ export function reshoot() {
 			),
 			[860, 0],
 		),
-		node(
-			'Veo Hero',
-			`${PKG}.googleVeo`,
-			{
-				resource: 'video',
-				operation: 'generate',
-				model: 'veo-3.1-fast-generate-001',
-				shotSource: 'item',
-				referenceMode: 'pin',
-				generateAudio: true,
-				renderOptions: RENDER,
-			},
-			[1120, -100],
-			1,
-			CRED.vertex,
-		),
-		node(
-			'Runway B-Roll',
-			`${PKG}.runway`,
-			{
-				resource: 'video',
-				operation: 'textToVideo',
-				model: 'gen4.5',
-				shotSource: 'item',
-				renderOptions: RENDER,
-			},
-			[1120, 120],
-			1,
-			CRED.runway,
-		),
-		node(
-			'QC Router',
-			`${PKG}.qcRouter`,
-			{ retries: { narrative: 1, hero: 3, control: 3 }, barrier: 'item', ...JUDGE },
-			[1380, 0],
-			1,
-			CRED.vertex,
-		),
+		veoHero([1120, -100]),
+		runwayBroll([1120, 120]),
+		qcRouter({ narrative: 1, hero: 3, control: 3 }, 'item', [1380, 0]),
 		// A shot QC sent to review without a new clip (a refused or failed render) has no master to write:
 		// the reshoot fails with QC's reason, and the old master stays.
 		ifNode(

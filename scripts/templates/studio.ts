@@ -20,17 +20,15 @@ import {
 	workflow,
 } from './lib/nodes';
 import { fileName, fileParam, settingsRoot } from './lib/paths';
-import { splitRenders } from './lib/renders';
+import { qcRouter, runwayBroll, soraGateway, splitRenders, veoHero } from './lib/renders';
 import {
 	BUDGET_CAP,
 	CRED,
 	DELIVERY_ROOT,
 	FORM_AUTH,
 	INTAKE_AUTH,
-	JUDGE,
 	PIPELINE_SETTINGS,
 	PKG,
-	RENDER,
 } from './lib/settings';
 import { executeWorkflow } from './lib/subworkflows';
 
@@ -208,59 +206,10 @@ export function studio() {
 			},
 			[-120, 100],
 		),
-		node(
-			'QC Router',
-			`${PKG}.qcRouter`,
-			{ retries: { narrative: 1, hero: 2, control: 2 }, barrier: 'run', ...JUDGE },
-			[80, 200],
-			1,
-			CRED.vertex,
-		),
-		node(
-			'Sora (Gateway)',
-			`${PKG}.openAiStoryboard`,
-			{
-				resource: 'video',
-				operation: 'render',
-				model: 'sora-2',
-				shotSource: 'item',
-				inputReference: 'none',
-				renderOptions: RENDER,
-			},
-			[360, -40],
-			1,
-			CRED.openai,
-		),
-		node(
-			'Veo Hero',
-			`${PKG}.googleVeo`,
-			{
-				resource: 'video',
-				operation: 'generate',
-				model: 'veo-3.1-fast-generate-001',
-				shotSource: 'item',
-				referenceMode: 'pin',
-				generateAudio: true,
-				renderOptions: RENDER,
-			},
-			[360, 160],
-			1,
-			CRED.vertex,
-		),
-		node(
-			'Runway B-Roll',
-			`${PKG}.runway`,
-			{
-				resource: 'video',
-				operation: 'textToVideo',
-				model: 'gen4.5',
-				shotSource: 'item',
-				renderOptions: RENDER,
-			},
-			[360, 360],
-			1,
-			CRED.runway,
-		),
+		qcRouter({ narrative: 1, hero: 2, control: 2 }, 'run', [80, 200]),
+		soraGateway([360, -40]),
+		veoHero([360, 160]),
+		runwayBroll([360, 360]),
 		write('Write Masters', "$json.shot.id + '.mp4'", 'data', 700),
 		node('Report Only', 'n8n-nodes-base.limit', { maxItems: 1 }, [900, 560]),
 		write('Write QC Report', "'qc-report.html'", 'qc_report_html', 1100),

@@ -1,5 +1,68 @@
-// Crash-safe renders: each render node split into a Submit Only step and a waiting step.
-import { link, sticky, type Workflow } from './nodes';
+// The render and QC nodes the pipeline templates share, and the crash-safe split of each render
+// node into a Submit Only step and a waiting step.
+import { link, node, sticky, type Position, type Workflow } from './nodes';
+import { CRED, JUDGE, PKG, RENDER } from './settings';
+
+/** Veo on Vertex AI for hero shots: the pin's references, native audio. */
+export const veoHero = (position: Position) =>
+	node(
+		'Veo Hero',
+		`${PKG}.googleVeo`,
+		{
+			resource: 'video',
+			operation: 'generate',
+			model: 'veo-3.1-fast-generate-001',
+			shotSource: 'item',
+			referenceMode: 'pin',
+			generateAudio: true,
+			renderOptions: RENDER,
+		},
+		position,
+		1,
+		CRED.vertex,
+	);
+
+/** Runway Gen-4.5 text to video for b-roll (the control layer). */
+export const runwayBroll = (position: Position) =>
+	node(
+		'Runway B-Roll',
+		`${PKG}.runway`,
+		{
+			resource: 'video',
+			operation: 'textToVideo',
+			model: 'gen4.5',
+			shotSource: 'item',
+			renderOptions: RENDER,
+		},
+		position,
+		1,
+		CRED.runway,
+	);
+
+/** Sora 2 through an OpenAI-compatible gateway, for the narrative layer's shots. */
+export const soraGateway = (position: Position) =>
+	node(
+		'Sora (Gateway)',
+		`${PKG}.openAiStoryboard`,
+		{
+			resource: 'video',
+			operation: 'render',
+			model: 'sora-2',
+			shotSource: 'item',
+			inputReference: 'none',
+			renderOptions: RENDER,
+		},
+		position,
+		1,
+		CRED.openai,
+	);
+
+/** QC Router with the cheap vision judge on; `barrier` is run (a whole run) or item (a reshoot). */
+export const qcRouter = (
+	retries: { narrative: number; hero: number; control: number },
+	barrier: 'run' | 'item',
+	position: Position,
+) => node('QC Router', `${PKG}.qcRouter`, { retries, barrier, ...JUDGE }, position, 1, CRED.vertex);
 
 const SUBMIT_NOTE =
 	'### Renders survive a crash\nEvery render is two steps: **(Submit)** sends the job and puts its ID on the item; the step after it waits and collects. ' +
