@@ -177,6 +177,13 @@ describe('check-brief (studio intake)', () => {
 			}),
 		)[0];
 		expect(own.refused).toMatchObject({ field: 'characters[0].referenceUrls[0]' });
+		const ownScript = json(
+			runCode(code, {
+				input: items(settings),
+				nodes: { 'Brief From Workflow': items({ budgetUsd: 5, script: 'Ana walks a dog.' }) },
+			}),
+		)[0];
+		expect(ownScript.characters).toEqual([]);
 	});
 
 	it('names a run after the execution when the brief gives no runId; 30 s by default', () => {

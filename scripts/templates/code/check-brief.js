@@ -35,9 +35,11 @@ const SAMPLE = {"project": "Caf\u00e9 launch", "runId": "cafe-launch-001", "scri
 const executed = (name) => $(name).isExecuted;
 const via = executed('Brief Webhook') ? 'webhook' : executed('Brief From Workflow') ? 'workflow' : 'sample';
 // Called without a brief (n8n execute), the workflow trigger runs the sample; a caller's fields replace the sample's.
-const callerGaveCharacters = via === 'workflow' && $('Brief From Workflow').first().json.characters !== undefined;
+// A caller's own script never inherits the sample's characters.
+const caller = via === 'workflow' ? $('Brief From Workflow').first().json : {};
+const sampleCharacters = via === 'sample' || (via === 'workflow' && caller.characters === undefined && !text(caller.script));
 const body = via === 'webhook' ? $('Brief Webhook').first().json.body
-  : via === 'workflow' ? { ...SAMPLE, ...$('Brief From Workflow').first().json } : $('Sample Brief').first().json;
+  : via === 'workflow' ? { ...SAMPLE, ...(text(caller.script) ? { characters: undefined } : {}), ...caller } : $('Sample Brief').first().json;
 try {
   if (!body || typeof body !== 'object' || Array.isArray(body)) refuse('body', 'must be a JSON object with the brief');
   const runId = safeId('runId', body.runId === undefined || body.runId === '' ? `brief-${$execution.id}` : body.runId);
@@ -49,8 +51,7 @@ try {
   const callbackUrl = text(body.callbackUrl);
   if (callbackUrl && !/^https?:\/\/\S+$/i.test(callbackUrl)) refuse('callbackUrl', 'must be an http(s) URL');
   // The bundled sample's references are file names under this template's sampleReferencesUrl setting; a real brief gives full URLs.
-  const fromSample = via === 'sample' || (via === 'workflow' && !callerGaveCharacters);
-  const characters = briefCharacters(body.characters, fromSample ? text(settings.sampleReferencesUrl).replace(/\/+$/, '') : undefined);
+  const characters = briefCharacters(body.characters, sampleCharacters ? text(settings.sampleReferencesUrl).replace(/\/+$/, '') : undefined);
   // A stored brand pin comes only from a calling workflow (the MCP tools), never from the open intake.
   const brandPin = via === 'workflow' && body.brandPin ? body.brandPin : undefined;
   return [{ json: { via, runId, project, script: text(body.script), brief: text(body.brief), targetSeconds, budgetUsd, callbackUrl, characters, ...(brandPin ? { brandPin } : {}), claim: `${$execution.id}\n` } }];
