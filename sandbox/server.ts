@@ -6,10 +6,11 @@ import { FaultInjector, faultPlanFromEnv, type FaultPlan } from './faults';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HttpError, readRequest, sendFile, sendJson } from './http';
+import { HttpError, readRequest, sendBytes, sendFile, sendJson } from './http';
 import { JobEngine } from './jobs';
 import { BillingLedger } from './ledger';
 import { assertFfmpeg } from './media/render';
+import { SAMPLE_TAG, samplePng } from './media/samples';
 import { createServiceAccount } from './serviceAccount';
 import { geminiHandler, handleGcs, handleToken, vertexHandler } from './vendors/google';
 import { googleErrorBody } from './vendors/googleErrors';
@@ -319,6 +320,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const url = req.url ?? '/';
 		void (async () => {
 			if (url.startsWith('/_sandbox/')) return await control(context, () => sandbox, req, res);
+			const sample = /^\/assets\/samples\/([^/?]+)\.png(?:\?|$)/.exec(url)?.[1];
+			if (sample !== undefined) {
+				// Counted like a vendor call, so a test can prove the sample references were fetched.
+				if (!SAMPLE_TAG.test(sample)) return sendJson(res, 404, { error: 'no such sample' });
+				const counter = `assets:samples/${sample}.png`;
+				context.traffic.set(counter, (context.traffic.get(counter) ?? 0) + 1);
+				return sendBytes(req, res, samplePng(sample), 'image/png');
+			}
 			if (url.startsWith('/assets/')) {
 				const file = context.media.get(`${origin}${url.split('?')[0]}`);
 				if (!file) return sendJson(res, 404, { error: 'no such asset' });

@@ -3,7 +3,7 @@
  * installed the dependencies first (ffmpeg/ffprobe among them where the system lacks them).
  * Builds the package, installs the n8n runtime once, starts the sandbox with one changed face so the
  * QC loop is visible, runs the studio template on the bundled brief in the real n8n CLI with the
- * characters pinned to reference images on the sandbox's asset host, and prints what happened:
+ * characters pinned to the sample reference images the sandbox serves (/assets/samples/<tag>.png), and prints what happened:
  * shots, rounds, why each take went back, cost per layer, and where the delivery is.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,6 @@ import path from 'node:path';
 import { sandboxCredentials } from '../sandbox/credentials';
 import { startSandbox } from '../sandbox/server';
 import { ensureN8nRuntime, N8nInstance } from '../test/harness/n8nCli';
-import { pngImage } from '../test/harness/media';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.resolve(process.env.DEMO_DIR ?? path.join(ROOT, 'demo-output'));
@@ -49,18 +48,6 @@ async function main(): Promise<void> {
 			},
 		],
 	});
-	// The brief's characters, pinned with reference images on the sandbox's asset host.
-	const references: Record<string, string> = {};
-	for (const [tag, seed] of [
-		['mara', 12],
-		['leo', 31],
-	] as const) {
-		const response = await fetch(`${sandbox.origin}/_sandbox/assets/${tag}.png`, {
-			method: 'PUT',
-			body: pngImage(256, 256, seed),
-		});
-		references[tag] = ((await response.json()) as { url: string }).url;
-	}
 	try {
 		rmSync(OUT, { recursive: true, force: true });
 		const deliveries = path.join(OUT, '.n8n-files', 'video-deliveries');
@@ -72,15 +59,11 @@ async function main(): Promise<void> {
 		);
 		for (const node of template.nodes) {
 			// The delivery folder is a setting of the template, never a field of the brief.
+			// The bundled brief's reference images are served by this sandbox, wherever it listens.
 			if (node.name === 'Studio Settings')
-				node.parameters.jsonOutput = node.parameters.jsonOutput.replace(
-					'/home/node/.n8n-files/video-deliveries',
-					deliveries,
-				);
-			if (node.name === 'Pin State')
-				node.parameters.characters = {
-					character: Object.entries(references).map(([tag, url]) => ({ tag, referenceUrls: url })),
-				};
+				node.parameters.jsonOutput = node.parameters.jsonOutput
+					.replace('/home/node/.n8n-files/video-deliveries', deliveries)
+					.replace('http://127.0.0.1:8787', sandbox.origin);
 		}
 		await n8n.importWorkflow(template);
 
@@ -108,6 +91,15 @@ async function main(): Promise<void> {
 		);
 		say(
 			`     ${report.project}: ${report.totals.passed} of ${report.totals.shots} shots passed, ${report.totals.needsReview} need review, ${report.totals.renders} renders (${report.totals.rerenders} re-render) in ${report.rounds} QC rounds`,
+		);
+		const traffic = Object.fromEntries(sandbox.context.traffic);
+		say(
+			`     sample references fetched: ${
+				Object.entries(traffic)
+					.filter(([key]) => key.startsWith('assets:samples/'))
+					.map(([key, count]) => `${key.slice('assets:'.length)} x${count}`)
+					.join(', ') || 'none'
+			}`,
 		);
 		say(
 			`     visual checks: ${report.visualChecks.on ? `on (${report.visualChecks.models.join(', ')})` : report.visualChecks.note}; anchors: ${report.anchors.map((a: { tag: string; shotId: string }) => `@${a.tag} from ${a.shotId}`).join(', ') || 'none'}`,

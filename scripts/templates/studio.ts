@@ -29,6 +29,7 @@ import {
 	INTAKE_AUTH,
 	PIPELINE_SETTINGS,
 	PKG,
+	SAMPLE_REFERENCES_URL,
 } from './lib/settings';
 import { executeWorkflow } from './lib/subworkflows';
 
@@ -44,6 +45,11 @@ export const STUDIO_SAMPLE = {
 	targetSeconds: 28,
 	budgetUsd: 40,
 	callbackUrl: '',
+	// File names under the Studio Settings' sampleReferencesUrl (the sandbox serves one per tag).
+	characters: [
+		{ tag: 'mara', referenceUrls: ['mara.png'] },
+		{ tag: 'leo', referenceUrls: ['leo.png'] },
+	],
 };
 
 // Only a form brief's own fields (and a run ID of the form's execution) go on; a sample field never fills a gap.
@@ -86,6 +92,7 @@ export function studio() {
 		deliveryRoot: DELIVERY_ROOT,
 		maxBudgetUsd: BUDGET_CAP,
 		maxTargetSeconds: 60,
+		sampleReferencesUrl: SAMPLE_REFERENCES_URL,
 	};
 	const nodes = [
 		sticky('Setup', SETUP_NOTE, [-3080, -560], 700, 420),
@@ -192,6 +199,7 @@ export function studio() {
 				resource: 'pin',
 				operation: 'create',
 				useManifestCharacters: true,
+				characterReferences: "={{ $('Check Brief').first().json.characters }}",
 				grade: { palette: '#335577, #F4E3C1', look: 'cool dawn light, soft contrast' },
 				audioBed: {
 					mood: 'calm, hopeful',

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { sandboxCredentials } from '../../sandbox/credentials';
+import { samplePng } from '../../sandbox/media/samples';
 import { mediaTool } from '../../sandbox/media/tools';
 import { ffprobeFile } from '../harness/media';
 import {
@@ -37,7 +38,8 @@ const E2E_TIMEOUT = 30 * 60 * 1000;
 const HOME = TEMPLATE_HOME;
 const DELIVERY = TEMPLATE_DELIVERY;
 const RUN = 'cafe-launch-001';
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha256Bytes = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (file: string) => sha256Bytes(readFileSync(file));
 
 describe('studio template in the real n8n CLI', () => {
 	let sandbox: Sandbox;
@@ -88,7 +90,7 @@ describe('studio template in the real n8n CLI', () => {
 	);
 
 	it(
-		'imports unmodified, runs the sample brief through the QC loop, and delivers masters, report and timeline',
+		'imports unmodified (sample references on the sandbox), runs the sample brief with its characters pinned to reference images through the QC loop, and delivers masters, report and timeline',
 		async () => {
 			sandbox.setFaults({
 				rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'audio' } }],
@@ -123,9 +125,38 @@ describe('studio template in the real n8n CLI', () => {
 			expect(
 				JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-timeline.otio`), 'utf8')).OTIO_SCHEMA,
 			).toBe('Timeline.1');
-			expect(
-				JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-run-state.json`), 'utf8')).shots,
-			).toHaveLength(5);
+			const runState = JSON.parse(
+				readFileSync(path.join(DELIVERY, `${RUN}-run-state.json`), 'utf8'),
+			);
+			expect(runState.shots).toHaveLength(5);
+
+			// The sample brief pins each character to the sandbox's sample reference for its tag.
+			const traffic = Object.fromEntries(sandbox.context.traffic);
+			const samples = { mara: sha256Bytes(samplePng('mara')), leo: sha256Bytes(samplePng('leo')) };
+			for (const tag of Object.keys(samples))
+				expect(traffic[`assets:samples/${tag}.png`]).toBeGreaterThanOrEqual(1);
+			for (const shot of runState.shots) {
+				const pinned = Object.fromEntries(
+					shot.pin.characters.map(
+						(c: { tag: string; refs: Array<{ ref: string; sha256: string }> }) => [
+							c.tag,
+							c.refs.map((r) => [r.ref, r.sha256]),
+						],
+					),
+				);
+				expect(pinned).toEqual({
+					mara: [[`${sandbox.origin}/assets/samples/mara.png`, samples.mara]],
+					leo: [[`${sandbox.origin}/assets/samples/leo.png`, samples.leo]],
+				});
+			}
+			// Identity is judged against the references, not only against the anchor.
+			const judged = sandbox.context.judge.calls.map((call) => call.against.references);
+			expect(judged.length).toBeGreaterThanOrEqual(5);
+			for (const [tag, hash] of Object.entries(samples))
+				expect(judged.some((references) => references[tag]?.includes(hash))).toBe(true);
+			for (const references of judged)
+				for (const [tag, hashes] of Object.entries(references))
+					expect(hashes).toEqual([samples[tag as keyof typeof samples]]);
 		},
 		E2E_TIMEOUT,
 	);

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { shotItemSchema } from '../../nodes/shared/contract';
+import { samplePng } from '../../sandbox/media/samples';
 import { runWorkflow } from '../harness/engine';
 import { asItems, referenceImage, shotItems, singleNode } from '../harness/pipeline';
 import { credentialsFor, sandboxAsset, withSandbox, type Sandbox } from '../harness/sandbox';
 
 jest.setTimeout(60_000);
 
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const NO_CREDENTIAL = { type: 'none', id: 'none', name: 'none' };
 
 describe('Pin State (engine)', () => {
@@ -147,6 +150,81 @@ describe('Pin State (engine)', () => {
 		);
 		expect(badTag.error!.message).toMatch(
 			/Item 0: pin\.characters\[0\]\.tag: must be 3-16 letters/,
+		);
+	});
+
+	it("pins a brief's references per tag onto the storyboard's characters, from an expression", async () => {
+		const sampleUrl = (tag: string) => `${sandbox.origin}/assets/samples/${tag}.png`;
+		const before = sandbox.context.traffic.get('assets:samples/leo.png') ?? 0;
+		const result = await runWorkflow(create({ characterReferences: '={{ $json.characters }}' }), {
+			input: asItems(
+				items().map((item) => ({
+					...item,
+					characters: [
+						{ tag: 'leo', referenceUrls: [sampleUrl('leo')] },
+						{ tag: 'mara', referenceUrls: [sampleUrl('mara')] },
+					],
+				})),
+			),
+		});
+		expect(result.error).toBeUndefined();
+		const pins = result.output('Node').map((item) => item.json.pin as any);
+		expect(new Set(pins.map((p) => p.fingerprint)).size).toBe(1);
+		const refs = Object.fromEntries(
+			pins[0].characters.map((c: any) => [c.tag, c.refs.map((r: any) => [r.ref, r.sha256])]),
+		);
+		expect(refs).toEqual({
+			// Set on the node first, then the brief's.
+			mara: [
+				[mara.url, mara.sha256],
+				[sampleUrl('mara'), sha256(samplePng('mara'))],
+			],
+			leo: [[sampleUrl('leo'), sha256(samplePng('leo'))]],
+		});
+		expect(pins[0].characters.find((c: any) => c.tag === 'leo').description).toBe('Leo, tall');
+		// Read once per pin, not once per shot.
+		expect(sandbox.context.traffic.get('assets:samples/leo.png')).toBe(before + 1);
+	});
+
+	it.each<[unknown, RegExp]>([
+		['[{ "tag": ', /Item 0: characterReferences: is not valid JSON/],
+		[{ tag: 'mara' }, /Item 0: characterReferences: /],
+		[
+			[{ tag: 'nobody', referenceUrls: ['https://a.test/x.png'] }],
+			/Item 0: characterReferences\[0\]\.tag: names nobody, who is neither set above nor in the storyboard \(mara, leo\)/,
+		],
+		[
+			[{ tag: 'leo', referenceUrls: ['file:///etc/passwd'] }],
+			/Item 0: characterReferences\[0\]\.referenceUrls\[0\]: must be an http\(s\) URL/,
+		],
+		[
+			[
+				{ tag: 'leo', referenceUrls: ['https://a.test/1.png'] },
+				{ tag: 'leo', referenceUrls: ['https://a.test/2.png'] },
+			],
+			/Item 0: characterReferences\[1\]\.tag: repeats the tag leo/,
+		],
+		[
+			[{ tag: 'leo', referenceUrls: Array(5).fill('https://a.test/1.png') }],
+			/Item 0: characterReferences\[0\]\.referenceUrls: /,
+		],
+	])('refuses character references %j, naming the field and the item', async (value, message) => {
+		const result = await runWorkflow(
+			create({ characterReferences: typeof value === 'string' ? value : JSON.stringify(value) }),
+			{ input: asItems(items()) },
+		);
+		expect(result.error!.message).toMatch(message);
+	});
+
+	it('names the reference of a brief that is not an image, with its field', async () => {
+		const result = await runWorkflow(
+			create({
+				characterReferences: JSON.stringify([{ tag: 'leo', referenceUrls: [lutUrl] }]),
+			}),
+			{ input: asItems(items()) },
+		);
+		expect(result.error!.message).toMatch(
+			/Item 0: characterReferences\[0\]\.referenceUrls\[0\]: is not a PNG, JPEG or WebP image/,
 		);
 	});
 

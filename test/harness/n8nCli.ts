@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { pathWithMediaTools } from '../../sandbox/media/tools';
+import { SAMPLE_REFERENCES_URL } from '../../scripts/templates/lib/settings';
 import { PACKAGE_NAME, PACKAGE_ROOT } from './engine';
 import type { Postgres } from './postgres';
 
@@ -139,7 +140,14 @@ export class N8nInstance {
 		return file;
 	}
 
+	/** The sandbox these credentials point at: its asset host serves the sample briefs' references. */
+	private sampleReferencesUrl?: string;
+
 	async importCredentials(credentials: unknown[]): Promise<void> {
+		const baseUrl = (credentials as Array<{ data?: { baseUrl?: string } }>).find((c) =>
+			c.data?.baseUrl?.startsWith('http'),
+		)?.data?.baseUrl;
+		if (baseUrl) this.sampleReferencesUrl = `${new URL(baseUrl).origin}/assets/samples`;
 		const result = await this.cli([
 			'import:credentials',
 			`--input=${this.writeJson('credentials.json', credentials)}`,
@@ -148,10 +156,16 @@ export class N8nInstance {
 			throw new Error(`import:credentials failed: ${result.stderr}${result.stdout}`);
 	}
 
+	/** Imports a workflow with its sample-reference setting pointed at the credentials' sandbox. */
 	async importWorkflow(workflow: { id: string }): Promise<void> {
+		const imported = this.sampleReferencesUrl
+			? JSON.parse(
+					JSON.stringify(workflow).replaceAll(SAMPLE_REFERENCES_URL, this.sampleReferencesUrl),
+				)
+			: workflow;
 		const result = await this.cli([
 			'import:workflow',
-			`--input=${this.writeJson(`workflow-${workflow.id}.json`, workflow)}`,
+			`--input=${this.writeJson(`workflow-${workflow.id}.json`, imported)}`,
 		]);
 		if (result.code !== 0)
 			throw new Error(`import:workflow failed: ${result.stderr}${result.stdout}`);

@@ -42,7 +42,12 @@ function shipped(file: string): string {
 }
 
 const ROOT = '/deliveries';
-const STUDIO_SETTINGS = { deliveryRoot: ROOT, maxBudgetUsd: 50, maxTargetSeconds: 60 };
+const STUDIO_SETTINGS = {
+	deliveryRoot: ROOT,
+	maxBudgetUsd: 50,
+	maxTargetSeconds: 60,
+	sampleReferencesUrl: 'http://127.0.0.1:8787/assets/samples',
+};
 const json = (out: Item[]) => out.map((item) => item.json);
 
 /** One shot of a delivered run, as the studio's run state holds it. */
@@ -106,8 +111,79 @@ describe('check-brief (studio intake)', () => {
 			targetSeconds: 12,
 			budgetUsd: 20,
 			callbackUrl: '',
+			characters: [],
 			claim: '101\n',
 		});
+	});
+
+	it('passes reference images per character tag on, URLs trimmed', () => {
+		const characters = [
+			{
+				tag: 'mara',
+				referenceUrls: [' https://cdn.example.com/mara-1.png', 'http://x.test/m.jpg'],
+			},
+			{ tag: 'Leo_2', referenceUrls: ['https://cdn.example.com/leo.webp'] },
+		];
+		expect(webhook({ ...brief, characters }).characters).toEqual([
+			{ tag: 'mara', referenceUrls: ['https://cdn.example.com/mara-1.png', 'http://x.test/m.jpg'] },
+			{ tag: 'Leo_2', referenceUrls: ['https://cdn.example.com/leo.webp'] },
+		]);
+	});
+
+	it('a webhook brief never resolves file names against the sample references', () => {
+		const out = webhook({ ...brief, characters: [{ tag: 'mara', referenceUrls: ['mara.png'] }] });
+		expect(out.refused).toMatchObject({ status: 422, field: 'characters[0].referenceUrls[0]' });
+	});
+
+	it("the sample's references are file names under the sampleReferencesUrl setting", () => {
+		const settings = {
+			...STUDIO_SETTINGS,
+			sampleReferencesUrl: 'http://127.0.0.1:40123/assets/samples/',
+		};
+		const fromSample = json(
+			runCode(code, {
+				input: items(settings),
+				nodes: {
+					'Sample Brief': items({
+						...brief,
+						characters: [{ tag: 'mara', referenceUrls: ['mara.png'] }],
+					}),
+				},
+			}),
+		)[0];
+		expect(fromSample.characters).toEqual([
+			{ tag: 'mara', referenceUrls: ['http://127.0.0.1:40123/assets/samples/mara.png'] },
+		]);
+		// A calling workflow without characters gets the sample's; with its own, only full URLs count.
+		const filled = json(
+			runCode(code, {
+				input: items(settings),
+				nodes: { 'Brief From Workflow': items({ budgetUsd: 5 }) },
+			}),
+		)[0];
+		expect(filled.characters.map((c: any) => c.referenceUrls[0])).toEqual([
+			'http://127.0.0.1:40123/assets/samples/mara.png',
+			'http://127.0.0.1:40123/assets/samples/leo.png',
+		]);
+		const own = json(
+			runCode(code, {
+				input: items(settings),
+				nodes: {
+					'Brief From Workflow': items({
+						budgetUsd: 5,
+						characters: [{ tag: 'mara', referenceUrls: ['mara.png'] }],
+					}),
+				},
+			}),
+		)[0];
+		expect(own.refused).toMatchObject({ field: 'characters[0].referenceUrls[0]' });
+		const ownScript = json(
+			runCode(code, {
+				input: items(settings),
+				nodes: { 'Brief From Workflow': items({ budgetUsd: 5, script: 'Ana walks a dog.' }) },
+			}),
+		)[0];
+		expect(ownScript.characters).toEqual([]);
 	});
 
 	it('names a run after the execution when the brief gives no runId; 30 s by default', () => {
@@ -155,10 +231,69 @@ describe('check-brief (studio intake)', () => {
 		[{ ...brief, project: '<script>' }, 'project'],
 		[{ ...brief, callbackUrl: 'file:///etc/passwd' }, 'callbackUrl'],
 		[{ ...brief, runId: '../x' }, 'runId'],
+		[{ ...brief, characters: { tag: 'mara' } }, 'characters'],
+		[
+			{
+				...brief,
+				characters: Array.from({ length: 9 }, (_, i) => ({
+					tag: `c${i}xx`,
+					referenceUrls: ['https://a.test/x.png'],
+				})),
+			},
+			'characters',
+		],
+		[
+			{ ...brief, characters: [{ tag: 'mara', referenceUrls: ['https://a.test/1.png'] }, 'leo'] },
+			'characters[1]',
+		],
+		[
+			{ ...brief, characters: [{ tag: '../x', referenceUrls: ['https://a.test/1.png'] }] },
+			'characters[0].tag',
+		],
+		[
+			{
+				...brief,
+				characters: [
+					{ tag: 'mara', referenceUrls: ['https://a.test/1.png'] },
+					{ tag: 'mara', referenceUrls: ['https://a.test/2.png'] },
+				],
+			},
+			'characters[1].tag',
+		],
+		[{ ...brief, characters: [{ tag: 'mara', referenceUrls: [] }] }, 'characters[0].referenceUrls'],
+		[
+			{ ...brief, characters: [{ tag: 'mara', referenceUrls: 'https://a.test/1.png' }] },
+			'characters[0].referenceUrls',
+		],
+		[
+			{
+				...brief,
+				characters: [{ tag: 'mara', referenceUrls: Array(5).fill('https://a.test/1.png') }],
+			},
+			'characters[0].referenceUrls',
+		],
+		[
+			{
+				...brief,
+				characters: [
+					{ tag: 'mara', referenceUrls: ['https://a.test/1.png'] },
+					{ tag: 'leo', referenceUrls: ['https://a.test/2.png', 'file:///etc/passwd'] },
+				],
+			},
+			'characters[1].referenceUrls[1]',
+		],
+		[
+			{ ...brief, characters: [{ tag: 'mara', referenceUrls: ['javascript:alert(1)'] }] },
+			'characters[0].referenceUrls[0]',
+		],
+		[
+			{ ...brief, characters: [{ tag: 'mara', referenceUrls: [42] }] },
+			'characters[0].referenceUrls[0]',
+		],
 	])('refuses %j naming %s, with status 422 and no claim', (body, field) => {
 		const out = webhook(body);
 		expect(out.refused).toMatchObject({ status: 422, field });
-		expect(out.refused.error).toMatch(new RegExp(`^${field}: `));
+		expect(out.refused.error.startsWith(`${field}: `)).toBe(true);
 		expect(out.claim).toBeUndefined();
 	});
 

@@ -138,6 +138,43 @@ export type Shot = z.infer<typeof shotSchema>;
 
 const hexColourSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a #RRGGBB colour');
 
+/** Most reference images one character may bring from a brief (a pin holds up to 8 per character). */
+export const MAX_BRIEF_REFERENCES = 4;
+
+/**
+ * Reference images a brief gives per character tag (`characters: [{ tag, referenceUrls }]`), which
+ * Pin State pins onto the storyboard's character with the same tag.
+ */
+export const characterReferencesSchema = z
+	.array(
+		z
+			.object({
+				tag: characterTagSchema,
+				referenceUrls: z
+					.array(
+						z
+							.string()
+							.regex(/^https?:\/\/[^\s]+$/i, 'must be an http(s) URL')
+							.max(2048),
+					)
+					.min(1)
+					.max(MAX_BRIEF_REFERENCES),
+			})
+			.strict(),
+	)
+	.max(8)
+	.superRefine((characters, ctx) => {
+		characters.forEach((character, index) => {
+			if (characters.findIndex((c) => c.tag === character.tag) !== index)
+				ctx.addIssue({
+					code: 'custom',
+					path: [index, 'tag'],
+					message: `repeats the tag ${character.tag}; give each character once`,
+				});
+		});
+	});
+export type CharacterReferences = z.infer<typeof characterReferencesSchema>;
+
 export const pinCharacterSchema = z
 	.object({
 		tag: characterTagSchema,

@@ -33,3 +33,6 @@ export const JUDGE = { visionJudge: true, judgeModel: 'gemini-3.1-flash-lite' };
 
 /** The settings every pipeline workflow shares: execution order v1 and the error reporter. */
 export const PIPELINE_SETTINGS = { executionOrder: 'v1', errorWorkflow: 'vpErrorReporter' };
+
+/** Where the bundled sample briefs' reference images live: the `npm run sandbox` asset host, by default. */
+export const SAMPLE_REFERENCES_URL = 'http://127.0.0.1:8787/assets/samples';

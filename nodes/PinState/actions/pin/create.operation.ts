@@ -6,6 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import {
+	characterReferencesSchema,
 	pinSchema,
 	type AssetRef,
 	type Pin,
@@ -106,6 +107,15 @@ const properties: INodeProperties[] = [
 		default: true,
 		description:
 			'Whether characters the storyboard listed but that are not set above join the pin (description only)',
+	},
+	{
+		displayName: 'Character References',
+		name: 'characterReferences',
+		type: 'json',
+		default: '[]',
+		placeholder: '={{ $json.characters }}',
+		description:
+			'Reference images per character from a brief, such as [{ "tag": "mara", "referenceUrls": ["https://…/mara.png"] }]; each is pinned onto the character with the same tag (set above or from the storyboard)',
 	},
 	{
 		displayName: 'Colour Grade',
@@ -320,6 +330,25 @@ function pinGroups(ctx: IExecuteFunctions, items: INodeExecutionData[]): number[
 	return [...groups.values()];
 }
 
+/** The brief's references per tag: a JSON string or the array an expression gave, checked by the contract. */
+async function briefReferences(ctx: IExecuteFunctions, at: number): Promise<Map<string, string[]>> {
+	const raw = ctx.getNodeParameter('characterReferences', at, '[]');
+	const parsed =
+		typeof raw === 'string'
+			? await settle(async () => JSON.parse(raw.trim() || '[]') as unknown)
+			: { ok: true as const, value: raw as unknown };
+	if (!parsed.ok)
+		throw new ContractError(at, [
+			{
+				path: 'characterReferences',
+				message: `is not valid JSON (${(parsed.error as Error).message}); give [{ "tag": "mara", "referenceUrls": ["https://…"] }] or an expression such as {{ $json.characters }}`,
+			},
+		]);
+	const value = parsed.value ?? [];
+	const references = parseWith(characterReferencesSchema, value, at, ['characterReferences']);
+	return new Map(references.map((c) => [c.tag, c.referenceUrls]));
+}
+
 /** Builds one pin per group (its parameters read at the group's first item) and applies it to every shot item of the group. */
 export async function executeBatch(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
@@ -384,6 +413,28 @@ async function pinGroup(
 		for (const character of manifestCharacters)
 			if (!characters.some((c) => c.tag === character.tag))
 				characters.push({ tag: character.tag, description: character.description, refs: [] });
+	}
+	const fromBrief = await briefReferences(ctx, at);
+	for (const [tag, urls] of fromBrief) {
+		const character = characters.find((c) => c.tag === tag);
+		// A reference for nobody in the pin would be paid for by no render: say so rather than drop it.
+		if (!character)
+			throw new ContractError(at, [
+				{
+					path: `characterReferences[${[...fromBrief.keys()].indexOf(tag)}].tag`,
+					message: `names ${tag}, who is neither set above nor in the storyboard (${characters.map((c) => c.tag).join(', ') || 'no characters'})`,
+				},
+			]);
+		const index = [...fromBrief.keys()].indexOf(tag);
+		for (const [n, url] of urls.entries())
+			character.refs.push(
+				await hashedReference(
+					ctx,
+					at,
+					{ kind: 'url', ref: url, mimeType: 'image/png' },
+					`characterReferences[${index}].referenceUrls[${n}]`,
+				),
+			);
 	}
 
 	const grade = (ctx.getNodeParameter('grade', at, {}) ?? {}) as {
