@@ -141,8 +141,8 @@ describe('QC Router routes a failed shot back to the engine that rendered it (re
 				'First Two on Runway': connect(['Runway B-Roll'], ['Kling B-Roll']),
 				'Runway B-Roll': connect(['QC Router']),
 				'Kling B-Roll': connect(['QC Router']),
-				// Passed, Re-render Narrative, Needs Review, All Done, Re-render Runway, Re-render Kling via fal.
-				'QC Router': connect([], [], [], [], ['Runway B-Roll'], ['Kling B-Roll']),
+				// Passed, Re-render Narrative, Re-render Runway, Re-render Kling via fal, Needs Review, All Done.
+				'QC Router': connect([], [], ['Runway B-Roll'], ['Kling B-Roll'], [], []),
 			},
 		};
 		await n8n.importWorkflow(workflow);
@@ -179,10 +179,10 @@ describe('QC Router routes a failed shot back to the engine that rendered it (re
 			expect(qcRuns.every((outputs) => outputs.length === 6)).toBe(true);
 			const sent = (output: number) =>
 				qcRuns.flatMap((outputs) => (outputs[output] ?? []).map((o) => o.json.shot.id));
-			expect(sent(4)).toEqual([]);
-			expect(sent(5)).toEqual(['shot-3']);
 			expect(sent(2)).toEqual([]);
-			const allDone = qcRuns.flatMap((outputs) => outputs[3] ?? []).map((o) => o.json);
+			expect(sent(3)).toEqual(['shot-3']);
+			expect(sent(4)).toEqual([]);
+			const allDone = qcRuns.flatMap((outputs) => outputs[5] ?? []).map((o) => o.json);
 			expect(allDone.map((shot) => [shot.shot.id, shot.qc.status])).toEqual([
 				['shot-1', 'passed'],
 				['shot-2', 'passed'],

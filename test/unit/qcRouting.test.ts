@@ -43,7 +43,7 @@ describe('QC Router outputs (one list, drawn by n8n)', () => {
 		expect(qcOutputs({}).map((o) => o.displayName)).toEqual(expected);
 	});
 
-	it('draws one Re-render output per engine route, after the fixed ones, in list order', () => {
+	it('draws one Re-render output per engine route; Needs Review and All Done stay at 4 and 5', () => {
 		const parameters = {
 			routing: 'engine',
 			engines: {
@@ -57,28 +57,48 @@ describe('QC Router outputs (one list, drawn by n8n)', () => {
 		expect(drawnOutputs(parameters)).toEqual([
 			'Passed',
 			'Re-render Narrative',
-			'Needs Review',
-			'All Done',
 			'Re-render Runway',
 			'Re-render Engine 2',
+			'Needs Review',
+			'All Done',
 			'Re-render Veo',
 		]);
 		expect(qcOutputs(parameters).map((o) => o.key)).toEqual([
 			'passed',
 			'narrative',
-			'needs_review',
-			'done',
 			'engine:0',
 			'engine:1',
+			'needs_review',
+			'done',
 			'engine:2',
 		]);
-		// An empty list still leaves Needs Review and All Done where they were.
+		// Fewer than two engines: the free places are drawn, and Needs Review and All Done do not move.
 		expect(drawnOutputs({ routing: 'engine' })).toEqual([
 			'Passed',
 			'Re-render Narrative',
+			'Re-render Engine 1 (not set)',
+			'Re-render Engine 2 (not set)',
 			'Needs Review',
 			'All Done',
 		]);
+	});
+
+	it('switching a wired QC Router from Per Layer to Per Engine moves no wire off Needs Review or All Done', () => {
+		const layer = qcOutputs({}).map((o) => o.key);
+		for (const count of [0, 1, 2, 3, 5]) {
+			const engine = qcOutputs({
+				routing: 'engine',
+				engines: {
+					engine: Array.from({ length: count }, (_, i) => ({
+						name: `E${i}`,
+						layer: 'control',
+						vendor: 'fal',
+					})),
+				},
+			}).map((o) => o.key);
+			for (const key of ['passed', 'narrative', 'needs_review', 'done'] as const)
+				expect(engine.indexOf(key)).toBe(layer.indexOf(key));
+		}
 	});
 });
 

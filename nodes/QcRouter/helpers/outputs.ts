@@ -20,9 +20,11 @@ export interface QcOutput {
  * the node's parameters, as it does the Switch node's rules) and `execute` routes by. It is
  * serialised into that expression, so it must not refer to anything outside itself.
  *
- * Per Layer keeps the six outputs every template is wired to. Per Engine puts the engine routes
- * last, so adding or removing the last engine never moves a wire already on Needs Review or All
- * Done.
+ * Needs Review and All Done sit at 4 and 5 in both modes, and the first two engine routes take
+ * the places of Re-render Hero and Control: a workflow switched from Per Layer to Per Engine keeps
+ * every wire where it was (a shot for review or the delivery never lands on a render node, which
+ * would pay for it again). Further engines come after All Done, so adding one never moves a wire.
+ * With fewer than two engines the free place is drawn as an unused route that receives nothing.
  */
 export const qcOutputs = (parameters: INodeParameters): QcOutput[] => {
 	const head: QcOutput[] = [
@@ -42,17 +44,19 @@ export const qcOutputs = (parameters: INodeParameters): QcOutput[] => {
 		];
 	const engines = ((parameters.engines as { engine?: INodeParameters[] } | undefined)?.engine ??
 		[]) as INodeParameters[];
-	return [
-		...head,
-		...tail,
-		...engines.map(
-			(engine, index): QcOutput => ({
-				// Plain concatenation: the expression engine parses this source, nested template strings and all.
-				key: ('engine:' + index) as OutputKey,
-				displayName: 'Re-render ' + String(engine.name || 'Engine ' + (index + 1)),
-			}),
-		),
-	];
+	const routes = engines.map(
+		(engine, index): QcOutput => ({
+			// Plain concatenation: the expression engine parses this source, nested template strings and all.
+			key: ('engine:' + index) as OutputKey,
+			displayName: 'Re-render ' + String(engine.name || 'Engine ' + (index + 1)),
+		}),
+	);
+	const place = (index: number): QcOutput =>
+		routes[index] ?? {
+			key: ('engine:' + index) as OutputKey,
+			displayName: 'Re-render Engine ' + (index + 1) + ' (not set)',
+		};
+	return [...head, place(0), place(1), ...tail, ...routes.slice(2)];
 };
 
 /** The node description's `outputs`: `qcOutputs` evaluated by n8n from the current parameters. */
