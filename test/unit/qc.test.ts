@@ -191,6 +191,18 @@ describe('QC routing decisions', () => {
 		});
 	});
 
+	it('sends a shot whose anchor clip is out of reach to review, without a paid re-render', () => {
+		const decision = decide(
+			item.shot,
+			take,
+			undefined,
+			[fail('vision.anchor'), fail('vision.colour', 'control')],
+			budgets,
+		);
+		expect(decision).toMatchObject({ route: 'needs_review', qc: { status: 'needs_review' } });
+		expect(decision.reviewReason).toMatch(/^unrecoverable: vision\.anchor/);
+	});
+
 	it('sends an unfinished take back to be collected without spending an attempt', () => {
 		const running: Take = { ...take, status: 'running', asset: undefined };
 		expect(decide(item.shot, running, undefined, [fail('take.status')], budgets)).toMatchObject({

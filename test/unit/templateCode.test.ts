@@ -559,8 +559,10 @@ describe('keep-anchor-clips and attach-anchor-clips (anchors that outlive the ex
 
 	it('attach-anchor-clips: the stored clips ride on the shot as anchor_<tag>; no file adds nothing', () => {
 		const shot = { json: { shot: { id: 'shot-02' } }, binary: { data: clip('old.mp4') } };
+		const request = items({ runId: 'run-a', shotId: 'shot-02' });
 		const [out] = runCode(shipped('attach-anchor-clips'), {
 			nodes: {
+				'Reshoot Request': request,
 				'Read Anchor Clips': [
 					{ json: {}, binary: { data: clip('run-a-anchor-mara.mp4') } },
 					{ json: {}, binary: { data: clip('evil/../run-a-anchor-leo.mp4') } },
@@ -576,9 +578,29 @@ describe('keep-anchor-clips and attach-anchor-clips (anchors that outlive the ex
 
 		// Read Anchor Clips found no file: it outputs one empty item (alwaysOutputData).
 		const [bare] = runCode(shipped('attach-anchor-clips'), {
-			nodes: { 'Read Anchor Clips': [{ json: {} }], 'Accept Reshoot': [shot] },
+			nodes: {
+				'Reshoot Request': request,
+				'Read Anchor Clips': [{ json: {} }],
+				'Accept Reshoot': [shot],
+			},
 		});
 		expect(bare.binary).toEqual({ data: clip('old.mp4') });
+	});
+
+	it("attach-anchor-clips: another run's clips that the glob also matches are left out", () => {
+		const shot = { json: { shot: { id: 'shot-02' } } };
+		const [out] = runCode(shipped('attach-anchor-clips'), {
+			nodes: {
+				'Reshoot Request': items({ runId: 'cafe', shotId: 'shot-02' }),
+				// cafe-anchor-*.mp4 matches the clips of a run named "cafe-anchor-x" too.
+				'Read Anchor Clips': [
+					{ json: {}, binary: { data: clip('cafe-anchor-x-anchor-mara.mp4') } },
+					{ json: {}, binary: { data: clip('cafe-anchor-leo.mp4') } },
+				],
+				'Accept Reshoot': [shot],
+			},
+		});
+		expect(out.binary).toEqual({ anchor_leo: clip('cafe-anchor-leo.mp4') });
 	});
 });
 

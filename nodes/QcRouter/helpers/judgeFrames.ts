@@ -308,11 +308,12 @@ export async function judgeTake(
 		thresholds: request.thresholds,
 		layers: request.layers,
 	});
-	// An anchor whose clip is out of reach leaves that character unchecked against it: said, and not passed.
+	// An anchor whose clip is out of reach leaves that character unchecked against it: said, and not
+	// passed. Its own check (`vision.anchor`) sends the shot to review: re-rendering cannot bring the clip back.
 	for (const { anchor, unreachable } of request.anchors) {
 		if (unreachable && !ask.references.includes(anchor.tag))
 			verdicts.push({
-				check: 'vision.identity',
+				check: 'vision.anchor',
 				value: `not checked: ${unreachable}`,
 				threshold: `anchor of @${anchor.tag}`,
 				pass: false,

@@ -45,7 +45,15 @@ export function learnAnchors(
 	memory.anchors = mergeAnchors(memory.anchors, anchors);
 	for (const anchor of anchors) {
 		const clip = binaries?.[anchorClipProperty(anchor.tag)];
-		if (anchor.asset.kind === 'binary' && clip && clip.mimeType.startsWith('video/'))
+		// Only the file the run state names for this anchor: a clip of another run's anchor of the
+		// same tag is not this character's anchor.
+		if (
+			anchor.asset.kind === 'binary' &&
+			clip &&
+			clip.mimeType.startsWith('video/') &&
+			anchor.clipFile !== undefined &&
+			clip.fileName === anchor.clipFile
+		)
 			memory.anchorClips[anchor.jobId] ??= clip;
 	}
 }

@@ -26,7 +26,9 @@ export interface Budgets {
 }
 
 /** Failures a re-render cannot mend (the clip cannot be read with the credentials the node has). */
-const UNRECOVERABLE_CHECKS = new Set(['probe.credential']);
+// Failures a re-render cannot mend: no credential reads the clip, or a character's anchor clip is
+// not in this execution (another render would fail against it the same way, and be paid for).
+const UNRECOVERABLE_CHECKS = new Set(['probe.credential', 'vision.anchor']);
 
 /**
  * Where a shot goes when its render node could not finish it. A submit refused for money goes
