@@ -29,7 +29,7 @@ module.exports = {
 			sharedToNode:
 				"'{{source}}' reaches into the {{target}} node from nodes/shared/: shared code must not depend on a node",
 			siblingOperation:
-				"'{{source}}' is another operation's file: move what both use to the node's helpers/ or actions/descriptions.ts",
+				"'{{source}}' is an operation's file: move what both use to the node's helpers/ or actions/descriptions.ts",
 		},
 	},
 	create(context) {
@@ -51,7 +51,12 @@ module.exports = {
 				});
 				return;
 			}
-			if (isOperationFile(filename) && isOperationFile(resolved)) {
+			// Only a resource's index gathers its operations; any other file importing one (an
+			// operation, or a helper passing a sibling's export on) is the coupling this rule forbids.
+			if (
+				isOperationFile(resolved) &&
+				path.basename(filename, path.extname(filename)) !== 'index'
+			) {
 				context.report({ node: sourceNode, messageId: 'siblingOperation', data: { source } });
 			}
 		}
@@ -61,6 +66,20 @@ module.exports = {
 			ExportNamedDeclaration: (node) => check(node.source),
 			ExportAllDeclaration: (node) => check(node.source),
 			ImportExpression: (node) => check(node.source),
+			// `import x = require('...')` and a plain require() reach a file just the same.
+			TSImportEqualsDeclaration: (node) => {
+				if (node.moduleReference.type === 'TSExternalModuleReference')
+					check(node.moduleReference.expression);
+			},
+			CallExpression: (node) => {
+				if (
+					node.callee.type === 'Identifier' &&
+					node.callee.name === 'require' &&
+					node.arguments.length === 1 &&
+					node.arguments[0].type === 'Literal'
+				)
+					check(node.arguments[0]);
+			},
 		};
 	},
 };

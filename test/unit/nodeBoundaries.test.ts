@@ -78,6 +78,21 @@ const samples: Sample[] = [
 		code: "export { execute } from '../video/upscale.operation';\n",
 	},
 	{
+		name: 'import-equals require of another node',
+		filePath: 'nodes/QcRouter/helpers/sample.ts',
+		code: "import transport = require('../../GoogleVeo/transport');\nexport const t = transport;\n",
+	},
+	{
+		name: 'plain require of another node',
+		filePath: 'nodes/PinState/helpers/sample.ts',
+		code: "export const media = require('../../Runway/helpers/media');\n",
+	},
+	{
+		name: "helper passing an operation's export on",
+		filePath: 'nodes/Runway/helpers/sample.ts',
+		code: "export { description } from '../actions/video/imageToVideo.operation';\n",
+	},
+	{
 		name: 'allowed: own helpers, descriptions and nodes/shared',
 		filePath: 'nodes/Runway/actions/video/sample.operation.ts',
 		code: [
@@ -117,7 +132,7 @@ describe('lint rule: node folders stay private to their node', () => {
 
 	it("fires on an operation importing another operation's file", () => {
 		const expected = (source: string) => [
-			`'${source}' is another operation's file: move what both use to the node's helpers/ or actions/descriptions.ts`,
+			`'${source}' is an operation's file: move what both use to the node's helpers/ or actions/descriptions.ts`,
 		];
 		expect(boundaryMessages(outcome('operation importing a sibling operation'))).toEqual(
 			expected('./imageToVideo.operation'),
@@ -125,6 +140,18 @@ describe('lint rule: node folders stay private to their node', () => {
 		expect(boundaryMessages(outcome("operation importing another resource's operation"))).toEqual(
 			expected('../video/upscale.operation'),
 		);
+	});
+
+	it('fires on require() in either form, and on a helper importing an operation', () => {
+		expect(boundaryMessages(outcome('import-equals require of another node'))).toEqual([
+			"'../../GoogleVeo/transport' reaches into the GoogleVeo node from QcRouter: move what both use to nodes/shared/",
+		]);
+		expect(boundaryMessages(outcome('plain require of another node'))).toEqual([
+			"'../../Runway/helpers/media' reaches into the Runway node from PinState: move what both use to nodes/shared/",
+		]);
+		expect(boundaryMessages(outcome("helper passing an operation's export on"))).toEqual([
+			"'../actions/video/imageToVideo.operation' is an operation's file: move what both use to the node's helpers/ or actions/descriptions.ts",
+		]);
 	});
 
 	it('lets a node use its own helpers, its descriptions, nodes/shared and its operation index', () => {
