@@ -107,7 +107,7 @@ describe('one budget per run, and no job ID lost (engine, sandbox ledger)', () =
 		).toEqual(jobs.map((job) => job.id).sort());
 		expect(out[2]).toMatchObject({
 			takes: [],
-			renderError: { code: 'budget', layer: 'control', neededUsd: 0.96 },
+			renderError: { code: 'budget', layer: 'control', neededUsd: 0.96, vendor: 'runway' },
 		});
 		expect(out[2].error).toMatch(/^Item 2: refused before submitting/);
 

@@ -114,6 +114,24 @@ describe('engine routes', () => {
 		{ name: 'Veo on fal', layer: 'hero', vendor: 'fal' },
 	];
 
+	it("sends a shot an engine refused for money back to that engine, not the layer's first", () => {
+		const refused = {
+			layer: 'control' as const,
+			code: 'budget' as const,
+			message: 'allowance: refused before submitting',
+			neededUsd: 1.2,
+			vendor: 'fal' as const,
+			model: 'fal-ai/bytedance/seedance',
+		};
+		// A first render (no take yet) refused on Seedance goes back to Seedance.
+		expect(engineFor(engines, 'control', [], refused)).toEqual({ index: 2 });
+		// The refusal is newer than the take before it.
+		const runway = take({ layer: 'control', vendor: 'runway', model: 'gen4.5' });
+		expect(engineFor(engines, 'control', [runway], refused)).toEqual({ index: 2 });
+		// A render error of another layer does not decide this one.
+		expect(engineFor(engines, 'hero', [], refused)).toEqual({ index: 3 });
+	});
+
 	it('sends a shot back to the engine that last rendered it on that layer, by vendor and model', () => {
 		const kling = take({ layer: 'control', vendor: 'fal', model: 'fal-ai/kling-video/v3/pro/t2v' });
 		const seedance = take({ layer: 'control', vendor: 'fal', model: 'fal-ai/bytedance/seedance' });

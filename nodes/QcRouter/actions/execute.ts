@@ -70,7 +70,7 @@ function toOutput(
 	const route = decision.route;
 	if (!routing.engines || (route !== 'hero' && route !== 'control'))
 		return { decision, output: route === 'needs_review' ? 'needs_review' : route };
-	const engine = engineFor(routing.engines, route, context.takes);
+	const engine = engineFor(routing.engines, route, context.takes, context.renderError);
 	if ('unroutable' in engine)
 		return {
 			decision: unroutable(decision, context.qc, engine.unroutable),

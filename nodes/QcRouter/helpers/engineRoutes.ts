@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod/v4';
-import { vendorSchema, type Qc, type Take } from '../../shared/contract/schemas';
+import { vendorSchema, type Qc, type RenderError, type Take } from '../../shared/contract/schemas';
 import type { Decision } from '../../shared/qc/decide';
 import { qcOutputs, type OutputKey, type QcOutput } from './outputs';
 
@@ -50,15 +50,20 @@ const matchesModel = (pattern: string | undefined, model: string) => {
 /**
  * The engine a shot goes back to on a layer: the one that last rendered it there (by vendor and
  * model), so a drifted take from one of two engines on a layer is re-rendered by that engine
- * only. A shot the layer has not rendered yet (a first render, or a failure the layer map sends
+ * only; a shot an engine refused (money) or failed goes back to that engine too. A shot the layer has not rendered yet (a first render, or a failure the layer map sends
  * to another layer) goes to the layer's first engine.
  */
 export function engineFor(
 	engines: EngineRoute[],
 	layer: 'hero' | 'control',
 	takes: Take[],
+	/** A render error on this layer names the engine that refused or failed the shot: newer than any take. */
+	failedAt?: RenderError,
 ): { index: number } | { unroutable: string } {
-	const last = [...takes].reverse().find((take) => take.layer === layer);
+	const last =
+		failedAt?.layer === layer && failedAt.vendor && failedAt.model
+			? { vendor: failedAt.vendor, model: failedAt.model }
+			: [...takes].reverse().find((take) => take.layer === layer);
 	const index = last
 		? engines.findIndex(
 				(e) => e.layer === layer && e.vendor === last.vendor && matchesModel(e.model, last.model),

@@ -448,6 +448,9 @@ export const renderErrorSchema = z
 		jobId: z.string().min(1).optional(),
 		/** What the refused submit would have cost (budget refusals). */
 		neededUsd: z.number().nonnegative().optional(),
+		/** The engine that failed or refused it: QC Router's Per Engine routing sends the shot back there. */
+		vendor: vendorSchema.optional(),
+		model: z.string().min(1).optional(),
 	})
 	.strict();
 export type RenderError = z.infer<typeof renderErrorSchema>;

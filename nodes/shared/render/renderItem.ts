@@ -254,7 +254,7 @@ class RenderRun<R> {
 	): never {
 		const message = errorJson(error).error as string;
 		const items = this.emit(
-			{ ...errorJson(error), renderError: { layer: this.plan.layer, message, ...renderError } },
+			{ ...errorJson(error), renderError: { ...this.engine(), message, ...renderError } },
 			undefined,
 			ledger,
 		);
@@ -297,12 +297,17 @@ class RenderRun<R> {
 		if (this.allowanceUsd !== undefined) this.allowanceUsd -= plan.estimate.usd;
 	}
 
+	/** Where a render error happened: the layer, and the engine (vendor and model) QC sends it back to. */
+	private engine() {
+		return { layer: this.plan.layer, vendor: this.plan.vendor, model: this.plan.model };
+	}
+
 	/** A submit the money does not cover: data for QC to route (Needs Review, or back once the run has it), never a failed workflow. */
 	refuse(error: unknown): never {
 		const items = this.emit({
 			...errorJson(error),
 			renderError: {
-				layer: this.plan.layer,
+				...this.engine(),
 				code: 'budget',
 				message: errorJson(error).error as string,
 				neededUsd: this.plan.estimate.usd,
@@ -339,7 +344,7 @@ class RenderRun<R> {
 			this.emit({
 				...errorJson(error),
 				renderError: {
-					layer: this.plan.layer,
+					...this.engine(),
 					code: 'vendor',
 					message: errorJson(error).error as string,
 				},
