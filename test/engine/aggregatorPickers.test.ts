@@ -52,6 +52,8 @@ describe('model pickers for aggregators and gateways', () => {
 			'kwaivgi/kling-v2.1',
 			'google/veo-3.1-lite',
 			'minimax/hailuo-02',
+			// A community model: billed by the prediction's predict_time, not per output.
+			'community/wan-2.7-t2v',
 		]);
 	});
 
