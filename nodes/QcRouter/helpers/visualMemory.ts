@@ -58,12 +58,13 @@ export function learnAnchors(
 	}
 }
 
+/** A job's clip, when this execution holds it: an accepted take of its own, or a clip carried back. */
+const clipOfJob = (memory: RunMemory, jobId: string): IBinaryData | undefined =>
+	memory.accepted.find((a) => a.jobId === jobId)?.binary ?? memory.anchorClips[jobId];
+
 /** The clip behind a binary anchor, when this execution holds it (its own take, or one carried back). */
 export function anchorClip(memory: RunMemory, anchor: Anchor): IBinaryData | undefined {
-	return (
-		memory.accepted.find((a) => a.jobId === anchor.jobId)?.binary ??
-		memory.anchorClips[anchor.jobId]
-	);
+	return clipOfJob(memory, anchor.jobId);
 }
 
 /** An accepted take becomes the continuity reference for the next shots and the anchor of characters that had none. */
@@ -109,8 +110,7 @@ export async function mediaOf(
 	hint?: string,
 ): Promise<{ media?: JudgeMedia; unreachable?: string }> {
 	if (asset.kind !== 'binary') return { media: { asset, label } };
-	const binary =
-		memory.accepted.find((a) => a.jobId === jobId)?.binary ?? memory.anchorClips[jobId];
+	const binary = clipOfJob(memory, jobId);
 	if (!binary)
 		return {
 			unreachable: `the clip of ${label} was an n8n binary of another execution${hint ? `; ${hint}` : ''}`,

@@ -221,16 +221,8 @@ export const workflow = (
  */
 export const keepAnchorClips = (root: string, position: Position) => [
 	code('Keep Anchor Clips', 'keep-anchor-clips', position),
-	node(
-		'Write Anchor Clips',
-		'n8n-nodes-base.readWriteFile',
-		{
-			operation: 'write',
-			fileName: expr(`${root} + '/' + $json.fileName`),
-			dataPropertyName: 'data',
-			options: {},
-		},
-		[position[0] + 220, position[1]],
-		1.1,
-	),
+	deliver('Write Anchor Clips', expr(`${root} + '/' + $json.fileName`), 'data', [
+		position[0] + 220,
+		position[1],
+	]),
 ];
