@@ -9,6 +9,12 @@ import {
 	tableRef,
 	where,
 } from './lib/dataTables';
+import {
+	anchorClipNodes,
+	brandAnchorNodes,
+	keepAnchorClips,
+	saveBrandAnchorNodes,
+} from './lib/anchors';
 import { pyJson } from './lib/json';
 import {
 	code,
@@ -17,7 +23,6 @@ import {
 	filterNode,
 	IS_TRUE,
 	ifNode,
-	keepAnchorClips,
 	link,
 	node,
 	setRaw,
@@ -146,6 +151,9 @@ const dataTable = (
 	position: [number, number],
 	extra = {},
 ) => node(name, 'n8n-nodes-base.dataTable', parameters, position, 1.1, undefined, extra);
+
+/** The brand whose anchors a run is judged against and adds to: its campaign's. */
+const BRAND_OF = '(item) => String(item.json.campaign.brand)';
 
 export function batch() {
 	const settings = {
@@ -344,6 +352,8 @@ export function batch() {
 			},
 			[260, 300],
 		),
+		...brandAnchorNodes(ROOT, ['Pin Per Brand'], BRAND_OF, [260, -120]),
+		...anchorClipNodes('Brand Anchors', ROOT, [260, 80]),
 		qcRouter({ narrative: 1, hero: 2, control: 2 }, 'run', [480, 300]),
 		soraGateway([760, 60]),
 		veoHero([760, 260]),
@@ -399,6 +409,7 @@ export function batch() {
 		write('Write Timeline', "'timeline.otio'", 'timeline_otio', 1640),
 		write('Write Run State', "'run-state.json'", 'run_state_json', 1860),
 		...keepAnchorClips(ROOT, [2080, 700]),
+		...saveBrandAnchorNodes(ROOT, BRAND_OF, [2080, 860]),
 		setRaw('Run Status', RUN_STATUS, [760, 920]),
 		dataTable(
 			'Save Run Status',
@@ -493,7 +504,14 @@ export function batch() {
 		'Claim Campaign': { main: link('Claimed Briefs') },
 		'Claimed Briefs': { main: link('Storyboard') },
 		Storyboard: { main: link('Pin Per Brand') },
-		'Pin Per Brand': { main: link('QC Router') },
+		// The brand's stored anchors (and their clips) join the shots before QC judges the first takes.
+		'Pin Per Brand': { main: link('Read Brand Anchors') },
+		'Read Brand Anchors': { main: link('Parse Brand Anchors') },
+		'Parse Brand Anchors': { main: link('Brand Anchors') },
+		'Brand Anchors': { main: link('Anchor Clip Files') },
+		'Anchor Clip Files': { main: link('Read Anchor Clips') },
+		'Read Anchor Clips': { main: link('Attach Anchor Clips') },
+		'Attach Anchor Clips': { main: link('QC Router') },
 		'QC Router': {
 			main: [[], to('Sora (Gateway)'), to('Veo Hero'), to('Square Shot?'), [], to('Write Masters')],
 		},
@@ -504,7 +522,8 @@ export function batch() {
 		'Runway Square': { main: link('QC Router') },
 		'Runway B-Roll': { main: link('QC Router') },
 		'Write Masters': { main: link('Report Items') },
-		'Report Items': { main: link('Write QC Report', 'Keep Anchor Clips') },
+		// Branches run top to bottom: the anchor clips are written before the anchors naming them are stored.
+		'Report Items': { main: link('Write QC Report', 'Keep Anchor Clips', 'New Brand Anchors') },
 		'Keep Anchor Clips': { main: link('Write Anchor Clips') },
 		'Write QC Report': { main: link('Write QC JSON') },
 		'Write QC JSON': { main: link('Write Timeline') },

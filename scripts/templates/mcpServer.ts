@@ -30,6 +30,11 @@ const TOOLS: Record<string, [description: string, args: Record<string, Argument>
 			],
 			project: ['Project name for the report (defaults to the brand)', 'string', ''],
 			brief: ['Tone, audience, things to avoid', 'string', ''],
+			characters: [
+				'Optional reference images of the characters, one line each: "tag: image URL, image URL" (the tag as the script names the character, e.g. "mara: https://example.com/mara.png"). Every shot of that character is judged against them',
+				'string',
+				'',
+			],
 			targetSeconds: ['Length of the finished video in seconds, 4 to 60', 'number', 20],
 			waitSeconds: [
 				'How long to wait for the render before answering with the runId, 0 to 50',

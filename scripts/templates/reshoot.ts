@@ -1,5 +1,6 @@
 // Video pipeline: reshoot one shot. A delivered run's shot is rendered again (new seed, a note),
 // checked by QC and delivered over its old master; its record goes to a file of its own.
+import { anchorClipNodes, keepAnchorClips } from './lib/anchors';
 import { refusalNodes, refusedIf } from './lib/intake';
 import { pyJson } from './lib/json';
 import {
@@ -8,7 +9,6 @@ import {
 	deliver,
 	IS_TRUE,
 	ifNode,
-	keepAnchorClips,
 	link,
 	node,
 	readJson,
@@ -79,20 +79,7 @@ export function reshoot() {
 		code('Pick Shot', 'pick-shot', [200, 100]),
 		refusedIf('Shot Found?', [420, 100]),
 		respond('Accept Reshoot', [640, 0], ACCEPTED, 200),
-		node(
-			'Read Anchor Clips',
-			'n8n-nodes-base.readWriteFile',
-			{
-				operation: 'read',
-				fileSelector: fileParam(ROOT, `${REQUEST}.runId`, "'anchor-*.mp4'"),
-				options: {},
-			},
-			[640, -200],
-			1.1,
-			undefined,
-			{ onError: 'continueRegularOutput', alwaysOutputData: true },
-		),
-		code('Attach Anchor Clips', 'attach-anchor-clips', [860, -200]),
+		...anchorClipNodes('Accept Reshoot', ROOT, [640, -200]),
 		...refusalNodes('Reshoot', [640, 400]),
 		ifNode(
 			'Hero Shot?',
@@ -167,7 +154,8 @@ export function reshoot() {
 		'Parse Run State': { main: link('Pick Shot') },
 		'Pick Shot': { main: link('Shot Found?') },
 		'Shot Found?': { main: [to('Accept Reshoot'), to('Refuse Reshoot')] },
-		'Accept Reshoot': { main: link('Read Anchor Clips') },
+		'Accept Reshoot': { main: link('Anchor Clip Files') },
+		'Anchor Clip Files': { main: link('Read Anchor Clips') },
 		'Read Anchor Clips': { main: link('Attach Anchor Clips') },
 		'Attach Anchor Clips': { main: link('Hero Shot?') },
 		'Refuse Reshoot': { main: link('Reshoot Not From Webhook') },

@@ -1,5 +1,11 @@
 // Video pipeline: studio brief to delivery. A brief (webhook, form, a calling workflow or the
 // bundled sample) is checked, claimed, storyboarded, pinned, rendered, checked by QC and delivered.
+import {
+	anchorClipNodes,
+	brandAnchorNodes,
+	keepAnchorClips,
+	saveBrandAnchorNodes,
+} from './lib/anchors';
 import { claimNodes, refusalNodes, refusedIf } from './lib/intake';
 import { pyJson } from './lib/json';
 import {
@@ -10,7 +16,6 @@ import {
 	filterNode,
 	IS_TRUE,
 	ifNode,
-	keepAnchorClips,
 	link,
 	node,
 	respond,
@@ -54,7 +59,7 @@ export const STUDIO_SAMPLE = {
 
 // Only a form brief's own fields (and a run ID of the form's execution) go on; a sample field never fills a gap.
 const FORM_BRIEF = expr(
-	"JSON.stringify({ runId: 'form-' + $execution.id, project: $json.project ?? '', script: $json.script ?? '', brief: $json.brief ?? '', targetSeconds: $json.targetSeconds ?? '', budgetUsd: $json.budgetUsd ?? '', callbackUrl: '' })",
+	"JSON.stringify({ runId: 'form-' + $execution.id, project: $json.project ?? '', brand: $json.brand ?? '', script: $json.script ?? '', brief: $json.brief ?? '', characters: $json.characters ?? '', targetSeconds: $json.targetSeconds ?? '', budgetUsd: $json.budgetUsd ?? '', callbackUrl: '' })",
 );
 
 const SETUP_NOTE =
@@ -73,6 +78,9 @@ const DELIVERY_NOTE =
 	'For one graded master with the music bed, run *Video pipeline: assemble the cut* (needs ffmpeg and Execute Command).';
 
 const run = '$json.pipeline.runId';
+
+/** The brand whose anchors a run is judged against and adds to: the brief's (its project's when none is named). */
+const BRAND_OF = "() => String($('Check Brief').first().json.brand)";
 
 /** The brief's summary POSTed to its callbackUrl. */
 const CALLBACK = expr(
@@ -124,10 +132,25 @@ export function studio() {
 				formFields: {
 					values: [
 						{ fieldLabel: 'project', requiredField: true },
+						{ fieldLabel: 'brand', placeholder: 'Defaults to the project' },
 						{ fieldLabel: 'script', fieldType: 'textarea', requiredField: true },
 						{ fieldLabel: 'brief', fieldType: 'textarea' },
+						{
+							fieldLabel: 'characters',
+							fieldType: 'textarea',
+							placeholder:
+								'One line per character: mara: https://example.com/mara-front.png, https://example.com/mara-side.png',
+						},
 						{ fieldLabel: 'targetSeconds', fieldType: 'number' },
 						{ fieldLabel: 'budgetUsd', fieldType: 'number', requiredField: true },
+						// New fields go last, so a form post by field index keeps its meaning.
+						{ fieldLabel: 'brand', placeholder: 'Defaults to the project' },
+						{
+							fieldLabel: 'characters',
+							fieldType: 'textarea',
+							placeholder:
+								'One line per character: mara: https://example.com/mara-front.png, https://example.com/mara-side.png',
+						},
 					],
 				},
 				options: {},
@@ -214,6 +237,8 @@ export function studio() {
 			},
 			[-120, 100],
 		),
+		...brandAnchorNodes(ROOT, ['Apply Brand Pin', 'Pin State'], BRAND_OF, [80, -200]),
+		...anchorClipNodes('Brand Anchors', ROOT, [-40, -40]),
 		qcRouter({ narrative: 1, hero: 2, control: 2 }, 'run', [80, 200]),
 		soraGateway([360, -40]),
 		veoHero([360, 160]),
@@ -226,6 +251,7 @@ export function studio() {
 		write('Write EDL', "'timeline.edl'", 'timeline_edl', 1700),
 		write('Write Run State', "'run-state.json'", 'run_state_json', 1900),
 		...keepAnchorClips(ROOT, [1100, 760]),
+		...saveBrandAnchorNodes(ROOT, BRAND_OF, [1100, 960]),
 		filterNode(
 			'Client Callback?',
 			condition(
@@ -275,8 +301,15 @@ export function studio() {
 		Storyboard: { main: link('Brand Pin Given?') },
 		// A brief may carry a stored brand pin (the MCP tools do): then that look is applied, not a new one made.
 		'Brand Pin Given?': { main: [to('Apply Brand Pin'), to('Pin State')] },
-		'Apply Brand Pin': { main: link('QC Router') },
-		'Pin State': { main: link('QC Router') },
+		// The brand's stored anchors (and their clips) join the shots before QC judges the first takes.
+		'Apply Brand Pin': { main: link('Read Brand Anchors') },
+		'Pin State': { main: link('Read Brand Anchors') },
+		'Read Brand Anchors': { main: link('Parse Brand Anchors') },
+		'Parse Brand Anchors': { main: link('Brand Anchors') },
+		'Brand Anchors': { main: link('Anchor Clip Files') },
+		'Anchor Clip Files': { main: link('Read Anchor Clips') },
+		'Read Anchor Clips': { main: link('Attach Anchor Clips') },
+		'Attach Anchor Clips': { main: link('QC Router') },
 		'QC Router': {
 			main: [
 				[],
@@ -291,8 +324,11 @@ export function studio() {
 		'Veo Hero': { main: link('QC Router') },
 		'Runway B-Roll': { main: link('QC Router') },
 		'Write Masters': { main: link('Report Only') },
-		'Report Only': { main: link('Write QC Report', 'Keep Anchor Clips') },
+		// Branches run top to bottom: the anchor clips are written before the anchors naming them are stored.
+		'Report Only': { main: link('Write QC Report', 'Keep Anchor Clips', 'New Brand Anchors') },
 		'Keep Anchor Clips': { main: link('Write Anchor Clips') },
+		'New Brand Anchors': { main: link('Brand Anchor Lines') },
+		'Brand Anchor Lines': { main: link('Save Brand Anchors') },
 		'Write QC Report': { main: link('Write QC JSON') },
 		'Write QC JSON': { main: link('Write Timeline') },
 		'Write Timeline': { main: link('Write EDL') },

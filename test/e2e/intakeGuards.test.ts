@@ -297,6 +297,15 @@ describe.each(['sqlite', 'postgres'] as const)(
 						budgetUsd: 5,
 					}),
 				).toMatch(/render_brief: brand: /);
+				// Reference images that are not http(s) are refused before a job starts.
+				expect(
+					await tool('render_brief', {
+						brand: 'Guarded',
+						script: 'Mara boils a kettle.',
+						budgetUsd: 5,
+						characters: 'mara: file:///etc/passwd',
+					}),
+				).toMatch(/render_brief: characters line 1\.referenceUrls\[0\]: /);
 				// A reshoot of a run that was never delivered: 404 on runId, nothing read elsewhere or billed.
 				await expectRefused(
 					await post('video-reshoot', {

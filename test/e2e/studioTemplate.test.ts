@@ -282,6 +282,95 @@ describe('studio template in the real n8n CLI', () => {
 		E2E_TIMEOUT,
 	);
 	it(
+		"judges a later run of the same brand against the brand's stored anchors, with no reference images, and re-renders a changed face there",
+		async () => {
+			// The first run stored its anchors for the brand (its project) and kept their clips.
+			const first = JSON.parse(readFileSync(path.join(DELIVERY, `${RUN}-run-state.json`), 'utf8'));
+			const kept: Record<string, string> = {};
+			for (const anchor of first.anchors as Array<{ tag: string; clipFile: string }>)
+				kept[anchor.tag] = sha256(path.join(DELIVERY, anchor.clipFile));
+			expect(Object.keys(kept).sort()).toEqual(['leo', 'mara']);
+
+			// A new brief of the brand pins no images: the stored anchors are all QC has of the faces.
+			const LATER = 'cafe-launch-002';
+			const template = templateJson('studio-brief-to-delivery.json');
+			const sample = template.nodes.find((n: { name: string }) => n.name === 'Sample Brief');
+			sample.parameters.jsonOutput = JSON.stringify({
+				...JSON.parse(sample.parameters.jsonOutput),
+				runId: LATER,
+				characters: [],
+				script:
+					'Mara wipes the counter at noon. Leo waves from the window. Mara smiles back: "Same as always?"',
+				targetSeconds: 16,
+			});
+			await n8n.importWorkflow(template);
+			sandbox.setFaults({
+				rules: [{ fault: 'drift', vendor: 'google', times: 1, params: { drift: 'character' } }],
+			});
+			const calls = sandbox.context.judge.calls.length;
+			await n8n.execute(template.id, { HOME });
+			sandbox.setFaults({ rules: [] });
+
+			const state = JSON.parse(
+				readFileSync(path.join(DELIVERY, `${LATER}-run-state.json`), 'utf8'),
+			);
+			for (const item of state.shots)
+				for (const character of item.pin.characters) expect(character.refs).toEqual([]);
+			// The later run keeps the brand's anchors (the first run's takes) and sets none of its own.
+			expect(
+				(state.anchors as Array<{ tag: string; runId: string }>)
+					.map((a) => `${a.tag}@${a.runId}`)
+					.sort(),
+			).toEqual([`leo@${RUN}`, `mara@${RUN}`]);
+			expect(readdirSync(DELIVERY).filter((f) => f.startsWith(`${LATER}-anchor-`))).toEqual([]);
+
+			// Every judge call of a shot with a pinned character compared it with the first run's kept clips.
+			const judged = sandbox.context.judge.calls.slice(calls);
+			const withAnchors = judged.filter((call) => Object.keys(call.against.anchors).length);
+			expect(withAnchors.length).toBeGreaterThanOrEqual(2);
+			for (const call of withAnchors)
+				for (const [tag, hash] of Object.entries(call.against.anchors))
+					expect(hash).toBe(kept[tag]);
+			for (const call of judged)
+				for (const refs of Object.values(call.against.references)) expect(refs).toEqual([]);
+
+			// The changed face was caught against the brand's anchor and re-rendered on the hero layer.
+			const qc = JSON.parse(readFileSync(path.join(DELIVERY, `${LATER}-qc-report.json`), 'utf8'));
+			const drifted = new Set(
+				(await sandboxJobs(sandbox))
+					.filter((j: { extra: { drift?: unknown } }) => j.extra.drift)
+					.map(
+						(j: { id: string; extra: { operationName?: string } }) => j.extra.operationName ?? j.id,
+					),
+			);
+			const takes = (
+				qc.shots as Array<{
+					outcome: string;
+					takes: Array<{
+						jobId: string;
+						ruling?: {
+							route: string;
+							failed: Array<{ check: string; judge?: { against: string } }>;
+						};
+					}>;
+				}>
+			).flatMap((shot) => shot.takes);
+			const caught = takes.filter((take) => drifted.has(take.jobId));
+			expect(caught).toHaveLength(1);
+			expect(caught[0].ruling?.route).toBe('hero');
+			expect(caught[0].ruling?.failed).toEqual(
+				expect.arrayContaining([
+					expect.objectContaining({
+						check: 'vision.identity',
+						judge: expect.objectContaining({ against: expect.stringMatching(/^anchor of @/) }),
+					}),
+				]),
+			);
+			expect(qc.totals.passed).toBe(qc.totals.shots);
+		},
+		E2E_TIMEOUT,
+	);
+	it(
 		'cuts the passed shots into one master with the pinned LUT and music bed, where Execute Command is allowed',
 		async () => {
 			// The run's pin gains a LUT that maps every colour to black and a music bed, so both are visible in the cut.

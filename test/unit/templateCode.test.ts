@@ -18,6 +18,9 @@ const CODE: Record<string, [template: string, node: string]> = {
 	'merged-run-state': ['reshoot-one-shot.json', 'Merged Run State'],
 	'keep-anchor-clips': ['studio-brief-to-delivery.json', 'Keep Anchor Clips'],
 	'attach-anchor-clips': ['reshoot-one-shot.json', 'Attach Anchor Clips'],
+	'anchor-clip-files': ['reshoot-one-shot.json', 'Anchor Clip Files'],
+	'brand-anchors': ['studio-brief-to-delivery.json', 'Brand Anchors'],
+	'new-brand-anchors': ['studio-brief-to-delivery.json', 'New Brand Anchors'],
 	'campaign-briefs': ['scheduled-ad-batch.json', 'Campaign Briefs'],
 	'claimed-briefs': ['scheduled-ad-batch.json', 'Claimed Briefs'],
 	'brief-request': ['mcp-tools.json', 'Brief Request'],
@@ -106,6 +109,7 @@ describe('check-brief (studio intake)', () => {
 			via: 'webhook',
 			runId: 'launch-1',
 			project: 'Launch',
+			brand: 'Launch',
 			script: 'Mara opens the café.',
 			brief: '',
 			targetSeconds: 12,
@@ -128,6 +132,43 @@ describe('check-brief (studio intake)', () => {
 			{ tag: 'mara', referenceUrls: ['https://cdn.example.com/mara-1.png', 'http://x.test/m.jpg'] },
 			{ tag: 'Leo_2', referenceUrls: ['https://cdn.example.com/leo.webp'] },
 		]);
+	});
+
+	it('characters as text (a form, an assistant): one line per character, refusals name the line', () => {
+		const lines =
+			'mara: https://cdn.example.com/mara-1.png, https://cdn.example.com/mara-2.png\n\n  leo:https://cdn.example.com/leo.png  \n';
+		expect(webhook({ ...brief, characters: lines }).characters).toEqual([
+			{
+				tag: 'mara',
+				referenceUrls: ['https://cdn.example.com/mara-1.png', 'https://cdn.example.com/mara-2.png'],
+			},
+			{ tag: 'leo', referenceUrls: ['https://cdn.example.com/leo.png'] },
+		]);
+		expect(webhook({ ...brief, characters: '   ' }).characters).toEqual([]);
+		expect(webhook({ ...brief, characters: 'mara https://x.test/m.png' }).refused).toMatchObject({
+			status: 422,
+			field: 'characters line 1.tag',
+		});
+		expect(webhook({ ...brief, characters: 'mara, leo' }).refused).toMatchObject({
+			field: 'characters line 1',
+		});
+		expect(
+			webhook({ ...brief, characters: 'mara: https://x.test/m.png\nleo: ftp://x.test/l.png' })
+				.refused,
+		).toMatchObject({ field: 'characters line 2.referenceUrls[0]' });
+		expect(webhook({ ...brief, characters: 'mara:' }).refused).toMatchObject({
+			field: 'characters line 1.referenceUrls',
+		});
+		expect(webhook({ ...brief, characters: 42 }).refused).toMatchObject({ field: 'characters' });
+	});
+
+	it('a brief names its brand (whose stored anchors judge it); without one, its project is the brand', () => {
+		expect(webhook({ ...brief, brand: ' Lumen Coffee ' }).brand).toBe('Lumen Coffee');
+		expect(webhook(brief).brand).toBe('Launch');
+		expect(webhook({ ...brief, brand: 'Lumen/../x' }).refused).toMatchObject({
+			status: 422,
+			field: 'brand',
+		});
 	});
 
 	it('a webhook brief never resolves file names against the sample references', () => {
@@ -506,26 +547,72 @@ describe('reshoot-state and merged-run-state (reshoot records)', () => {
 	});
 });
 
-describe('keep-anchor-clips and attach-anchor-clips (anchors that outlive the execution)', () => {
+describe('anchors that outlive the execution: clip files and brand anchors', () => {
 	const clip = (fileName: string) => ({
 		mimeType: 'video/mp4',
 		fileName,
 		id: `filesystem-v2:${fileName}`,
 	});
+	/** An anchor as QC Router writes it into the run state. */
+	const anchor = (tag: string, runId: string, over: Record<string, unknown> = {}) => ({
+		tag,
+		runId,
+		shotId: 'shot-01',
+		jobId: `job-${runId}-${tag}`,
+		pinFingerprint: null,
+		asset: { kind: 'binary', ref: 'data', mimeType: 'video/mp4' },
+		frames: [0.5, 2, 3.5],
+		characters: [tag],
+		clipFile: `${runId}-anchor-${tag}.mp4`,
+		...over,
+	});
+	const sha = (c: string) => c.repeat(64);
+	/** A pinned shot item whose characters have these reference images (sha256 per image). */
+	const pinned = (refs: Record<string, string[]>, over: Record<string, unknown> = {}) => ({
+		json: {
+			pipeline: { runId: 'run-b' },
+			shot: { id: 'shot-01' },
+			pin: {
+				fingerprint: sha('f'),
+				characters: Object.entries(refs).map(([tag, hashes]) => ({
+					tag,
+					description: tag,
+					refs: hashes.map((h) => ({
+						kind: 'url',
+						ref: `https://x.test/${h}.png`,
+						mimeType: 'image/png',
+						sha256: sha(h),
+					})),
+				})),
+			},
+			...over,
+		},
+	});
+	const row = (id: number, brand: string, a: ReturnType<typeof anchor>, references: string) => ({
+		at: id,
+		brand,
+		tag: a.tag,
+		runId: a.runId,
+		references,
+		anchor: JSON.stringify(a),
+		anchoredAt: '2026-12-01T00:00:00.000Z',
+	});
 
-	it('keep-anchor-clips: one file item per anchor clip QC handed out, under the run state name', () => {
+	it('keep-anchor-clips: one file item per anchor clip QC handed out, only the run’s own', () => {
 		const out = runCode(shipped('keep-anchor-clips'), {
 			input: [
 				{
-					json: { shot: { id: 'shot-01' } },
+					json: { pipeline: { runId: 'run-a' }, shot: { id: 'shot-01' } },
 					binary: {
 						data: clip('shot-01.mp4'),
 						qc_report_html: clip('qc.html'),
 						anchor_mara: clip('run-a-anchor-mara.mp4'),
 						anchor_leo: clip('run-a-anchor-leo.mp4'),
+						// Anchored by an earlier run of the brand: that run's file, not written again.
+						anchor_ava: clip('run-0-anchor-ava.mp4'),
 					},
 				},
-				{ json: { shot: { id: 'shot-02' } } },
+				{ json: { pipeline: { runId: 'run-a' }, shot: { id: 'shot-02' } } },
 			],
 		});
 		expect(out).toEqual([
@@ -544,7 +631,7 @@ describe('keep-anchor-clips and attach-anchor-clips (anchors that outlive the ex
 		const out = runCode(shipped('keep-anchor-clips'), {
 			input: [
 				{
-					json: {},
+					json: { pipeline: { runId: 'run-a' } },
 					binary: {
 						anchor_a: clip('../../etc/run-a-anchor-mara.mp4'),
 						anchor_b: clip('run-a/../x-anchor-mara.mp4'),
@@ -557,18 +644,43 @@ describe('keep-anchor-clips and attach-anchor-clips (anchors that outlive the ex
 		expect(out).toEqual([]);
 	});
 
-	it('attach-anchor-clips: the stored clips ride on the shot as anchor_<tag>; no file adds nothing', () => {
-		const shot = { json: { shot: { id: 'shot-02' } }, binary: { data: clip('old.mp4') } };
-		const request = items({ runId: 'run-a', shotId: 'shot-02' });
-		const [out] = runCode(shipped('attach-anchor-clips'), {
-			nodes: {
-				'Reshoot Request': request,
-				'Read Anchor Clips': [
-					{ json: {}, binary: { data: clip('run-a-anchor-mara.mp4') } },
-					{ json: {}, binary: { data: clip('evil/../run-a-anchor-leo.mp4') } },
-				],
-				'Accept Reshoot': [shot],
+	it('anchor-clip-files: each clip file the shots’ anchors name, once; unsafe names are never read', () => {
+		const out = runCode(shipped('anchor-clip-files'), {
+			input: [
+				{ json: { qcAnchors: [anchor('mara', 'run-a'), anchor('leo', 'run-0')] } },
+				{ json: { qcAnchors: [anchor('mara', 'run-a')] } },
+				{ json: { qcAnchors: [anchor('eve', 'x', { clipFile: '../../etc/x-anchor-eve.mp4' })] } },
+				{
+					json: {
+						qcAnchors: [anchor('url', 'x', { asset: { kind: 'url' }, clipFile: undefined })],
+					},
+				},
+				{ json: { qcAnchors: 'not a list' } },
+				{ json: {} },
+			],
+		});
+		expect(json(out)).toEqual([
+			{ clipFile: 'run-a-anchor-mara.mp4' },
+			{ clipFile: 'run-0-anchor-leo.mp4' },
+		]);
+	});
+
+	it('attach-anchor-clips: each read clip rides on the shot as anchor_<tag> of the anchor naming its file', () => {
+		const shot = {
+			json: {
+				shot: { id: 'shot-02' },
+				qcAnchors: [anchor('mara', 'run-a'), anchor('leo', 'run-0')],
 			},
+			binary: { data: clip('old.mp4') },
+		};
+		const [out] = runCode(shipped('attach-anchor-clips'), {
+			input: [
+				{ json: {}, binary: { data: clip('run-a-anchor-mara.mp4') } },
+				// Not the file any anchor names (another run's clip of the same tag).
+				{ json: {}, binary: { data: clip('run-x-anchor-leo.mp4') } },
+				{ json: {}, binary: { data: clip('evil/../run-0-anchor-leo.mp4') } },
+			],
+			nodes: { 'Accept Reshoot': [shot] },
 		});
 		expect(out.json).toEqual(shot.json);
 		expect(out.binary).toEqual({
@@ -576,31 +688,187 @@ describe('keep-anchor-clips and attach-anchor-clips (anchors that outlive the ex
 			anchor_mara: clip('run-a-anchor-mara.mp4'),
 		});
 
-		// Read Anchor Clips found no file: it outputs one empty item (alwaysOutputData).
+		// No file was found: Read Anchor Clips outputs one item with its error (continue on fail).
 		const [bare] = runCode(shipped('attach-anchor-clips'), {
-			nodes: {
-				'Reshoot Request': request,
-				'Read Anchor Clips': [{ json: {} }],
-				'Accept Reshoot': [shot],
-			},
+			input: [{ json: { error: 'The file "/x/run-a-anchor-mara.mp4" could not be accessed.' } }],
+			nodes: { 'Accept Reshoot': [shot] },
 		});
 		expect(bare.binary).toEqual({ data: clip('old.mp4') });
 	});
 
-	it("attach-anchor-clips: another run's clips that the glob also matches are left out", () => {
-		const shot = { json: { shot: { id: 'shot-02' } } };
-		const [out] = runCode(shipped('attach-anchor-clips'), {
-			nodes: {
-				'Reshoot Request': items({ runId: 'cafe', shotId: 'shot-02' }),
-				// cafe-anchor-*.mp4 matches the clips of a run named "cafe-anchor-x" too.
-				'Read Anchor Clips': [
-					{ json: {}, binary: { data: clip('cafe-anchor-x-anchor-mara.mp4') } },
-					{ json: {}, binary: { data: clip('cafe-anchor-leo.mp4') } },
-				],
-				'Accept Reshoot': [shot],
-			},
+	describe('brand-anchors (a later run of the brand is judged against its stored anchors)', () => {
+		/** brand-anchors.jsonl as Parse Brand Anchors reads it: rows in file order (`at` says which was written first). */
+		const file = (rows: Array<Record<string, unknown>>) => ({
+			data: [...rows]
+				.sort((a, b) => Number(a.at) - Number(b.at))
+				.map((r) => JSON.stringify(r))
+				.join('\n'),
 		});
-		expect(out.binary).toEqual({ anchor_leo: clip('cafe-anchor-leo.mp4') });
+		const brandAnchors = (
+			rows: Array<Record<string, unknown>>,
+			shots: ReturnType<typeof pinned>[],
+			brand = 'Lumen',
+		) =>
+			json(
+				runCode(shipped('brand-anchors'), {
+					input: items(file(rows)),
+					nodes: { 'Pin State': shots, 'Check Brief': items({ brand }) },
+				}),
+			);
+
+		it('per character, the first stored anchor made with the same reference images', () => {
+			const shots = [pinned({ mara: ['a'], leo: [] }), pinned({ mara: ['a'], leo: [] })];
+			const out = brandAnchors(
+				[
+					row(7, 'Lumen', anchor('mara', 'run-2'), sha('a')),
+					row(3, 'Lumen', anchor('mara', 'run-1'), sha('a')),
+					// Recast: other references, so not this run's anchor of mara.
+					row(1, 'Lumen', anchor('mara', 'run-0'), sha('b')),
+					row(4, 'Lumen', anchor('leo', 'run-1'), sha('c')),
+					// Another brand's anchor of the same tag.
+					row(2, 'Other', anchor('leo', 'run-9'), ''),
+					// Not in this run's pin.
+					row(5, 'Lumen', anchor('ava', 'run-1'), ''),
+				],
+				shots,
+			);
+			expect(out).toHaveLength(2);
+			for (const item of out)
+				expect(item.qcAnchors.map((a: any) => `${a.tag}@${a.runId}`)).toEqual([
+					'mara@run-1',
+					'leo@run-1',
+				]);
+		});
+
+		it('a recast character (new reference images) is anchored anew: no stored anchor rides along', () => {
+			const [out] = brandAnchors(
+				[row(1, 'Lumen', anchor('mara', 'run-0'), sha('b'))],
+				[pinned({ mara: ['a'] })],
+			);
+			expect(out.qcAnchors).toBeUndefined();
+		});
+
+		it('a run that pins no images of a character is judged against its first stored anchor', () => {
+			const [out] = brandAnchors(
+				[
+					row(2, 'Lumen', anchor('mara', 'run-1'), ''),
+					row(1, 'Lumen', anchor('mara', 'run-0'), sha('b')),
+				],
+				[pinned({ mara: [] })],
+			);
+			expect(out.qcAnchors.map((a: any) => a.runId)).toEqual(['run-0']);
+		});
+
+		it('the first run of a brand (no file yet) passes the shots on as they are, binaries kept', () => {
+			const shot = { ...pinned({ mara: ['a'] }), binary: { keyframe: clip('k.png') } };
+			// Read Brand Anchors found no file: its error item goes on (continue on fail).
+			for (const input of [{ error: 'No file(s) found' }, { data: '' }]) {
+				const out = runCode(shipped('brand-anchors'), {
+					input: items(input),
+					nodes: { 'Pin State': [shot], 'Check Brief': items({ brand: 'Lumen' }) },
+				});
+				expect(out).toEqual([{ json: shot.json, binary: shot.binary }]);
+			}
+		});
+
+		it('rows that are not readable anchors are passed over, never failing the run', () => {
+			const good = anchor('mara', 'run-3');
+			const [out] = brandAnchors(
+				[
+					{ ...row(1, 'Lumen', good, sha('a')), anchor: '{not json' },
+					{ ...row(2, 'Lumen', good, sha('a')), anchor: JSON.stringify({ ...good, tag: 'leo' }) },
+					row(
+						3,
+						'Lumen',
+						anchor('mara', 'run-x', { clipFile: '../../x-anchor-mara.mp4' }),
+						sha('a'),
+					),
+					{ ...row(4, 'Lumen', good, sha('a')), anchor: 42 },
+					row(5, 'Lumen', good, sha('a')),
+				],
+				[pinned({ mara: ['a'] })],
+			);
+			expect(out.qcAnchors).toEqual([good]);
+		});
+
+		it('an anchor the shot already carries (a run state) is not replaced', () => {
+			const own = anchor('mara', 'run-b');
+			const [out] = brandAnchors(
+				[row(1, 'Lumen', anchor('mara', 'run-0'), sha('a'))],
+				[pinned({ mara: ['a'] }, { qcAnchors: [own] })],
+			);
+			expect(out.qcAnchors).toEqual([own]);
+		});
+
+		it('the batch: each shot gets its own brand’s anchors', () => {
+			const code = TEMPLATES['scheduled-ad-batch.json']().nodes.find(
+				(n) => n.name === 'Brand Anchors',
+			)!.parameters.jsCode as string;
+			const out = json(
+				runCode(code, {
+					input: items(
+						file([
+							row(1, 'Lumen', anchor('lumen', 'lumen-run'), sha('a')),
+							row(2, 'North', anchor('north', 'north-run'), sha('c')),
+						]),
+					),
+					nodes: {
+						'Pin Per Brand': [
+							pinned({ lumen: ['a'] }, { campaign: { brand: 'Lumen' } }),
+							pinned({ north: ['c'] }, { campaign: { brand: 'North' } }),
+							pinned({ north: ['c'] }, { campaign: { brand: 'Lumen' } }),
+						],
+					},
+				}),
+			);
+			expect(out.map((item) => (item.qcAnchors ?? []).map((a: any) => a.runId))).toEqual([
+				['lumen-run'],
+				['north-run'],
+				[],
+			]);
+		});
+	});
+
+	it('new-brand-anchors: one line per anchor the run set, with the references it was made with', () => {
+		const now = DateTime.fromISO('2026-12-02T01:00:00Z', { zone: 'utc' });
+		const report = pinned(
+			{ mara: ['a'], leo: [] },
+			{ qcAnchors: [anchor('mara', 'run-b'), anchor('leo', 'run-0'), anchor('leo', 'run-b')] },
+		);
+		const [out] = json(
+			runCode(shipped('new-brand-anchors'), {
+				input: [report, report],
+				nodes: { 'Check Brief': items({ brand: 'Lumen' }) },
+				now,
+			}),
+		);
+		expect(out.lines.split('\n')).toEqual([
+			JSON.stringify({
+				brand: 'Lumen',
+				tag: 'mara',
+				runId: 'run-b',
+				references: sha('a'),
+				anchor: JSON.stringify(anchor('mara', 'run-b')),
+				anchoredAt: '2026-12-02T01:00:00.000Z',
+			}),
+			JSON.stringify({
+				brand: 'Lumen',
+				tag: 'leo',
+				runId: 'run-b',
+				references: '',
+				anchor: JSON.stringify(anchor('leo', 'run-b')),
+				anchoredAt: '2026-12-02T01:00:00.000Z',
+			}),
+			'',
+		]);
+		// A run that set no anchor (all came from the brand) appends nothing.
+		const given = pinned({ mara: ['a'] }, { qcAnchors: [anchor('mara', 'run-0')] });
+		expect(
+			runCode(shipped('new-brand-anchors'), {
+				input: [given],
+				nodes: { 'Check Brief': items({ brand: 'Lumen' }) },
+			}),
+		).toEqual([]);
 	});
 });
 
@@ -718,13 +986,32 @@ describe('MCP tool requests', () => {
 		});
 		expect(a.request).toEqual({
 			project: 'Lumen Coffee',
+			brand: 'Lumen Coffee',
 			runId: a.runId,
 			script: 'Ava opens a can.',
 			brief: '',
+			characters: [],
 			targetSeconds: 20,
 			budgetUsd: 20,
 			callbackUrl: '',
 		});
+	});
+
+	it('brief-request: reference images per character ride on the request; a bad one is refused at once', () => {
+		const [a] = json(
+			call('brief-request', { ...brief, characters: 'ava: https://cdn.example.com/ava.png' }),
+		);
+		expect(a.request.characters).toEqual([
+			{ tag: 'ava', referenceUrls: ['https://cdn.example.com/ava.png'] },
+		]);
+		// Other references are another brief, so another run.
+		const [b] = json(call('brief-request', brief));
+		expect(a.runId).not.toBe(b.runId);
+		expect(() =>
+			call('brief-request', { ...brief, characters: 'ava: file:///etc/passwd' }),
+		).toThrow(
+			'render_brief: characters line 1.referenceUrls[0]: "file:///etc/passwd" must be an http(s) URL',
+		);
 	});
 
 	it("brief-request: waits at most the server's maxWaitSeconds, never less than 0", () => {

@@ -1,14 +1,19 @@
-// The run's anchor clips (files beside its run state) ride on the shot as anchor_<tag>; QC Router
-// judges the new take against them. No file (anchors kept by URL, or none yet) adds nothing.
+// The anchors' clips (files beside earlier runs' states) ride on every shot as anchor_<tag>; QC Router
+// judges the new takes against them. A clip counts only for the anchor that names its file; an
+// anchor whose file is gone gets none, and QC says so instead of judging without it.
 // @include anchor-clip-file
-// Only this run's own clips: the glob <runId>-anchor-*.mp4 also matches a run named <runId>-anchor-x.
-const prefix = String($('Reshoot Request').first().json.runId) + '-anchor-';
-const TAG = /^[A-Za-z][A-Za-z0-9_]{2,15}$/;
-const clips = {};
-for (const item of $('Read Anchor Clips').all()) {
+const SHOTS = 'Accept Reshoot'; // @from shots
+const clips = new Map();
+for (const item of $input.all()) {
   const clip = item.binary && item.binary.data;
   const name = String((clip && clip.fileName) || '');
-  const tag = name.startsWith(prefix) ? name.slice(prefix.length).replace(/\.mp4$/, '') : '';
-  if (clip && SAFE_FILE.test(name) && TAG.test(tag)) clips['anchor_' + tag] = clip;
+  if (clip && SAFE_FILE.test(name)) clips.set(name, clip);
 }
-return $('Accept Reshoot').all().map((item) => ({ json: item.json, binary: { ...(item.binary || {}), ...clips } }));
+return $(SHOTS).all().map((item) => {
+  const binary = { ...(item.binary || {}) };
+  for (const anchor of Array.isArray(item.json.qcAnchors) ? item.json.qcAnchors : []) {
+    const clip = anchor && clips.get(String(anchor.clipFile));
+    if (clip) binary['anchor_' + anchor.tag] = clip;
+  }
+  return { json: item.json, binary };
+});

@@ -4,33 +4,7 @@
 const REFUSAL_PREFIX = '';
 // @include intake-checks
 const settings = $input.first().json;
-const MAX_CHARACTERS = 8;
-const MAX_REFERENCES = 4;
-const SAFE_TAG = /^[A-Za-z][A-Za-z0-9_]{2,15}$/;
-// Optional reference images per character tag; Pin State pins them onto the storyboard's character with that tag.
-const briefCharacters = (value, sampleBase) => {
-  if (value === undefined || value === null || value === '') return [];
-  if (!Array.isArray(value)) refuse('characters', 'must be a list of { tag, referenceUrls }');
-  if (value.length > MAX_CHARACTERS) refuse('characters', `has ${value.length} entries; at most ${MAX_CHARACTERS}`);
-  const tags = new Set();
-  return value.map((entry, i) => {
-    const field = `characters[${i}]`;
-    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) refuse(field, 'must be an object { tag, referenceUrls }');
-    const tag = text(entry.tag);
-    if (!SAFE_TAG.test(tag)) refuse(`${field}.tag`, `${shown(tag)} must be 3-16 letters, digits or _, starting with a letter`);
-    if (tags.has(tag)) refuse(`${field}.tag`, `repeats ${tag}; give each character once`);
-    tags.add(tag);
-    const urls = entry.referenceUrls;
-    if (!Array.isArray(urls) || !urls.length) refuse(`${field}.referenceUrls`, 'must be a list of 1 or more image URLs');
-    if (urls.length > MAX_REFERENCES) refuse(`${field}.referenceUrls`, `has ${urls.length} URLs; at most ${MAX_REFERENCES} per character`);
-    const referenceUrls = urls.map((raw, n) => {
-      const url = sampleBase !== undefined && typeof raw === 'string' && !/^[a-z]+:/i.test(raw) ? `${sampleBase}/${raw}` : text(raw);
-      if (typeof raw !== 'string' || url.length > 2048 || !/^https?:\/\/[^\s]+$/i.test(url)) refuse(`${field}.referenceUrls[${n}]`, `${shown(url)} must be an http(s) URL`);
-      return url;
-    });
-    return { tag, referenceUrls };
-  });
-};
+// @include brief-characters
 const SAMPLE = {"project": "Caf\u00e9 launch", "runId": "cafe-launch-001", "script": "Mara unlocks the caf\u00e9 at dawn. Steam curls from the espresso machine. Leo walks in from the rain. Mara hands Leo a cup: \"First one is on me.\" The sign flips to open.", "brief": "Warm, local, early-morning calm. Audience: commuters. Avoid logos other than ours.", "targetSeconds": 28, "budgetUsd": 40, "callbackUrl": ""}; // @from sample
 const executed = (name) => $(name).isExecuted;
 const via = executed('Brief Webhook') ? 'webhook' : executed('Brief From Workflow') ? 'workflow' : 'sample';
@@ -44,6 +18,8 @@ try {
   if (!body || typeof body !== 'object' || Array.isArray(body)) refuse('body', 'must be a JSON object with the brief');
   const runId = safeId('runId', body.runId === undefined || body.runId === '' ? `brief-${$execution.id}` : body.runId);
   const project = safeName('project', body.project);
+  // The brand's stored anchors judge this run's faces and products; a brief without one is its project's.
+  const brand = safeName('brand', body.brand, false) || project;
   if (!text(body.script)) refuse('script', 'is required');
   const targetSeconds = body.targetSeconds === undefined || body.targetSeconds === '' || body.targetSeconds === null ? 30 : Number(body.targetSeconds);
   if (!(targetSeconds >= 4 && targetSeconds <= settings.maxTargetSeconds)) refuse('targetSeconds', `must be a number of seconds from 4 to ${settings.maxTargetSeconds}`);
@@ -54,7 +30,7 @@ try {
   const characters = briefCharacters(body.characters, sampleCharacters ? text(settings.sampleReferencesUrl).replace(/\/+$/, '') : undefined);
   // A stored brand pin comes only from a calling workflow (the MCP tools), never from the open intake.
   const brandPin = via === 'workflow' && body.brandPin ? body.brandPin : undefined;
-  return [{ json: { via, runId, project, script: text(body.script), brief: text(body.brief), targetSeconds, budgetUsd, callbackUrl, characters, ...(brandPin ? { brandPin } : {}), claim: `${$execution.id}\n` } }];
+  return [{ json: { via, runId, project, brand, script: text(body.script), brief: text(body.brief), targetSeconds, budgetUsd, callbackUrl, characters, ...(brandPin ? { brandPin } : {}), claim: `${$execution.id}\n` } }];
 } catch (error) {
   if (!error.field) throw error;
   return [{ json: { via, runId: typeof body?.runId === 'string' && SAFE_ID.test(body.runId) ? body.runId : undefined, refused: { status: error.status, field: error.field, error: error.message } } }];

@@ -1,5 +1,9 @@
-// One file per anchor clip QC handed out (anchor_<tag>), under the name the run state gives it.
+// One file per anchor clip QC handed out (anchor_<tag>), under the name the run state gives it. Only
+// the run's own anchors: a clip an earlier run anchored stays that run's file.
 // @include anchor-clip-file
-return $input.all().flatMap((item) => Object.entries(item.binary || {})
-  .filter(([key, clip]) => key.startsWith('anchor_') && SAFE_FILE.test(String(clip.fileName || '')))
-  .map(([, clip]) => ({ json: { fileName: clip.fileName }, binary: { data: clip } })));
+return $input.all().flatMap((item) => {
+  const own = `${item.json.pipeline && item.json.pipeline.runId}-anchor-`;
+  return Object.entries(item.binary || {})
+    .filter(([key, clip]) => key.startsWith('anchor_') && SAFE_FILE.test(String(clip.fileName || '')) && clip.fileName.startsWith(own))
+    .map(([, clip]) => ({ json: { fileName: clip.fileName }, binary: { data: clip } }));
+});

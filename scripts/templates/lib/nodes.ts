@@ -212,17 +212,3 @@ export const workflow = (
 	connections: Connections,
 	settings: Params,
 ): Workflow => ({ id, name, active: false, nodes, connections, settings, pinData: {} });
-
-/**
- * Keep Anchor Clips and Write Anchor Clips: anchor clips kept as n8n binaries outlive their
- * execution as files beside the run state. QC Router hands each out as `anchor_<tag>` (named as
- * the anchor's clipFile in the run state), and a reshoot brings them back on the shot under the
- * same property, so it is judged against the very take that set each character's anchor.
- */
-export const keepAnchorClips = (root: string, position: Position) => [
-	code('Keep Anchor Clips', 'keep-anchor-clips', position),
-	deliver('Write Anchor Clips', expr(`${root} + '/' + $json.fileName`), 'data', [
-		position[0] + 220,
-		position[1],
-	]),
-];

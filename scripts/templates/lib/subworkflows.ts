@@ -10,6 +10,7 @@ export const TOOL_FIELDS: Columns = [
 	['project', 'string'],
 	['script', 'string'],
 	['brief', 'string'],
+	['characters', 'string'],
 	['targetSeconds', 'number'],
 	['budgetUsd', 'number'],
 	['waitSeconds', 'number'],
