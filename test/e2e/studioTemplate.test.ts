@@ -301,7 +301,7 @@ describe('studio template in the real n8n CLI', () => {
 				characters: [],
 				script:
 					'Mara wipes the counter at noon. Leo waves from the window. Mara smiles back: "Same as always?"',
-				targetSeconds: 16,
+				targetSeconds: 24,
 			});
 			await n8n.importWorkflow(template);
 			sandbox.setFaults({
