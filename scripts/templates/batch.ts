@@ -6,6 +6,7 @@ import {
 	createTable,
 	fromJsonFields,
 	mapped,
+	tableGet,
 	tableRef,
 	where,
 } from './lib/dataTables';
@@ -33,6 +34,7 @@ import {
 import { fileName, fileParam, settingsRoot } from './lib/paths';
 import { qcRouter, runwayBroll, soraGateway, splitRenders, veoHero } from './lib/renders';
 import { CRED, DELIVERY_ROOT, PIPELINE_SETTINGS, PKG, RENDER } from './lib/settings';
+import { VENDORS } from '../../nodes/shared/contract/schemas';
 
 const CAMPAIGN_TABLE = 'video_campaigns';
 const RUN_TABLE = 'video_campaign_runs';
@@ -71,6 +73,19 @@ const RUN_COLUMNS: Columns = [
 	['expectedRuns', 'number'],
 	['reportFile', 'string'],
 	['deliveredAt', 'string'],
+];
+
+/**
+ * The concurrency each vendor account took, as the render nodes learned it: each night starts
+ * from the night before instead of from the nodes' safe default.
+ */
+const CAPS_TABLE = 'video_account_caps';
+const CAPS_COLUMNS: Columns = [
+	['vendor', 'string'],
+	['cap', 'number'],
+	['learnedAt', 'string'],
+	['runId', 'string'],
+	['batch', 'string'],
 ];
 
 const ROOT = settingsRoot('Batch Settings');
@@ -130,7 +145,8 @@ const SETUP_NOTE =
 	"1. **Credentials**: OpenAI, Google (Vertex AI) and Runway on the render nodes, or the sandbox's to run without keys.\n" +
 	'2. **Tables** are created on the first run; with `seedSampleCampaigns` the empty table gets two sample campaigns. Turn that off in *Batch Settings* once you add your own.\n' +
 	'3. **Queue a campaign**: add a row with status `queued` and a `budgetUsd` (required, at most `maxBudgetUsd` in *Batch Settings*).\n' +
-	'4. **Claims**: a campaign is claimed only while its row is still `queued` (the update filters on id and status), so a schedule firing beside the webhook never renders it twice.';
+	'4. **Claims**: a campaign is claimed only while its row is still `queued` (the update filters on id and status), so a schedule firing beside the webhook never renders it twice.\n' +
+	'5. **Account caps**: the render nodes learn how many renders each vendor account takes at once; **video_account_caps** keeps it (one row per vendor), so each night starts from the cap learned the night before. *Concurrent Renders* on each render node is only the upper limit. Delete the rows to start again from the safe default (after a plan change, say).';
 
 const COLUMNS_NOTE =
 	"### video_campaigns\n`brand`, `product`, `script` (mention the product by name so its reference images ride along), `brief`, `referenceImages` (image URLs, comma-separated), `look`, `variants`, `aspectRatios` (`9:16,1:1,16:9`), `targetSeconds`, `budgetUsd` (the campaign's cap, split evenly over its runs), `status` (`queued` to render).\n" +
@@ -140,7 +156,7 @@ const FORMATS_NOTE =
 	'### Formats\nVeo and Sora render 16:9 and 9:16 only. The storyboard puts every shot of a **1:1** feed run on Runway (*Hero Aspect Ratios*): Gen-4 Image draws a square keyframe with the pinned references, Gen-4.5 animates it (its text to video is 16:9 / 9:16 only). Silent shots for muted autoplay, with the pinned audio bed as the sound.';
 
 const DELIVERY_NOTE =
-	"### Delivery per brand\n**All Done** fires once per run (brand x variant x format). Files are written as `<brand>-c<campaign>-<date>-v<variant>-<ratio>-<file>` in `deliveryRoot`; the run's row goes to **video_campaign_runs**, and when every run of a campaign is in, its row in **video_campaigns** says `delivered` (or `needs_review`) with the cost.";
+	"### Delivery per brand\n**All Done** fires once per run (brand x variant x format). Files are written as `<brand>-c<campaign>-<date>-v<variant>-<ratio>-<file>` in `deliveryRoot`; the run's row goes to **video_campaign_runs**, and when every run of a campaign is in, its row in **video_campaigns** says `delivered` (or `needs_review`) with the cost. The caps the render nodes learned go to **video_account_caps** (one row per vendor, the next night starts there).";
 
 const write = (name: string, suffix: string, property: string, x: number) =>
 	deliver(name, fileParam(ROOT, run, suffix), property, [x, 700]);
@@ -201,6 +217,7 @@ export function batch() {
 		setRaw('Batch Settings', pyJson(settings, 2), [-1280, 180]),
 		createTable('Campaign Table', CAMPAIGN_TABLE, CAMPAIGN_COLUMNS, [-1060, 180]),
 		createTable('Run Table', RUN_TABLE, RUN_COLUMNS, [-840, 180]),
+		createTable('Caps Table', CAPS_TABLE, CAPS_COLUMNS, [-840, 360]),
 		dataTable(
 			'Any Campaign',
 			{
@@ -289,6 +306,10 @@ export function batch() {
 			{ alwaysOutputData: true },
 		),
 		code('Claimed Briefs', 'claimed-briefs', [-180, 480]),
+		tableGet('Account Caps', CAPS_TABLE, undefined, [40, 480], { executeOnce: true }),
+		code('Start From Learned Caps', 'learned-caps', [260, 480], {
+			vendors: JSON.stringify(VENDORS),
+		}),
 		node(
 			'Storyboard',
 			`${PKG}.openAiStoryboard`,
@@ -410,6 +431,22 @@ export function batch() {
 		write('Write Run State', "'run-state.json'", 'run_state_json', 1860),
 		...keepAnchorClips(ROOT, [2080, 700]),
 		...saveBrandAnchorNodes(ROOT, BRAND_OF, [2080, 860]),
+		code('Learned Cap Rows', 'learned-cap-rows', [2080, 1120], {
+			vendors: JSON.stringify(VENDORS),
+		}),
+		dataTable(
+			'Save Account Caps',
+			{
+				resource: 'row',
+				operation: 'upsert',
+				dataTableId: tableRef(CAPS_TABLE),
+				matchType: 'allConditions',
+				filters: where('vendor', '={{ $json.vendor }}'),
+				columns: mapped(fromJsonFields(CAPS_COLUMNS.map(([name]) => name)), CAPS_COLUMNS),
+				options: {},
+			},
+			[2300, 1120],
+		),
 		setRaw('Run Status', RUN_STATUS, [760, 920]),
 		dataTable(
 			'Save Run Status',
@@ -493,8 +530,9 @@ export function batch() {
 		'Run Batch Webhook': { main: link('Batch Settings') },
 		'Batch Settings': { main: link('Campaign Table') },
 		'Campaign Table': { main: link('Run Table') },
+		'Run Table': { main: link('Caps Table') },
 		// The seed branch sits above the batch branch: with execution order v1 it runs first.
-		'Run Table': { main: link('Any Campaign', 'Queued Campaigns') },
+		'Caps Table': { main: link('Any Campaign', 'Queued Campaigns') },
 		'Any Campaign': { main: link('Seed Samples?') },
 		'Seed Samples?': { main: link('Sample Campaigns') },
 		'Sample Campaigns': { main: link('Split Samples') },
@@ -502,7 +540,9 @@ export function batch() {
 		'Queued Campaigns': { main: link('Campaign Briefs') },
 		'Campaign Briefs': { main: link('Claim Campaign') },
 		'Claim Campaign': { main: link('Claimed Briefs') },
-		'Claimed Briefs': { main: link('Storyboard') },
+		'Claimed Briefs': { main: link('Account Caps') },
+		'Account Caps': { main: link('Start From Learned Caps') },
+		'Start From Learned Caps': { main: link('Storyboard') },
 		Storyboard: { main: link('Pin Per Brand') },
 		// The brand's stored anchors (and their clips) join the shots before QC judges the first takes.
 		'Pin Per Brand': { main: link('Read Brand Anchors') },
@@ -528,7 +568,8 @@ export function batch() {
 		'Write QC Report': { main: link('Write QC JSON') },
 		'Write QC JSON': { main: link('Write Timeline') },
 		'Write Timeline': { main: link('Write Run State') },
-		'Write Run State': { main: link('Run Status') },
+		'Write Run State': { main: link('Run Status', 'Learned Cap Rows') },
+		'Learned Cap Rows': { main: link('Save Account Caps') },
 		'Run Status': { main: link('Save Run Status') },
 		'Save Run Status': { main: link('One Per Campaign') },
 		'One Per Campaign': { main: link('Campaign Runs') },

@@ -5,10 +5,12 @@ import {
 	BATCH_WORKFLOW,
 	campaignRuns,
 	campaigns,
+	executionIds,
 	expectSeededBatchDelivered,
 	runBatch,
 } from '../harness/batchRun';
 import {
+	dataTableName,
 	templateInstance,
 	TEMPLATE_DELIVERY,
 	TEMPLATE_HOME,
@@ -27,6 +29,27 @@ interface ReportShot {
 }
 
 const E2E_TIMEOUT = 30 * 60 * 1000;
+
+interface CapRow {
+	id: number;
+	vendor: string;
+	cap: number;
+	learnedAt: string;
+	runId: string;
+	batch: string;
+}
+const accountCaps = (n8n: N8nInstance) => n8n.dataTable<CapRow>('video_account_caps');
+
+/** The items a node of a finished execution output (n8n stores execution data flatted). */
+function nodeOutput(n8n: N8nInstance, executionId: number, node: string): any[] {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- n8n's own serialiser, no types shipped
+	const { parse } = require('flatted') as { parse: (text: string) => any };
+	const [row] = n8n.query<{ data: string }>(
+		`SELECT data FROM execution_data WHERE "executionId" = ${executionId}`,
+	);
+	const runs = parse(row.data).resultData.runData[node] ?? [];
+	return runs.flatMap((run: any) => (run.data?.main?.[0] ?? []).map((item: any) => item.json));
+}
 
 /**
  * The scheduled batch needs n8n's Data Tables, which only a running instance loads (not
@@ -108,6 +131,21 @@ describe('scheduled ad batch in a running n8n', () => {
 			const delivered = later[later.length - 1];
 			expect(delivered.ruling?.route ?? 'passed').toBe('passed');
 			expect(driftedIds.has(delivered.jobId)).toBe(false);
+
+			// The first night started from the safe default and stored what the render nodes learned:
+			// one row per vendor that rendered, within the template's upper limit of 20.
+			const caps = accountCaps(n8n);
+			expect(caps.map((c) => c.vendor).sort()).toEqual(
+				expect.arrayContaining(['google', 'runway']),
+			);
+			expect(new Set(caps.map((c) => c.vendor)).size).toBe(caps.length);
+			for (const row of caps) {
+				expect(Number.isInteger(row.cap) && row.cap >= 1 && row.cap <= 20).toBe(true);
+				expect(row.batch).toBe(campaigns(n8n)[0].batch);
+			}
+			const [firstNight] = executionIds(n8n, BATCH_WORKFLOW).slice(-1);
+			for (const item of nodeOutput(n8n, firstNight, 'Start From Learned Caps'))
+				expect(item.learnedConcurrency).toBeUndefined();
 		},
 		E2E_TIMEOUT,
 	);
@@ -120,6 +158,42 @@ describe('scheduled ad batch in a running n8n', () => {
 			expect(campaigns(n8n)).toHaveLength(2);
 			expect(campaignRuns(n8n)).toHaveLength(5);
 			expect((await sandboxLedger(sandbox)).entries).toHaveLength(paid);
+		},
+		E2E_TIMEOUT,
+	);
+
+	it(
+		"the next night's items start from the caps stored the night before, and the night writes its own back",
+		async () => {
+			const [table] = n8n.query<{ id: string }>(
+				"SELECT id FROM data_table WHERE name = 'video_account_caps'",
+			);
+			const capsTable = dataTableName(table.id);
+			// What an operator (or an earlier night) left: Google 3, a stale duplicate row of it, Runway 2.
+			n8n.exec(
+				`UPDATE ${capsTable} SET cap = 3, "learnedAt" = '2026-12-01T01:00:00.000Z' WHERE vendor = 'google'`,
+			);
+			n8n.exec(
+				`UPDATE ${capsTable} SET cap = 2, "learnedAt" = '2026-12-01T01:00:00.000Z' WHERE vendor = 'runway'`,
+			);
+			n8n.exec(
+				`INSERT INTO ${capsTable} (vendor, cap, "learnedAt", "runId", batch) VALUES ('google', 9, '2026-11-30T01:00:00.000Z', 'old', 'old')`,
+			);
+			const [northwind] = campaigns(n8n).filter((c) => c.brand === 'Northwind Outdoors');
+			n8n.exec(
+				`UPDATE ${dataTableName(n8n.query<{ id: string }>("SELECT id FROM data_table WHERE name = 'video_campaigns'")[0].id)} SET status = 'queued' WHERE id = ${northwind.id}`,
+			);
+			await runBatch(n8n, server);
+			const [night] = executionIds(n8n, BATCH_WORKFLOW).slice(-1);
+			const started = nodeOutput(n8n, night, 'Start From Learned Caps');
+			expect(started).toHaveLength(1);
+			expect(started[0].learnedConcurrency).toEqual({ google: 3, runway: 2 });
+			// Every render node's first round started there: its items came out with a cap for its vendor.
+			for (const node of ['Veo Hero (Submit)', 'Runway B-Roll (Submit)'])
+				for (const item of nodeOutput(n8n, night, node))
+					expect(Object.keys(item.learnedConcurrency ?? {}).length).toBeGreaterThan(0);
+			const written = accountCaps(n8n).filter((c) => c.batch === String(night));
+			expect(written.map((c) => c.vendor)).toEqual(expect.arrayContaining(['google', 'runway']));
 		},
 		E2E_TIMEOUT,
 	);

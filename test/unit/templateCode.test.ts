@@ -23,6 +23,8 @@ const CODE: Record<string, [template: string, node: string]> = {
 	'new-brand-anchors': ['studio-brief-to-delivery.json', 'New Brand Anchors'],
 	'campaign-briefs': ['scheduled-ad-batch.json', 'Campaign Briefs'],
 	'claimed-briefs': ['scheduled-ad-batch.json', 'Claimed Briefs'],
+	'learned-caps': ['scheduled-ad-batch.json', 'Start From Learned Caps'],
+	'learned-cap-rows': ['scheduled-ad-batch.json', 'Learned Cap Rows'],
 	'brief-request': ['mcp-tools.json', 'Brief Request'],
 	'reshoot-request': ['mcp-tools.json', 'Reshoot Request'],
 	'new-run-row': ['mcp-tools.json', 'New Run Row'],
@@ -948,6 +950,86 @@ describe('campaign-briefs and claimed-briefs (scheduled batch)', () => {
 			executionId: '900',
 		});
 		expect(json(out).map((b) => b.campaign.id)).toEqual([1]);
+	});
+});
+
+describe('learned-caps and learned-cap-rows (each night starts from the last)', () => {
+	const briefs = items(
+		{ campaign: { id: 1, brand: 'Lumen' }, batch: '7' },
+		{ campaign: { id: 2, brand: 'Northwind' }, batch: '7' },
+	);
+	const start = (rows: Item[]) =>
+		json(runCode(shipped('learned-caps'), { input: rows, nodes: { 'Claimed Briefs': briefs } }));
+
+	it('puts the latest cap per vendor on every item, ignoring malformed rows', () => {
+		const out = start(
+			items(
+				{ id: 1, vendor: 'google', cap: 3, learnedAt: '2026-12-01T01:30:00.000+00:00' },
+				// Two batches wrote at once: the later row holds, whatever its id.
+				{ id: 4, vendor: 'google', cap: 2, learnedAt: '2026-12-02T01:10:00.000+00:00' },
+				{ id: 3, vendor: 'google', cap: 6, learnedAt: '2026-12-02T01:20:00.000+00:00' },
+				{ id: 5, vendor: 'runway', cap: 4, learnedAt: '', updatedAt: '2026-12-02T02:00:00.000Z' },
+				{ id: 6, vendor: 'runway', cap: 0, learnedAt: '2026-12-03T00:00:00.000Z' },
+				{ id: 7, vendor: 'runway', cap: 2.5, learnedAt: '2026-12-03T00:00:00.000Z' },
+				{ id: 8, vendor: 'openai', cap: 'eight', learnedAt: '2026-12-03T00:00:00.000Z' },
+				{ id: 9, vendor: 'acme', cap: 9, learnedAt: '2026-12-03T00:00:00.000Z' },
+				{ id: 10, vendor: 'fal', cap: 5, learnedAt: 'yesterday' },
+				{ id: 11, cap: 5, learnedAt: '2026-12-03T00:00:00.000Z' },
+			),
+		);
+		expect(out).toHaveLength(2);
+		expect(out.map((item) => item.campaign.id)).toEqual([1, 2]);
+		for (const item of out) expect(item.learnedConcurrency).toEqual({ google: 6, runway: 4 });
+	});
+
+	it('an empty table (one empty item) or only bad rows adds nothing: the nodes start from their default', () => {
+		for (const rows of [items({}), items({ vendor: 'google', cap: -1 }), []]) {
+			const out = start(rows);
+			expect(out).toHaveLength(2);
+			for (const item of out) expect(item).not.toHaveProperty('learnedConcurrency');
+		}
+	});
+
+	const rows = (input: Item[]) =>
+		json(
+			runCode(shipped('learned-cap-rows'), {
+				input,
+				executionId: '42',
+				now: DateTime.fromISO('2026-12-03T01:45:00.000Z', { zone: 'utc' }),
+			}),
+		);
+
+	it('one row per vendor from the All Done items; runs that disagree keep the lower cap', () => {
+		const out = rows(
+			items(
+				{ pipeline: { runId: 'lumen-c1-v1-9x16' }, learnedConcurrency: { google: 5, runway: 3 } },
+				{ pipeline: { runId: 'lumen-c1-v1-1x1' }, learnedConcurrency: { google: 4, runway: 3 } },
+				{ pipeline: { runId: 'north-c2-v1-16x9' }, learnedConcurrency: { runway: 'x', acme: 2 } },
+				{ pipeline: { runId: 'north-c2-v2-16x9' }, learnedConcurrency: 'none' },
+			),
+		);
+		expect(out).toEqual([
+			{
+				vendor: 'google',
+				cap: 4,
+				learnedAt: '2026-12-03T01:45:00.000Z',
+				runId: 'lumen-c1-v1-1x1',
+				batch: '42',
+			},
+			{
+				vendor: 'runway',
+				cap: 3,
+				learnedAt: '2026-12-03T01:45:00.000Z',
+				runId: 'lumen-c1-v1-9x16',
+				batch: '42',
+			},
+		]);
+	});
+
+	it('no learned cap (no render node ran) writes no row', () => {
+		expect(
+			rows(items({ pipeline: { runId: 'r' } }, { learnedConcurrency: { google: 0 } })),
+		).toEqual([]);
 	});
 });
 

@@ -53,6 +53,7 @@ import {
 	type Routing,
 } from '../helpers/engineRoutes';
 import type { OutputKey } from '../helpers/outputs';
+import { capsField, capsFor, newRunCaps, takeInCaps, type RunCaps } from '../helpers/learnedCaps';
 
 const isRenderRoute = (route: Route): route is RenderLayer =>
 	route === 'narrative' || route === 'hero' || route === 'control';
@@ -262,6 +263,7 @@ async function allDone(
 	state: RunState,
 	pairedItem: number,
 	visual: { memory: RunMemory; off?: string },
+	caps: RunCaps,
 ): Promise<INodeExecutionData[]> {
 	const outcomes: ShotOutcome[] = Object.values(state.final).map((f) => ({
 		item: f.item,
@@ -334,6 +336,8 @@ async function allDone(
 	return items.map((item, index) => ({
 		json: {
 			...item.json,
+			// What the run's render nodes learned, whichever shot last saw it: the batch keeps it for the next night.
+			...(capsField(caps) as IDataObject),
 			qcAnchors: lasting as unknown as IDataObject[],
 			qcReport: { ...report, rounds: state.rounds },
 		},
@@ -372,9 +376,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		runs?: Record<string, RunState>;
 		money?: Record<string, RunMoney>;
 		visual?: Record<string, RunMemory>;
+		caps?: Record<string, RunCaps>;
 	};
 	store.runs ??= {};
 	const runs = store.runs;
+	const caps = (store.caps ??= {});
 
 	const contexts = items.map((item, index) =>
 		settle(async () => readShotContext(item.json, index)),
@@ -396,6 +402,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				Math.min(budgets.get(pipeline.runId) ?? Infinity, pipeline.budgetUsd),
 			);
 	}
+	// The account caps the render nodes learned come in before any shot goes out again with them.
+	const arriving = new Map<string, Array<{ shotId: string; carried: unknown }>>();
+	for (const [itemIndex, result] of parsed.entries()) {
+		if (!result.ok) continue;
+		const { runId } = result.value.pipeline;
+		if (!arriving.has(runId)) arriving.set(runId, []);
+		arriving.get(runId)!.push({
+			shotId: result.value.shot.id,
+			carried: items[itemIndex].json.learnedConcurrency,
+		});
+	}
+	for (const [runId, shots] of arriving) takeInCaps((caps[runId] ??= newRunCaps()), shots);
+
 	const remainingOf = (runId: string) =>
 		budgets.has(runId) ? remainingUsd(money[runId], budgets.get(runId)!) : undefined;
 
@@ -541,7 +560,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const item = items[itemIndex];
 		const runId = shotContext.pipeline.runId;
 		// The previous round's hint and render error are answered; only this round's decision may carry new ones.
-		const rest = withoutFields(item.json, ['retryHint', 'renderError', 'error', 'allowance']);
+		const rest = withoutFields(item.json, [
+			'retryHint',
+			'renderError',
+			'error',
+			'allowance',
+			'learnedConcurrency',
+		]);
 		const take = shotContext.takes.at(-1);
 		const qc: Qc = withHistory(decision.qc, shotContext.qc, take, decision.route, decision.reasons);
 		const granted =
@@ -550,6 +575,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				: undefined;
 		const json: IDataObject = {
 			...rest,
+			...(capsFor(caps[runId], shotContext.shot.id) as IDataObject),
 			qc: qc as unknown as IDataObject,
 			ledger: ledger as unknown as IDataObject[],
 			...(decision.retryHint ? { retryHint: decision.retryHint as IDataObject } : {}),
@@ -621,10 +647,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		state.done = true;
 		const runId = Object.values(state.final)[0]?.item.pipeline.runId ?? key;
 		outputs[outputIndex(routing, 'done')].push(
-			...(await allDone(this, state, itemIndex, {
-				memory: memoryFor(store, runId),
-				off: visualChecksOff(this, itemIndex),
-			})),
+			...(await allDone(
+				this,
+				state,
+				itemIndex,
+				{
+					memory: memoryFor(store, runId),
+					off: visualChecksOff(this, itemIndex),
+				},
+				(caps[runId] ??= newRunCaps()),
+			)),
 		);
 	}
 	return outputs;

@@ -14,7 +14,13 @@ export const CRED = {
 	fal: { falVideoPipelineApi: { id: 'vpSandboxFal', name: 'Sandbox fal' } },
 };
 
-export const RENDER = { pollIntervalSeconds: 2, timeoutMinutes: 30, concurrency: 4 };
+/**
+ * Render options of every template's render nodes. Concurrent Renders is the upper limit (the
+ * node's own default): within it each node learns the vendor account's cap. No poll interval, so
+ * polling follows the render (first check from the model's typical render time, then from the
+ * times the run observes).
+ */
+export const RENDER = { timeoutMinutes: 30, concurrency: 20 };
 
 /** Where every template delivers: a setting of each template (never a field of a request). */
 export const DELIVERY_ROOT = '/home/node/.n8n-files/video-deliveries';
