@@ -168,8 +168,11 @@ const dataTable = (
 	extra = {},
 ) => node(name, 'n8n-nodes-base.dataTable', parameters, position, 1.1, undefined, extra);
 
-/** The brand whose anchors a run is judged against and adds to: its campaign's. */
-const BRAND_OF = '(item) => String(item.json.campaign.brand)';
+/**
+ * Whose anchors a run is judged against and adds to: its campaign's brand and product (two products
+ * of one brand can share a product tag, and must not share an anchor).
+ */
+const BRAND_OF = '(item) => `${item.json.campaign.brand} / ${item.json.campaign.product}`';
 
 export function batch() {
 	const settings = {
@@ -429,8 +432,8 @@ export function batch() {
 		write('Write QC JSON', "'qc-report.json'", 'qc_report_json', 1420),
 		write('Write Timeline', "'timeline.otio'", 'timeline_otio', 1640),
 		write('Write Run State', "'run-state.json'", 'run_state_json', 1860),
-		...keepAnchorClips(ROOT, [2080, 700]),
-		...saveBrandAnchorNodes(ROOT, BRAND_OF, [2080, 860]),
+		...keepAnchorClips(ROOT, [1420, 500]),
+		...saveBrandAnchorNodes(ROOT, BRAND_OF, [1420, 600]),
 		code('Learned Cap Rows', 'learned-cap-rows', [2080, 1120], {
 			vendors: JSON.stringify(VENDORS),
 		}),
@@ -562,8 +565,11 @@ export function batch() {
 		'Runway Square': { main: link('QC Router') },
 		'Runway B-Roll': { main: link('QC Router') },
 		'Write Masters': { main: link('Report Items') },
-		// Branches run top to bottom: the anchor clips are written before the anchors naming them are stored.
-		'Report Items': { main: link('Write QC Report', 'Keep Anchor Clips', 'New Brand Anchors') },
+		// Branches run top to bottom (execution order v1): the anchor clips are written, then the anchors
+		// naming them stored, before the report and the Data Table writes.
+		'Report Items': { main: link('Keep Anchor Clips', 'New Brand Anchors', 'Write QC Report') },
+		'New Brand Anchors': { main: link('Brand Anchor Lines') },
+		'Brand Anchor Lines': { main: link('Save Brand Anchors') },
 		'Keep Anchor Clips': { main: link('Write Anchor Clips') },
 		'Write QC Report': { main: link('Write QC JSON') },
 		'Write QC JSON': { main: link('Write Timeline') },

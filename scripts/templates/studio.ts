@@ -132,15 +132,8 @@ export function studio() {
 				formFields: {
 					values: [
 						{ fieldLabel: 'project', requiredField: true },
-						{ fieldLabel: 'brand', placeholder: 'Defaults to the project' },
 						{ fieldLabel: 'script', fieldType: 'textarea', requiredField: true },
 						{ fieldLabel: 'brief', fieldType: 'textarea' },
-						{
-							fieldLabel: 'characters',
-							fieldType: 'textarea',
-							placeholder:
-								'One line per character: mara: https://example.com/mara-front.png, https://example.com/mara-side.png',
-						},
 						{ fieldLabel: 'targetSeconds', fieldType: 'number' },
 						{ fieldLabel: 'budgetUsd', fieldType: 'number', requiredField: true },
 						// New fields go last, so a form post by field index keeps its meaning.
@@ -250,8 +243,8 @@ export function studio() {
 		write('Write Timeline', "'timeline.otio'", 'timeline_otio', 1500),
 		write('Write EDL', "'timeline.edl'", 'timeline_edl', 1700),
 		write('Write Run State', "'run-state.json'", 'run_state_json', 1900),
-		...keepAnchorClips(ROOT, [1100, 760]),
-		...saveBrandAnchorNodes(ROOT, BRAND_OF, [1100, 960]),
+		...keepAnchorClips(ROOT, [1100, 360]),
+		...saveBrandAnchorNodes(ROOT, BRAND_OF, [1100, 460]),
 		filterNode(
 			'Client Callback?',
 			condition(
@@ -324,8 +317,9 @@ export function studio() {
 		'Veo Hero': { main: link('QC Router') },
 		'Runway B-Roll': { main: link('QC Router') },
 		'Write Masters': { main: link('Report Only') },
-		// Branches run top to bottom: the anchor clips are written before the anchors naming them are stored.
-		'Report Only': { main: link('Write QC Report', 'Keep Anchor Clips', 'New Brand Anchors') },
+		// Branches run top to bottom (execution order v1): the anchor clips are written, then the anchors
+		// naming them stored, before the report chain (whose client callback may fail) runs.
+		'Report Only': { main: link('Keep Anchor Clips', 'New Brand Anchors', 'Write QC Report') },
 		'Keep Anchor Clips': { main: link('Write Anchor Clips') },
 		'New Brand Anchors': { main: link('Brand Anchor Lines') },
 		'Brand Anchor Lines': { main: link('Save Brand Anchors') },

@@ -300,7 +300,7 @@ describe('studio template in the real n8n CLI', () => {
 				runId: LATER,
 				characters: [],
 				script:
-					'Mara wipes the counter at noon. Leo waves from the window. Mara smiles back: "Same as always?"',
+					'Mara wipes the counter at noon. Leo waves from the window. Mara smiles back at Leo: "Same as always?"',
 				targetSeconds: 24,
 			});
 			await n8n.importWorkflow(template);

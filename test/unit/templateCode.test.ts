@@ -670,32 +670,45 @@ describe('anchors that outlive the execution: clip files and brand anchors', () 
 	it('attach-anchor-clips: each read clip rides on the shot as anchor_<tag> of the anchor naming its file', () => {
 		const shot = {
 			json: {
-				shot: { id: 'shot-02' },
+				pipeline: { runId: 'run-a' },
+				shot: { id: 'shot-02', characters: ['mara', 'leo'] },
 				qcAnchors: [anchor('mara', 'run-a'), anchor('leo', 'run-0')],
 			},
 			binary: { data: clip('old.mp4') },
 		};
-		const [out] = runCode(shipped('attach-anchor-clips'), {
-			input: [
-				{ json: {}, binary: { data: clip('run-a-anchor-mara.mp4') } },
-				// Not the file any anchor names (another run's clip of the same tag).
-				{ json: {}, binary: { data: clip('run-x-anchor-leo.mp4') } },
-				{ json: {}, binary: { data: clip('evil/../run-0-anchor-leo.mp4') } },
-			],
-			nodes: { 'Accept Reshoot': [shot] },
-		});
+		const attach = (input: Item[], shots = [shot]) =>
+			runCode(shipped('attach-anchor-clips'), { input, nodes: { 'Accept Reshoot': shots } });
+		const [out] = attach([
+			{ json: {}, binary: { data: clip('run-a-anchor-mara.mp4') } },
+			{ json: {}, binary: { data: clip('run-0-anchor-leo.mp4') } },
+			// Not the file any anchor names (another run's clip of the same tag), or an unsafe name.
+			{ json: {}, binary: { data: clip('run-x-anchor-leo.mp4') } },
+			{ json: {}, binary: { data: clip('evil/../run-0-anchor-leo.mp4') } },
+		]);
 		expect(out.json).toEqual(shot.json);
 		expect(out.binary).toEqual({
 			data: clip('old.mp4'),
 			anchor_mara: clip('run-a-anchor-mara.mp4'),
+			anchor_leo: clip('run-0-anchor-leo.mp4'),
 		});
 
-		// No file was found: Read Anchor Clips outputs one item with its error (continue on fail).
-		const [bare] = runCode(shipped('attach-anchor-clips'), {
-			input: [{ json: { error: 'The file "/x/run-a-anchor-mara.mp4" could not be accessed.' } }],
-			nodes: { 'Accept Reshoot': [shot] },
-		});
+		// A shot without leo carries only mara's clip.
+		const [solo] = attach(
+			[
+				{ json: {}, binary: { data: clip('run-a-anchor-mara.mp4') } },
+				{ json: {}, binary: { data: clip('run-0-anchor-leo.mp4') } },
+			],
+			[{ ...shot, json: { ...shot.json, shot: { id: 'shot-03', characters: ['mara'] } } }],
+		);
+		expect(Object.keys(solo.binary!).sort()).toEqual(['anchor_mara', 'data']);
+
+		// No file came back (Read Anchor Clips' error item): the run's own anchor stays (QC says its
+		// clip is missing); the earlier run's anchor of leo is let go, so this run anchors leo anew.
+		const [bare] = attach([
+			{ json: { error: 'The file "/x/run-a-anchor-mara.mp4" could not be accessed.' } },
+		]);
 		expect(bare.binary).toEqual({ data: clip('old.mp4') });
+		expect(bare.json.qcAnchors).toEqual([anchor('mara', 'run-a')]);
 	});
 
 	describe('brand-anchors (a later run of the brand is judged against its stored anchors)', () => {
@@ -810,15 +823,17 @@ describe('anchors that outlive the execution: clip files and brand anchors', () 
 				runCode(code, {
 					input: items(
 						file([
-							row(1, 'Lumen', anchor('lumen', 'lumen-run'), sha('a')),
-							row(2, 'North', anchor('north', 'north-run'), sha('c')),
+							row(1, 'Lumen / Cold Brew', anchor('lumen', 'lumen-run'), sha('a')),
+							row(2, 'North / Jacket', anchor('north', 'north-run'), sha('c')),
 						]),
 					),
 					nodes: {
 						'Pin Per Brand': [
-							pinned({ lumen: ['a'] }, { campaign: { brand: 'Lumen' } }),
-							pinned({ north: ['c'] }, { campaign: { brand: 'North' } }),
-							pinned({ north: ['c'] }, { campaign: { brand: 'Lumen' } }),
+							pinned({ lumen: ['a'] }, { campaign: { brand: 'Lumen', product: 'Cold Brew' } }),
+							pinned({ north: ['c'] }, { campaign: { brand: 'North', product: 'Jacket' } }),
+							pinned({ north: ['c'] }, { campaign: { brand: 'Lumen', product: 'Cold Brew' } }),
+							// Another product of the brand (its tag may be the same): not that product's anchor.
+							pinned({ lumen: ['a'] }, { campaign: { brand: 'Lumen', product: 'Hot Brew' } }),
 						],
 					},
 				}),
@@ -827,16 +842,35 @@ describe('anchors that outlive the execution: clip files and brand anchors', () 
 				['lumen-run'],
 				['north-run'],
 				[],
+				[],
 			]);
 		});
 	});
 
 	it('new-brand-anchors: one line per anchor the run set, with the references it was made with', () => {
 		const now = DateTime.fromISO('2026-12-02T01:00:00Z', { zone: 'utc' });
-		const report = pinned(
-			{ mara: ['a'], leo: [] },
-			{ qcAnchors: [anchor('mara', 'run-b'), anchor('leo', 'run-0'), anchor('leo', 'run-b')] },
-		);
+		const report = {
+			...pinned(
+				{ mara: ['a'], leo: [], eve: [] },
+				{
+					qcAnchors: [
+						anchor('mara', 'run-b'),
+						anchor('leo', 'run-0'),
+						anchor('leo', 'run-b'),
+						// Kept by a vendor URL (it expires), and one whose clip QC did not hand out.
+						anchor('ava', 'run-b', {
+							asset: { kind: 'url', ref: 'https://x.test/a.mp4', mimeType: 'video/mp4' },
+							clipFile: undefined,
+						}),
+						anchor('eve', 'run-b'),
+					],
+				},
+			),
+			binary: {
+				anchor_mara: clip('run-b-anchor-mara.mp4'),
+				anchor_leo: clip('run-b-anchor-leo.mp4'),
+			},
+		};
 		const [out] = json(
 			runCode(shipped('new-brand-anchors'), {
 				input: [report, report],
@@ -845,6 +879,7 @@ describe('anchors that outlive the execution: clip files and brand anchors', () 
 			}),
 		);
 		expect(out.lines.split('\n')).toEqual([
+			'',
 			JSON.stringify({
 				brand: 'Lumen',
 				tag: 'mara',
@@ -1183,6 +1218,24 @@ describe('MCP job rows and answers', () => {
 		expect(JSON.parse(brief.request).brandPin.fingerprint).toBe('fp-2');
 		expect(JSON.parse(row('brief', [{}]).request).brandPin).toBeUndefined();
 		expect(JSON.parse(row('reshoot', [pinRow('Lumen', 'fp-1')]).request).brandPin).toBeUndefined();
+		// A brief with its own reference images is pinned from them, not from the stored pin.
+		const own = json(
+			runCode(shipped('new-run-row'), {
+				input: items(pinRow('Lumen', 'fp-1')),
+				nodes: {
+					Job: items({
+						...job,
+						kind: 'brief',
+						request: {
+							...job.request,
+							characters: [{ tag: 'ava', referenceUrls: ['https://x.test/a.png'] }],
+						},
+					}),
+				},
+			}),
+		)[0];
+		expect(JSON.parse(own.request).brandPin).toBeUndefined();
+		expect(JSON.parse(own.request).characters).toHaveLength(1);
 	});
 
 	it('run-answer: unknown, rendering, failed and delivered runs', () => {

@@ -2,8 +2,8 @@
 // the run's own anchors: a clip an earlier run anchored stays that run's file.
 // @include anchor-clip-file
 return $input.all().flatMap((item) => {
-  const own = `${item.json.pipeline && item.json.pipeline.runId}-anchor-`;
+  const runId = item.json.pipeline && item.json.pipeline.runId;
   return Object.entries(item.binary || {})
-    .filter(([key, clip]) => key.startsWith('anchor_') && SAFE_FILE.test(String(clip.fileName || '')) && clip.fileName.startsWith(own))
+    .filter(([key, clip]) => key.startsWith('anchor_') && SAFE_FILE.test(String(clip.fileName || '')) && clip.fileName === `${runId}-anchor-${key.slice(7)}.mp4`)
     .map(([, clip]) => ({ json: { fileName: clip.fileName }, binary: { data: clip } }));
 });

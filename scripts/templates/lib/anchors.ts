@@ -1,5 +1,5 @@
 // Anchors that outlive their execution: the clips kept as files beside the run state, read back
-// for a reshoot or a later run, and a brand's anchors kept in a Data Table for its later runs.
+// for a reshoot or a later run, and a brand's anchors kept in a file for its later runs.
 import { code, deliver, expr, node, type Position } from './nodes';
 
 /** A brand's anchors, one JSON line each, in the delivery folder: kept by every template (and `n8n execute`, which has no Data Tables). */
