@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import {
@@ -17,7 +18,14 @@ import {
 	type N8nInstance,
 	type N8nProcess,
 } from '../harness/n8nCli';
-import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { samplePng } from '../../sandbox/media/samples';
+import {
+	sandboxAsset,
+	sandboxJobs,
+	sandboxLedger,
+	withSandbox,
+	type Sandbox,
+} from '../harness/sandbox';
 
 interface ReportShot {
 	outcome: string;
@@ -56,6 +64,25 @@ function nodeOutput(n8n: N8nInstance, executionId: number, node: string): any[] 
  * `n8n execute`): the template is published, `n8n start` serves its webhook, and the test reads
  * the tables and executions from n8n's database.
  */
+/** brand-anchors.jsonl as the batch left it: one line per anchor a run set, oldest first. */
+function storedAnchors(): Array<{
+	brand: string;
+	tag: string;
+	runId: string;
+	references: string;
+	anchor: { jobId: string; runId: string; clipFile: string };
+}> {
+	const file = path.join(TEMPLATE_DELIVERY, 'brand-anchors.jsonl');
+	if (!existsSync(file)) return [];
+	return readFileSync(file, 'utf8')
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => {
+			const row = JSON.parse(line);
+			return { ...row, anchor: JSON.parse(row.anchor) };
+		});
+}
+
 describe('scheduled ad batch in a running n8n', () => {
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
@@ -146,6 +173,10 @@ describe('scheduled ad batch in a running n8n', () => {
 			const [firstNight] = executionIds(n8n, BATCH_WORKFLOW).slice(-1);
 			for (const item of nodeOutput(n8n, firstNight, 'Start From Learned Caps'))
 				expect(item.learnedConcurrency).toBeUndefined();
+
+			// The sample campaigns pin no product images: no anchor is kept for a later night, whose
+			// text-only renders could not draw the same face or can again.
+			expect(storedAnchors()).toEqual([]);
 		},
 		E2E_TIMEOUT,
 	);
@@ -183,8 +214,30 @@ describe('scheduled ad batch in a running n8n', () => {
 			n8n.exec(
 				`UPDATE ${dataTableName(n8n.query<{ id: string }>("SELECT id FROM data_table WHERE name = 'video_campaigns'")[0].id)} SET status = 'queued' WHERE id = ${northwind.id}`,
 			);
+			// Tonight Northwind's campaign pins a product image.
+			const productImage = await sandboxAsset(
+				sandbox,
+				'northwind-product.png',
+				samplePng('northwind'),
+			);
+			n8n.exec(
+				`UPDATE ${dataTableName(n8n.query<{ id: string }>("SELECT id FROM data_table WHERE name = 'video_campaigns'")[0].id)} SET "referenceImages" = '${productImage}' WHERE id = ${northwind.id}`,
+			);
 			await runBatch(n8n, server);
 			const [night] = executionIds(n8n, BATCH_WORKFLOW).slice(-1);
+
+			// Its runs stored their product anchors for the next night: made with that image, each clip
+			// kept as a file beside the run state.
+			const imageHash = createHash('sha256').update(samplePng('northwind')).digest('hex');
+			const stored = storedAnchors();
+			expect(stored.length).toBeGreaterThan(0);
+			for (const row of stored) {
+				expect(row.brand).toBe(`${northwind.brand} / ${northwind.product}`);
+				expect(row.references).toBe(imageHash);
+				expect(row.anchor.runId).toBe(row.runId);
+				expect(existsSync(path.join(TEMPLATE_DELIVERY, row.anchor.clipFile))).toBe(true);
+			}
+
 			const started = nodeOutput(n8n, night, 'Start From Learned Caps');
 			expect(started).toHaveLength(1);
 			expect(started[0].learnedConcurrency).toEqual({ google: 3, runway: 2 });

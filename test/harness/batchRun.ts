@@ -15,6 +15,7 @@ export const BATCH_WORKFLOW = 'vpScheduledAdBatch';
 export interface CampaignRow {
 	id: number;
 	brand: string;
+	product: string;
 	status: string;
 	batch: string;
 	runsDelivered: number;

@@ -1,8 +1,9 @@
 // A brand's anchors from its earlier runs ride on every shot (qcAnchors), so this run is judged
 // against the faces and products the brand's earlier videos showed. Per character the first stored
-// anchor wins. When this run pins reference images of a character, only an anchor made with the same
-// images counts: a character recast with new images is anchored anew by this run. A row that is not
-// a readable anchor is passed over.
+// anchor made with the same reference images as this run's pin counts: only those images let a
+// render draw that face again (a text-only render draws a face of its own, and judging it against
+// another run's would pay for re-renders that cannot pass), and a character recast with new images
+// is anchored anew. A line that is not a readable anchor is passed over.
 // @include brand-anchor-rows
 const SAFE_TAG = /^[A-Za-z][A-Za-z0-9_]{2,15}$/;
 // @include anchor-clip-file
@@ -40,7 +41,7 @@ const anchorsOf = (brand, pin) => {
     const anchors = [];
     for (const tag of tags) {
       const references = referencesOf(pin, tag);
-      const anchor = rows.filter((r) => r.brand === brand && r.tag === tag && (!references || String(r.references || '') === references)).map(parsed).find(Boolean);
+      const anchor = rows.filter((r) => r.brand === brand && r.tag === tag && references && String(r.references || '') === references).map(parsed).find(Boolean);
       if (anchor) anchors.push(anchor);
     }
     chosen.set(key, anchors);
