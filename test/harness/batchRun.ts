@@ -66,10 +66,21 @@ export async function waitForExecutions(
 		const done = started.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
 		if (started.length >= count && done.length === started.length) {
 			const failed = done.filter((e) => e.status !== 'success');
-			if (failed.length)
-				throw new Error(
-					`${workflowId} executions ${failed.map((e) => `${e.id} ${e.status}`).join(', ')}:\n${server.output().slice(-4000)}`,
+			if (failed.length) {
+				// The failed executions' own error messages, from n8n's database, before the server's log.
+				const messages = failed.flatMap((e) =>
+					n8n
+						.query<{
+							data: string;
+						}>(`SELECT data FROM execution_data WHERE "executionId" = '${e.id}'`)
+						.flatMap((row) =>
+							[...row.data.matchAll(/"message":"([^"]{0,400})"/g)].map((m) => m[1]),
+						),
 				);
+				throw new Error(
+					`${workflowId} executions ${failed.map((e) => `${e.id} ${e.status}`).join(', ')}: ${[...new Set(messages)].join(' | ')}\n${server.output().slice(-4000)}`,
+				);
+			}
 			return done.map((e) => e.id);
 		}
 		if (Date.now() > deadline)
