@@ -12,8 +12,10 @@ import {
 } from './lib/dataTables';
 import {
 	anchorClipNodes,
+	brandAnchorLinks,
 	brandAnchorNodes,
 	keepAnchorClips,
+	saveBrandAnchorLinks,
 	saveBrandAnchorNodes,
 } from './lib/anchors';
 import { pyJson } from './lib/json';
@@ -549,12 +551,7 @@ export function batch() {
 		Storyboard: { main: link('Pin Per Brand') },
 		// The brand's stored anchors (and their clips) join the shots before QC judges the first takes.
 		'Pin Per Brand': { main: link('Read Brand Anchors') },
-		'Read Brand Anchors': { main: link('Parse Brand Anchors') },
-		'Parse Brand Anchors': { main: link('Brand Anchors') },
-		'Brand Anchors': { main: link('Anchor Clip Files') },
-		'Anchor Clip Files': { main: link('Read Anchor Clips') },
-		'Read Anchor Clips': { main: link('Attach Anchor Clips') },
-		'Attach Anchor Clips': { main: link('QC Router') },
+		...brandAnchorLinks('QC Router'),
 		'QC Router': {
 			main: [[], to('Sora (Gateway)'), to('Veo Hero'), to('Square Shot?'), [], to('Write Masters')],
 		},
@@ -568,9 +565,7 @@ export function batch() {
 		// Branches run top to bottom (execution order v1): the anchor clips are written, then the anchors
 		// naming them stored, before the report and the Data Table writes.
 		'Report Items': { main: link('Keep Anchor Clips', 'New Brand Anchors', 'Write QC Report') },
-		'New Brand Anchors': { main: link('Brand Anchor Lines') },
-		'Brand Anchor Lines': { main: link('Save Brand Anchors') },
-		'Keep Anchor Clips': { main: link('Write Anchor Clips') },
+		...saveBrandAnchorLinks(),
 		'Write QC Report': { main: link('Write QC JSON') },
 		'Write QC JSON': { main: link('Write Timeline') },
 		'Write Timeline': { main: link('Write Run State') },

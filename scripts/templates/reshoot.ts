@@ -1,6 +1,6 @@
 // Video pipeline: reshoot one shot. A delivered run's shot is rendered again (new seed, a note),
 // checked by QC and delivered over its old master; its record goes to a file of its own.
-import { anchorClipNodes, keepAnchorClips } from './lib/anchors';
+import { anchorClipLinks, anchorClipNodes, keepAnchorClips } from './lib/anchors';
 import { refusalNodes, refusedIf } from './lib/intake';
 import { pyJson } from './lib/json';
 import {
@@ -155,9 +155,7 @@ export function reshoot() {
 		'Pick Shot': { main: link('Shot Found?') },
 		'Shot Found?': { main: [to('Accept Reshoot'), to('Refuse Reshoot')] },
 		'Accept Reshoot': { main: link('Anchor Clip Files') },
-		'Anchor Clip Files': { main: link('Read Anchor Clips') },
-		'Read Anchor Clips': { main: link('Attach Anchor Clips') },
-		'Attach Anchor Clips': { main: link('Hero Shot?') },
+		...anchorClipLinks('Hero Shot?'),
 		'Refuse Reshoot': { main: link('Reshoot Not From Webhook') },
 		'Reshoot Not From Webhook': { main: link('Reshoot Refused') },
 		'Hero Shot?': { main: [to('Veo Hero'), to('Runway B-Roll')] },

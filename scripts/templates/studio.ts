@@ -2,8 +2,10 @@
 // bundled sample) is checked, claimed, storyboarded, pinned, rendered, checked by QC and delivered.
 import {
 	anchorClipNodes,
+	brandAnchorLinks,
 	brandAnchorNodes,
 	keepAnchorClips,
+	saveBrandAnchorLinks,
 	saveBrandAnchorNodes,
 } from './lib/anchors';
 import { claimNodes, refusalNodes, refusedIf } from './lib/intake';
@@ -297,12 +299,7 @@ export function studio() {
 		// The brand's stored anchors (and their clips) join the shots before QC judges the first takes.
 		'Apply Brand Pin': { main: link('Read Brand Anchors') },
 		'Pin State': { main: link('Read Brand Anchors') },
-		'Read Brand Anchors': { main: link('Parse Brand Anchors') },
-		'Parse Brand Anchors': { main: link('Brand Anchors') },
-		'Brand Anchors': { main: link('Anchor Clip Files') },
-		'Anchor Clip Files': { main: link('Read Anchor Clips') },
-		'Read Anchor Clips': { main: link('Attach Anchor Clips') },
-		'Attach Anchor Clips': { main: link('QC Router') },
+		...brandAnchorLinks('QC Router'),
 		'QC Router': {
 			main: [
 				[],
@@ -320,9 +317,7 @@ export function studio() {
 		// Branches run top to bottom (execution order v1): the anchor clips are written, then the anchors
 		// naming them stored, before the report chain (whose client callback may fail) runs.
 		'Report Only': { main: link('Keep Anchor Clips', 'New Brand Anchors', 'Write QC Report') },
-		'Keep Anchor Clips': { main: link('Write Anchor Clips') },
-		'New Brand Anchors': { main: link('Brand Anchor Lines') },
-		'Brand Anchor Lines': { main: link('Save Brand Anchors') },
+		...saveBrandAnchorLinks(),
 		'Write QC Report': { main: link('Write QC JSON') },
 		'Write QC JSON': { main: link('Write Timeline') },
 		'Write Timeline': { main: link('Write EDL') },

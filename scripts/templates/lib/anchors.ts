@@ -1,6 +1,6 @@
 // Anchors that outlive their execution: the clips kept as files beside the run state, read back
 // for a reshoot or a later run, and a brand's anchors kept in a file for its later runs.
-import { code, deliver, expr, node, type Position } from './nodes';
+import { code, deliver, expr, link, node, type Position } from './nodes';
 
 /** A brand's anchors, one JSON line each, in the delivery folder: kept by every template (and `n8n execute`, which has no Data Tables). */
 export const BRAND_ANCHORS_FILE = 'brand-anchors.jsonl';
@@ -112,3 +112,25 @@ export const saveBrandAnchorNodes = (root: string, brandOf: string, position: Po
 		1.1,
 	),
 ];
+
+/** The links inside the clip chain, its last node feeding `next`. */
+export const anchorClipLinks = (next: string) => ({
+	'Anchor Clip Files': { main: link('Read Anchor Clips') },
+	'Read Anchor Clips': { main: link('Attach Anchor Clips') },
+	'Attach Anchor Clips': { main: link(next) },
+});
+
+/** The links from the brand's stored anchors through the clip chain to `next` (QC Router). */
+export const brandAnchorLinks = (next: string) => ({
+	'Read Brand Anchors': { main: link('Parse Brand Anchors') },
+	'Parse Brand Anchors': { main: link('Brand Anchors') },
+	'Brand Anchors': { main: link('Anchor Clip Files') },
+	...anchorClipLinks(next),
+});
+
+/** The links inside the chain that stores a run's anchors (and keeps their clips). */
+export const saveBrandAnchorLinks = () => ({
+	'Keep Anchor Clips': { main: link('Write Anchor Clips') },
+	'New Brand Anchors': { main: link('Brand Anchor Lines') },
+	'Brand Anchor Lines': { main: link('Save Brand Anchors') },
+});
