@@ -127,6 +127,15 @@ const SAMPLE_CAMPAIGNS = {
 	],
 };
 
+/** The campaign pins product images (its brief item, before the storyboard). */
+const PINS_IMAGES = "!!String($json.campaign.referenceImages || '').trim()";
+/**
+ * A Runway shot starts from a Gen-4 Image keyframe when it is square (Gen-4.5's text to video is
+ * 16:9 / 9:16 only) or shows a pinned character with reference images (text to video takes none).
+ */
+const KEYFRAME_SHOT =
+	"$json.shot.aspectRatio === '1:1' || (($json.pin || {}).characters || []).some(c => (c.refs || []).length > 0 && ($json.shot.characters || []).includes(c.tag))";
+
 const run = '$json.pipeline.runId';
 
 /** One run's row of video_campaign_runs. */
@@ -155,7 +164,7 @@ const COLUMNS_NOTE =
 	'Written back: `status` (rendering, delivered, needs_review), `runsDelivered`, `shotsPassed`, `shotsNeedReview`, `costUsd`, `deliveredAt`.';
 
 const FORMATS_NOTE =
-	'### Formats\nVeo and Sora render 16:9 and 9:16 only. The storyboard puts every shot of a **1:1** feed run on Runway (*Hero Aspect Ratios*): Gen-4 Image draws a square keyframe with the pinned references, Gen-4.5 animates it (its text to video is 16:9 / 9:16 only). Silent shots for muted autoplay, with the pinned audio bed as the sound.';
+	'### Formats\nVeo and Sora render 16:9 and 9:16 only. The storyboard puts every shot of a **1:1** feed run on Runway (*Hero Aspect Ratios*): Gen-4 Image draws a square keyframe with the pinned references, Gen-4.5 animates it (its text to video is 16:9 / 9:16 only). Silent shots for muted autoplay, with the pinned audio bed as the sound.\n\n**Product images** (`referenceImages`): Veo takes reference images only for 8 s 16:9 shots, so a campaign that pins them gets 8 s heroes, and its 9:16 runs render on Runway. Every Runway shot that shows the product starts from a Gen-4 Image keyframe drawn with its references (*Keyframe Shot?*).';
 
 const DELIVERY_NOTE =
 	"### Delivery per brand\n**All Done** fires once per run (brand x variant x format). Files are written as `<brand>-c<campaign>-<date>-v<variant>-<ratio>-<file>` in `deliveryRoot`; the run's row goes to **video_campaign_runs**, and when every run of a campaign is in, its row in **video_campaigns** says `delivered` (or `needs_review`) with the cost. The caps the render nodes learned go to **video_account_caps** (one row per vendor, the next night starts there).";
@@ -334,8 +343,10 @@ export function batch() {
 					project: '={{ $json.campaign.brand }} / {{ $json.campaign.product }}',
 					budgetUsd: '={{ $json.budgetPerRunUsd }}',
 					resolution: '720p',
-					heroDurations: '4,6,8',
-					heroAspectRatios: '16:9, 9:16',
+					// Veo takes reference images only for 8 s 16:9 shots: a campaign that pins product
+					// images keeps its heroes there, and its vertical runs go to Runway's keyframe path.
+					heroDurations: `={{ ${PINS_IMAGES} ? '8' : '4,6,8' }}`,
+					heroAspectRatios: `={{ ${PINS_IMAGES} ? '16:9' : '16:9, 9:16' }}`,
 				},
 			},
 			[40, 300],
@@ -384,17 +395,12 @@ export function batch() {
 		soraGateway([760, 60]),
 		veoHero([760, 260]),
 		ifNode(
-			'Square Shot?',
-			condition(
-				'5a0e4b9c-1d2f-4e3a-8b7c-000000000003',
-				'={{ $json.shot.aspectRatio }}',
-				{ type: 'string', operation: 'equals' },
-				'1:1',
-			),
+			'Keyframe Shot?',
+			condition('5a0e4b9c-1d2f-4e3a-8b7c-000000000003', `={{ ${KEYFRAME_SHOT} }}`, IS_TRUE),
 			[760, 460],
 		),
 		node(
-			'Square Keyframe',
+			'Keyframe Still',
 			`${PKG}.runway`,
 			{
 				resource: 'image',
@@ -408,7 +414,7 @@ export function batch() {
 			CRED.runway,
 		),
 		node(
-			'Runway Square',
+			'Runway From Keyframe',
 			`${PKG}.runway`,
 			{
 				resource: 'video',
@@ -553,13 +559,20 @@ export function batch() {
 		'Pin Per Brand': { main: link('Read Brand Anchors') },
 		...brandAnchorLinks('QC Router'),
 		'QC Router': {
-			main: [[], to('Sora (Gateway)'), to('Veo Hero'), to('Square Shot?'), [], to('Write Masters')],
+			main: [
+				[],
+				to('Sora (Gateway)'),
+				to('Veo Hero'),
+				to('Keyframe Shot?'),
+				[],
+				to('Write Masters'),
+			],
 		},
 		'Sora (Gateway)': { main: link('QC Router') },
 		'Veo Hero': { main: link('QC Router') },
-		'Square Shot?': { main: [to('Square Keyframe'), to('Runway B-Roll')] },
-		'Square Keyframe': { main: link('Runway Square') },
-		'Runway Square': { main: link('QC Router') },
+		'Keyframe Shot?': { main: [to('Keyframe Still'), to('Runway B-Roll')] },
+		'Keyframe Still': { main: link('Runway From Keyframe') },
+		'Runway From Keyframe': { main: link('QC Router') },
 		'Runway B-Roll': { main: link('QC Router') },
 		'Write Masters': { main: link('Report Items') },
 		// Branches run top to bottom (execution order v1): the anchor clips are written, then the anchors
@@ -582,7 +595,7 @@ export function batch() {
 		workflow('vpScheduledAdBatch', 'Video pipeline: scheduled ad batch', nodes, connections, {
 			...PIPELINE_SETTINGS,
 		}),
-		['Sora (Gateway)', 'Veo Hero', 'Square Keyframe', 'Runway Square', 'Runway B-Roll'],
+		['Sora (Gateway)', 'Veo Hero', 'Keyframe Still', 'Runway From Keyframe', 'Runway B-Roll'],
 		[800, -520],
 	);
 }

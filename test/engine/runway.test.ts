@@ -3,6 +3,7 @@ import { bufferSource, probeMp4 } from '../../nodes/shared/mp4';
 import { readBinary, runWorkflow } from '../harness/engine';
 import { pngImage } from '../harness/media';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
+import { packageNode, to } from '../harness/workflows';
 import {
 	credentialsFor,
 	sandboxJobs,
@@ -110,6 +111,72 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 			'mara',
 			'bottle',
 		]);
+	});
+
+	it('animates the keyframe it drew with the pinned references, and the clip’s take names them', async () => {
+		const keyframed = await run(
+			{
+				name: 'keyframe then clip',
+				nodes: [
+					packageNode(
+						'Still',
+						'runway',
+						{
+							resource: 'image',
+							operation: 'textToImage',
+							model: 'gen4_image',
+							shotSource: 'item',
+							renderOptions: { ...FAST, binaryPropertyName: 'keyframe' },
+						},
+						[RUNWAY.type, RUNWAY.id],
+					),
+					packageNode(
+						'Clip',
+						'runway',
+						{
+							resource: 'video',
+							operation: 'imageToVideo',
+							model: 'gen4.5',
+							shotSource: 'item',
+							promptImageSource: 'binary',
+							promptImageProperty: 'keyframe',
+							renderOptions: FAST,
+						},
+						[RUNWAY.type, RUNWAY.id],
+					),
+				] as never,
+				connections: { Still: { main: [to('Clip')] } },
+			},
+			broll(1, { characters: ['mara'] }),
+		);
+		expect(keyframed.error).toBeUndefined();
+		const [still, clip] = shotItemSchema.parse(keyframed.output('Clip')[0].json).takes;
+		expect(still).toMatchObject({ operation: 'textToImage', refsSent: ['mara'], attempt: 1 });
+		expect(clip).toMatchObject({ operation: 'imageToVideo', refsSent: ['mara'], attempt: 1 });
+		expect((await sandboxJobs(sandbox)).map((job) => job.model)).toEqual(['gen4_image', 'gen4.5']);
+
+		// An image of the item that no still of this attempt drew carries no references.
+		const png = pngImage(320, 240, 5);
+		const other = await runWorkflow(
+			node('video', 'imageToVideo', {
+				model: 'gen4.5',
+				promptImageSource: 'binary',
+				promptImageProperty: 'keyframe',
+			}),
+			{
+				credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
+				input: [
+					{
+						json: broll(1, { characters: ['mara'] })[0] as never,
+						binary: {
+							keyframe: { data: png.toString('base64'), mimeType: 'image/png', fileName: 'k.png' },
+						},
+					},
+				],
+			},
+		);
+		expect(other.error).toBeUndefined();
+		expect(shotItemSchema.parse(other.output('Node')[0].json).takes[0].refsSent).toEqual([]);
 	});
 
 	it('restyles the item’s latest take with Aleph 2 and upscales it, each a new take of the shot', async () => {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TEMPLATE_DELIVERY, type N8nInstance, type N8nProcess } from './n8nCli';
+import { executionErrors } from './executionData';
 import { ffprobeFile } from './media';
 import { renderDuplicates, sandboxLedger, type Sandbox } from './sandbox';
 
@@ -67,18 +68,10 @@ export async function waitForExecutions(
 		if (started.length >= count && done.length === started.length) {
 			const failed = done.filter((e) => e.status !== 'success');
 			if (failed.length) {
-				// The failed executions' own error messages, from n8n's database, before the server's log.
-				const messages = failed.flatMap((e) =>
-					n8n
-						.query<{
-							data: string;
-						}>(`SELECT data FROM execution_data WHERE "executionId" = '${e.id}'`)
-						.flatMap((row) =>
-							[...row.data.matchAll(/"message":"([^"]{0,400})"/g)].map((m) => m[1]),
-						),
-				);
+				// The failed executions' own errors, from n8n's database, before the server's log.
+				const messages = failed.flatMap((e) => executionErrors(n8n, e.id));
 				throw new Error(
-					`${workflowId} executions ${failed.map((e) => `${e.id} ${e.status}`).join(', ')}: ${[...new Set(messages)].join(' | ')}\n${server.output().slice(-4000)}`,
+					`${workflowId} executions ${failed.map((e) => `${e.id} ${e.status}`).join(', ')}: ${messages.join(' | ')}\n${server.output().slice(-4000)}`,
 				);
 			}
 			return done.map((e) => e.id);

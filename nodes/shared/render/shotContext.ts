@@ -109,6 +109,29 @@ export function nextAttempt(context: ShotContext, layer: RenderLayer): number {
 }
 
 /**
+ * The still this attempt drew into a binary property of the item (a keyframe made with the pinned
+ * references, say): a clip animated from it starts from those references, so its take names them.
+ */
+export function stillOfAttempt(
+	context: ShotContext,
+	layer: RenderLayer,
+	property: string,
+): Take | undefined {
+	const attempt = nextAttempt(context, layer);
+	return [...context.takes]
+		.reverse()
+		.find(
+			(take) =>
+				take.layer === layer &&
+				take.attempt === attempt &&
+				take.status === 'succeeded' &&
+				take.asset?.kind === 'binary' &&
+				take.asset.ref === property &&
+				take.asset.mimeType.startsWith('image/'),
+		);
+}
+
+/**
  * The take this render resumes instead of paying again: the take of the same layer, vendor,
  * operation and attempt that already has a job ID and no final failure.
  */

@@ -7,7 +7,7 @@ import {
 import { ContractError } from '../../../shared/errors';
 import { pickReferences } from '../../../shared/render/prompt';
 import { readShot, renderProperties } from '../../../shared/render/properties';
-import { nextAttempt } from '../../../shared/render/shotContext';
+import { nextAttempt, stillOfAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayMediaUri } from '../../../shared/vendors/runway/media';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
@@ -101,6 +101,7 @@ export async function execute(
 			context.pin,
 			'promptImageProperty',
 		);
+		refsSent = stillOfAttempt(context, 'control', property)?.refsSent ?? [];
 	} else {
 		promptImage = stringParameter(this, 'promptImageUrl', itemIndex);
 		if (!promptImage)

@@ -1,0 +1,51 @@
+/**
+ * What n8n recorded of a finished execution, read from its database. n8n stores execution data
+ * serialised with flatted (shared references as indexes), so a plain JSON read or a regex over
+ * the text sees only index strings.
+ */
+import type { N8nInstance } from './n8nCli';
+
+interface RunData {
+	resultData: {
+		error?: { message?: string; description?: string; node?: { name?: string } };
+		lastNodeExecuted?: string;
+		runData: Record<
+			string,
+			Array<{
+				error?: { message?: string; description?: string };
+				data?: { main?: Array<Array<{ json: any }> | null> };
+			}>
+		>;
+	};
+}
+
+export function executionData(n8n: N8nInstance, executionId: number): RunData | undefined {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- n8n's own serialiser, no types shipped
+	const { parse } = require('flatted') as { parse: (text: string) => RunData };
+	const [row] = n8n.query<{ data: string }>(
+		`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`,
+	);
+	return row ? parse(row.data) : undefined;
+}
+
+/** The items a node of a finished execution put on its first output, over all its runs. */
+export function nodeOutput(n8n: N8nInstance, executionId: number, node: string): any[] {
+	const runs = executionData(n8n, executionId)?.resultData.runData[node] ?? [];
+	return runs.flatMap((run) => (run.data?.main?.[0] ?? []).map((item) => item.json));
+}
+
+/** Why an execution failed: its own error and every node run that ended in one, by node. */
+export function executionErrors(n8n: N8nInstance, executionId: number): string[] {
+	const data = executionData(n8n, executionId);
+	if (!data) return [`execution ${executionId}: no execution data recorded`];
+	const { error, runData, lastNodeExecuted } = data.resultData;
+	const text = (e: { message?: string; description?: string }) =>
+		e.description && e.description !== e.message ? `${e.message}: ${e.description}` : e.message;
+	const lines = Object.entries(runData).flatMap(([node, runs]) =>
+		runs.filter((run) => run.error).map((run) => `${node}: ${text(run.error!)}`),
+	);
+	// The execution's own error repeats the failing node's, unless no node run recorded one.
+	if (error && !lines.length)
+		lines.push(`${error.node?.name ?? lastNodeExecuted ?? 'execution'}: ${text(error)}`);
+	return [...new Set(lines)];
+}
