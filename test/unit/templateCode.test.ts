@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import { CODE_DIR } from '../../scripts/templates/lib/code';
+import { CODE_DIR, loadCode } from '../../scripts/templates/lib/code';
 import { TEMPLATES } from '../../scripts/templates/templates';
 import { codeError, items, runCode, type Item } from '../harness/codeNode';
 
@@ -86,6 +86,10 @@ describe('template Code nodes', () => {
 
 	it('no shipped code keeps an include or @from directive', () => {
 		for (const file of Object.keys(CODE)) expect(shipped(file)).not.toMatch(/@include|@from/);
+	});
+
+	it("a template cannot give its own value for the contract's rules", () => {
+		expect(() => loadCode('brand-anchors', { characterTag: '/^.*$/' })).toThrow(/contract/);
 	});
 });
 

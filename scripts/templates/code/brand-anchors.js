@@ -5,7 +5,7 @@
 // another run's would pay for re-renders that cannot pass), and a character recast with new images
 // is anchored anew. A line that is not a readable anchor is passed over.
 // @include brand-anchor-rows
-const SAFE_TAG = /^[A-Za-z][A-Za-z0-9_]{2,15}$/;
+const SAFE_TAG = /(?!)/; // @from characterTag
 // @include anchor-clip-file
 const SHOTS = ['Pin State']; // @from shots
 const brandOf = (item) => String(item.json.brand); // @from brandOf
