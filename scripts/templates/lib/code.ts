@@ -3,8 +3,9 @@
 //   `// @include <fragment>`   (a whole line) is replaced by code/fragments/<fragment>.js;
 //   `const X = ...; // @from <key>` has its value replaced by the template's own value for <key>,
 //   so a constant the template also uses elsewhere (a sample brief, the delivery folder) has one source.
-//   The contract's rules (contract.ts: the character tag and safe ID patterns) are
-//   values of every file; a file holds only a placeholder for them, so no hand copy can go stale.
+//   The contract's rules (contract.ts: the character tag and safe ID patterns, the anchor schema's
+//   fields) are values of every file; a file holds only a placeholder for them, so no hand copy can
+//   go stale.
 // The file stays valid JavaScript either way, so ESLint reads it as it is (the unit tests run the
 // jsCode the templates ship).
 import { readFileSync } from 'node:fs';
