@@ -2,7 +2,7 @@ import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow, type WorkflowJson } from '../harness/engine';
 import { asItems, pinWith, referenceImage, shotItems } from '../harness/pipeline';
 import { credentialsFor, withSandbox, type Sandbox } from '../harness/sandbox';
-import { packageNode, to, veoNode } from '../harness/workflows';
+import { packageNode, runwayNode, to, veoNode } from '../harness/workflows';
 
 jest.setTimeout(3 * 60_000);
 
@@ -14,18 +14,7 @@ const mixedLoop = (): WorkflowJson => ({
 	nodes: [
 		packageNode('QC', 'qcRouter', { barrier: 'run' }),
 		veoNode(FAST),
-		packageNode(
-			'Runway',
-			'runway',
-			{
-				resource: 'video',
-				operation: 'textToVideo',
-				model: 'gen4.5',
-				shotSource: 'item',
-				renderOptions: FAST,
-			},
-			['runwayVideoPipelineApi', 'vpSandboxRunway'],
-		),
+		runwayNode(FAST),
 	] as never,
 	connections: {
 		QC: { main: [[], [], to('Veo'), to('Runway'), [], []] },

@@ -2,7 +2,7 @@ import type { ShotItem } from '../../nodes/shared/contract';
 import { runWorkflow, type RunResult, type WorkflowJson } from './engine';
 import { seededRandom } from '../../sandbox/random';
 import { asItems } from './pipeline';
-import { packageNode, to } from './workflows';
+import { packageNode, runwayNode, soraNode, to, veoNode } from './workflows';
 import { sandboxLedger, type Sandbox } from './sandbox';
 
 const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 16 };
@@ -13,50 +13,13 @@ const FAST = { pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 16 };
  * Videos API. Every render node returns to QC, so one run's spend comes from parallel branches.
  */
 export function threeEngineLoop(qcParameters: Record<string, unknown> = {}): WorkflowJson {
-	const node = packageNode;
 	return {
 		name: 'three engines, one budget',
 		nodes: [
-			node('QC', 'qcRouter', { barrier: 'run', ...qcParameters }),
-			node(
-				'Veo',
-				'googleVeo',
-				{
-					resource: 'video',
-					operation: 'generate',
-					model: 'veo-3.1-fast-generate-001',
-					shotSource: 'item',
-					referenceMode: 'none',
-					generateAudio: true,
-					renderOptions: FAST,
-				},
-				['googleVideoPipelineApi', 'vpSandboxVertex'],
-			),
-			node(
-				'Runway',
-				'runway',
-				{
-					resource: 'video',
-					operation: 'textToVideo',
-					model: 'gen4.5',
-					shotSource: 'item',
-					renderOptions: FAST,
-				},
-				['runwayVideoPipelineApi', 'vpSandboxRunway'],
-			),
-			node(
-				'Sora',
-				'openAiStoryboard',
-				{
-					resource: 'video',
-					operation: 'render',
-					model: 'sora-2',
-					shotSource: 'item',
-					inputReference: 'none',
-					renderOptions: FAST,
-				},
-				['openAiVideoPipelineApi', 'vpSandboxOpenAi'],
-			),
+			packageNode('QC', 'qcRouter', { barrier: 'run', ...qcParameters }),
+			veoNode(FAST, 'none'),
+			runwayNode(FAST),
+			soraNode(FAST),
 		] as never,
 		connections: {
 			QC: { main: [[], to('Sora'), to('Veo'), to('Runway'), [], []] },

@@ -67,45 +67,9 @@ export function pipeline(refs: { mara: string; leo: string }): WorkflowJson {
 				{ visionJudge: true, judgeModel: 'gemini-3.5-flash', barrier: 'run' },
 				['googleVideoPipelineApi', 'vpSandboxVertex'],
 			),
-			node(
-				'Veo',
-				'googleVeo',
-				{
-					resource: 'video',
-					operation: 'generate',
-					model: 'veo-3.1-fast-generate-001',
-					shotSource: 'item',
-					referenceMode: 'pin',
-					generateAudio: true,
-					renderOptions: FAST,
-				},
-				['googleVideoPipelineApi', 'vpSandboxVertex'],
-			),
-			node(
-				'Runway',
-				'runway',
-				{
-					resource: 'video',
-					operation: 'textToVideo',
-					model: 'gen4.5',
-					shotSource: 'item',
-					renderOptions: FAST,
-				},
-				['runwayVideoPipelineApi', 'vpSandboxRunway'],
-			),
-			node(
-				'Sora',
-				'openAiStoryboard',
-				{
-					resource: 'video',
-					operation: 'render',
-					model: 'sora-2',
-					shotSource: 'item',
-					inputReference: 'none',
-					renderOptions: FAST,
-				},
-				['openAiVideoPipelineApi', 'vpSandboxOpenAi'],
-			),
+			veoNode(),
+			runwayNode(),
+			soraNode(),
 		] as never,
 		connections: {
 			Storyboard: { main: [to('Pin')] },
@@ -118,9 +82,10 @@ export function pipeline(refs: { mara: string; leo: string }): WorkflowJson {
 	};
 }
 
-/** Our Veo node rendering each incoming shot item with the pinned references. */
+/** Our Veo node rendering each incoming shot item, with the pinned references unless told 'none'. */
 export function veoNode(
 	renderOptions: Record<string, unknown> = FAST,
+	referenceMode: 'pin' | 'none' = 'pin',
 ): WorkflowJson['nodes'][number] {
 	return {
 		id: 'a1',
@@ -133,13 +98,44 @@ export function veoNode(
 			operation: 'generate',
 			model: 'veo-3.1-fast-generate-001',
 			shotSource: 'item',
-			referenceMode: 'pin',
+			referenceMode,
 			generateAudio: true,
 			renderOptions,
 		},
 		credentials: { googleVideoPipelineApi: { id: 'vpSandboxVertex', name: 'Vertex' } },
 	} as never;
 }
+
+/** Our Runway node rendering each incoming shot item (b-roll) with Gen-4.5, text to video. */
+export const runwayNode = (renderOptions: Record<string, unknown> = FAST) =>
+	packageNode(
+		'Runway',
+		'runway',
+		{
+			resource: 'video',
+			operation: 'textToVideo',
+			model: 'gen4.5',
+			shotSource: 'item',
+			renderOptions,
+		},
+		['runwayVideoPipelineApi', 'vpSandboxRunway'],
+	);
+
+/** Our storyboard node rendering each incoming shot item on the Videos API, without a reference. */
+export const soraNode = (renderOptions: Record<string, unknown> = FAST) =>
+	packageNode(
+		'Sora',
+		'openAiStoryboard',
+		{
+			resource: 'video',
+			operation: 'render',
+			model: 'sora-2',
+			shotSource: 'item',
+			inputReference: 'none',
+			renderOptions,
+		},
+		['openAiVideoPipelineApi', 'vpSandboxOpenAi'],
+	);
 
 /** Veo renders the hero shots; QC sends failing shots back to Veo until they pass or run out of retries. */
 export function heroLoop(

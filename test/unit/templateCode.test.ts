@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import { CODE_DIR } from '../../scripts/templates/lib/code';
+import { anchorSchema } from '../../nodes/shared/qc/anchors';
+import { CODE_DIR, loadCode } from '../../scripts/templates/lib/code';
 import { TEMPLATES } from '../../scripts/templates/templates';
 import { codeError, items, runCode, type Item } from '../harness/codeNode';
 
@@ -86,6 +87,10 @@ describe('template Code nodes', () => {
 
 	it('no shipped code keeps an include or @from directive', () => {
 		for (const file of Object.keys(CODE)) expect(shipped(file)).not.toMatch(/@include|@from/);
+	});
+
+	it("a template cannot give its own value for the contract's rules", () => {
+		expect(() => loadCode('brand-anchors', { characterTag: '/^.*$/' })).toThrow(/contract/);
 	});
 });
 
@@ -805,6 +810,42 @@ describe('anchors that outlive the execution: clip files and brand anchors', () 
 				[pinned({ mara: ['a'] })],
 			);
 			expect(out.qcAnchors).toEqual([good]);
+		});
+
+		it('takes a stored line exactly when QC Router’s anchor schema does: its fields, types and bounds', () => {
+			const good = anchor('mara', 'run-3');
+			const without = <T extends object>(value: T, key: keyof T) =>
+				Object.fromEntries(Object.entries(value).filter(([k]) => k !== key));
+			const lines: Array<Record<string, unknown>> = [
+				good,
+				{
+					...good,
+					pinFingerprint: sha('e'),
+					asset: { ...good.asset, bytes: 1024, sha256: sha('d') },
+				},
+				{ ...good, asset: { kind: 'url', ref: 'https://x.test/a.mp4', mimeType: 'video/mp4' } },
+				{ ...good, note: 'a hand edit' },
+				without(good, 'jobId'),
+				without(good, 'pinFingerprint'),
+				without(good, 'frames'),
+				{ ...good, asset: { ...good.asset, size: 1024 } },
+				{ ...good, asset: without(good.asset, 'mimeType') },
+				{ ...good, asset: { ...good.asset, kind: 'file' } },
+				{ ...good, frames: [] },
+				{ ...good, frames: Array(17).fill(1) },
+				{ ...good, frames: [-1] },
+				{ ...good, characters: ['mara', 'x'] },
+			];
+			for (const line of lines) {
+				const [out] = brandAnchors(
+					[{ ...row(1, 'Lumen', good, sha('a')), anchor: JSON.stringify(line) }],
+					[pinned({ mara: ['a'] })],
+				);
+				expect({ line, taken: out.qcAnchors !== undefined }).toEqual({
+					line,
+					taken: anchorSchema.safeParse(line).success,
+				});
+			}
 		});
 
 		it('an anchor the shot already carries (a run state) is not replaced', () => {

@@ -28,13 +28,14 @@ export const RESOLUTIONS = ['720p', '1080p', '4k'] as const;
 export const resolutionSchema = z.enum(RESOLUTIONS);
 export type Resolution = z.infer<typeof resolutionSchema>;
 
-/** Runway's `@tag` rules are the strictest of the vendors, so every character tag follows them. */
+/**
+ * Runway's `@tag` rules are the strictest of the vendors, so every character tag follows them. The
+ * templates' Code nodes check tags against this same pattern (scripts/templates/lib/contract.ts).
+ */
+export const CHARACTER_TAG_PATTERN = /^[A-Za-z][A-Za-z0-9_]{2,15}$/;
 export const characterTagSchema = z
 	.string()
-	.regex(
-		/^[A-Za-z][A-Za-z0-9_]{2,15}$/,
-		'must be 3-16 letters, digits or _, starting with a letter',
-	);
+	.regex(CHARACTER_TAG_PATTERN, 'must be 3-16 letters, digits or _, starting with a letter');
 
 const sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'must be a lowercase hex SHA-256');
 const isoDateTimeSchema = z.iso.datetime({ offset: true });

@@ -5,25 +5,26 @@
 // another run's would pay for re-renders that cannot pass), and a character recast with new images
 // is anchored anew. A line that is not a readable anchor is passed over.
 // @include brand-anchor-rows
-const SAFE_TAG = /^[A-Za-z][A-Za-z0-9_]{2,15}$/;
+const SAFE_TAG = /(?!)/; // @from characterTag
 // @include anchor-clip-file
 const SHOTS = ['Pin State']; // @from shots
 const brandOf = (item) => String(item.json.brand); // @from brandOf
 const rows = storedRows($input.first().json.data)
   .filter((row) => typeof row.brand === 'string' && typeof row.tag === 'string' && typeof row.anchor === 'string');
 // QC Router refuses an anchor its schema does not take and fails the run: a line is checked the same
-// way here (the fields, their types and bounds), so a hand edit costs one anchor, never a night.
-const ANCHOR_KEYS = new Set(['tag', 'runId', 'shotId', 'jobId', 'pinFingerprint', 'asset', 'frames', 'characters', 'clipFile']);
-const ASSET_KEYS = new Set(['kind', 'ref', 'mimeType', 'bytes', 'sha256']);
+// way here (the fields, their types and bounds), so a hand edit costs one anchor, never a night. The
+// fields an anchor and its asset take and need, and the asset kinds, are the schema's own.
+const ANCHOR = { keys: [], required: [], asset: { keys: [], required: [], kinds: [] } }; // @from anchorFields
+const fits = (value, fields) => Boolean(value) && typeof value === 'object' && !Array.isArray(value)
+  && Object.keys(value).every((key) => fields.keys.includes(key)) && fields.required.every((key) => key in value);
 const isText = (value) => typeof value === 'string' && value.length > 0;
-const readable = (anchor, tag) => anchor && typeof anchor === 'object' && !Array.isArray(anchor)
-  && Object.keys(anchor).every((key) => ANCHOR_KEYS.has(key)) && anchor.tag === tag
+const readable = (anchor, tag) => fits(anchor, ANCHOR) && anchor.tag === tag
   && isText(anchor.runId) && isText(anchor.shotId) && isText(anchor.jobId)
   && (anchor.pinFingerprint === null || /^[a-f0-9]{64}$/.test(String(anchor.pinFingerprint)))
   && Array.isArray(anchor.frames) && anchor.frames.length >= 1 && anchor.frames.length <= 16 && anchor.frames.every((t) => typeof t === 'number' && t >= 0)
   && Array.isArray(anchor.characters) && anchor.characters.length >= 1 && anchor.characters.every((c) => SAFE_TAG.test(String(c)))
-  && anchor.asset && typeof anchor.asset === 'object' && Object.keys(anchor.asset).every((key) => ASSET_KEYS.has(key))
-  && ['binary', 'url', 'gcs', 'runway'].includes(anchor.asset.kind) && isText(anchor.asset.ref) && isText(anchor.asset.mimeType)
+  && fits(anchor.asset, ANCHOR.asset) && ANCHOR.asset.kinds.includes(anchor.asset.kind)
+  && isText(anchor.asset.ref) && isText(anchor.asset.mimeType)
   && (anchor.asset.kind !== 'binary' || SAFE_FILE.test(String(anchor.clipFile || '')));
 const parsed = (row) => {
   try {

@@ -3,9 +3,14 @@
 //   `// @include <fragment>`   (a whole line) is replaced by code/fragments/<fragment>.js;
 //   `const X = ...; // @from <key>` has its value replaced by the template's own value for <key>,
 //   so a constant the template also uses elsewhere (a sample brief, the delivery folder) has one source.
-// The file stays valid JavaScript either way, so ESLint and the unit tests read it as it is.
+//   The contract's rules (contract.ts: the character tag and safe ID patterns, the anchor schema's
+//   fields) are values of every file; a file holds only a placeholder for them, so no hand copy can
+//   go stale.
+// The file stays valid JavaScript either way, so ESLint reads it as it is (the unit tests run the
+// jsCode the templates ship).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CONTRACT_VALUES } from './contract';
 
 export const CODE_DIR = path.join(__dirname, '..', 'code');
 
@@ -26,5 +31,8 @@ function expand(file: string, values: Record<string, string>, seen: string[]): s
 }
 
 /** The jsCode of code/<name>.js with its fragments included and its `@from` values filled in. */
-export const loadCode = (name: string, values: Record<string, string> = {}) =>
-	expand(`${name}.js`, values, []);
+export function loadCode(name: string, values: Record<string, string> = {}): string {
+	const own = Object.keys(values).find((key) => key in CONTRACT_VALUES);
+	if (own) throw new Error(`${name}.js: "@from ${own}" is the contract's, not a template's`);
+	return expand(`${name}.js`, { ...CONTRACT_VALUES, ...values }, []);
+}

@@ -3,7 +3,7 @@
 // line per character: "tag: image URL, image URL".
 const MAX_CHARACTERS = 8;
 const MAX_REFERENCES = 4;
-const SAFE_TAG = /^[A-Za-z][A-Za-z0-9_]{2,15}$/;
+const SAFE_TAG = /(?!)/; // @from characterTag
 const characterLines = (value) => value.split(/\r?\n/).map((line, n) => ({ line: line.trim(), field: `characters line ${n + 1}` }))
   .filter(({ line }) => line)
   .map(({ line, field }) => {

@@ -1,4 +1,4 @@
-const SAFE_ID = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+const SAFE_ID = /(?!)/; // @from safeId
 const SAFE_NAME = /^[\p{L}\p{N}][\p{L}\p{N} &'.,_+-]*$/u;
 const text = (value) => (value === null || value === undefined ? '' : String(value)).trim();
 // Shown escaped, so an invisible or right-to-left character in a refused value is visible.
