@@ -15,6 +15,7 @@ import { sandboxCredentials } from '../sandbox/credentials';
 import type { FaultRule } from '../sandbox/faults';
 import { BATCH_WORKFLOW, campaigns, executions } from '../test/harness/batchRun';
 import { PACKAGE_ROOT } from '../test/harness/engine';
+import { executionErrors } from '../test/harness/executionData';
 import {
 	dataTableName,
 	ensureN8nRuntime,
@@ -101,16 +102,18 @@ function soakTemplate() {
 
 /** One campaign: two variants x two formats x five shots (three hero, two b-roll) = 20 renders. */
 function campaignRow(n: number) {
-	const street = `Street ${n}`;
+	// Every shot names the campaign's number, so no two campaigns send the same request; only Ava and
+	// the product are names (capitalised mid-sentence), so the 2nd and 4th shots are b-roll for Runway.
+	const at = `number ${n}`;
 	return {
 		brand: `Brand ${String(n).padStart(2, '0')}`,
 		product: 'Orbit Soda',
 		script: [
-			`Ava opens the fridge on ${street} and finds a cold Orbit can.`,
-			`Morning light fills the empty kitchen on ${street}.`,
-			`Ava cracks the Orbit open on a sunny balcony above ${street}.`,
-			`Condensation runs down the cold metal by the window on ${street}.`,
-			`Ava smiles: "Morning on ${street}, sorted."`,
+			`Ava opens the fridge at ${at} and finds a cold Orbit can.`,
+			`Morning light fills the empty kitchen at ${at}.`,
+			`Ava cracks the Orbit open on a sunny balcony above ${at}.`,
+			`Condensation runs down the cold metal by the window at ${at}.`,
+			`Ava smiles: "sorted, ${at}."`,
 		].join(' '),
 		brief: 'Bright, upbeat, urban mornings. Product label always readable.',
 		referenceImages: '',
@@ -299,12 +302,10 @@ describe('soak: a night at scale in queue mode', () => {
 			[
 				...n8n
 					.query<{
-						executionId: number;
-						data: string;
-					}>(
-						`SELECT "executionId", data FROM execution_data WHERE "executionId" IN (SELECT id FROM execution_entity WHERE status <> 'success')`,
-					)
-					.map((row) => `== execution ${row.executionId}\n${row.data.slice(0, 20000)}`),
+						id: number;
+						status: string;
+					}>(`SELECT id, status FROM execution_entity WHERE status <> 'success' ORDER BY id`)
+					.map((e) => `== execution ${e.id} ${e.status}\n${executionErrors(n8n, e.id).join('\n')}`),
 				'== main',
 				main.output().slice(-20000),
 				...workers.map((w, i) => `== worker ${i}\n${w.output().slice(-20000)}`),

@@ -24,9 +24,11 @@ import {
 	condition,
 	deliver,
 	filterNode,
-	IS_TRUE,
 	ifNode,
+	IS_TRUE,
 	link,
+	masterLinks,
+	masterWriter,
 	node,
 	setRaw,
 	sticky,
@@ -430,7 +432,7 @@ export function batch() {
 			CRED.runway,
 		),
 		runwayBroll([980, 560]),
-		write('Write Masters', "$json.shot.id + '.mp4'", 'data', 760),
+		...masterWriter(fileParam(ROOT, run, "$json.shot.id + '.mp4'"), [760, 700]),
 		filterNode(
 			'Report Items',
 			condition('5a0e4b9c-1d2f-4e3a-8b7c-000000000002', '={{ !!$binary.qc_report_json }}', IS_TRUE),
@@ -559,14 +561,7 @@ export function batch() {
 		'Pin Per Brand': { main: link('Read Brand Anchors') },
 		...brandAnchorLinks('QC Router'),
 		'QC Router': {
-			main: [
-				[],
-				to('Sora (Gateway)'),
-				to('Veo Hero'),
-				to('Keyframe Shot?'),
-				[],
-				to('Write Masters'),
-			],
+			main: [[], to('Sora (Gateway)'), to('Veo Hero'), to('Keyframe Shot?'), [], to('Has Master?')],
 		},
 		'Sora (Gateway)': { main: link('QC Router') },
 		'Veo Hero': { main: link('QC Router') },
@@ -574,7 +569,7 @@ export function batch() {
 		'Keyframe Still': { main: link('Runway From Keyframe') },
 		'Runway From Keyframe': { main: link('QC Router') },
 		'Runway B-Roll': { main: link('QC Router') },
-		'Write Masters': { main: link('Report Items') },
+		...masterLinks('Report Items'),
 		// Branches run top to bottom (execution order v1): the anchor clips are written, then the anchors
 		// naming them stored, before the report and the Data Table writes.
 		'Report Items': { main: link('Keep Anchor Clips', 'New Brand Anchors', 'Write QC Report') },

@@ -34,7 +34,8 @@ export function studioByReference() {
 	// The delivery row moves right to make room for the fetches in front of it.
 	const [x, y] = byName['Write Masters'].position;
 	for (const n of nodes) {
-		if (n.position[1] === y && n.position[0] >= x) n.position = [n.position[0] + 660, y];
+		if ((n.position[1] === y || n.name === 'Has Master?') && n.position[0] >= x)
+			n.position = [n.position[0] + 660, n.position[1]];
 	}
 	const fetch = { source: 'take', otherVendors: 'passThrough', binaryPropertyName: 'data' };
 	nodes.push(
@@ -67,6 +68,6 @@ export function studioByReference() {
 	connections['QC Router'].main[5] = to('Fetch Veo Masters');
 	connections['Fetch Veo Masters'] = { main: link('Fetch Sora Masters') };
 	connections['Fetch Sora Masters'] = { main: link('Fetch Runway Masters') };
-	connections['Fetch Runway Masters'] = { main: link('Write Masters') };
+	connections['Fetch Runway Masters'] = { main: link('Has Master?') };
 	return workflow;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { sandboxCredentials } from '../../sandbox/credentials';
@@ -268,6 +268,56 @@ describe('scheduled ad batch in a running n8n', () => {
 					expect(Object.keys(item.learnedConcurrency ?? {}).length).toBeGreaterThan(0);
 			const written = accountCaps(n8n).filter((c) => c.batch === String(night));
 			expect(written.map((c) => c.vendor)).toEqual(expect.arrayContaining(['google', 'runway']));
+		},
+		E2E_TIMEOUT,
+	);
+	it(
+		'a shot whose submit may have been billed goes to review with no clip, and every run of the night still delivers its report',
+		async () => {
+			const [lumen] = campaigns(n8n).filter((c) => c.brand === 'Lumen Coffee');
+			const table = dataTableName(
+				n8n.query<{ id: string }>("SELECT id FROM data_table WHERE name = 'video_campaigns'")[0].id,
+			);
+			n8n.exec(`UPDATE ${table} SET status = 'queued' WHERE id = ${lumen.id}`);
+			for (const file of readdirSync(TEMPLATE_DELIVERY))
+				if (file.startsWith('lumen-coffee-')) rmSync(path.join(TEMPLATE_DELIVERY, file));
+			// Google answers one submit with a 5xx after taking it: the node cannot know whether it was
+			// billed, so it does not send it again, and the shot has no clip to write.
+			sandbox.setFaults({
+				rules: [
+					{
+						fault: 'server_error',
+						vendor: 'google',
+						op: 'submit',
+						times: 1,
+						params: { afterSend: true },
+					},
+				],
+			});
+			await runBatch(n8n, server);
+			sandbox.setFaults({ rules: [] });
+			const [night] = executionIds(n8n, BATCH_WORKFLOW).slice(-1);
+
+			const tonight = campaignRuns(n8n).filter(
+				(r) => r.campaignId === lumen.id && r.batch === String(night),
+			);
+			expect(tonight).toHaveLength(4);
+			const shots = tonight.flatMap((run) => {
+				const report = JSON.parse(
+					readFileSync(path.join(TEMPLATE_DELIVERY, `${run.runId}-qc-report.json`), 'utf8'),
+				) as { shots: Array<ReportShot & { id: string; reviewReason?: string }> };
+				return report.shots.map((shot) => ({ run, shot }));
+			});
+			const review = shots.filter(({ shot }) => shot.outcome !== 'passed');
+			expect(review).toHaveLength(1);
+			expect(review[0].shot.reviewReason).toMatch(/may or may not have been accepted/);
+			expect(review[0].run.status).toBe('needs_review');
+			const master = (runId: string, id: string) =>
+				path.join(TEMPLATE_DELIVERY, `${runId}-${id}.mp4`);
+			expect(existsSync(master(review[0].run.runId, review[0].shot.id))).toBe(false);
+			for (const { run, shot } of shots.filter(({ shot }) => shot.outcome === 'passed'))
+				expect(existsSync(master(run.runId, shot.id))).toBe(true);
+			expect(campaigns(n8n).find((c) => c.id === lumen.id)!.status).toBe('needs_review');
 		},
 		E2E_TIMEOUT,
 	);

@@ -205,7 +205,7 @@ export class N8nInstance {
 				path.join(this.userFolder, '.n8n/database.sqlite'),
 				sql,
 			],
-			{ encoding: 'utf8' },
+			{ encoding: 'utf8', maxBuffer: 1 << 30 },
 		);
 	}
 

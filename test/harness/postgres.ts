@@ -92,7 +92,8 @@ export class Postgres {
 				'-c',
 				`SELECT coalesce(json_agg(t), '[]'::json) FROM (${sql}) t`,
 			],
-			{ encoding: 'utf8' },
+			// A busy night's execution data runs to hundreds of megabytes.
+			{ encoding: 'utf8', maxBuffer: 1 << 30 },
 		);
 		return JSON.parse(out) as T[];
 	}

@@ -161,6 +161,24 @@ export const deliver = (
 	);
 
 /**
+ * Write Masters behind a check for the clip. A shot that went to review without a take (a submit
+ * whose outcome is unknown, a render that never finished) has no clip: writing it would fail the
+ * node, and with it the delivery of every run in the execution. Both branches go on to `next`.
+ */
+export const masterWriter = (fileName: string, [x, y]: Position): WorkflowNode[] => [
+	ifNode(
+		'Has Master?',
+		condition(conditionId('Has Master?'), '={{ $binary.data !== undefined }}', IS_TRUE),
+		[x, y - 160],
+	),
+	deliver('Write Masters', fileName, 'data', [x, y]),
+];
+export const masterLinks = (next: string): Connections => ({
+	'Has Master?': { main: [to('Write Masters'), to(next)] },
+	'Write Masters': { main: link(next) },
+});
+
+/**
  * Read <what> (JSON files matching `path`) and Parse <what>: each file's content lands in json.data.
  * With missingOk, no file is one item without data (the next step answers for it), not a silent stop.
  */
