@@ -23,12 +23,13 @@ import {
 	code,
 	condition,
 	deliver,
+	deliveryLinks,
+	deliveryNodes,
+	deliveryTargets,
 	filterNode,
 	ifNode,
 	IS_TRUE,
 	link,
-	masterLinks,
-	masterWriter,
 	node,
 	setRaw,
 	sticky,
@@ -129,8 +130,14 @@ const SAMPLE_CAMPAIGNS = {
 	],
 };
 
-/** The campaign pins product images (its brief item, before the storyboard). */
-const PINS_IMAGES = "!!String($json.campaign.referenceImages || '').trim()";
+/**
+ * The brand's pin is made from its first campaign of the batch (Pin Per Brand groups by brand), so
+ * whether a campaign's shots carry product images is that campaign's to say.
+ */
+const PINS_IMAGES =
+	"!!String((($('Start From Learned Caps').all().find(i => i.json.campaign.brand === $json.campaign.brand) || $input.item).json.campaign.referenceImages) || '').trim()";
+/** Veo renders this campaign's images: they are pinned and it has a 16:9 run (Veo's only ratio for them). */
+const VEO_REFERENCES = `${PINS_IMAGES} && [].concat($json.aspectRatios || []).includes('16:9')`;
 /**
  * A Runway shot starts from a Gen-4 Image keyframe when it is square (Gen-4.5's text to video is
  * 16:9 / 9:16 only) or shows a pinned character with reference images (text to video takes none).
@@ -166,7 +173,7 @@ const COLUMNS_NOTE =
 	'Written back: `status` (rendering, delivered, needs_review), `runsDelivered`, `shotsPassed`, `shotsNeedReview`, `costUsd`, `deliveredAt`.';
 
 const FORMATS_NOTE =
-	'### Formats\nVeo and Sora render 16:9 and 9:16 only. The storyboard puts every shot of a **1:1** feed run on Runway (*Hero Aspect Ratios*): Gen-4 Image draws a square keyframe with the pinned references, Gen-4.5 animates it (its text to video is 16:9 / 9:16 only). Silent shots for muted autoplay, with the pinned audio bed as the sound.\n\n**Product images** (`referenceImages`): Veo takes reference images only for 8 s 16:9 shots, so a campaign that pins them gets 8 s heroes, and its 9:16 runs render on Runway. Every Runway shot that shows the product starts from a Gen-4 Image keyframe drawn with its references (*Keyframe Shot?*).';
+	'### Formats\nVeo and Sora render 16:9 and 9:16 only. The storyboard puts every shot of a **1:1** feed run on Runway (*Hero Aspect Ratios*): Gen-4 Image draws a square keyframe with the pinned references, Gen-4.5 animates it (its text to video is 16:9 / 9:16 only). Silent shots for muted autoplay, with the pinned audio bed as the sound.\n\n**Product images** (`referenceImages`): the brand’s pin takes them from its first campaign of the night. Veo takes reference images only for 8 s 16:9 shots, so a campaign whose pin carries them gets 8 s heroes where it has a 16:9 run, and its 9:16 runs render on Runway. Every Runway shot that shows the product starts from a Gen-4 Image keyframe drawn with its references (*Keyframe Shot?*).';
 
 const DELIVERY_NOTE =
 	"### Delivery per brand\n**All Done** fires once per run (brand x variant x format). Files are written as `<brand>-c<campaign>-<date>-v<variant>-<ratio>-<file>` in `deliveryRoot`; the run's row goes to **video_campaign_runs**, and when every run of a campaign is in, its row in **video_campaigns** says `delivered` (or `needs_review`) with the cost. The caps the render nodes learned go to **video_account_caps** (one row per vendor, the next night starts there).";
@@ -347,7 +354,7 @@ export function batch() {
 					resolution: '720p',
 					// Veo takes reference images only for 8 s 16:9 shots: a campaign that pins product
 					// images keeps its heroes there, and its vertical runs go to Runway's keyframe path.
-					heroDurations: `={{ ${PINS_IMAGES} ? '8' : '4,6,8' }}`,
+					heroDurations: `={{ ${VEO_REFERENCES} ? '8' : '4,6,8' }}`,
 					heroAspectRatios: `={{ ${PINS_IMAGES} ? '16:9' : '16:9, 9:16' }}`,
 				},
 			},
@@ -432,11 +439,11 @@ export function batch() {
 			CRED.runway,
 		),
 		runwayBroll([980, 560]),
-		...masterWriter(fileParam(ROOT, run, "$json.shot.id + '.mp4'"), [760, 700]),
-		filterNode(
+		...deliveryNodes(
 			'Report Items',
-			condition('5a0e4b9c-1d2f-4e3a-8b7c-000000000002', '={{ !!$binary.qc_report_json }}', IS_TRUE),
-			[980, 700],
+			fileParam(ROOT, run, "$json.shot.id + '.mp4'"),
+			[760, 700],
+			[980, 820],
 		),
 		write('Write QC Report', "'qc-report.html'", 'qc_report_html', 1200),
 		write('Write QC JSON', "'qc-report.json'", 'qc_report_json', 1420),
@@ -561,7 +568,14 @@ export function batch() {
 		'Pin Per Brand': { main: link('Read Brand Anchors') },
 		...brandAnchorLinks('QC Router'),
 		'QC Router': {
-			main: [[], to('Sora (Gateway)'), to('Veo Hero'), to('Keyframe Shot?'), [], to('Has Master?')],
+			main: [
+				[],
+				to('Sora (Gateway)'),
+				to('Veo Hero'),
+				to('Keyframe Shot?'),
+				[],
+				deliveryTargets('Report Items'),
+			],
 		},
 		'Sora (Gateway)': { main: link('QC Router') },
 		'Veo Hero': { main: link('QC Router') },
@@ -569,7 +583,7 @@ export function batch() {
 		'Keyframe Still': { main: link('Runway From Keyframe') },
 		'Runway From Keyframe': { main: link('QC Router') },
 		'Runway B-Roll': { main: link('QC Router') },
-		...masterLinks('Report Items'),
+		...deliveryLinks(),
 		// Branches run top to bottom (execution order v1): the anchor clips are written, then the anchors
 		// naming them stored, before the report and the Data Table writes.
 		'Report Items': { main: link('Keep Anchor Clips', 'New Brand Anchors', 'Write QC Report') },

@@ -7,6 +7,7 @@ import {
 	code,
 	condition,
 	deliver,
+	HAS_CLIP,
 	IS_TRUE,
 	ifNode,
 	link,
@@ -98,11 +99,7 @@ export function reshoot() {
 		// the reshoot fails with QC's reason, and the old master stays.
 		ifNode(
 			'Reshoot Rendered?',
-			condition(
-				'c0a1b2c3-0000-4000-8000-000000000002',
-				'={{ $binary.data !== undefined }}',
-				IS_TRUE,
-			),
+			condition('c0a1b2c3-0000-4000-8000-000000000002', HAS_CLIP, IS_TRUE),
 			[1500, 420],
 		),
 		stopAndError(

@@ -12,16 +12,17 @@ import { claimNodes, refusalNodes, refusedIf } from './lib/intake';
 import { pyJson } from './lib/json';
 import {
 	code,
+	deliver,
 	condition,
 	conditionId,
-	deliver,
+	deliveryLinks,
+	deliveryNodes,
+	deliveryTargets,
 	expr,
 	filterNode,
 	ifNode,
 	IS_TRUE,
 	link,
-	masterLinks,
-	masterWriter,
 	node,
 	respond,
 	setRaw,
@@ -241,11 +242,10 @@ export function studio() {
 		soraGateway([360, -40]),
 		veoHero([360, 160]),
 		runwayBroll([360, 360]),
-		...masterWriter(fileParam(ROOT, run, "$json.shot.id + '.mp4'"), [700, 560]),
-		// A run's report rides on one of its items, whichever branch of Has Master? it took.
-		filterNode(
+		...deliveryNodes(
 			'Report Only',
-			condition(conditionId('Report Only'), '={{ $binary.qc_report_json !== undefined }}', IS_TRUE),
+			fileParam(ROOT, run, "$json.shot.id + '.mp4'"),
+			[700, 440],
 			[900, 560],
 		),
 		write('Write QC Report', "'qc-report.html'", 'qc_report_html', 1100),
@@ -309,12 +309,19 @@ export function studio() {
 		'Pin State': { main: link('Read Brand Anchors') },
 		...brandAnchorLinks('QC Router'),
 		'QC Router': {
-			main: [[], to('Sora (Gateway)'), to('Veo Hero'), to('Runway B-Roll'), [], to('Has Master?')],
+			main: [
+				[],
+				to('Sora (Gateway)'),
+				to('Veo Hero'),
+				to('Runway B-Roll'),
+				[],
+				deliveryTargets('Report Only'),
+			],
 		},
 		'Sora (Gateway)': { main: link('QC Router') },
 		'Veo Hero': { main: link('QC Router') },
 		'Runway B-Roll': { main: link('QC Router') },
-		...masterLinks('Report Only'),
+		...deliveryLinks(),
 		// Branches run top to bottom (execution order v1): the anchor clips are written, then the anchors
 		// naming them stored, before the report chain (whose client callback may fail) runs.
 		'Report Only': { main: link('Keep Anchor Clips', 'New Brand Anchors', 'Write QC Report') },

@@ -1,5 +1,5 @@
 // The studio template for queue mode: clips stay with the vendors until delivery.
-import { link, node, sticky, to } from './lib/nodes';
+import { deliveryTargets, link, node, sticky, to } from './lib/nodes';
 import { CRED, PKG } from './lib/settings';
 import { studio } from './studio';
 
@@ -32,10 +32,9 @@ export function studioByReference() {
 	byName['Brief Form'].webhookId = '4a8c2e6b-3d5f-4b7a-9c1e-5f7b9d1a3c20';
 	byName['Start Form Brief'].parameters.workflowId.value = 'vpStudioByReference';
 	// The delivery row moves right to make room for the fetches in front of it.
-	const [x, y] = byName['Write Masters'].position;
+	const [x, y] = byName['Report Only'].position;
 	for (const n of nodes) {
-		if ((n.position[1] === y || n.name === 'Has Master?') && n.position[0] >= x)
-			n.position = [n.position[0] + 660, n.position[1]];
+		if (n.position[1] === y && n.position[0] >= x) n.position = [n.position[0] + 660, y];
 	}
 	const fetch = { source: 'take', otherVendors: 'passThrough', binaryPropertyName: 'data' };
 	nodes.push(
@@ -68,6 +67,6 @@ export function studioByReference() {
 	connections['QC Router'].main[5] = to('Fetch Veo Masters');
 	connections['Fetch Veo Masters'] = { main: link('Fetch Sora Masters') };
 	connections['Fetch Sora Masters'] = { main: link('Fetch Runway Masters') };
-	connections['Fetch Runway Masters'] = { main: link('Has Master?') };
+	connections['Fetch Runway Masters'] = { main: [deliveryTargets('Report Only')] };
 	return workflow;
 }

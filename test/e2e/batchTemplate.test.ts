@@ -244,10 +244,13 @@ describe('scheduled ad batch in a running n8n', () => {
 				) as {
 					shots: Array<{
 						shot: { characters: string[]; durationSeconds: number; aspectRatio: string };
+						pin: { characters: Array<{ tag: string; refs: unknown[] }> };
 						takes: Array<{ vendor: string; operation: string }>;
 					}>;
 				};
-				const showing = shots.filter((s) => s.shot.characters.length > 0);
+				const showing = shots.filter((s) =>
+					s.pin.characters.some((c) => c.refs.length > 0 && s.shot.characters.includes(c.tag)),
+				);
 				expect(showing.length).toBeGreaterThan(0);
 				for (const { shot, takes } of showing)
 					for (const take of takes) {
@@ -282,13 +285,15 @@ describe('scheduled ad batch in a running n8n', () => {
 			for (const file of readdirSync(TEMPLATE_DELIVERY))
 				if (file.startsWith('lumen-coffee-')) rmSync(path.join(TEMPLATE_DELIVERY, file));
 			// Google answers one submit with a 5xx after taking it: the node cannot know whether it was
-			// billed, so it does not send it again, and the shot has no clip to write.
+			// billed, so it does not send it again, and the shot has no clip to write. It is a run's
+			// first shot, the item its report rides on.
 			sandbox.setFaults({
 				rules: [
 					{
 						fault: 'server_error',
 						vendor: 'google',
 						op: 'submit',
+						promptIncludes: 'opens the fridge',
 						times: 1,
 						params: { afterSend: true },
 					},
@@ -310,6 +315,7 @@ describe('scheduled ad batch in a running n8n', () => {
 			});
 			const review = shots.filter(({ shot }) => shot.outcome !== 'passed');
 			expect(review).toHaveLength(1);
+			expect(review[0].shot.id).toBe('shot-01');
 			expect(review[0].shot.reviewReason).toMatch(/may or may not have been accepted/);
 			expect(review[0].run.status).toBe('needs_review');
 			const master = (runId: string, id: string) =>

@@ -155,28 +155,44 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 		expect(clip).toMatchObject({ operation: 'imageToVideo', refsSent: ['mara'], attempt: 1 });
 		expect((await sandboxJobs(sandbox)).map((job) => job.model)).toEqual(['gen4_image', 'gen4.5']);
 
-		// An image of the item that no still of this attempt drew carries no references.
+		// An image the item carries that no still of this attempt drew names no references: one
+		// brought by the operator, or the keyframe left from round 1 when round 2's clip is asked for.
 		const png = pngImage(320, 240, 5);
-		const other = await runWorkflow(
-			node('video', 'imageToVideo', {
-				model: 'gen4.5',
-				promptImageSource: 'binary',
-				promptImageProperty: 'keyframe',
-			}),
-			{
+		const keyframe = { data: png.toString('base64'), mimeType: 'image/png', fileName: 'k.png' };
+		const clipNode = node('video', 'imageToVideo', {
+			model: 'gen4.5',
+			promptImageSource: 'binary',
+			promptImageProperty: 'keyframe',
+		});
+		const clipOf = (json: unknown) =>
+			runWorkflow(clipNode, {
 				credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
-				input: [
-					{
-						json: broll(1, { characters: ['mara'] })[0] as never,
-						binary: {
-							keyframe: { data: png.toString('base64'), mimeType: 'image/png', fileName: 'k.png' },
-						},
-					},
-				],
-			},
-		);
-		expect(other.error).toBeUndefined();
-		expect(shotItemSchema.parse(other.output('Node')[0].json).takes[0].refsSent).toEqual([]);
+				input: [{ json: json as never, binary: { keyframe } }],
+			});
+		const brought = await clipOf(broll(1, { characters: ['mara'] })[0]);
+		expect(brought.error).toBeUndefined();
+		expect(shotItemSchema.parse(brought.output('Node')[0].json).takes[0].refsSent).toEqual([]);
+		const roundTwo: Record<string, unknown> = {
+			...keyframed.output('Clip')[0].json,
+			qc: { attempts: { narrative: 0, hero: 0, control: 1 }, verdicts: [], status: 'retry' },
+		};
+		const stale = await clipOf(roundTwo);
+		expect(stale.error).toBeUndefined();
+		expect(shotItemSchema.parse(stale.output('Node')[0].json).takes.at(-1)).toMatchObject({
+			operation: 'imageToVideo',
+			attempt: 2,
+			refsSent: [],
+		});
+
+		// This attempt's still was refused: the clip node pays for nothing and hands the refusal on.
+		const jobs = (await sandboxJobs(sandbox)).length;
+		const refusal = { layer: 'control', code: 'budget', message: 'the run budget is spent' };
+		const refused = await clipOf({ ...roundTwo, renderError: refusal });
+		expect(refused.error).toBeUndefined();
+		const [passed] = refused.output('Node');
+		expect(passed.json.renderError).toEqual(refusal);
+		expect(passed.json.takes).toEqual(roundTwo.takes);
+		expect(await sandboxJobs(sandbox)).toHaveLength(jobs);
 	});
 
 	it('restyles the item’s latest take with Aleph 2 and upscales it, each a new take of the shot', async () => {

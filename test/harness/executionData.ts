@@ -25,7 +25,18 @@ export function executionData(n8n: N8nInstance, executionId: number): RunData | 
 	const [row] = n8n.query<{ data: string }>(
 		`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`,
 	);
-	return row ? parse(row.data) : undefined;
+	if (!row) return undefined;
+	try {
+		return parse(row.data);
+	} catch (error) {
+		// A failure's explanation must not hide the failure: say what could not be read.
+		return {
+			resultData: {
+				error: { message: `execution data unreadable (${(error as Error).message})` },
+				runData: {},
+			},
+		};
+	}
 }
 
 /** The items a node of a finished execution put on its first output, over all its runs. */

@@ -108,49 +108,49 @@ export function nextAttempt(context: ShotContext, layer: RenderLayer): number {
 	return (context.qc?.attempts[layer] ?? 0) + 1;
 }
 
-/**
- * The still this attempt drew into a binary property of the item (a keyframe made with the pinned
- * references, say): a clip animated from it starts from those references, so its take names them.
- */
-export function stillOfAttempt(
+/** The latest take of the layer's coming attempt that `matches`. */
+function takeOfAttempt(
 	context: ShotContext,
 	layer: RenderLayer,
-	property: string,
+	matches: (take: Take) => boolean,
 ): Take | undefined {
 	const attempt = nextAttempt(context, layer);
 	return [...context.takes]
 		.reverse()
-		.find(
-			(take) =>
-				take.layer === layer &&
-				take.attempt === attempt &&
-				take.status === 'succeeded' &&
-				take.asset?.kind === 'binary' &&
-				take.asset.ref === property &&
-				take.asset.mimeType.startsWith('image/'),
-		);
+		.find((take) => take.layer === layer && take.attempt === attempt && matches(take));
 }
+
+/**
+ * The still this attempt drew into a binary property of the item (a keyframe made with the pinned
+ * references, say): a clip animated from it starts from those references, so its take names them.
+ */
+export const stillOfAttempt = (context: ShotContext, layer: RenderLayer, property: string) =>
+	takeOfAttempt(
+		context,
+		layer,
+		(take) =>
+			take.status === 'succeeded' &&
+			take.asset?.kind === 'binary' &&
+			take.asset.ref === property &&
+			take.asset.mimeType.startsWith('image/'),
+	);
 
 /**
  * The take this render resumes instead of paying again: the take of the same layer, vendor,
  * operation and attempt that already has a job ID and no final failure.
  */
-export function resumableTake(
+export const resumableTake = (
 	context: ShotContext,
 	layer: RenderLayer,
 	vendor: Take['vendor'],
 	operation: string,
-): Take | undefined {
-	const attempt = nextAttempt(context, layer);
-	return [...context.takes]
-		.reverse()
-		.find(
-			(take) =>
-				take.layer === layer &&
-				take.vendor === vendor &&
-				take.operation === operation &&
-				take.attempt === attempt &&
-				take.status !== 'failed' &&
-				take.status !== 'cancelled',
-		);
-}
+) =>
+	takeOfAttempt(
+		context,
+		layer,
+		(take) =>
+			take.vendor === vendor &&
+			take.operation === operation &&
+			take.status !== 'failed' &&
+			take.status !== 'cancelled',
+	);

@@ -160,22 +160,36 @@ export const deliver = (
 		1.1,
 	);
 
+/** True on an item that carries its shot's clip (a shot sent to review without a take has none). */
+export const HAS_CLIP = '={{ $binary.data !== undefined }}';
+
 /**
- * Write Masters behind a check for the clip. A shot that went to review without a take (a submit
- * whose outcome is unknown, a render that never finished) has no clip: writing it would fail the
- * node, and with it the delivery of every run in the execution. Both branches go on to `next`.
+ * The start of a run's delivery, fed by All Done on two branches: the masters of the shots that have
+ * a clip (writing a clip-less shot would fail the node, and with it every run of the execution), then
+ * the run's report item, the one carrying qc_report_json, to `report` and the chain behind it. The
+ * masters sit above the report, so n8n (execution order v1) writes them first; each chain runs once.
  */
-export const masterWriter = (fileName: string, [x, y]: Position): WorkflowNode[] => [
-	ifNode(
-		'Has Master?',
-		condition(conditionId('Has Master?'), '={{ $binary.data !== undefined }}', IS_TRUE),
-		[x, y - 160],
-	),
-	deliver('Write Masters', fileName, 'data', [x, y]),
-];
-export const masterLinks = (next: string): Connections => ({
-	'Has Master?': { main: [to('Write Masters'), to(next)] },
-	'Write Masters': { main: link(next) },
+export function deliveryNodes(
+	report: string,
+	fileName: string,
+	masters: Position,
+	reportAt: Position,
+): WorkflowNode[] {
+	const [x, y] = masters;
+	return [
+		filterNode('Has Master?', condition(conditionId('Has Master?'), HAS_CLIP, IS_TRUE), [x, y]),
+		deliver('Write Masters', fileName, 'data', [x + 220, y]),
+		filterNode(
+			report,
+			condition(conditionId(report), '={{ $binary.qc_report_json !== undefined }}', IS_TRUE),
+			reportAt,
+		),
+	];
+}
+/** All Done's targets (the masters first), and the link inside the masters branch. */
+export const deliveryTargets = (report: string) => to('Has Master?', report);
+export const deliveryLinks = (): Connections => ({
+	'Has Master?': { main: link('Write Masters') },
 });
 
 /**

@@ -68,9 +68,14 @@ export async function execute(
 	batch: Batch,
 ): Promise<INodeExecutionData[]> {
 	const context = readShot(this, itemIndex, 'control', false);
+	const source = this.getNodeParameter('promptImageSource', itemIndex, 'pin') as string;
+	// The keyframe step of this attempt failed or was refused (its render error rides on the item;
+	// QC Router clears it before every round): no still of this attempt to animate, and an image
+	// left from an earlier round would be paid for and fail the pin. QC routes the error instead.
+	if (source === 'binary' && context.renderError?.layer === 'control')
+		return [{ ...this.getInputData()[itemIndex], pairedItem: { item: itemIndex } }];
 	const model = runwayModel(this, itemIndex);
 	const { body, audio, duration } = videoBody(this, itemIndex, context, model, true);
-	const source = this.getNodeParameter('promptImageSource', itemIndex, 'pin') as string;
 	let promptImage: string;
 	let refsSent: string[] = [];
 	if (source === 'pin') {
