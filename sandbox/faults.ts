@@ -25,7 +25,7 @@ export interface FaultRule {
 	probability?: number;
 	/** Stop after this many injections. */
 	times?: number;
-	/** Only requests whose prompt contains this text (one shot of a batch). */
+	/** Only requests whose prompt contains this text (one shot of a batch), whatever the fault. */
 	promptIncludes?: string;
 	/** Fault-specific: status, retryAfterSeconds, delayMs, code, message, drift ('character'|'colour'|'audio'|'duration'), afterSend (server_error on a submit: the job is created and charged first). */
 	params?: Record<string, unknown>;

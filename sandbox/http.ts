@@ -14,6 +14,23 @@ export interface SandboxRequest {
 	form?: FormData;
 }
 
+/** The prompt a render request carries, whichever vendor's shape it has (for faults aimed at one shot). */
+export function requestPrompt(request: SandboxRequest): string | undefined {
+	const json = (request.json ?? {}) as {
+		instances?: Array<{ prompt?: unknown }>;
+		promptText?: unknown;
+		prompt?: unknown;
+		input?: { prompt?: unknown };
+	};
+	const prompt =
+		json.instances?.[0]?.prompt ??
+		json.promptText ??
+		json.prompt ??
+		json.input?.prompt ??
+		request.form?.get('prompt');
+	return typeof prompt === 'string' ? prompt : undefined;
+}
+
 export class HttpError extends Error {
 	constructor(
 		readonly status: number,

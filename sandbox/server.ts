@@ -6,7 +6,7 @@ import { FaultInjector, faultPlanFromEnv, type FaultPlan } from './faults';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HttpError, readRequest, sendBytes, sendFile, sendJson } from './http';
+import { HttpError, readRequest, requestPrompt, sendBytes, sendFile, sendJson } from './http';
 import { JobEngine } from './jobs';
 import { BillingLedger } from './ledger';
 import { assertFfmpeg } from './media/render';
@@ -112,14 +112,15 @@ async function applyTransportFault(
 	res: ServerResponse,
 	op: 'submit' | 'poll' | 'download' | 'other',
 	model?: string,
+	prompt?: string,
 ): Promise<boolean | 'afterSend'> {
-	const fault = ctx.faults.draw(handler.vendor, op, model, [
-		'rate_limit',
-		'server_error',
-		'reset',
-		'slow',
-		'malformed',
-	]);
+	const fault = ctx.faults.draw(
+		handler.vendor,
+		op,
+		model,
+		['rate_limit', 'server_error', 'reset', 'slow', 'malformed'],
+		prompt,
+	);
 	if (!fault) return false;
 	switch (fault.fault) {
 		case 'reset':
@@ -339,7 +340,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const { op, model } = route.handler.classify(request);
 			const counter = `${route.handler.vendor}:${op}`;
 			context.traffic.set(counter, (context.traffic.get(counter) ?? 0) + 1);
-			const fault = await applyTransportFault(context, route.handler, req, res, op, model);
+			const fault = await applyTransportFault(
+				context,
+				route.handler,
+				req,
+				res,
+				op,
+				model,
+				requestPrompt(request),
+			);
 			if (fault === true) return;
 			try {
 				if (fault === 'afterSend')

@@ -181,13 +181,15 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 	});
 
 	it('collects the submitted renders when one submit of the same step had an unknown outcome: that shot travels on as data, the node does not fail', async () => {
-		// One submit is accepted and billed, but the vendor answers 5xx: the node never gets its job ID.
+		// The second shot's submit is accepted and billed, but the vendor answers 5xx: the node never
+		// gets its job ID.
 		sandbox.setFaults({
 			rules: [
 				{
 					fault: 'server_error',
 					vendor: 'google',
 					op: 'submit',
+					promptIncludes: 'Shot 2:',
 					times: 1,
 					params: { afterSend: true },
 				},
@@ -197,7 +199,7 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 		expect(submitted.error).toBeUndefined();
 		const pending = submitted.output('Node').map((o) => o.json as Record<string, any>);
 		const unknown = pending.findIndex((item) => item.renderError?.code === 'outcome_unknown');
-		expect(unknown).toBeGreaterThanOrEqual(0);
+		expect(unknown).toBe(1);
 		const known = 1 - unknown;
 		expect(pending[known].status).toBe('submitted');
 		const faults = (await (await fetch(`${sandbox.origin}/_sandbox/faults`)).json()) as {
