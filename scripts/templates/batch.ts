@@ -131,8 +131,8 @@ const SAMPLE_CAMPAIGNS = {
 };
 
 /**
- * The brand's pin is made from its first campaign of the batch (Pin Per Brand groups by brand), so
- * whether a campaign's shots carry product images is that campaign's to say.
+ * The campaign's shots carry product images when its brand's pin does, and that pin is made from the
+ * brand's first campaign of the batch (Pin Per Brand groups by brand): that campaign's images decide.
  */
 const PINS_IMAGES =
 	"!!String((($('Start From Learned Caps').all().find(i => i.json.campaign.brand === $json.campaign.brand) || $input.item).json.campaign.referenceImages) || '').trim()";

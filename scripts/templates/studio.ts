@@ -12,9 +12,9 @@ import { claimNodes, refusalNodes, refusedIf } from './lib/intake';
 import { pyJson } from './lib/json';
 import {
 	code,
-	deliver,
 	condition,
 	conditionId,
+	deliver,
 	deliveryLinks,
 	deliveryNodes,
 	deliveryTargets,
