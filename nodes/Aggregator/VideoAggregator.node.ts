@@ -38,6 +38,7 @@ export class VideoAggregator implements INodeType {
 				required: true,
 				displayOptions: { show: { backend: ['replicate'] } },
 			},
+			{ name: 'renderJournalVideoPipelineApi', required: false },
 		],
 		properties: [
 			backendProperty,

@@ -23,7 +23,10 @@ export class GoogleVeo implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'googleVideoPipelineApi', required: true }],
+		credentials: [
+			{ name: 'googleVideoPipelineApi', required: true },
+			{ name: 'renderJournalVideoPipelineApi', required: false },
+		],
 		properties: [
 			{
 				displayName: 'Resource',

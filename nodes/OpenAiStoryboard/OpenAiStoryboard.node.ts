@@ -27,7 +27,14 @@ export class OpenAiStoryboard implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'openAiVideoPipelineApi', required: true }],
+		credentials: [
+			{ name: 'openAiVideoPipelineApi', required: true },
+			{
+				name: 'renderJournalVideoPipelineApi',
+				required: false,
+				displayOptions: { show: { resource: ['video'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -33,7 +33,14 @@ export class Runway implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'runwayVideoPipelineApi', required: true }],
+		credentials: [
+			{ name: 'runwayVideoPipelineApi', required: true },
+			{
+				name: 'renderJournalVideoPipelineApi',
+				required: false,
+				displayOptions: { show: { resource: ['video', 'image'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -231,3 +231,11 @@ export class ModelRetiredError extends Error {
 		this.replacement = context.replacement;
 	}
 }
+
+/** The render journal (n8n's own data table API) could not be read or written. */
+export class RenderJournalError extends Error {
+	constructor(detail: string) {
+		super(redactSecrets(`Render journal: ${detail}`));
+		this.name = 'RenderJournalError';
+	}
+}

@@ -86,6 +86,12 @@ const SCOPES: Record<string, (credentials: ICredentialDataDecryptedObject) => Cr
 		]),
 		hosts: [],
 	}),
+	// The operator's own n8n instance: its public API, wherever they run it.
+	renderJournalVideoPipelineApi: (c) => ({
+		label: 'Render Journal',
+		origins: originsOf([text(c.baseUrl)]),
+		hosts: [],
+	}),
 	replicateVideoPipelineApi: (c) => ({
 		label: 'Replicate',
 		origins: originsOf([text(c.baseUrl) || 'https://api.replicate.com']),

@@ -21,6 +21,7 @@ import { typicalRenderMs, type PriceEstimate } from '../registry/registry';
 import { ItemFailedError, type Batch } from '../router';
 import { settle } from '../runtime/concurrency';
 import {
+	isOutcomeUnknown,
 	submitJob,
 	waitForJob,
 	waitForSubmitted,
@@ -33,6 +34,13 @@ import {
 import type { SubmitTicket } from '../runtime/adaptiveConcurrency';
 import { RenderTimes } from '../runtime/renderTimes';
 import { accountConcurrency, type ConcurrencySettings } from './accountConcurrency';
+import {
+	renderJournal,
+	submitKey,
+	type JournalState,
+	type RenderJournal,
+	type SubmitIdentity,
+} from './renderJournal';
 import { readShotContext, resumableTake, nextAttempt, type ShotContext } from './shotContext';
 
 export type RenderMode = 'wait' | 'submit';
@@ -126,7 +134,13 @@ class RenderRun<R> {
 	/** What is left of the item's allowance once this render's cost is counted. */
 	allowanceUsd: number | undefined;
 	readonly budget: BudgetTracker;
-	readonly resumed: Take | undefined;
+	/** A job recorded on the item, or one the render journal says a step that died had sent. */
+	resumed: Take | undefined;
+	/** The node's render journal, when it has the credential; and this submit's place in it. */
+	readonly journal: Promise<RenderJournal> | undefined;
+	readonly identity: SubmitIdentity;
+	readonly key: string;
+	readonly attempt: number;
 	readonly adapter: JobAdapter<R>;
 	readonly options: RunOptions;
 
@@ -142,30 +156,28 @@ class RenderRun<R> {
 		this.resumed = resumableTake(context, plan.layer, plan.vendor, plan.operation);
 		this.take = this.resumed;
 		this.allowanceUsd = context.allowance?.usd;
-		const attempt = nextAttempt(context, plan.layer);
+		this.attempt = nextAttempt(context, plan.layer);
+		this.journal = renderJournal(ctx, batch);
+		this.identity = { context, ...plan, attempt: this.attempt };
+		this.key = submitKey(this.identity);
 		this.adapter = {
 			vendor: plan.vendor,
 			itemIndex,
 			submit: async () => {
-				const result = await plan.submit();
-				this.submitBody = result.body;
-				return result;
+				// Written before the request leaves: a step that dies from here on leaves a row that says so.
+				if (this.journal) await (await this.journal).record(this.key, 'sending', this.identity);
+				const sent = await settle(async () => await plan.submit());
+				if (!sent.ok) {
+					await this.note(isOutcomeUnknown(sent.error) ? 'unknown' : 'refused');
+					throw sent.error;
+				}
+				this.submitBody = sent.value.body;
+				return sent.value;
 			},
 			poll: plan.poll,
-			onSubmitted: (jobId) => {
-				this.take = {
-					layer: plan.layer,
-					vendor: plan.vendor,
-					model: plan.model,
-					operation: plan.operation,
-					jobId,
-					status: 'submitted',
-					pinFingerprint: context.pin?.fingerprint ?? null,
-					attempt,
-					startedAt: new Date(batch.clock.now()).toISOString(),
-					costUsd: plan.estimate.usd,
-					refsSent: plan.refsSent,
-				};
+			onSubmitted: async (jobId) => {
+				this.recordTake(jobId);
+				await this.note('accepted', jobId);
 			},
 			onStatus: (status) => {
 				this.ticket?.status(status.throttled === true);
@@ -199,6 +211,71 @@ class RenderRun<R> {
 
 	get runId(): string {
 		return this.context.pipeline.runId;
+	}
+
+	/** The take of a job the vendor holds for this item, written the moment its ID is known. */
+	recordTake(jobId: string): void {
+		const { plan, context } = this;
+		this.take = {
+			layer: plan.layer,
+			vendor: plan.vendor,
+			model: plan.model,
+			operation: plan.operation,
+			jobId,
+			status: 'submitted',
+			pinFingerprint: context.pin?.fingerprint ?? null,
+			attempt: this.attempt,
+			startedAt: this.now(),
+			costUsd: plan.estimate.usd,
+			refsSent: plan.refsSent,
+		};
+	}
+
+	/**
+	 * Records what became of a sent submit. The vendor has already answered, so a journal that
+	 * cannot be written must not turn that answer into a failure: the item still carries the take.
+	 */
+	async note(state: JournalState, jobId?: string): Promise<void> {
+		if (!this.journal) return;
+		const written = await settle(
+			async () => await (await this.journal!).record(this.key, state, this.identity, jobId),
+		);
+		if (!written.ok)
+			this.ctx.logger.warn(
+				`${(written.error as Error).message} (item ${this.itemIndex}, shot ${this.context.shot.id}, ${state}${jobId ? ` job ${jobId}` : ''})`,
+			);
+	}
+
+	/**
+	 * Asks the journal whether a step that died had already sent this submit. Accepted: the job is
+	 * taken over like one recorded on the item (nothing is sent). Still `sending`: the step died
+	 * while the vendor had the request, so it may have been paid; it is held as outcome unknown. A
+	 * row left `unknown` means the operator removed that render error from the item to submit anew.
+	 */
+	async recall(): Promise<boolean> {
+		if (!this.journal) return false;
+		const looked = await settle(async () => await (await this.journal!).lookup(this.key));
+		if (!looked.ok) this.refusedUnsent(looked.error);
+		const entry = looked.value;
+		if (entry?.state === 'accepted' && entry.jobId) {
+			this.recordTake(entry.jobId);
+			this.resumed = this.take;
+			return true;
+		}
+		if (entry?.state === 'sending') {
+			await this.note('unknown');
+			this.failed(
+				new SubmitOutcomeUnknownError({
+					vendor: this.plan.vendor,
+					itemIndex: this.itemIndex,
+					cause: new Error(
+						'an earlier run of this step sent it and stopped before the vendor answered (the render journal has it as sending)',
+					),
+				}),
+				{ code: 'outcome_unknown', neededUsd: this.plan.estimate.usd },
+			);
+		}
+		return false;
 	}
 
 	now(): string {
@@ -335,7 +412,11 @@ class RenderRun<R> {
 		const error = submitted.error;
 		if (error instanceof SubmitOutcomeUnknownError)
 			this.failed(error, { code: 'outcome_unknown', neededUsd: this.plan.estimate.usd });
-		// Certainly not accepted: nothing is held any more.
+		this.refusedUnsent(error);
+	}
+
+	/** Certainly not accepted (or never sent): nothing is held any more, and the step says why. */
+	refusedUnsent(error: unknown): never {
 		this.budget.settle(this.runId, this.reserved, 0);
 		if (this.allowanceUsd !== undefined) this.allowanceUsd += this.reserved;
 		this.reserved = 0;
@@ -510,7 +591,7 @@ export async function renderItem<R>(
 		run.reserved = heldCost(run.resumed, context.ledger);
 	} else {
 		run.reserve();
-		await run.submit();
+		if (!(await run.recall())) await run.submit();
 		if (settings.mode === 'submit') {
 			// Nobody in this run waits for the job, so nothing would give its place back.
 			run.ticket?.done();

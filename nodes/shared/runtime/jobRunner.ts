@@ -109,7 +109,7 @@ export function isTransientPollError(error: unknown): boolean {
 }
 
 /** The request reached the vendor but no clear answer came back: it may have been accepted. */
-function isOutcomeUnknown(error: unknown): error is VendorJobError {
+export function isOutcomeUnknown(error: unknown): error is VendorJobError {
 	if (error instanceof VendorNetworkError) return !error.neverSent;
 	return error instanceof VendorHttpError && (error.statusCode >= 500 || error.statusCode === 408);
 }

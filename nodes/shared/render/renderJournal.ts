@@ -1,0 +1,237 @@
+import { createHash } from 'crypto';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import { z } from 'zod';
+import { RenderJournalError } from '../errors';
+import { httpSend } from '../http/request';
+import type { Batch } from '../router';
+import { settle } from '../runtime/concurrency';
+import { parseJsonBody } from '../transport';
+import type { ShotContext } from './shotContext';
+
+/**
+ * n8n saves an execution between nodes, never inside one: the job IDs a Submit step received are
+ * lost if its worker dies before the step ends, and the operator's Retry runs the step again and
+ * pays again. The journal records each submit, before it is sent and once the vendor holds it, in
+ * a data table of the n8n instance itself (through its public API, the one store every worker of
+ * a queue-mode instance shares), so the retry takes over the job the dead step sent instead.
+ */
+export const RENDER_JOURNAL_CREDENTIAL = 'renderJournalVideoPipelineApi';
+
+const DEFAULT_TABLE = 'video_render_journal';
+
+/**
+ * `sending`: written before the request goes out, so a row still `sending` is a step that died
+ * while the vendor had it (it may have been accepted). `accepted`: the vendor holds `jobId`.
+ * `refused`: the vendor certainly did not take it. `unknown`: sent, and no answer came back; the
+ * item carries the outcome_unknown render error that tells the operator.
+ */
+export const journalStateSchema = z.enum(['sending', 'accepted', 'refused', 'unknown']);
+export type JournalState = z.infer<typeof journalStateSchema>;
+
+/** One journal row, as the data table gives it back (its own id and timestamps are ignored). */
+export const journalRowSchema = z.object({
+	key: z.string().min(1),
+	state: journalStateSchema,
+	jobId: z.string().nullish(),
+});
+export type JournalRow = z.infer<typeof journalRowSchema>;
+
+/** The columns of the journal table; run, shot and vendor are there for an operator reading it. */
+const COLUMNS = ['key', 'state', 'jobId', 'runId', 'shotId', 'layer', 'vendor', 'model'] as const;
+
+export interface JournalEntry {
+	state: JournalState;
+	jobId?: string;
+}
+
+/** Where a submit comes from: the same item sends the same key, another take of the shot another. */
+export interface SubmitIdentity {
+	context: ShotContext;
+	layer: string;
+	vendor: string;
+	model: string;
+	operation: string;
+	attempt: number;
+}
+
+/**
+ * The key of one paid submit: the run, the whole shot as the item carries it, the engine, the
+ * attempt and the pin. A retry of the same step sends the same key; a QC re-render (next attempt),
+ * a changed shot or a new pin is a different submit and is sent.
+ */
+export function submitKey({
+	context,
+	layer,
+	vendor,
+	model,
+	operation,
+	attempt,
+}: SubmitIdentity): string {
+	return createHash('sha256')
+		.update(
+			JSON.stringify([
+				context.pipeline.runId,
+				context.shot,
+				layer,
+				vendor,
+				model,
+				operation,
+				attempt,
+				context.pin?.fingerprint ?? null,
+			]),
+		)
+		.digest('hex');
+}
+
+const eq = (columnName: string, value: string) => ({
+	type: 'and',
+	filters: [{ columnName, condition: 'eq', value }],
+});
+
+export class RenderJournal {
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly api: string,
+		private readonly tableId: string,
+		private readonly tableName: string,
+	) {}
+
+	/** The latest record of a submit key, or nothing when this submit was never journaled. */
+	async lookup(key: string): Promise<JournalEntry | undefined> {
+		const body = await journalCall<{ data?: unknown[] }>(
+			this.ctx,
+			this.api,
+			'GET',
+			`/data-tables/${this.tableId}/rows`,
+			`read the ${this.tableName} table`,
+			{ qs: { filter: JSON.stringify(eq('key', key)), sortBy: 'updatedAt:desc', limit: 1 } },
+		);
+		const [first] = Array.isArray(body?.data) ? body.data : [];
+		if (first === undefined) return undefined;
+		const row = journalRowSchema.safeParse(first);
+		if (!row.success)
+			throw new RenderJournalError(
+				`a row of the ${this.tableName} table is not a journal row (${row.error.issues[0]?.path.join('.')}: ${row.error.issues[0]?.message}); fix or delete it in the table`,
+			);
+		return { state: row.data.state, ...(row.data.jobId ? { jobId: row.data.jobId } : {}) };
+	}
+
+	/** Writes the state of a submit key (one row per key). */
+	async record(
+		key: string,
+		state: JournalState,
+		identity: SubmitIdentity,
+		jobId?: string,
+	): Promise<void> {
+		const data: Record<(typeof COLUMNS)[number], string> = {
+			key,
+			state,
+			jobId: jobId ?? '',
+			runId: identity.context.pipeline.runId,
+			shotId: identity.context.shot.id,
+			layer: identity.layer,
+			vendor: identity.vendor,
+			model: identity.model,
+		};
+		await journalCall(
+			this.ctx,
+			this.api,
+			'POST',
+			`/data-tables/${this.tableId}/rows/upsert`,
+			`write to the ${this.tableName} table`,
+			{ body: { filter: eq('key', key), data } },
+		);
+	}
+}
+
+async function journalCall<T = unknown>(
+	ctx: IExecuteFunctions,
+	api: string,
+	method: IHttpRequestMethods,
+	path: string,
+	doing: string,
+	request: { qs?: IDataObject; body?: IDataObject },
+): Promise<T> {
+	const sent = await settle(
+		async () =>
+			await httpSend<unknown>(ctx, {
+				method,
+				url: `${api}${path}`,
+				credentialType: RENDER_JOURNAL_CREDENTIAL,
+				what: 'the render journal API URL',
+				headers: { Accept: 'application/json' },
+				...request,
+				encoding: 'text',
+				timeoutMs: 30_000,
+			}),
+	);
+	if (!sent.ok)
+		throw new RenderJournalError(`could not ${doing}: ${(sent.error as Error).message}`);
+	const { statusCode, body } = sent.value;
+	const parsed = await settle(async () => parseJsonBody(body));
+	if (statusCode < 200 || statusCode >= 300) {
+		const said = parsed.ok ? (parsed.value as { message?: unknown })?.message : undefined;
+		throw new RenderJournalError(
+			`could not ${doing}: n8n answered HTTP ${statusCode}${said ? ` (${String(said)})` : ''}` +
+				(statusCode === 401 || statusCode === 403
+					? '; check the API key and that it has the data table scopes'
+					: ''),
+		);
+	}
+	if (!parsed.ok) throw new RenderJournalError(`could not ${doing}: the answer is not JSON`);
+	return parsed.value as T;
+}
+
+interface TableList {
+	data?: Array<{ id?: unknown; name?: unknown }>;
+}
+
+async function findTable(ctx: IExecuteFunctions, api: string, name: string) {
+	const list = await journalCall<TableList>(
+		ctx,
+		api,
+		'GET',
+		'/data-tables',
+		'list the data tables',
+		{ qs: { filter: JSON.stringify({ name }), limit: 100 } },
+	);
+	const table = (list?.data ?? []).find((t) => t.name === name);
+	return table?.id === undefined ? undefined : String(table.id);
+}
+
+/** Finds the journal table, creating it on first use; two steps creating it at once both find the one that won. */
+async function openJournal(ctx: IExecuteFunctions): Promise<RenderJournal> {
+	const credentials = await ctx.getCredentials<{ baseUrl?: string; tableName?: string }>(
+		RENDER_JOURNAL_CREDENTIAL,
+	);
+	const api = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
+	const name = String(credentials.tableName || DEFAULT_TABLE).trim();
+	let id = await findTable(ctx, api, name);
+	if (id === undefined) {
+		const created = await settle(
+			async () =>
+				await journalCall<{ id?: unknown }>(
+					ctx,
+					api,
+					'POST',
+					'/data-tables',
+					`create the ${name} table`,
+					{ body: { name, columns: COLUMNS.map((column) => ({ name: column, type: 'string' })) } },
+				),
+		);
+		id = created.ok && created.value?.id !== undefined ? String(created.value.id) : undefined;
+		id ??= await findTable(ctx, api, name);
+		if (id === undefined)
+			throw created.ok ? new RenderJournalError(`no ${name} table`) : created.error;
+	}
+	return new RenderJournal(ctx, api, id, name);
+}
+
+/** The node run's journal when the node has a Render Journal credential; one table lookup per run. */
+export function renderJournal(
+	ctx: IExecuteFunctions,
+	batch: Batch,
+): Promise<RenderJournal> | undefined {
+	if (!ctx.getNode().credentials?.[RENDER_JOURNAL_CREDENTIAL]) return undefined;
+	return batch.shared('renderJournal', async () => await openJournal(ctx));
+}
