@@ -272,6 +272,8 @@ export class N8nInstance {
 	}
 }
 
+const OWNER = { email: 'owner@studio.test', password: 'Sandbox-Passw0rd' };
+
 export class N8nProcess {
 	constructor(
 		readonly child: ChildProcess,
@@ -330,16 +332,20 @@ export class N8nProcess {
 		const setup = await fetch(`${this.url}/rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({
-				email: 'owner@studio.test',
-				firstName: 'Studio',
-				lastName: 'Owner',
-				password: 'Sandbox-Passw0rd',
-			}),
+			body: JSON.stringify({ ...OWNER, firstName: 'Studio', lastName: 'Owner' }),
 		});
-		const cookie = /n8n-auth=([^;]+)/.exec(setup.headers.get('set-cookie') ?? '')?.[1];
-		if (setup.status !== 200 || !cookie)
-			throw new Error(`owner setup answered ${setup.status}: ${await setup.text()}`);
+		// A restarted instance already has its owner: sign in instead.
+		const answer =
+			setup.status === 400
+				? await fetch(`${this.url}/rest/login`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+					})
+				: setup;
+		const cookie = /n8n-auth=([^;]+)/.exec(answer.headers.get('set-cookie') ?? '')?.[1];
+		if (answer.status !== 200 || !cookie)
+			throw new Error(`owner sign-in answered ${answer.status}: ${await answer.text()}`);
 		this.session = cookie;
 		return cookie;
 	}

@@ -1,0 +1,253 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sandboxCredentials } from '../../sandbox/credentials';
+import { executions } from '../harness/batchRun';
+import { ensureN8nRuntime, freePort, N8nInstance, type N8nProcess } from '../harness/n8nCli';
+import { shotItems } from '../harness/pipeline';
+import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+
+const E2E_TIMEOUT = 15 * 60 * 1000;
+const WORKFLOW = 'vpRenderJournal';
+const SHOTS = 5;
+
+interface Delivered {
+	shot: string;
+	jobId: string | null;
+	renderError: { code: string } | null;
+}
+
+/**
+ * In the real n8n: the process dies with SIGKILL while a Submit Only step is sending, after the
+ * vendor has accepted some of its renders. n8n saved nothing of that step, so the operator's Retry
+ * runs it again from its input; with the Render Journal credential the step takes over the jobs
+ * the journal holds instead of paying for them again, and holds the one it was sending.
+ */
+describe('render journal: a Submit step killed mid-send, retried, pays nothing twice', () => {
+	let sandbox: Sandbox;
+	let n8n: N8nInstance;
+	let server: N8nProcess | undefined;
+	let notify: Server;
+	let port: number;
+	const received: Delivered[] = [];
+
+	const render = (name: string, mode: string, position: number) => ({
+		id: name,
+		name,
+		type: 'n8n-nodes-video-pipeline.runway',
+		typeVersion: 1,
+		position: [position, 0],
+		parameters: {
+			resource: 'video',
+			operation: 'textToVideo',
+			model: 'gen4.5',
+			shotSource: 'item',
+			mode,
+			renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 1, concurrency: 1 },
+		},
+		credentials: {
+			runwayVideoPipelineApi: { id: 'vpSandboxRunway', name: 'Sandbox Runway' },
+			renderJournalVideoPipelineApi: { id: 'vpRenderJournal', name: 'Render Journal' },
+		},
+	});
+
+	beforeAll(async () => {
+		sandbox = await withSandbox({ config: { renderMs: { runway: 300 } } });
+		notify = createServer((request, response) => {
+			let body = '';
+			request.on('data', (chunk) => (body += chunk));
+			request.on('end', () => {
+				received.push(JSON.parse(body) as Delivered);
+				response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+			});
+		});
+		await new Promise<void>((resolve) => notify.listen(0, '127.0.0.1', resolve));
+		n8n = new N8nInstance(ensureN8nRuntime());
+		port = await freePort();
+
+		// The operator's API key, made in Settings > n8n API with the scopes n8n offers the owner.
+		server = await n8n.start({ N8N_PORT: String(port) });
+		const scopes = await server.rest<string[]>('GET', 'api-keys/scopes');
+		const { rawApiKey } = await server.rest<{ rawApiKey: string }>('POST', 'api-keys', {
+			label: 'Render journal',
+			scopes,
+			expiresAt: null,
+		});
+		await server.stop();
+		server = undefined;
+
+		await n8n.importCredentials([
+			...sandboxCredentials(sandbox),
+			{
+				id: 'vpRenderJournal',
+				name: 'Render Journal',
+				type: 'renderJournalVideoPipelineApi',
+				data: {
+					apiKey: rawApiKey,
+					baseUrl: `http://127.0.0.1:${port}/api/v1`,
+					tableName: 'video_render_journal',
+				},
+			},
+		]);
+		const shots = shotItems(
+			SHOTS,
+			undefined,
+			{ layer: 'broll', durationSeconds: 5, resolution: '720p' },
+			{ runId: 'journal-run', budgetUsd: 100 },
+		);
+		const to = (node: string) => [[{ node, type: 'main', index: 0 }]];
+		const workflow = {
+			id: WORKFLOW,
+			name: 'Render journal',
+			active: false,
+			settings: { executionOrder: 'v1', saveExecutionProgress: true },
+			nodes: [
+				{
+					id: 'w',
+					name: 'Start',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2.1,
+					position: [0, 0],
+					webhookId: '0d7e3b52-8a41-4f4e-9c1b-5b2f6f0a7e31',
+					parameters: {
+						httpMethod: 'POST',
+						path: 'render-journal',
+						responseMode: 'onReceived',
+						options: {},
+					},
+				},
+				{
+					id: 's',
+					name: 'Shots',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: { jsCode: `return ${JSON.stringify(shots)}.map((json) => ({ json }));` },
+				},
+				render('Runway (Submit)', 'submit', 400),
+				render('Runway', 'wait', 600),
+				{
+					id: 'n',
+					name: 'Notify',
+					type: 'n8n-nodes-base.httpRequest',
+					typeVersion: 4.2,
+					position: [800, 0],
+					parameters: {
+						method: 'POST',
+						url: `http://127.0.0.1:${(notify.address() as AddressInfo).port}/delivered`,
+						sendBody: true,
+						specifyBody: 'json',
+						jsonBody:
+							'={{ JSON.stringify({ shot: $json.shot.id, jobId: $json.jobId, renderError: $json.renderError ?? null }) }}',
+						options: {},
+					},
+				},
+			],
+			connections: {
+				Start: { main: to('Shots') },
+				Shots: { main: to('Runway (Submit)') },
+				'Runway (Submit)': { main: to('Runway') },
+				Runway: { main: to('Notify') },
+			},
+		};
+		await n8n.importWorkflow(workflow);
+		await n8n.publish(WORKFLOW);
+		server = await n8n.start({ N8N_PORT: String(port) });
+	}, E2E_TIMEOUT);
+
+	afterAll(async () => {
+		await server?.stop();
+		await sandbox?.stop();
+		notify?.close();
+	}, E2E_TIMEOUT);
+
+	const until = async <T>(
+		what: string,
+		check: () => T | undefined | false | Promise<T | undefined | false>,
+	): Promise<T> => {
+		const deadline = Date.now() + 3 * 60 * 1000;
+		for (;;) {
+			const value = await check();
+			if (value) return value;
+			if (Date.now() > deadline)
+				throw new Error(`timed out waiting for ${what}:\n${server?.output().slice(-4000)}`);
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	};
+	const journal = () =>
+		n8n.dataTable<{ state: string; jobId: string; shotId: string }>('video_render_journal');
+
+	it(
+		'takes over the renders the killed step had sent, holds the one it was sending, and sends the rest once',
+		async () => {
+			// Each submit takes 1.5 s at the vendor before it is accepted (and billed).
+			sandbox.setFaults({
+				rules: [{ fault: 'slow', vendor: 'runway', op: 'submit', params: { delayMs: 1500 } }],
+			});
+			expect((await server!.webhook('render-journal', {})).status).toBe(200);
+			// Two renders accepted and journaled, the third at the vendor and not yet answered: the process dies.
+			await until('two accepted submits and a third in flight', () =>
+				journal().filter((row) => row.state === 'accepted').length >= 2 &&
+				(sandbox.context.traffic.get('runway:submit') ?? 0) >= 3
+					? true
+					: undefined,
+			);
+			await server!.stop('SIGKILL');
+			server = undefined;
+			const acceptedAtKill = (await sandboxJobs(sandbox)).length;
+			expect(acceptedAtKill).toBeGreaterThanOrEqual(2);
+			expect(received).toEqual([]);
+
+			// The submit in flight reaches the vendor after its delay and is billed, though nobody hears.
+			// The submit in flight reaches the vendor after its delay and becomes a job, though nobody hears.
+			await until('the in-flight submit to become a job', async () =>
+				(await sandboxJobs(sandbox)).length > acceptedAtKill ? true : undefined,
+			);
+			sandbox.setFaults({ rules: [] });
+			// Three jobs before the retry (two heard, one not); the retry may only send the two never sent.
+			expect(await sandboxJobs(sandbox)).toHaveLength(3);
+
+			server = await n8n.start({ N8N_PORT: String(port) });
+			const [killed] = await until('n8n to mark the killed execution', () => {
+				const found = executions(n8n, WORKFLOW);
+				return found.length === 1 && found[0].status === 'crashed' ? found : undefined;
+			});
+			const retried = await server.rest<{ status: string }>(
+				'POST',
+				`executions/${killed.id}/retry`,
+				{ loadWorkflow: false },
+			);
+			expect(retried.status).toBe('success');
+
+			// Evidence outside the node: the sandbox's bill, the journal table, what the client got.
+			const ledger = await sandboxLedger(sandbox);
+			expect(ledger.duplicates).toEqual([]);
+			const billed = (ledger.entries as Array<{ jobId: string }>).map((e) => e.jobId);
+			expect(await sandboxJobs(sandbox)).toHaveLength(SHOTS);
+			expect(billed).toHaveLength(SHOTS);
+			expect(received.map((d) => d.shot).sort()).toEqual(
+				shotItems(SHOTS, undefined).map((s) => s.shot.id),
+			);
+			const rows = journal();
+			const held = rows.filter((row) => row.state === 'unknown');
+			expect(held).toHaveLength(1);
+			// The one the step was sending is reported as possibly billed, never sent again.
+			expect(received.find((d) => d.shot === held[0].shotId)).toMatchObject({
+				jobId: null,
+				renderError: { code: 'outcome_unknown' },
+			});
+			// Every other billed render reached the client, taken over or sent once by the retry.
+			const delivered = received.map((d) => d.jobId).filter((id): id is string => Boolean(id));
+			expect(delivered).toHaveLength(SHOTS - 1);
+			expect(new Set(delivered).size).toBe(SHOTS - 1);
+			const untold = billed.filter((jobId) => !delivered.includes(jobId));
+			expect(untold).toHaveLength(1);
+			expect(
+				rows
+					.filter((row) => row.state === 'accepted')
+					.map((row) => row.jobId)
+					.sort(),
+			).toEqual([...delivered].sort());
+		},
+		E2E_TIMEOUT,
+	);
+});
