@@ -27,6 +27,11 @@ import {
 import { Postgres } from '../test/harness/postgres';
 import { Redis } from '../test/harness/redis';
 import {
+	RENDER_JOURNAL_CREDENTIALS,
+	renderJournalCredential,
+	rendersVideo,
+} from '../test/harness/renderJournal';
+import {
 	renderDuplicates,
 	sandboxLedger,
 	withSandbox,
@@ -75,8 +80,9 @@ function nightFaults(): FaultRule[] {
 
 /**
  * The shipped template as an operator configures it for this night: no sample campaigns, a third
- * of the queue per batch, and render timeouts on the night's time scale (a stuck job is given up
- * after the same multiple of its typical render time as in real time).
+ * of the queue per batch, the render journal on every render node (so a step whose worker dies is
+ * retried without paying again), and render timeouts on the night's time scale (a stuck job is
+ * given up after the same multiple of its typical render time as in real time).
  */
 function soakTemplate() {
 	const workflow = templateJson('scheduled-ad-batch.json');
@@ -94,6 +100,8 @@ function soakTemplate() {
 				2,
 			);
 		}
+		if (rendersVideo(node))
+			node.credentials = { ...node.credentials, ...RENDER_JOURNAL_CREDENTIALS };
 		const options = node.parameters?.renderOptions;
 		if (options?.timeoutMinutes) options.timeoutMinutes = options.timeoutMinutes * SCALE;
 	}
@@ -199,6 +207,8 @@ describe('soak: a night at scale in queue mode', () => {
 		mkdirSync(DELIVERY, { recursive: true });
 		const env = { HOME: TEMPLATE_HOME, ...redis.queueEnv() };
 		main = await n8n.start(env);
+		// The operator's n8n API key for the journal; the workers reach the main instance's public API.
+		await n8n.importCredentials([await renderJournalCredential(main)]);
 		// One at a time: on a busy machine three starting together can miss the readiness wait.
 		for (let i = 0; i < WORKERS; i++) workers.push(await n8n.worker(env));
 

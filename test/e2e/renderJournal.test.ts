@@ -4,6 +4,7 @@ import { sandboxCredentials } from '../../sandbox/credentials';
 import { executions } from '../harness/batchRun';
 import { ensureN8nRuntime, freePort, N8nInstance, type N8nProcess } from '../harness/n8nCli';
 import { shotItems } from '../harness/pipeline';
+import { RENDER_JOURNAL_CREDENTIALS, renderJournalCredential } from '../harness/renderJournal';
 import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
 const E2E_TIMEOUT = 15 * 60 * 1000;
@@ -46,7 +47,7 @@ describe('render journal: a Submit step killed mid-send, retried, pays nothing t
 		},
 		credentials: {
 			runwayVideoPipelineApi: { id: 'vpSandboxRunway', name: 'Sandbox Runway' },
-			renderJournalVideoPipelineApi: { id: 'vpRenderJournal', name: 'Render Journal' },
+			...RENDER_JOURNAL_CREDENTIALS,
 		},
 	});
 
@@ -66,28 +67,10 @@ describe('render journal: a Submit step killed mid-send, retried, pays nothing t
 
 		// The operator's API key, made in Settings > n8n API with the scopes n8n offers the owner.
 		server = await n8n.start({ N8N_PORT: String(port) });
-		const scopes = await server.rest<string[]>('GET', 'api-keys/scopes');
-		const { rawApiKey } = await server.rest<{ rawApiKey: string }>('POST', 'api-keys', {
-			label: 'Render journal',
-			scopes,
-			expiresAt: null,
-		});
+		const journalCredential = await renderJournalCredential(server);
 		await server.stop();
 		server = undefined;
-
-		await n8n.importCredentials([
-			...sandboxCredentials(sandbox),
-			{
-				id: 'vpRenderJournal',
-				name: 'Render Journal',
-				type: 'renderJournalVideoPipelineApi',
-				data: {
-					apiKey: rawApiKey,
-					baseUrl: `http://127.0.0.1:${port}/api/v1`,
-					tableName: 'video_render_journal',
-				},
-			},
-		]);
+		await n8n.importCredentials([...sandboxCredentials(sandbox), journalCredential]);
 		const shots = shotItems(
 			SHOTS,
 			undefined,

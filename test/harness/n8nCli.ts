@@ -144,8 +144,9 @@ export class N8nInstance {
 	private sampleReferencesUrl?: string;
 
 	async importCredentials(credentials: unknown[]): Promise<void> {
-		const baseUrl = (credentials as Array<{ data?: { baseUrl?: string } }>).find((c) =>
-			c.data?.baseUrl?.startsWith('http'),
+		// The sandbox's vendor credentials say where it runs (the journal's points at n8n itself).
+		const baseUrl = (credentials as Array<{ type?: string; data?: { baseUrl?: string } }>).find(
+			(c) => c.type !== 'renderJournalVideoPipelineApi' && c.data?.baseUrl?.startsWith('http'),
 		)?.data?.baseUrl;
 		if (baseUrl) this.sampleReferencesUrl = `${new URL(baseUrl).origin}/assets/samples`;
 		const result = await this.cli([
