@@ -67,7 +67,8 @@ export const qcRouter = (
 const SUBMIT_NOTE =
 	'### Renders survive a crash\nEvery render is two steps: **(Submit)** sends the job and puts its ID on the item; the step after it waits and collects. ' +
 	"The workflow saves its progress after every step (*Settings > Save execution progress*), so the job IDs are in n8n's database before any wait. " +
-	'If n8n or a queue worker dies mid-render, open the execution and **Retry** it (original workflow): it resumes at the waiting step and collects the renders already paid for.';
+	'If n8n or a queue worker dies mid-render, open the execution and **Retry** it (original workflow): it resumes at the waiting step and collects the renders already paid for.\n\n' +
+	'A worker can also die inside a **(Submit)** step, after the vendor took some jobs. Give every render node a **Render Journal** credential (an n8n API key, *Settings > n8n API*): each submit is recorded in the `video_render_journal` data table as it is sent, and the retried step takes over those jobs instead of paying again.';
 
 /**
  * Turns each named render node into a Submit Only node followed by the same node waiting.
@@ -108,7 +109,7 @@ export function splitRenders(workflow: Workflow, names: string[], noteAt: [numbe
 		}
 		connections[submit.name] = { main: link(name) };
 	}
-	nodes.push(sticky('Crash Safe Renders', SUBMIT_NOTE, noteAt, 460, 240));
+	nodes.push(sticky('Crash Safe Renders', SUBMIT_NOTE, noteAt, 460, 340));
 	workflow.settings.saveExecutionProgress = true;
 	return workflow;
 }
