@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sandboxCredentials } from '../../sandbox/credentials';
 import { executions } from '../harness/batchRun';
 import { ensureN8nRuntime, freePort, N8nInstance, type N8nProcess } from '../harness/n8nCli';
 import { shotItems } from '../harness/pipeline';
 import { RENDER_JOURNAL_CREDENTIALS, renderJournalCredential } from '../harness/renderJournal';
 import { sandboxJobs, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
+import { deliveryEndpoint, runwaySubmitThenWait } from '../harness/submitWorkflow';
 
 const E2E_TIMEOUT = 15 * 60 * 1000;
 const WORKFLOW = 'vpRenderJournal';
@@ -27,41 +26,14 @@ describe('render journal: a Submit step killed mid-send, retried, pays nothing t
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
 	let server: N8nProcess | undefined;
-	let notify: Server;
+	let notify: Awaited<ReturnType<typeof deliveryEndpoint<Delivered>>>;
 	let port: number;
-	const received: Delivered[] = [];
-
-	const render = (name: string, mode: string, position: number) => ({
-		id: name,
-		name,
-		type: 'n8n-nodes-video-pipeline.runway',
-		typeVersion: 1,
-		position: [position, 0],
-		parameters: {
-			resource: 'video',
-			operation: 'textToVideo',
-			model: 'gen4.5',
-			shotSource: 'item',
-			mode,
-			renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 1, concurrency: 1 },
-		},
-		credentials: {
-			runwayVideoPipelineApi: { id: 'vpSandboxRunway', name: 'Sandbox Runway' },
-			...RENDER_JOURNAL_CREDENTIALS,
-		},
-	});
+	let received: Delivered[] = [];
 
 	beforeAll(async () => {
 		sandbox = await withSandbox({ config: { renderMs: { runway: 300 } } });
-		notify = createServer((request, response) => {
-			let body = '';
-			request.on('data', (chunk) => (body += chunk));
-			request.on('end', () => {
-				received.push(JSON.parse(body) as Delivered);
-				response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-			});
-		});
-		await new Promise<void>((resolve) => notify.listen(0, '127.0.0.1', resolve));
+		notify = await deliveryEndpoint<Delivered>();
+		received = notify.received;
 		n8n = new N8nInstance(ensureN8nRuntime());
 		port = await freePort();
 
@@ -77,61 +49,16 @@ describe('render journal: a Submit step killed mid-send, retried, pays nothing t
 			{ layer: 'broll', durationSeconds: 5, resolution: '720p' },
 			{ runId: 'journal-run', budgetUsd: 100 },
 		);
-		const to = (node: string) => [[{ node, type: 'main', index: 0 }]];
-		const workflow = {
+		const workflow = runwaySubmitThenWait({
 			id: WORKFLOW,
 			name: 'Render journal',
-			active: false,
-			settings: { executionOrder: 'v1', saveExecutionProgress: true },
-			nodes: [
-				{
-					id: 'w',
-					name: 'Start',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2.1,
-					position: [0, 0],
-					webhookId: '0d7e3b52-8a41-4f4e-9c1b-5b2f6f0a7e31',
-					parameters: {
-						httpMethod: 'POST',
-						path: 'render-journal',
-						responseMode: 'onReceived',
-						options: {},
-					},
-				},
-				{
-					id: 's',
-					name: 'Shots',
-					type: 'n8n-nodes-base.code',
-					typeVersion: 2,
-					position: [200, 0],
-					parameters: { jsCode: `return ${JSON.stringify(shots)}.map((json) => ({ json }));` },
-				},
-				render('Runway (Submit)', 'submit', 400),
-				render('Runway', 'wait', 600),
-				{
-					id: 'n',
-					name: 'Notify',
-					type: 'n8n-nodes-base.httpRequest',
-					typeVersion: 4.2,
-					position: [800, 0],
-					parameters: {
-						method: 'POST',
-						url: `http://127.0.0.1:${(notify.address() as AddressInfo).port}/delivered`,
-						sendBody: true,
-						specifyBody: 'json',
-						jsonBody:
-							'={{ JSON.stringify({ shot: $json.shot.id, jobId: $json.jobId, renderError: $json.renderError ?? null }) }}',
-						options: {},
-					},
-				},
-			],
-			connections: {
-				Start: { main: to('Shots') },
-				Shots: { main: to('Runway (Submit)') },
-				'Runway (Submit)': { main: to('Runway') },
-				Runway: { main: to('Notify') },
-			},
-		};
+			path: 'render-journal',
+			webhookId: '0d7e3b52-8a41-4f4e-9c1b-5b2f6f0a7e31',
+			shots,
+			notifyUrl: notify.url,
+			timeoutMinutes: 1,
+			credentials: RENDER_JOURNAL_CREDENTIALS,
+		});
 		await n8n.importWorkflow(workflow);
 		await n8n.publish(WORKFLOW);
 		server = await n8n.start({ N8N_PORT: String(port) });
