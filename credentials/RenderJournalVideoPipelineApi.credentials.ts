@@ -61,6 +61,8 @@ export class RenderJournalVideoPipelineApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/data-tables',
 			qs: { limit: 1 },
+			// Without it, a URL missing /api/v1 gets the editor's index.html with a 200.
+			headers: { Accept: 'application/json' },
 			method: 'GET',
 		},
 	};

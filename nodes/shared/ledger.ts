@@ -220,6 +220,13 @@ export class BudgetTracker {
 		run.reservedUsd = round6(run.reservedUsd + costUsd);
 	}
 
+	/** Holds the cost of a job the vendor already has (taken over from the render journal): paid whatever the budget says. */
+	hold(runId: string, costUsd: number): void {
+		const run = this.runs.get(runId) ?? { spentUsd: 0, reservedUsd: 0 };
+		this.runs.set(runId, run);
+		run.reservedUsd = round6(run.reservedUsd + costUsd);
+	}
+
 	/** Turns a reservation into spend at the vendor's actual figure (0 when nothing was charged). */
 	settle(runId: string, reservedUsd: number, actualUsd: number): void {
 		const run = this.runs.get(runId);

@@ -35,7 +35,7 @@ export interface VendorResponse<T = unknown> {
 	body: T;
 }
 
-function httpStatusOf(error: unknown): number | undefined {
+export function httpStatusOf(error: unknown): number | undefined {
 	const candidates = [
 		(error as { httpCode?: unknown })?.httpCode,
 		(error as { cause?: { response?: { status?: unknown } } })?.cause?.response?.status,

@@ -1,6 +1,20 @@
-import { submitKey, type SubmitIdentity } from '../../nodes/shared/render/renderJournal';
+import {
+	requestParameters,
+	submitKey,
+	type SubmitIdentity,
+} from '../../nodes/shared/render/renderJournal';
 import { readShotContext } from '../../nodes/shared/render/shotContext';
 import { shotItems } from '../harness/pipeline';
+
+const VEO = {
+	type: 'n8n-nodes-video-pipeline.googleVeo',
+	parameters: {
+		operation: 'generate',
+		generateAudio: true,
+		mode: 'submit',
+		renderOptions: { concurrency: 20 },
+	},
+};
 
 /** A submit of the second shot of a run, as a render node sees it. */
 function identity(change: Partial<SubmitIdentity> = {}, runId = 'run-a'): SubmitIdentity {
@@ -12,6 +26,8 @@ function identity(change: Partial<SubmitIdentity> = {}, runId = 'run-a'): Submit
 		model: 'veo-3.1-generate-001',
 		operation: 'generate',
 		attempt: 1,
+		itemIndex: 1,
+		request: requestParameters(VEO),
 		...change,
 	};
 }
@@ -20,6 +36,16 @@ describe('render journal: the key of a paid submit', () => {
 	it('is the same for the same item run again (a retried step finds what it sent)', () => {
 		expect(submitKey(identity())).toBe(submitKey(identity()));
 		expect(submitKey(identity())).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('is the same for the Submit step and the step that waits, whatever their timeouts', () => {
+		const waiting = {
+			...VEO,
+			parameters: { ...VEO.parameters, mode: 'wait', renderOptions: { timeoutMinutes: 5 } },
+		};
+		expect(submitKey(identity({ request: requestParameters(waiting) }))).toBe(
+			submitKey(identity()),
+		);
 	});
 
 	it('differs for a re-render, another engine, another run or a changed shot (each is a new submit)', () => {
@@ -32,6 +58,20 @@ describe('render journal: the key of a paid submit', () => {
 			identity({ operation: 'extend' }),
 			identity({ layer: 'broll' }),
 			identity({}, 'run-b'),
+			identity({ itemIndex: 2 }),
+			identity({
+				request: requestParameters({
+					...VEO,
+					parameters: { ...VEO.parameters, generateAudio: false },
+				}),
+			}),
+			{
+				...changed,
+				context: {
+					...changed.context,
+					retryHint: { note: 'keep the red scarf' } as SubmitIdentity['context']['retryHint'],
+				},
+			},
 			{
 				...changed,
 				context: { ...changed.context, shot: { ...changed.context.shot, prompt: 'another take' } },

@@ -35,10 +35,11 @@ import type { SubmitTicket } from '../runtime/adaptiveConcurrency';
 import { RenderTimes } from '../runtime/renderTimes';
 import { accountConcurrency, type ConcurrencySettings } from './accountConcurrency';
 import {
+	hasRenderJournal,
 	renderJournal,
+	requestParameters,
 	submitKey,
 	type JournalState,
-	type RenderJournal,
 	type SubmitIdentity,
 } from './renderJournal';
 import { readShotContext, resumableTake, nextAttempt, type ShotContext } from './shotContext';
@@ -136,8 +137,12 @@ class RenderRun<R> {
 	readonly budget: BudgetTracker;
 	/** A job recorded on the item, or one the render journal says a step that died had sent. */
 	resumed: Take | undefined;
-	/** The node's render journal, when it has the credential; and this submit's place in it. */
-	readonly journal: Promise<RenderJournal> | undefined;
+	/**
+	 * Whether this submit is journaled: the node has the credential and the item carries the shot
+	 * contract (an item built from the node's own fields gets a new run ID in every execution, so
+	 * a retry could never find it again). And its place in the journal.
+	 */
+	readonly journaled: boolean;
 	readonly identity: SubmitIdentity;
 	readonly key: string;
 	readonly attempt: number;
@@ -157,15 +162,24 @@ class RenderRun<R> {
 		this.take = this.resumed;
 		this.allowanceUsd = context.allowance?.usd;
 		this.attempt = nextAttempt(context, plan.layer);
-		this.journal = renderJournal(ctx, batch);
-		this.identity = { context, ...plan, attempt: this.attempt };
+		this.journaled = context.fromContract && hasRenderJournal(ctx);
+		this.identity = {
+			context,
+			itemIndex,
+			layer: plan.layer,
+			vendor: plan.vendor,
+			model: plan.model,
+			operation: plan.operation,
+			attempt: this.attempt,
+			request: requestParameters(ctx.getNode()),
+		};
 		this.key = submitKey(this.identity);
 		this.adapter = {
 			vendor: plan.vendor,
 			itemIndex,
 			submit: async () => {
 				// Written before the request leaves: a step that dies from here on leaves a row that says so.
-				if (this.journal) await (await this.journal).record(this.key, 'sending', this.identity);
+				if (this.journaled) await this.record('sending');
 				const sent = await settle(async () => await plan.submit());
 				if (!sent.ok) {
 					await this.note(isOutcomeUnknown(sent.error) ? 'unknown' : 'refused');
@@ -231,51 +245,79 @@ class RenderRun<R> {
 		};
 	}
 
-	/**
-	 * Records what became of a sent submit. The vendor has already answered, so a journal that
-	 * cannot be written must not turn that answer into a failure: the item still carries the take.
-	 */
-	async note(state: JournalState, jobId?: string): Promise<void> {
-		if (!this.journal) return;
-		const written = await settle(
-			async () => await (await this.journal!).record(this.key, state, this.identity, jobId),
-		);
-		if (!written.ok)
-			this.ctx.logger.warn(
-				`${(written.error as Error).message} (item ${this.itemIndex}, shot ${this.context.shot.id}, ${state}${jobId ? ` job ${jobId}` : ''})`,
-			);
+	/** Where this submit is, for messages: the item and its shot. */
+	get where(): string {
+		return `Item ${this.itemIndex} (shot ${this.context.shot.id})`;
+	}
+
+	async record(state: JournalState, jobId?: string): Promise<void> {
+		const journal = await renderJournal(this.ctx, this.batch);
+		await journal.record(this.key, state, this.identity, this.where, jobId);
 	}
 
 	/**
-	 * Asks the journal whether a step that died had already sent this submit. Accepted: the job is
-	 * taken over like one recorded on the item (nothing is sent). Still `sending`: the step died
-	 * while the vendor had the request, so it may have been paid; it is held as outcome unknown. A
-	 * row left `unknown` means the operator removed that render error from the item to submit anew.
+	 * Records what became of a sent submit. The vendor has already answered, so a journal that
+	 * cannot be written must not turn that answer into a failure: the item still carries the take.
+	 * A job ID is worth a second try; after that only the log has it besides the item.
 	 */
-	async recall(): Promise<boolean> {
-		if (!this.journal) return false;
-		const looked = await settle(async () => await (await this.journal!).lookup(this.key));
+	async note(state: JournalState, jobId?: string): Promise<void> {
+		if (!this.journaled) return;
+		let written = await settle(async () => await this.record(state, jobId));
+		if (!written.ok && jobId) written = await settle(async () => await this.record(state, jobId));
+		if (!written.ok)
+			this.ctx.logger.warn(
+				`${(written.error as Error).message} (${state}${jobId ? `, job ${jobId}` : ''})`,
+			);
+	}
+
+	/** A submit that may have been accepted: held, reported with the estimate it may cost, never sent again. */
+	holdUnknown(error: unknown): never {
+		this.failed(error, { code: 'outcome_unknown', neededUsd: this.plan.estimate.usd });
+	}
+
+	/**
+	 * Asks the journal whether this submit was sent before (a step that died, then its retry).
+	 * - `accepted` with a job ID: the job is taken over like one recorded on the item; nothing is
+	 *   sent. Not when the item already knows that job failed or was cancelled: that is resent.
+	 * - `sending` (the step died while the vendor had the request), `unknown` (sent, no answer), or
+	 *   `accepted` without an ID: it may have been paid, so it is held as outcome unknown until the
+	 *   operator sets the row to `accepted` with the job ID, or to `refused` to submit anew.
+	 * - `refused`, or no row: sent as usual; a `refused` row also answers an outcome_unknown the
+	 *   item carries (the operator's decision, made in the table).
+	 */
+	async recall(): Promise<'adopted' | 'cleared' | 'none'> {
+		if (!this.journaled) return 'none';
+		const looked = await settle(
+			async () => await (await renderJournal(this.ctx, this.batch)).lookup(this.key, this.where),
+		);
 		if (!looked.ok) this.refusedUnsent(looked.error);
 		const entry = looked.value;
-		if (entry?.state === 'accepted' && entry.jobId) {
+		if (!entry) return 'none';
+		if (entry.state === 'refused') return 'cleared';
+		const dead = this.context.takes.some(
+			(t) => t.jobId === entry.jobId && (t.status === 'failed' || t.status === 'cancelled'),
+		);
+		if (entry.state === 'accepted' && entry.jobId && dead) return 'cleared';
+		if (entry.state === 'accepted' && entry.jobId) {
 			this.recordTake(entry.jobId);
 			this.resumed = this.take;
-			return true;
+			// Paid whatever the budget now says: the first run's checks let it through.
+			this.budget.hold(this.runId, this.plan.estimate.usd);
+			this.reserved = this.plan.estimate.usd;
+			if (this.allowanceUsd !== undefined) this.allowanceUsd -= this.plan.estimate.usd;
+			return 'adopted';
 		}
-		if (entry?.state === 'sending') {
-			await this.note('unknown');
-			this.failed(
-				new SubmitOutcomeUnknownError({
-					vendor: this.plan.vendor,
-					itemIndex: this.itemIndex,
-					cause: new Error(
-						'an earlier run of this step sent it and stopped before the vendor answered (the render journal has it as sending)',
-					),
-				}),
-				{ code: 'outcome_unknown', neededUsd: this.plan.estimate.usd },
-			);
-		}
-		return false;
+		if (entry.state === 'sending') await this.note('unknown');
+		this.holdUnknown(
+			new SubmitOutcomeUnknownError({
+				vendor: this.plan.vendor,
+				itemIndex: this.itemIndex,
+				cause: new Error(
+					`an earlier run of this step sent it and no answer was recorded (the render journal has it as ${entry.state}); ` +
+						`to go on, set its row (shot ${this.context.shot.id}) to accepted with the job ID from the vendor dashboard, or to refused to submit anew`,
+				),
+			}),
+		);
 	}
 
 	now(): string {
@@ -338,11 +380,14 @@ class RenderRun<R> {
 		throw new ItemFailedError(error, items, true);
 	}
 
-	/** Refuses before anything is sent: a submit the item's allowance or the run's budget cannot pay, or one that may already have been paid. */
-	reserve(): void {
+	/**
+	 * Refuses before anything is sent: a submit the item's allowance or the run's budget cannot
+	 * pay, or one that may already have been paid (unless the journal's row says it was not).
+	 */
+	reserve(cleared = false): void {
 		const { plan, context, itemIndex } = this;
 		const unknown = context.renderError;
-		if (unknown?.code === 'outcome_unknown' && unknown.layer === plan.layer) {
+		if (!cleared && unknown?.code === 'outcome_unknown' && unknown.layer === plan.layer) {
 			// Sending it again could pay twice; the operator decides (see the README's troubleshooting).
 			throw new ItemFailedError(
 				new Error(
@@ -410,8 +455,7 @@ class RenderRun<R> {
 			return;
 		}
 		const error = submitted.error;
-		if (error instanceof SubmitOutcomeUnknownError)
-			this.failed(error, { code: 'outcome_unknown', neededUsd: this.plan.estimate.usd });
+		if (error instanceof SubmitOutcomeUnknownError) this.holdUnknown(error);
 		this.refusedUnsent(error);
 	}
 
@@ -590,8 +634,12 @@ export async function renderItem<R>(
 		// item's allowance was charged when it was submitted; settling releases both.
 		run.reserved = heldCost(run.resumed, context.ledger);
 	} else {
-		run.reserve();
-		if (!(await run.recall())) await run.submit();
+		// The journal first: a job a dead step was sent is paid, whatever the budget check now says.
+		const recalled = await run.recall();
+		if (recalled !== 'adopted') {
+			run.reserve(recalled === 'cleared');
+			await run.submit();
+		}
 		if (settings.mode === 'submit') {
 			// Nobody in this run waits for the job, so nothing would give its place back.
 			run.ticket?.done();

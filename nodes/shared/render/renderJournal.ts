@@ -5,7 +5,7 @@ import { RenderJournalError } from '../errors';
 import { httpSend } from '../http/request';
 import type { Batch } from '../router';
 import { settle } from '../runtime/concurrency';
-import { parseJsonBody } from '../transport';
+import { httpStatusOf, parseJsonBody } from '../transport';
 import type { ShotContext } from './shotContext';
 
 /**
@@ -44,43 +44,52 @@ export interface JournalEntry {
 	jobId?: string;
 }
 
-/** Where a submit comes from: the same item sends the same key, another take of the shot another. */
+/** Where a submit comes from: the same item of the same step sends the same key, anything else another. */
 export interface SubmitIdentity {
 	context: ShotContext;
+	itemIndex: number;
 	layer: string;
 	vendor: string;
 	model: string;
 	operation: string;
 	attempt: number;
+	/** The node's type and the parameters that shape the request (not how it waits). */
+	request: unknown;
 }
 
 /**
- * The key of one paid submit: the run, the whole shot as the item carries it, the engine, the
- * attempt and the pin. A retry of the same step sends the same key; a QC re-render (next attempt),
- * a changed shot or a new pin is a different submit and is sent.
+ * The key of one paid submit: the run, the whole shot as the item carries it, the QC hint, the
+ * pin, the engine, the attempt, the node's request parameters and the item's place in the step.
+ * The same step run again from the same saved input sends the same key; a QC re-render (next
+ * attempt), a changed shot, hint, pin or parameter, or a second copy of a shot is another submit.
  */
-export function submitKey({
-	context,
-	layer,
-	vendor,
-	model,
-	operation,
-	attempt,
-}: SubmitIdentity): string {
+export function submitKey(identity: SubmitIdentity): string {
+	const { context, itemIndex, layer, vendor, model, operation, attempt, request } = identity;
 	return createHash('sha256')
 		.update(
 			JSON.stringify([
 				context.pipeline.runId,
 				context.shot,
+				context.retryHint ?? null,
+				context.pin?.fingerprint ?? null,
 				layer,
 				vendor,
 				model,
 				operation,
 				attempt,
-				context.pin?.fingerprint ?? null,
+				request,
+				itemIndex,
 			]),
 		)
 		.digest('hex');
+}
+
+/** What of a node's parameters decides the request: all but how the node waits for it. */
+export function requestParameters(node: { type: string; parameters: Record<string, unknown> }) {
+	const request = Object.entries(node.parameters).filter(
+		([name]) => name !== 'mode' && name !== 'renderOptions',
+	);
+	return [node.type, Object.fromEntries(request)];
 }
 
 const eq = (columnName: string, value: string) => ({
@@ -97,13 +106,13 @@ export class RenderJournal {
 	) {}
 
 	/** The latest record of a submit key, or nothing when this submit was never journaled. */
-	async lookup(key: string): Promise<JournalEntry | undefined> {
+	async lookup(key: string, where: string): Promise<JournalEntry | undefined> {
 		const body = await journalCall<{ data?: unknown[] }>(
 			this.ctx,
 			this.api,
 			'GET',
 			`/data-tables/${this.tableId}/rows`,
-			`read the ${this.tableName} table`,
+			`${where}: could not read the ${this.tableName} table`,
 			{ qs: { filter: JSON.stringify(eq('key', key)), sortBy: 'updatedAt:desc', limit: 1 } },
 		);
 		const [first] = Array.isArray(body?.data) ? body.data : [];
@@ -111,7 +120,7 @@ export class RenderJournal {
 		const row = journalRowSchema.safeParse(first);
 		if (!row.success)
 			throw new RenderJournalError(
-				`a row of the ${this.tableName} table is not a journal row (${row.error.issues[0]?.path.join('.')}: ${row.error.issues[0]?.message}); fix or delete it in the table`,
+				`${where}: its row in the ${this.tableName} table is not a journal row (${row.error.issues[0]?.path.join('.')}: ${row.error.issues[0]?.message}); fix or delete it in the table`,
 			);
 		return { state: row.data.state, ...(row.data.jobId ? { jobId: row.data.jobId } : {}) };
 	}
@@ -121,6 +130,7 @@ export class RenderJournal {
 		key: string,
 		state: JournalState,
 		identity: SubmitIdentity,
+		where: string,
 		jobId?: string,
 	): Promise<void> {
 		const data: Record<(typeof COLUMNS)[number], string> = {
@@ -138,7 +148,7 @@ export class RenderJournal {
 			this.api,
 			'POST',
 			`/data-tables/${this.tableId}/rows/upsert`,
-			`write to the ${this.tableName} table`,
+			`${where}: could not write to the ${this.tableName} table`,
 			{ body: { filter: eq('key', key), data } },
 		);
 	}
@@ -165,20 +175,24 @@ async function journalCall<T = unknown>(
 				timeoutMs: 30_000,
 			}),
 	);
+	const scopesHint = (status: number | undefined) =>
+		status === 401 || status === 403
+			? '; check the API key and that it has the data table scopes'
+			: '';
+	// n8n's HTTP layer throws on 401 (so an expiring token could be refreshed); it is the key here.
 	if (!sent.ok)
-		throw new RenderJournalError(`could not ${doing}: ${(sent.error as Error).message}`);
+		throw new RenderJournalError(
+			`${doing}: ${(sent.error as Error).message}${scopesHint(httpStatusOf(sent.error))}`,
+		);
 	const { statusCode, body } = sent.value;
 	const parsed = await settle(async () => parseJsonBody(body));
 	if (statusCode < 200 || statusCode >= 300) {
 		const said = parsed.ok ? (parsed.value as { message?: unknown })?.message : undefined;
 		throw new RenderJournalError(
-			`could not ${doing}: n8n answered HTTP ${statusCode}${said ? ` (${String(said)})` : ''}` +
-				(statusCode === 401 || statusCode === 403
-					? '; check the API key and that it has the data table scopes'
-					: ''),
+			`${doing}: n8n answered HTTP ${statusCode}${said ? ` (${String(said)})` : ''}${scopesHint(statusCode)}`,
 		);
 	}
-	if (!parsed.ok) throw new RenderJournalError(`could not ${doing}: the answer is not JSON`);
+	if (!parsed.ok) throw new RenderJournalError(`${doing}: the answer is not JSON`);
 	return parsed.value as T;
 }
 
@@ -186,17 +200,26 @@ interface TableList {
 	data?: Array<{ id?: unknown; name?: unknown }>;
 }
 
+/**
+ * The one table of that exact name the key can see (n8n's name filter matches parts of names, in
+ * every project the key reaches). Two of them would let one step write to one and its retry read
+ * the other, so that is refused.
+ */
 async function findTable(ctx: IExecuteFunctions, api: string, name: string) {
 	const list = await journalCall<TableList>(
 		ctx,
 		api,
 		'GET',
 		'/data-tables',
-		'list the data tables',
-		{ qs: { filter: JSON.stringify({ name }), limit: 100 } },
+		'could not list the data tables',
+		{ qs: { filter: JSON.stringify({ name }), limit: 250 } },
 	);
-	const table = (list?.data ?? []).find((t) => t.name === name);
-	return table?.id === undefined ? undefined : String(table.id);
+	const tables = (list?.data ?? []).filter((t) => t.name === name && t.id !== undefined);
+	if (tables.length > 1)
+		throw new RenderJournalError(
+			`${tables.length} data tables named ${name} are visible to this API key (in different projects); give the credential's Journal Table a name only one has`,
+		);
+	return tables[0] ? String(tables[0].id) : undefined;
 }
 
 /** Finds the journal table, creating it on first use; two steps creating it at once both find the one that won. */
@@ -215,7 +238,7 @@ async function openJournal(ctx: IExecuteFunctions): Promise<RenderJournal> {
 					api,
 					'POST',
 					'/data-tables',
-					`create the ${name} table`,
+					`could not create the ${name} table`,
 					{ body: { name, columns: COLUMNS.map((column) => ({ name: column, type: 'string' })) } },
 				),
 		);
@@ -227,11 +250,11 @@ async function openJournal(ctx: IExecuteFunctions): Promise<RenderJournal> {
 	return new RenderJournal(ctx, api, id, name);
 }
 
-/** The node run's journal when the node has a Render Journal credential; one table lookup per run. */
-export function renderJournal(
-	ctx: IExecuteFunctions,
-	batch: Batch,
-): Promise<RenderJournal> | undefined {
-	if (!ctx.getNode().credentials?.[RENDER_JOURNAL_CREDENTIAL]) return undefined;
-	return batch.shared('renderJournal', async () => await openJournal(ctx));
+/** True when the node has a Render Journal credential. */
+export const hasRenderJournal = (ctx: IExecuteFunctions): boolean =>
+	Boolean(ctx.getNode().credentials?.[RENDER_JOURNAL_CREDENTIAL]);
+
+/** The node run's journal, opened on first use (one table lookup per node run). */
+export async function renderJournal(ctx: IExecuteFunctions, batch: Batch): Promise<RenderJournal> {
+	return await batch.shared('renderJournal', async () => await openJournal(ctx));
 }
