@@ -33,7 +33,7 @@ import {
 import { buildReport, reportHtml, type ShotOutcome } from '../../shared/qc/report';
 import { cmx3600, otioTimeline } from '../../shared/qc/timeline';
 import { readShotContext, type ShotContext } from '../../shared/render/shotContext';
-import { settle } from '../../shared/runtime/concurrency';
+import { mapWithConcurrency, settle, type Settled } from '../../shared/runtime/concurrency';
 import { withoutFields } from '../../shared/itemJson';
 import { entryKey } from '../../shared/ledger';
 import { probeTake } from '../helpers/probeTake';
@@ -118,6 +118,20 @@ const attemptCost = (takes: Take[], layer: RenderLayer, attempt: number) =>
 
 /** Registry estimates and vendors' own figures differ by a few percent; an allowance keeps this much room. */
 const ESTIMATE_HEADROOM = 1.25;
+
+/**
+ * Runs whose shots are checked at once: each holds one judge call and one probe in flight, so a
+ * batch of many runs is not judged one shot at a time.
+ */
+const RUNS_JUDGED_AT_ONCE = 8;
+
+interface Routed {
+	itemIndex: number;
+	context: ShotContext;
+	decision: Decision;
+	output: OutputKey;
+	ledger: LedgerEntry[];
+}
 
 interface RunState {
 	shotCount: number;
@@ -418,21 +432,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const remainingOf = (runId: string) =>
 		budgets.has(runId) ? remainingUsd(money[runId], budgets.get(runId)!) : undefined;
 
-	const routed: Array<{
-		itemIndex: number;
-		context: ShotContext;
-		decision: Decision;
-		output: OutputKey;
-		ledger: LedgerEntry[];
-	}> = [];
-	for (const [itemIndex, item] of items.entries()) {
-		const context = parsed[itemIndex];
-		if (!context.ok) {
-			throwUnlessCarried(this, context.error, itemIndex);
-			outputs[NEEDS_REVIEW].push(failedItem(item, context.error, itemIndex));
-			continue;
-		}
-		const shotContext = context.value;
+	const routed: Routed[] = [];
+	// Shots of one run are judged in order (an accepted take anchors the next shot's characters);
+	// runs share nothing, so their judge calls and probes overlap.
+	const byRun = new Map<string, number[]>();
+	const handled: Array<Settled<Routed | undefined>> = new Array(items.length);
+	for (const [itemIndex, context] of parsed.entries()) {
+		if (!context.ok) handled[itemIndex] = context;
+		else
+			byRun.set(context.value.pipeline.runId, [
+				...(byRun.get(context.value.pipeline.runId) ?? []),
+				itemIndex,
+			]);
+	}
+	const routeShot = async (itemIndex: number, shotContext: ShotContext): Promise<Routed> => {
+		const item = items[itemIndex];
 		const runId = shotContext.pipeline.runId;
 		const renderError = renderErrorOf(item, shotContext);
 		if (renderError) {
@@ -462,44 +476,30 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 						needUsd: chain * ESTIMATE_HEADROOM,
 					},
 				]);
-			routed.push({
-				itemIndex,
-				context: shotContext,
-				decision,
-				output,
-				ledger: shotContext.ledger,
-			});
-			continue;
+			return { itemIndex, context: shotContext, decision, output, ledger: shotContext.ledger };
 		}
 		const take = shotContext.takes.at(-1);
 		const memory = memoryFor(store, runId);
-		const checked = await settle(async () => {
-			// Anchors from a run state (a reshoot) or an earlier run of the brand join the run's before judging.
-			learnAnchors(
-				memory,
-				[
-					...readAnchors(
-						this.getNodeParameter('anchors', itemIndex, '') as unknown,
-						itemIndex,
-						'anchors',
-					),
-					...readAnchors(item.json.qcAnchors, itemIndex, 'qcAnchors'),
-				],
-				item.binary,
-			);
-			return await check(this, itemIndex, item, shotContext, take, thresholds, map, memory);
-		});
-		if (!checked.ok) {
-			throwUnlessCarried(this, checked.error, itemIndex);
-			outputs[NEEDS_REVIEW].push(failedItem(item, checked.error, itemIndex));
-			continue;
-		}
-		const ledger = [...shotContext.ledger, ...checked.value.ledger];
-		for (const entry of checked.value.ledger) money[runId].ledger[entryKey(entry)] = entry;
+		// Anchors from a run state (a reshoot) or an earlier run of the brand join the run's before judging.
+		learnAnchors(
+			memory,
+			[
+				...readAnchors(
+					this.getNodeParameter('anchors', itemIndex, '') as unknown,
+					itemIndex,
+					'anchors',
+				),
+				...readAnchors(item.json.qcAnchors, itemIndex, 'qcAnchors'),
+			],
+			item.binary,
+		);
+		const checked = await check(this, itemIndex, item, shotContext, take, thresholds, map, memory);
+		const ledger = [...shotContext.ledger, ...checked.ledger];
+		for (const entry of checked.ledger) money[runId].ledger[entryKey(entry)] = entry;
 		const { decision, output } = toOutput(
 			routing,
 			shotContext,
-			decide(shotContext.shot, take, shotContext.qc, checked.value.verdicts, {
+			decide(shotContext.shot, take, shotContext.qc, checked.verdicts, {
 				retries,
 				remainingUsd: remainingOf(runId),
 			}),
@@ -524,9 +524,25 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				shotContext.shot,
 				take,
 				take.asset.kind === 'binary' ? item.binary?.[take.asset.ref] : undefined,
-				checked.value.frames ?? [],
+				checked.frames ?? [],
 			);
-		routed.push({ itemIndex, context: shotContext, decision, output, ledger });
+		return { itemIndex, context: shotContext, decision, output, ledger };
+	};
+	await mapWithConcurrency([...byRun.values()], RUNS_JUDGED_AT_ONCE, async (indexes) => {
+		for (const itemIndex of indexes) {
+			const context = parsed[itemIndex];
+			if (context.ok)
+				handled[itemIndex] = await settle(async () => await routeShot(itemIndex, context.value));
+		}
+	});
+	// Outputs keep the input order, and the first item that fails (in that order) fails the node.
+	for (const [itemIndex, result] of handled.entries()) {
+		if (result.ok) {
+			if (result.value) routed.push(result.value);
+			continue;
+		}
+		throwUnlessCarried(this, result.error, itemIndex);
+		outputs[NEEDS_REVIEW].push(failedItem(items[itemIndex], result.error, itemIndex));
 	}
 
 	// First renders share what is left by duration (shots of the run not seen yet keep their share).
