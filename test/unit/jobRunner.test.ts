@@ -8,6 +8,7 @@ import {
 } from '../../nodes/shared/errors';
 import { mapWithConcurrency } from '../../nodes/shared/runtime/concurrency';
 import {
+	MAX_QUEUED_MS,
 	runJob,
 	type JobAdapter,
 	type JobStatus,
@@ -155,6 +156,53 @@ describe('job runner', () => {
 		expect(error.jobId).toBe('task-9');
 		expect(error.message).toMatch(/Still RUNNING after 20 s.*job task-9, item 2/);
 		expect(clock.time).toBe(20_000);
+	});
+
+	it("does not count the vendor's queue for the account's concurrency (THROTTLED) as render time", async () => {
+		const clock = new FakeClock();
+		const throttled: JobStatus = {
+			phase: 'queued',
+			vendorStatus: 'THROTTLED',
+			throttled: true,
+			body: {},
+		};
+		// Queued until the poll at 24 s (polls at 1, 2, 4, 8, 16, 24 s), then 20 s of rendering against
+		// a 20 s timeout: done at the poll of 44 s, where counting the queue would have stopped at 20 s.
+		const polls = [...Array(6).fill(throttled), running, running, succeeded];
+		const { adapter } = scripted(['task-3'], polls);
+		const outcome = await runJob(adapter, { ...policy, timeoutMs: 20_000 }, { clock });
+		expect(outcome.status.phase).toBe('succeeded');
+		expect(clock.time).toBe(44_000);
+	});
+
+	it('still times out a job that renders too long after leaving the queue, and one queued past the limit', async () => {
+		const clock = new FakeClock();
+		const throttled: JobStatus = {
+			phase: 'queued',
+			vendorStatus: 'THROTTLED',
+			throttled: true,
+			body: {},
+		};
+		const { adapter } = scripted(['task-4'], [throttled, throttled, throttled]);
+		const error = await runJob(adapter, { ...policy, timeoutMs: 20_000 }, { clock }).catch(
+			(e) => e,
+		);
+		expect(error).toBeInstanceOf(JobTimedOutError);
+		// Queued until the poll at 4 s, so the render had its full 20 s after that.
+		expect(clock.time).toBe(24_000);
+		expect(error.message).toMatch(/Still RUNNING after 24 s/);
+
+		const queuedClock = new FakeClock();
+		const forever = scripted(['task-5'], [], { poll: async () => throttled });
+		const queued = await runJob(
+			forever.adapter,
+			{ ...policy, timeoutMs: 20_000 },
+			{ clock: queuedClock },
+		).catch((e) => e);
+		expect(queued).toBeInstanceOf(JobTimedOutError);
+		expect(queued.message).toMatch(/Still THROTTLED/);
+		expect(queuedClock.time).toBeLessThanOrEqual(MAX_QUEUED_MS + 20_000 + policy.maxIntervalMs);
+		expect(queuedClock.time).toBeGreaterThanOrEqual(MAX_QUEUED_MS);
 	});
 
 	it('stops within one interval of a cancellation and reports the job ID', async () => {
@@ -314,6 +362,24 @@ describe('render pace', () => {
 		// Tight polls (1 s, 2.5% of 56 s capped by the interval) from 55 s on: done seen at 60 s.
 		expect(second.finishedAt - second.startedAt).toBe(60_000);
 		expect(second.polls).toBe(first.polls + 4);
+	});
+
+	it('polls sooner after a job that was already done at its first poll, so a fast model gives its slot back soon', async () => {
+		const clock = new FakeClock();
+		const pace = new RenderTimes().forModel('veo-3.1-fast-generate-001');
+		const follow = { ...policy, follow: { typicalMs: 60_000, floorMs: 200 } };
+		// Typical 60 s, so the first poll comes at 12 s; this model renders in 3 s.
+		const first = await runJob(timed(clock, 3_000), follow, { clock, pace });
+		expect(first.finishedAt - first.startedAt).toBe(12_000);
+		expect(pace.expectedMs()).toBe(6_000);
+		const second = await runJob(timed(clock, 3_000), follow, { clock, pace });
+		// First poll at 3 s (half of the halved bound): done, so the bound halves again.
+		expect(second.finishedAt - second.startedAt).toBe(3_000);
+		expect(pace.expectedMs()).toBe(1_500);
+		const third = await runJob(timed(clock, 3_000), follow, { clock, pace });
+		// Seen unfinished at 0.75 s and followed from there: done seen within 10% of the render.
+		expect(third.finishedAt - third.startedAt).toBeLessThanOrEqual(3_300);
+		expect(pace.expectedMs()).toBeGreaterThan(2_500);
 	});
 
 	it('leaves the policy alone past twice the expected time, for jobs queued at the vendor', () => {

@@ -24,7 +24,9 @@ import { followingWait, pacedWait, type RenderPace } from './renderTimes';
  * - transient poll errors (408, 429, 5xx, resets, malformed bodies) are tolerated up to a limit,
  *   and a vendor's retry hint is honoured; any other poll error ends the wait at once;
  * - every error names the vendor, the job ID and the item index;
- * - waiting is bounded by a timeout and stops as soon as the execution is cancelled.
+ * - waiting is bounded by a timeout and stops as soon as the execution is cancelled; time the
+ *   vendor holds the job in its queue for the account's concurrency (Runway THROTTLED) is not
+ *   render time, and is added to the timeout up to MAX_QUEUED_MS.
  */
 
 export type JobPhase = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -94,6 +96,13 @@ export interface JobOutcome<R = unknown> {
 	startedAt: number;
 	finishedAt: number;
 }
+
+/**
+ * The longest a job may sit in the vendor's queue for the account's concurrency, on top of the
+ * render timeout. Runway stores such a task and starts it in FIFO order (it is not an error), so a
+ * night's batch queued behind the account's cap is waited for instead of timing out unrendered.
+ */
+export const MAX_QUEUED_MS = 6 * 60 * 60_000;
 
 const TERMINAL: ReadonlySet<JobPhase> = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -228,14 +237,16 @@ export async function waitForJob<R>(
 	policy: WaitPolicy,
 	options: RunOptions,
 	firstStatus?: JobStatus<R>,
-): Promise<{ status: JobStatus<R>; polls: number; pendingForMs?: number }> {
+): Promise<{ status: JobStatus<R>; polls: number; pendingForMs?: number; doneAtMs?: number }> {
 	const context = { vendor: adapter.vendor, itemIndex: adapter.itemIndex, jobId };
 	if (firstStatus && isTerminal(firstStatus.phase)) {
 		if (firstStatus.phase === 'succeeded') return { status: firstStatus, polls: 0 };
 		throw failureOf(firstStatus, context);
 	}
 	const waitStarted = options.clock.now();
-	const deadline = waitStarted + policy.timeoutMs;
+	/** Time the vendor held the job back for the account's concurrency, as the polls saw it. */
+	let queuedMs = 0;
+	let lastPollAt = waitStarted;
 	let interval = policy.intervalMs;
 	let wait = Math.max(0, policy.firstDelayMs);
 	/** A transient poll error's retry hint, honoured by the next wait. */
@@ -246,11 +257,16 @@ export async function waitForJob<R>(
 	let pendingForMs: number | undefined;
 
 	for (;;) {
-		const remaining = deadline - options.clock.now();
+		const remaining = waitStarted + policy.timeoutMs + queuedMs - options.clock.now();
 		if (remaining <= 0) {
-			throw new JobTimedOutError({ ...context, waitedMs: policy.timeoutMs, lastStatus });
+			throw new JobTimedOutError({
+				...context,
+				waitedMs: policy.timeoutMs + queuedMs,
+				lastStatus,
+			});
 		}
-		const elapsed = options.clock.now() - waitStarted;
+		// The render's own clock: polls follow the render, not the queue before it.
+		const elapsed = options.clock.now() - waitStarted - queuedMs;
 		const paced = policy.follow
 			? polls === 0 && policy.firstDelayMs <= 0
 				? 0
@@ -290,12 +306,16 @@ export async function waitForJob<R>(
 			continue;
 		}
 		const status = polled.value;
+		const polledAt = options.clock.now();
+		if (status.throttled) queuedMs = Math.min(MAX_QUEUED_MS, queuedMs + polledAt - lastPollAt);
+		lastPollAt = polledAt;
 		consecutiveErrors = 0;
 		lastStatus = status.vendorStatus;
 		await adapter.onStatus?.(status, jobId);
-		if (status.phase === 'succeeded') return { status, polls, pendingForMs };
+		if (status.phase === 'succeeded')
+			return { status, polls, pendingForMs, doneAtMs: polledAt - waitStarted - queuedMs };
 		if (isTerminal(status.phase)) throw failureOf(status, context);
-		pendingForMs = options.clock.now() - waitStarted;
+		pendingForMs = polledAt - waitStarted - queuedMs;
 		wait = interval;
 		interval = nextInterval(interval, policy);
 	}
@@ -308,7 +328,7 @@ export async function waitForSubmitted<R>(
 	policy: WaitPolicy,
 	options: RunOptions,
 ): Promise<{ status: JobStatus<R>; polls: number }> {
-	const { status, polls, pendingForMs } = await waitForJob(
+	const { status, polls, pendingForMs, doneAtMs } = await waitForJob(
 		adapter,
 		submitted.jobId,
 		policy,
@@ -319,6 +339,7 @@ export async function waitForSubmitted<R>(
 	// it unfinished is a lower bound of its render time, where the detection time would overstate it.
 	// It is measured from the start of the wait, the same origin the pacing uses.
 	if (pendingForMs !== undefined) options.pace?.observe(pendingForMs);
+	else if (doneAtMs !== undefined && polls === 1) options.pace?.finishedBy(doneAtMs);
 	return { status, polls };
 }
 
