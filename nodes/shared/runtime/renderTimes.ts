@@ -3,6 +3,8 @@ export interface RenderPace {
 	/** A render time of this model no job in this node run has beaten, ms from submit. */
 	expectedMs(): number | undefined;
 	observe(ms: number): void;
+	/** A job was already done at its first poll, `ms` after its submit: an upper bound of the render time. */
+	finishedBy(ms: number): void;
 }
 
 /**
@@ -12,15 +14,28 @@ export interface RenderPace {
  * within a few percent of its render time without polling more often the rest of the time.
  * Each job contributes the last time it was seen unfinished, a lower bound of its render time;
  * the smallest bound is kept because a job queued behind others only takes longer.
+ * A model that renders much faster than its typical time is done before its first poll, which
+ * tells only an upper bound: the next jobs are first polled at half of it, until one is seen
+ * unfinished and gives a lower bound (or the bound halves again). A slot the account gives back
+ * late is a render that could have run, so this matters as much as the detection delay.
  */
 export class RenderTimes {
 	private readonly fastest = new Map<string, number>();
+	private readonly doneBy = new Map<string, number>();
 
 	forModel(model: string): RenderPace {
 		return {
-			expectedMs: () => this.fastest.get(model),
+			expectedMs: () => {
+				const lower = this.fastest.get(model);
+				if (lower !== undefined) return lower;
+				const upper = this.doneBy.get(model);
+				return upper === undefined ? undefined : upper / 2;
+			},
 			observe: (ms) => {
 				if (ms > 0) this.fastest.set(model, Math.min(ms, this.fastest.get(model) ?? Infinity));
+			},
+			finishedBy: (ms) => {
+				if (ms > 0) this.doneBy.set(model, Math.min(ms, this.doneBy.get(model) ?? Infinity));
 			},
 		};
 	}
