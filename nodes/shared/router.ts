@@ -16,6 +16,8 @@ export interface Batch {
 	addOutputFields(fields: () => Record<string, Record<string, unknown>>): void;
 	/** The fields `addOutputFields` registered, computed now. */
 	outputFields(): Record<string, Record<string, unknown>>;
+	/** Aborted once every item is done: work that outlives an item (a Submit step's watchers) stops there. */
+	readonly ended: AbortSignal;
 }
 
 export interface Operation {
@@ -77,12 +79,18 @@ function bringsJobToCollect(input: INodeExecutionData): boolean {
 	);
 }
 
-export function createBatch(items: INodeExecutionData[], clock: Clock = systemClock): Batch {
+export function createBatch(
+	items: INodeExecutionData[],
+	clock: Clock = systemClock,
+): Batch & { end(): void } {
 	const state = new Map<string, unknown>();
 	const fieldSources: Array<() => Record<string, Record<string, unknown>>> = [];
+	const end = new AbortController();
 	return {
 		items,
 		clock,
+		ended: end.signal,
+		end: () => end.abort(new Error('the node run ended')),
 		shared<T>(key: string, create: () => T): T {
 			if (!state.has(key)) state.set(key, create());
 			return state.get(key) as T;
@@ -162,6 +170,7 @@ export async function routeOperations(
 		upper === undefined ? 1 : workersFor(upper),
 		async (_item, itemIndex) => await execute.call(this, itemIndex, batch),
 	);
+	batch.end();
 
 	// Failing the node would discard every item's output. That is only allowed when it costs
 	// nothing: once any item holds a vendor job (new, or brought in to collect), or was refused for

@@ -7,6 +7,14 @@ import {
 	type ConcurrencyStart,
 } from '../runtime/adaptiveConcurrency';
 
+/**
+ * Vendors that store a submit over the account's concurrency and start it later in order, instead
+ * of refusing it: Runway marks such a task THROTTLED (vendor contract: "not an error").
+ */
+const QUEUES_OVER_CAP: ReadonlySet<Vendor> = new Set<Vendor>(['runway']);
+
+export const queuesOverConcurrency = (vendor: Vendor): boolean => QUEUES_OVER_CAP.has(vendor);
+
 /** The node's concurrency options: the ceiling, and where to start (0 = learned, else the safe default). */
 export interface ConcurrencySettings {
 	upper: number;

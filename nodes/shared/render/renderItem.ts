@@ -33,7 +33,11 @@ import {
 } from '../runtime/jobRunner';
 import type { SubmitTicket } from '../runtime/adaptiveConcurrency';
 import { RenderTimes } from '../runtime/renderTimes';
-import { accountConcurrency, type ConcurrencySettings } from './accountConcurrency';
+import {
+	accountConcurrency,
+	queuesOverConcurrency,
+	type ConcurrencySettings,
+} from './accountConcurrency';
 import {
 	hasRenderJournal,
 	renderJournal,
@@ -419,9 +423,10 @@ class RenderRun<R> {
 		if (this.allowanceUsd !== undefined) this.allowanceUsd -= plan.estimate.usd;
 	}
 
-	/** Where a render error happened: the layer, and the engine (vendor and model) QC sends it back to. */
+	/** Where a render error happened: the layer, and the engine (vendor, model, operation) QC sends it back to. */
 	private engine() {
-		return { layer: this.plan.layer, vendor: this.plan.vendor, model: this.plan.model };
+		const { layer, vendor, model, operation } = this.plan;
+		return { layer, vendor, model, operation };
 	}
 
 	/** A submit the money does not cover: data for QC to route (Needs Review, or back once the run has it), never a failed workflow. */
@@ -457,6 +462,37 @@ class RenderRun<R> {
 		const error = submitted.error;
 		if (error instanceof SubmitOutcomeUnknownError) this.holdUnknown(error);
 		this.refusedUnsent(error);
+	}
+
+	/**
+	 * A Submit Only step does not wait for its jobs, but each still takes a place in the account
+	 * while it renders. Given back at acceptance, the step would send more than the account takes
+	 * and meet its refusals (Vertex answers 429) with blind back-off, leaving the account idle; so a
+	 * light watcher polls the job until the vendor is done with it, and the step's end lets every
+	 * place go. A vendor that queues what is over its cap (Runway's THROTTLED: stored, started in
+	 * order, not an error) takes every submit at once instead, which is what a Submit step is for.
+	 */
+	holdPlaceWhileRendering(): void {
+		const { ticket, pending, batch } = this;
+		if (!ticket) return;
+		if (!pending || queuesOverConcurrency(this.plan.vendor) || batch.ended.aborted)
+			return ticket.done();
+		const watcher: JobAdapter<R> = {
+			vendor: this.adapter.vendor,
+			itemIndex: this.adapter.itemIndex,
+			submit: this.adapter.submit,
+			poll: this.adapter.poll,
+			onStatus: (status) => ticket.status(status.throttled === true),
+		};
+		const signals = [batch.ended, ...(this.options.signal ? [this.options.signal] : [])];
+		void settle(
+			async () =>
+				await waitForSubmitted(watcher, pending, this.policy, {
+					...this.options,
+					gate: undefined,
+					signal: AbortSignal.any(signals),
+				}),
+		).then(() => ticket.done());
 	}
 
 	/** Certainly not accepted (or never sent): nothing is held any more, and the step says why. */
@@ -641,8 +677,7 @@ export async function renderItem<R>(
 			await run.submit();
 		}
 		if (settings.mode === 'submit') {
-			// Nobody in this run waits for the job, so nothing would give its place back.
-			run.ticket?.done();
+			run.holdPlaceWhileRendering();
 			return run.emit();
 		}
 	}
