@@ -37,7 +37,14 @@ import {
 	workflow,
 } from './lib/nodes';
 import { fileName, fileParam, settingsRoot } from './lib/paths';
-import { qcRouter, runwayBroll, soraGateway, splitRenders, veoHero } from './lib/renders';
+import {
+	collectAfterSubmits,
+	qcRouter,
+	runwayBroll,
+	soraGateway,
+	splitRenders,
+	veoHero,
+} from './lib/renders';
 import { CRED, DELIVERY_ROOT, PIPELINE_SETTINGS, PKG, RENDER } from './lib/settings';
 import { VENDORS } from '../../nodes/shared/contract/schemas';
 
@@ -600,11 +607,41 @@ export function batch() {
 		'Campaign Totals': { main: link('Campaign Status') },
 		'Campaign Status': { main: link('Update Campaign') },
 	};
-	return splitRenders(
+	const split = splitRenders(
 		workflow('vpScheduledAdBatch', 'Video pipeline: scheduled ad batch', nodes, connections, {
 			...PIPELINE_SETTINGS,
 		}),
 		['Sora (Gateway)', 'Veo Hero', 'Keyframe Still', 'Runway From Keyframe', 'Runway B-Roll'],
 		[800, -520],
 	);
+	// Branches run top to bottom (execution order v1): Runway's keyframes and Submit steps above
+	// Veo's, so Runway has every job of the round queued before Veo's Submit step fills its quota.
+	for (const [name, position] of Object.entries(SUBMIT_ROWS))
+		split.nodes.find((n) => n.name === name)!.position = position;
+	return collectAfterSubmits(
+		split,
+		[
+			// Veo's waiting step first: Runway renders its queue meanwhile.
+			{ wait: 'Veo Hero', vendor: 'google', operation: 'generate', position: [2080, 40] },
+			{
+				wait: 'Runway From Keyframe',
+				vendor: 'runway',
+				operation: 'imageToVideo',
+				position: [2080, 160],
+			},
+			{ wait: 'Runway B-Roll', vendor: 'runway', operation: 'textToVideo', position: [2080, 280] },
+		],
+		'QC Router',
+		{ merge: [1640, 300], route: [1860, 300], note: [1640, -320] },
+	);
 }
+
+/** Where the render steps sit once split: their height decides the order they run in. */
+const SUBMIT_ROWS: Record<string, [number, number]> = {
+	'Keyframe Shot?': [760, 220],
+	'Keyframe Still (Submit)': [980, 160],
+	'Keyframe Still': [1200, 160],
+	'Runway From Keyframe (Submit)': [1420, 160],
+	'Runway B-Roll (Submit)': [980, 320],
+	'Veo Hero (Submit)': [760, 440],
+};

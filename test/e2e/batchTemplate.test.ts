@@ -10,7 +10,7 @@ import {
 	expectSeededBatchDelivered,
 	runBatch,
 } from '../harness/batchRun';
-import { nodeOutput } from '../harness/executionData';
+import { nodeOutput, nodeRunOutputs } from '../harness/executionData';
 import {
 	dataTableName,
 	templateInstance,
@@ -118,6 +118,22 @@ describe('scheduled ad batch in a running n8n', () => {
 			});
 			await runBatch(n8n, server);
 			await expectSeededBatchDelivered(n8n, sandbox, { rerenders: 2, squareRerenders: 1 });
+
+			// Every vendor renders at once: the round's Runway b-roll was queued at Runway before Veo's
+			// Submit step sent its first job, and one Merge gathered both for the waiting steps.
+			const [night] = executionIds(n8n, BATCH_WORKFLOW).slice(-1);
+			const [firstBroll] = nodeRunOutputs(n8n, night, 'Runway B-Roll (Submit)');
+			const brollJobs = new Set(firstBroll.map((item) => item.takes.at(-1).jobId));
+			const sent = await sandboxJobs(sandbox);
+			const firstVeoAt = Math.min(
+				...sent.filter((j) => j.vendor === 'google').map((j) => j.createdAt),
+			);
+			const queuedFirst = sent.filter((j) => brollJobs.has(j.id) && j.createdAt < firstVeoAt);
+			expect(firstBroll.length).toBeGreaterThan(0);
+			expect(queuedFirst).toHaveLength(firstBroll.length);
+			expect(nodeRunOutputs(n8n, night, 'All Renders Sent')[0].length).toBeGreaterThan(
+				firstBroll.length,
+			);
 
 			// The changed face was caught by the judge against the anchor and re-rendered by Runway;
 			// the take delivered instead is one the sandbox did not drift.

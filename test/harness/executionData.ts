@@ -39,10 +39,15 @@ export function executionData(n8n: N8nInstance, executionId: number): RunData | 
 	}
 }
 
+/** The items a node of a finished execution put on its first output, run by run. */
+export function nodeRunOutputs(n8n: N8nInstance, executionId: number, node: string): any[][] {
+	const runs = executionData(n8n, executionId)?.resultData.runData[node] ?? [];
+	return runs.map((run) => (run.data?.main?.[0] ?? []).map((item) => item.json));
+}
+
 /** The items a node of a finished execution put on its first output, over all its runs. */
 export function nodeOutput(n8n: N8nInstance, executionId: number, node: string): any[] {
-	const runs = executionData(n8n, executionId)?.resultData.runData[node] ?? [];
-	return runs.flatMap((run) => (run.data?.main?.[0] ?? []).map((item) => item.json));
+	return nodeRunOutputs(n8n, executionId, node).flat();
 }
 
 /** Why an execution failed: its own error and every node run that ended in one, by node. */

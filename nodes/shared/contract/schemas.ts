@@ -452,6 +452,8 @@ export const renderErrorSchema = z
 		/** The engine that failed or refused it: QC Router's Per Engine routing sends the shot back there. */
 		vendor: vendorSchema.optional(),
 		model: z.string().min(1).optional(),
+		/** The engine's operation (a workflow routes a Submit step's items to the step that waits for them by it). */
+		operation: z.string().min(1).optional(),
 	})
 	.strict();
 export type RenderError = z.infer<typeof renderErrorSchema>;

@@ -1,6 +1,6 @@
 // The render and QC nodes the pipeline templates share, and the crash-safe split of each render
 // node into a Submit Only step and a waiting step.
-import { link, node, sticky, type Position, type Workflow } from './nodes';
+import { condition, link, node, sticky, type Position, type Workflow } from './nodes';
 import { CRED, JUDGE, PKG, RENDER } from './settings';
 
 /** Veo on Vertex AI for hero shots: the pin's references, native audio. */
@@ -111,5 +111,82 @@ export function splitRenders(workflow: Workflow, names: string[], noteAt: [numbe
 	}
 	nodes.push(sticky('Crash Safe Renders', SUBMIT_NOTE, noteAt, 460, 340));
 	workflow.settings.saveExecutionProgress = true;
+	return workflow;
+}
+
+/** A waiting step and the engine whose jobs it collects (what its Submit step puts on the item). */
+export interface Collector {
+	wait: string;
+	vendor: string;
+	operation: string;
+	position: Position;
+}
+
+/** vendor:operation of what the Submit step did with the item: its render error, else its newest take. */
+const SUBMITTED_BY =
+	"={{ (($json.renderError || ($json.takes || []).slice(-1)[0]) || {}).vendor + ':' + (($json.renderError || ($json.takes || []).slice(-1)[0]) || {}).operation }}";
+
+const PARALLEL_NOTE =
+	'### Every vendor renders at once\nn8n runs one step at a time, so a waiting step holds the workflow while its vendor renders. ' +
+	'Here every **(Submit)** step of a round runs first: Runway takes all of its jobs at once and queues them for the account (*THROTTLED*), ' +
+	"then Veo's Submit step fills the Vertex quota, and only then do the waiting steps collect, Veo's first. " +
+	'**All Renders Sent** gathers what the Submit steps sent, and **Collect Renders** hands each item to the step that waits for its engine; an item it cannot place goes straight to QC.';
+
+/**
+ * Runs the named waiting steps only after every Submit step of the round, so the vendors render
+ * at the same time: each Submit step feeds a Merge, and a Switch sends each item to the waiting
+ * step of the engine that took it (the first collector is run first). An item no collector
+ * claims goes to `fallback` (QC Router, which routes what it carries).
+ */
+export function collectAfterSubmits(
+	workflow: Workflow,
+	collectors: Collector[],
+	fallback: string,
+	at: { merge: Position; route: Position; note: Position },
+) {
+	const { nodes, connections } = workflow;
+	const MERGE = 'All Renders Sent';
+	const ROUTE = 'Collect Renders';
+	collectors.forEach((collector, index) => {
+		connections[`${collector.wait} (Submit)`] = {
+			main: [[{ node: MERGE, type: 'main', index }]],
+		};
+		nodes.find((n) => n.name === collector.wait)!.position = collector.position;
+	});
+	nodes.push(
+		node(
+			MERGE,
+			'n8n-nodes-base.merge',
+			{ mode: 'append', numberInputs: collectors.length },
+			at.merge,
+			3.2,
+		),
+		node(
+			ROUTE,
+			'n8n-nodes-base.switch',
+			{
+				rules: {
+					values: collectors.map((collector) => ({
+						conditions: condition(
+							`5a0e4b9c-1d2f-4e3a-8b7c-0000000001${String(collectors.indexOf(collector)).padStart(2, '0')}`,
+							SUBMITTED_BY,
+							{ type: 'string', operation: 'equals' },
+							`${collector.vendor}:${collector.operation}`,
+						),
+						renameOutput: true,
+						outputKey: collector.wait,
+					})),
+				},
+				options: { fallbackOutput: 'extra', renameFallbackOutput: 'Unplaced' },
+			},
+			at.route,
+			3.2,
+		),
+		sticky('Vendors In Parallel', PARALLEL_NOTE, at.note, 460, 260),
+	);
+	connections[MERGE] = { main: link(ROUTE) };
+	connections[ROUTE] = {
+		main: [...collectors.map((c) => [{ node: c.wait, type: 'main', index: 0 }]), link(fallback)[0]],
+	};
 	return workflow;
 }
