@@ -29,6 +29,13 @@ const policy: WaitPolicy = {
 };
 
 const running: JobStatus = { phase: 'running', vendorStatus: 'RUNNING', body: {} };
+/** Runway's answer for a task held back for the account's concurrency. */
+const throttled: JobStatus = {
+	phase: 'queued',
+	vendorStatus: 'THROTTLED',
+	throttled: true,
+	body: {},
+};
 const succeeded: JobStatus = {
 	phase: 'succeeded',
 	vendorStatus: 'SUCCEEDED',
@@ -160,12 +167,6 @@ describe('job runner', () => {
 
 	it("does not count the vendor's queue for the account's concurrency (THROTTLED) as render time", async () => {
 		const clock = new FakeClock();
-		const throttled: JobStatus = {
-			phase: 'queued',
-			vendorStatus: 'THROTTLED',
-			throttled: true,
-			body: {},
-		};
 		// Queued until the poll at 24 s (polls at 1, 2, 4, 8, 16, 24 s), then 20 s of rendering against
 		// a 20 s timeout: done at the poll of 44 s, where counting the queue would have stopped at 20 s.
 		const polls = [...Array(6).fill(throttled), running, running, succeeded];
@@ -177,12 +178,6 @@ describe('job runner', () => {
 
 	it('still times out a job that renders too long after leaving the queue, and one queued past the limit', async () => {
 		const clock = new FakeClock();
-		const throttled: JobStatus = {
-			phase: 'queued',
-			vendorStatus: 'THROTTLED',
-			throttled: true,
-			body: {},
-		};
 		const { adapter } = scripted(['task-4'], [throttled, throttled, throttled]);
 		const error = await runJob(adapter, { ...policy, timeoutMs: 20_000 }, { clock }).catch(
 			(e) => e,
