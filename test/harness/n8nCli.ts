@@ -234,6 +234,10 @@ export class N8nInstance {
 		return await this.spawn(['worker', `--concurrency=${concurrency}`], port, {
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 			QUEUE_HEALTH_CHECK_PORT: String(port),
+			// Workers here share one user folder, as they would a shared volume. A worker replays its
+			// event log at start and marks every execution it finds unfinished there as crashed, so a
+			// shared log lets a restarted worker crash the executions the others are still running.
+			N8N_EVENTBUS_LOGWRITER_LOGBASENAME: `n8nEventLog-worker-${port}`,
 			...extraEnv,
 		});
 	}
