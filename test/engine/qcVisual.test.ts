@@ -165,6 +165,39 @@ describe('QC Router visual checks (engine, sandbox judge)', () => {
 		expect(report.cost.byLayer.qc).toBeGreaterThan(0);
 	});
 
+	it('asks the judge again after a quota refusal (429), so a busy quota neither leaves a take unchecked nor pays a re-render', async () => {
+		sandbox.setFaults({
+			rules: [
+				{
+					fault: 'rate_limit',
+					vendor: 'google',
+					op: 'submit',
+					model: 'gemini-3.1-flash-lite',
+					times: 1,
+				},
+			],
+		});
+		const result = await runWorkflow(judgedLoop(), {
+			credentials: credentialsFor(sandbox, 'vpSandboxVertex'),
+			input: asItems(shotItems(2, refPin, { resolution: '720p', durationSeconds: 8 })),
+			startNode: 'Veo',
+		});
+		expect(result.error).toBeUndefined();
+		const done = doneOf(result).map((o) => shotItemSchema.parse(o.json));
+		expect(done).toHaveLength(2);
+		// The refusal happened (the sandbox's fault log), and every take was still judged and passed once.
+		const faults = (await (await fetch(`${sandbox.origin}/_sandbox/faults`)).json()) as {
+			log: Array<{ fault: string }>;
+		};
+		expect(faults.log.filter((f) => f.fault === 'rate_limit')).toHaveLength(1);
+		for (const shot of done) {
+			expect(shot.qc!.status).toBe('passed');
+			expect(shot.takes).toHaveLength(1);
+			expect(visionOf(shot).some((v) => String(v.value).startsWith('not checked'))).toBe(false);
+		}
+		expect(await sandboxJobs(sandbox)).toHaveLength(2);
+	});
+
 	it('without a judge credential says visual checks are off, on the verdict, the node and the report', async () => {
 		sandbox.setFaults({
 			rules: [

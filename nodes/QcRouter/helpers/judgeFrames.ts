@@ -20,6 +20,29 @@ import {
 	type JudgeAsk,
 } from '../../shared/qc/judgeScores';
 import { googleEndpoint, googleRequest } from '../../shared/vendors/google/transport';
+import { VendorHttpError } from '../../shared/errors';
+import { systemClock } from '../../shared/runtime/clock';
+import { settle } from '../../shared/runtime/concurrency';
+
+/** Judge calls a quota refusal (429) may cost before the take is left unchecked. */
+const JUDGE_ATTEMPTS = 3;
+
+/**
+ * A judge call the vendor refused with 429 was not answered, so not billed: it is asked again after
+ * the vendor's hint (or a few seconds), a couple of times. Left unchecked, a take is never Passed
+ * and QC pays for a re-render instead, so a busy quota must not be read as a failed judgement.
+ */
+async function refusedAgain<T>(ctx: IExecuteFunctions, call: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		const answered = await settle(call);
+		if (answered.ok) return answered.value;
+		const { error } = answered;
+		const refused = error instanceof VendorHttpError && error.statusCode === 429;
+		if (!refused || attempt >= JUDGE_ATTEMPTS) throw error;
+		const waitMs = Math.min(30_000, error.retryAfterMs ?? 2000 * attempt);
+		await systemClock.sleep(waitMs, ctx.getExecutionCancelSignal());
+	}
+}
 
 /** The cheap judge every template and the node default to (Gemini Flash-Lite pricing). */
 export const DEFAULT_JUDGE_MODEL = 'gemini-3.1-flash-lite';
@@ -209,23 +232,27 @@ async function askJudge(
 					},
 					...parts,
 				];
-	const { body } = await googleRequest<{
-		responseId?: string;
-		candidates?: Array<{ content?: { parts?: Array<{ text?: string }> } }>;
-		usageMetadata?: { promptTokenCount?: number; candidatesTokenCount?: number };
-	}>(ctx, {
-		method: 'POST',
-		url: `${endpoint.modelUrl(request.model)}:generateContent`,
-		operation: opinion === 'first' ? 'Vision judge' : `Vision judge (${opinion} opinion)`,
-		itemIndex: request.itemIndex,
-		body: {
-			contents: [{ role: 'user', parts: asked }],
-			generationConfig: {
-				responseMimeType: 'application/json',
-				responseJsonSchema: RESPONSE_SCHEMA,
-			},
-		},
-	});
+	const { body } = await refusedAgain(
+		ctx,
+		async () =>
+			await googleRequest<{
+				responseId?: string;
+				candidates?: Array<{ content?: { parts?: Array<{ text?: string }> } }>;
+				usageMetadata?: { promptTokenCount?: number; candidatesTokenCount?: number };
+			}>(ctx, {
+				method: 'POST',
+				url: `${endpoint.modelUrl(request.model)}:generateContent`,
+				operation: opinion === 'first' ? 'Vision judge' : `Vision judge (${opinion} opinion)`,
+				itemIndex: request.itemIndex,
+				body: {
+					contents: [{ role: 'user', parts: asked }],
+					generationConfig: {
+						responseMimeType: 'application/json',
+						responseJsonSchema: RESPONSE_SCHEMA,
+					},
+				},
+			}),
+	);
 	const text = body.candidates?.[0]?.content?.parts?.map((p) => p.text ?? '').join('') ?? '';
 	let answer: { frames?: FrameScores[] };
 	try {
