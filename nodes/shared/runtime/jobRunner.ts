@@ -246,6 +246,7 @@ export async function waitForJob<R>(
 	const waitStarted = options.clock.now();
 	/** Time the vendor held the job back for the account's concurrency, as the polls saw it. */
 	let queuedMs = 0;
+	let queuedNow = false;
 	let lastPollAt = waitStarted;
 	let interval = policy.intervalMs;
 	let wait = Math.max(0, policy.firstDelayMs);
@@ -265,8 +266,9 @@ export async function waitForJob<R>(
 				lastStatus,
 			});
 		}
-		// The render's own clock: polls follow the render, not the queue before it.
-		const elapsed = options.clock.now() - waitStarted - queuedMs;
+		// The render's own clock once it left the queue; while it is queued, the time waited (so a
+		// long queue is polled at a growing interval, not at the floor for hours).
+		const elapsed = options.clock.now() - waitStarted - (queuedNow ? 0 : queuedMs);
 		const paced = policy.follow
 			? polls === 0 && policy.firstDelayMs <= 0
 				? 0
@@ -307,15 +309,22 @@ export async function waitForJob<R>(
 		}
 		const status = polled.value;
 		const polledAt = options.clock.now();
-		if (status.throttled) queuedMs = Math.min(MAX_QUEUED_MS, queuedMs + polledAt - lastPollAt);
+		queuedNow = status.throttled === true;
+		if (queuedNow) queuedMs = Math.min(MAX_QUEUED_MS, queuedMs + polledAt - lastPollAt);
 		lastPollAt = polledAt;
 		consecutiveErrors = 0;
 		lastStatus = status.vendorStatus;
 		await adapter.onStatus?.(status, jobId);
 		if (status.phase === 'succeeded')
-			return { status, polls, pendingForMs, doneAtMs: polledAt - waitStarted - queuedMs };
+			return {
+				status,
+				polls,
+				pendingForMs,
+				doneAtMs: queuedMs > 0 ? undefined : polledAt - waitStarted,
+			};
 		if (isTerminal(status.phase)) throw failureOf(status, context);
-		pendingForMs = polledAt - waitStarted - queuedMs;
+		// A job seen queued has no render time of its own to learn from: its start is not known.
+		pendingForMs = queuedMs > 0 ? undefined : polledAt - waitStarted;
 		wait = interval;
 		interval = nextInterval(interval, policy);
 	}
