@@ -89,43 +89,6 @@ describe('adaptive concurrency against an account cap the node is not told (engi
 		}
 	});
 
-	it("a Submit Only step holds each job's place while it renders: it sends what the account takes, learns the cap, and leaves every shot with its job", async () => {
-		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
-		const veo = veoNode({ pollIntervalSeconds: 0.2, timeoutMinutes: 2, concurrency: 10 });
-		const result = await runWorkflow(
-			{
-				name: 'submit only under an undisclosed cap',
-				nodes: [{ ...veo, parameters: { ...veo.parameters, mode: 'submit' } }],
-				connections: {},
-			},
-			{
-				credentials: credentialsFor(sandbox, 'vpSandboxVertex'),
-				input: asItems(shotItems(12, pin, { resolution: '720p' }) as never),
-			},
-		);
-		expect(result.error).toBeUndefined();
-		const output = result.output('Veo').map((o) => shotItemSchema.parse(o.json));
-		expect(output).toHaveLength(12);
-		const jobs = await sandboxJobs(sandbox);
-		expect(jobs).toHaveLength(12);
-		const sent = new Set(
-			jobs.map((job: { extra: { operationName?: string } }) => job.extra.operationName),
-		);
-		for (const item of output) {
-			expect(item.renderError).toBeUndefined();
-			expect(item.takes.at(-1)!.status).toBe('submitted');
-			expect(sent.has(item.takes.at(-1)!.jobId)).toBe(true);
-			// Counted while they rendered: the account's cap, not the one job between accept and release.
-			expect(item.learnedConcurrency).toEqual({ google: CAP });
-		}
-		// Each refusal is answered by waiting for one of ours to finish, so refusals stay a handful
-		// (the probes above the cap), never one per submit past the cap.
-		const refused = (await traffic())['google:refused'] ?? 0;
-		expect(refused).toBeGreaterThan(0);
-		expect(refused).toBeLessThanOrEqual(4);
-		expect((await sandboxLedger(sandbox)).duplicates).toEqual([]);
-	});
-
 	it('the next run starts from the cap the last one left on the items', async () => {
 		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
 		const items = shotItems(CAP, pin, { resolution: '720p' }).map((item) => ({

@@ -9,9 +9,10 @@ import {
 
 /**
  * Vendors that store a submit over the account's concurrency and start it later in order, instead
- * of refusing it: Runway marks such a task THROTTLED (vendor contract: "not an error").
+ * of refusing it: Runway marks such a task THROTTLED (vendor contract: "not an error"); fal's and
+ * Replicate's queues hold a request IN_QUEUE / starting until a worker takes it.
  */
-const QUEUES_OVER_CAP: ReadonlySet<Vendor> = new Set<Vendor>(['runway']);
+const QUEUES_OVER_CAP: ReadonlySet<Vendor> = new Set<Vendor>(['runway', 'fal', 'replicate']);
 
 export const queuesOverConcurrency = (vendor: Vendor): boolean => QUEUES_OVER_CAP.has(vendor);
 

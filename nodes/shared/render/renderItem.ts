@@ -469,13 +469,21 @@ class RenderRun<R> {
 	 * while it renders. Given back at acceptance, the step would send more than the account takes
 	 * and meet its refusals (Vertex answers 429) with blind back-off, leaving the account idle; so a
 	 * light watcher polls the job until the vendor is done with it, and the step's end lets every
-	 * place go. A vendor that queues what is over its cap (Runway's THROTTLED: stored, started in
-	 * order, not an error) takes every submit at once instead, which is what a Submit step is for.
+	 * place go. Waiting for room makes the step last as long as the renders ahead of it, and n8n
+	 * saves nothing of a step until it ends: only with the render journal, which a retried step
+	 * takes the sent jobs over from, may it wait. Without it the step stays short, as before.
+	 * A vendor that queues what is over its cap (Runway's THROTTLED, fal's and Replicate's queues:
+	 * stored, started in order, not an error) takes every submit at once instead.
 	 */
 	holdPlaceWhileRendering(): void {
 		const { ticket, pending, batch } = this;
 		if (!ticket) return;
-		if (!pending || queuesOverConcurrency(this.plan.vendor) || batch.ended.aborted)
+		if (
+			!pending ||
+			!this.journaled ||
+			queuesOverConcurrency(this.plan.vendor) ||
+			batch.ended.aborted
+		)
 			return ticket.done();
 		const watcher: JobAdapter<R> = {
 			vendor: this.adapter.vendor,
