@@ -134,6 +134,17 @@ describe('scheduled ad batch in a running n8n', () => {
 			expect(nodeRunOutputs(n8n, night, 'All Renders Sent')[0].length).toBeGreaterThan(
 				firstBroll.length,
 			);
+			// Each item went to the step that waits for its engine, and none was left unplaced.
+			const engineOf = (item: any) => {
+				const by = item.renderError ?? item.takes.at(-1);
+				return `${by.vendor}:${by.operation}`;
+			};
+			const routed = (output: number) =>
+				nodeRunOutputs(n8n, night, 'Collect Renders', output).flat().map(engineOf);
+			expect(new Set(routed(0))).toEqual(new Set(['google:generate']));
+			expect(new Set(routed(1))).toEqual(new Set(['runway:imageToVideo']));
+			expect(new Set(routed(2))).toEqual(new Set(['runway:textToVideo']));
+			expect(routed(3)).toEqual([]);
 
 			// The changed face was caught by the judge against the anchor and re-rendered by Runway;
 			// the take delivered instead is one the sandbox did not drift.

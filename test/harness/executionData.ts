@@ -39,10 +39,15 @@ export function executionData(n8n: N8nInstance, executionId: number): RunData | 
 	}
 }
 
-/** The items a node of a finished execution put on its first output, run by run. */
-export function nodeRunOutputs(n8n: N8nInstance, executionId: number, node: string): any[][] {
+/** The items a node of a finished execution put on one of its outputs (the first by default), run by run. */
+export function nodeRunOutputs(
+	n8n: N8nInstance,
+	executionId: number,
+	node: string,
+	output = 0,
+): any[][] {
 	const runs = executionData(n8n, executionId)?.resultData.runData[node] ?? [];
-	return runs.map((run) => (run.data?.main?.[0] ?? []).map((item) => item.json));
+	return runs.map((run) => (run.data?.main?.[output] ?? []).map((item) => item.json));
 }
 
 /** The items a node of a finished execution put on its first output, over all its runs. */
