@@ -31,9 +31,10 @@ describe('QC Router carries the caps the render nodes learned to All Done (engin
 		// Google takes two renders at once and refuses more; Runway takes three.
 		sandbox = await withSandbox({
 			config: {
-				// Veo renders long enough against the 0.2 s polls that a finished job is seen before
-				// another is sent: the account's cap of 2 is then what the node learns, not one above it.
-				renderMs: { google: 1500, runway: 300 },
+				// Veo renders long enough against the 0.2 s polls, and against a busy machine's slow
+				// submits, that a finished job is seen before another is sent: the account's cap of 2 is
+				// then what the node learns, not one above it.
+				renderMs: { google: 4000, runway: 300 },
 				concurrency: { openai: 8, google: 2, runway: 3 },
 				refuseOverConcurrency: { google: true },
 			},
