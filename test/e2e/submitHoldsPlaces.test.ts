@@ -130,7 +130,11 @@ describe('a journaled Submit Only step holds its places in the account while its
 				expect(item.renderError).toBeNull();
 				expect(names.has(item.jobId!)).toBe(true);
 				// Counted while they rendered: the account's cap, not the one job between accept and release.
-				expect(item.learned).toEqual({ google: CAP });
+				// A busy machine can answer an accepted submit after the vendor already refused the next
+				// one, so the count at that refusal may be one short of the cap; never above it.
+				expect(Object.keys(item.learned ?? {})).toEqual(['google']);
+				expect(item.learned!.google).toBeGreaterThanOrEqual(CAP - 1);
+				expect(item.learned!.google).toBeLessThanOrEqual(CAP);
 			}
 			expect((await sandboxLedger(sandbox)).duplicates).toEqual([]);
 			// Each refusal is answered by waiting for one of ours to finish: a handful (the probes above
