@@ -181,6 +181,26 @@ export class JobTimedOutError extends VendorJobError {
 	}
 }
 
+/**
+ * A job still rendering long after the model's expected time: the step hands it on with its job ID
+ * (not an error of the item) so a straggler does not hold the whole step; the next pass polls the
+ * same job, within what is left of the timeout.
+ */
+export class JobStillRenderingError extends VendorJobError {
+	readonly retryable = true;
+	/** Render time watched in this pass (time queued at the vendor not counted). */
+	readonly watchedMs: number;
+
+	constructor(context: JobContext & { jobId: string; watchedMs: number; lastStatus: string }) {
+		super(
+			`Still ${context.lastStatus} after ${Math.round(context.watchedMs / 1000)} s of rendering, well past the model's expected time; handed on with its job ID, to be collected by the next pass`,
+			context,
+		);
+		this.name = 'JobStillRenderingError';
+		this.watchedMs = context.watchedMs;
+	}
+}
+
 /** A submit that would take the run past its budget; raised before any request is sent. */
 export class BudgetExceededError extends Error {
 	readonly itemIndex: number;

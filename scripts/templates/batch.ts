@@ -45,7 +45,7 @@ import {
 	splitRenders,
 	veoHero,
 } from './lib/renders';
-import { CRED, DELIVERY_ROOT, PIPELINE_SETTINGS, PKG, RENDER } from './lib/settings';
+import { CRED, DELIVERY_ROOT, PIPELINE_SETTINGS, PKG, RENDER, RENDER_TO_QC } from './lib/settings';
 import { VENDORS } from '../../nodes/shared/contract/schemas';
 
 const CAMPAIGN_TABLE = 'video_campaigns';
@@ -439,7 +439,7 @@ export function batch() {
 				shotSource: 'item',
 				promptImageSource: 'binary',
 				promptImageProperty: 'keyframe',
-				renderOptions: RENDER,
+				renderOptions: RENDER_TO_QC,
 			},
 			[1200, 380],
 			1,

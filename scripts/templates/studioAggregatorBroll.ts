@@ -1,7 +1,7 @@
 // The studio template with b-roll rendered by the Video Aggregator (Kling 3.0 via fal) instead of
 // Runway, derived from the studio template so that one stays the single source.
 import { sticky, type Workflow } from './lib/nodes';
-import { CRED, PKG, RENDER } from './lib/settings';
+import { CRED, PKG, RENDER_TO_QC } from './lib/settings';
 import { studio } from './studio';
 
 const AGGREGATOR_BROLL_NOTE =
@@ -31,7 +31,7 @@ export function studioAggregatorBroll() {
 				shotSource: 'item',
 				firstFrameSource: 'none',
 				extraInput: '{}',
-				renderOptions: RENDER,
+				renderOptions: RENDER_TO_QC,
 				...(mode ? { mode } : {}),
 			};
 			n.credentials = CRED.fal;

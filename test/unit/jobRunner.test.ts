@@ -1,6 +1,7 @@
 import {
 	JobCancelledError,
 	JobFailedError,
+	JobStillRenderingError,
 	JobTimedOutError,
 	SubmitOutcomeUnknownError,
 	VendorHttpError,
@@ -198,6 +199,89 @@ describe('job runner', () => {
 		expect(queued.message).toMatch(/Still THROTTLED/);
 		expect(queuedClock.time).toBeLessThanOrEqual(MAX_QUEUED_MS + 20_000 + policy.maxIntervalMs);
 		expect(queuedClock.time).toBeGreaterThanOrEqual(MAX_QUEUED_MS);
+	});
+
+	describe('a straggler handed on, and the timeout its passes share', () => {
+		const handOn = { ...policy, timeoutMs: 60_000, handOn: { after: 4, typicalMs: 5000 } };
+
+		it('hands a job still rendering on at the given times its typical render time, with its job ID', async () => {
+			const clock = new FakeClock();
+			const { adapter, calls } = scripted(['task-6'], []);
+			const error = await runJob(adapter, handOn, { clock }).catch((e) => e);
+			expect(error).toBeInstanceOf(JobStillRenderingError);
+			expect(error.jobId).toBe('task-6');
+			expect(error.watchedMs).toBe(20_000);
+			expect(error.message).toMatch(/Still RUNNING after 20 s of rendering.*job task-6, item 2/);
+			// Polls at 1, 2, 4, 8, 16 s, and the last one lands on the hand-on point, not past it.
+			expect(clock.sleeps).toEqual([1000, 1000, 2000, 4000, 8000, 4000]);
+			expect(calls.submit).toBe(1);
+		});
+
+		it('uses the render time this run observed over the typical one', async () => {
+			const clock = new FakeClock();
+			const pace = new RenderTimes().forModel('gen4.5');
+			pace.observe(3000);
+			const { adapter } = scripted(['task-7'], []);
+			const error = await runJob(adapter, handOn, { clock, pace }).catch((e) => e);
+			expect(error).toBeInstanceOf(JobStillRenderingError);
+			expect(error.watchedMs).toBe(12_000);
+			expect(clock.time).toBe(12_000);
+		});
+
+		it('does not count time queued at the vendor (THROTTLED) as render time watched', async () => {
+			const clock = new FakeClock();
+			// Queued until the poll at 8 s, then rendering: handed on 20 s of rendering later.
+			const { adapter } = scripted(['task-8'], Array(4).fill(throttled));
+			const error = await runJob(adapter, handOn, { clock }).catch((e) => e);
+			expect(error).toBeInstanceOf(JobStillRenderingError);
+			expect(error.watchedMs).toBe(20_000);
+			expect(clock.time).toBe(28_000);
+		});
+
+		it('a resumed pass has only the rest of the timeout, and hands on again within it', async () => {
+			const rest = new FakeClock();
+			const resumed = scripted([], []);
+			const timedOut = await runJob(
+				resumed.adapter,
+				{ ...policy, timeoutMs: 20_000, watchedMs: 15_000 },
+				{ clock: rest, existingJobId: 'task-6' },
+			).catch((e) => e);
+			expect(timedOut).toBeInstanceOf(JobTimedOutError);
+			expect(rest.time).toBe(5000);
+			expect(resumed.calls.submit).toBe(0);
+
+			const again = new FakeClock();
+			const second = scripted([], []);
+			const handedOn = await runJob(
+				second.adapter,
+				{ ...handOn, watchedMs: 8000 },
+				{ clock: again, existingJobId: 'task-6' },
+			).catch((e) => e);
+			expect(handedOn).toBeInstanceOf(JobStillRenderingError);
+			expect(handedOn.watchedMs).toBe(20_000);
+			expect(second.calls.submit).toBe(0);
+		});
+
+		it('a job resumed with the whole timeout watched is still polled once', async () => {
+			const done = scripted([], [succeeded]);
+			const collected = await runJob(
+				done.adapter,
+				{ ...handOn, watchedMs: 60_000 },
+				{ clock: new FakeClock(), existingJobId: 'task-6' },
+			);
+			expect(collected.status.phase).toBe('succeeded');
+
+			const clock = new FakeClock();
+			const stuck = scripted([], []);
+			const error = await runJob(
+				stuck.adapter,
+				{ ...handOn, watchedMs: 90_000 },
+				{ clock, existingJobId: 'task-6' },
+			).catch((e) => e);
+			expect(error).toBeInstanceOf(JobTimedOutError);
+			expect(stuck.calls.poll).toBe(1);
+			expect(clock.time).toBe(0);
+		});
 	});
 
 	it('stops within one interval of a cancellation and reports the job ID', async () => {

@@ -285,6 +285,8 @@ export const takeSchema = z
 		finishedAt: isoDateTimeSchema.optional(),
 		costUsd: z.number().nonnegative(),
 		progress: z.number().min(0).max(1).optional(),
+		/** Render time the node has watched this job for, ms, over the passes that handed it on (they share one timeout). */
+		watchedMs: z.number().nonnegative().optional(),
 		refsSent: z.array(z.string()).optional(),
 		failure: z
 			.object({

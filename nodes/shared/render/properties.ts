@@ -136,6 +136,15 @@ export const renderProperties: INodeProperties[] = [
 					'Never more renders in flight at once than this. Within it the node finds the account’s cap itself: it starts low (or where the last run ended, see Start Concurrency), grows while the vendor accepts, and halves on 429, quota errors or Runway THROTTLED.',
 			},
 			{
+				displayName: 'Hand On Slow Renders After (Times Expected)',
+				name: 'handOnAfter',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 1 },
+				default: 0,
+				description:
+					'A render still running this many times the model’s expected time (what this run observed, else its typical time) leaves the step with its job ID, so one stuck job does not hold the others; QC Router sends it back to be collected, and the passes share one timeout. 0 = wait until the timeout.',
+			},
+			{
 				displayName: 'Output',
 				name: 'output',
 				type: 'options',
@@ -203,6 +212,7 @@ interface RenderOptionValues {
 	budgetUsd?: number;
 	concurrency?: number;
 	startConcurrency?: number;
+	handOnAfter?: number;
 	output?: 'binary' | 'reference';
 	binaryPropertyName?: string;
 	pollIntervalSeconds?: number;
@@ -246,6 +256,7 @@ export function readRenderSettings(
 			upper: renderConcurrency(ctx, defaults),
 			start: Math.floor(values.startConcurrency ?? 0),
 		},
+		handOnAfter: Math.max(0, values.handOnAfter ?? 0),
 		output: values.output ?? 'binary',
 		binaryPropertyName: values.binaryPropertyName || 'data',
 	};

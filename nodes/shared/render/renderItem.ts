@@ -11,6 +11,7 @@ import type {
 import {
 	BudgetExceededError,
 	JobFailedError,
+	JobStillRenderingError,
 	JobTimedOutError,
 	SubmitOutcomeUnknownError,
 } from '../errors';
@@ -87,6 +88,8 @@ export interface RenderSettings {
 	/** Set when no poll interval was chosen: polling follows the render, never more often than the floor. */
 	followRender?: { floorMs: number };
 	concurrency: ConcurrencySettings;
+	/** Hand a job on with its ID once it has rendered this many times the expected time (0: wait until the timeout). */
+	handOnAfter: number;
 	output: 'binary' | 'reference';
 	binaryPropertyName: string;
 }
@@ -216,15 +219,14 @@ class RenderRun<R> {
 		const pace = batch.shared('renderTimes', () => new RenderTimes()).forModel(plan.model);
 		const gate = accountConcurrency(batch, plan.vendor, settings.concurrency);
 		this.options = { clock: batch.clock, signal: ctx.getExecutionCancelSignal(), pace, gate };
-		this.policy = settings.followRender
-			? {
-					...settings.policy,
-					follow: {
-						typicalMs: typicalRenderMs(plan.vendor, plan.model),
-						floorMs: settings.followRender.floorMs,
-					},
-				}
-			: settings.policy;
+		const typicalMs = typicalRenderMs(plan.vendor, plan.model);
+		this.policy = {
+			...settings.policy,
+			...(settings.followRender
+				? { follow: { typicalMs, floorMs: settings.followRender.floorMs } }
+				: {}),
+			...(settings.handOnAfter > 0 ? { handOn: { after: settings.handOnAfter, typicalMs } } : {}),
+		};
 	}
 
 	get runId(): string {
@@ -495,11 +497,17 @@ class RenderRun<R> {
 		const signals = [batch.ended, ...(this.options.signal ? [this.options.signal] : [])];
 		void settle(
 			async () =>
-				await waitForSubmitted(watcher, pending, this.policy, {
-					...this.options,
-					gate: undefined,
-					signal: AbortSignal.any(signals),
-				}),
+				// A stuck job keeps its place until the step ends: the watcher never hands it on.
+				await waitForSubmitted(
+					watcher,
+					pending,
+					{ ...this.policy, handOn: undefined },
+					{
+						...this.options,
+						gate: undefined,
+						signal: AbortSignal.any(signals),
+					},
+				),
 		).then(() => ticket.done());
 	}
 
@@ -522,8 +530,11 @@ class RenderRun<R> {
 		);
 	}
 
-	/** Waits for the submitted or resumed job; a vendor-side failure is a failed take for QC to route. */
-	async wait(): Promise<{ jobId: string; status: JobStatus<R> } | undefined> {
+	/**
+	 * Waits for the submitted or resumed job; a vendor-side failure is a failed take for QC to route,
+	 * and a straggler handed on (`'handedOn'`) leaves with its take in flight for a later pass.
+	 */
+	async wait(): Promise<{ jobId: string; status: JobStatus<R> } | 'handedOn' | undefined> {
 		const { resumed, policy } = this;
 		// A resumed job is already at the vendor: it counts against the account's cap while it renders.
 		if (resumed) this.ticket = this.options.gate!.adopt();
@@ -535,7 +546,7 @@ class RenderRun<R> {
 						await waitForJob(
 							this.adapter,
 							resumed.jobId,
-							{ ...policy, firstDelayMs: 0 },
+							{ ...policy, firstDelayMs: 0, watchedMs: resumed.watchedMs },
 							this.options,
 						)
 					).status,
@@ -560,6 +571,13 @@ class RenderRun<R> {
 				failure: { code: error.failureCode, message: error.message, retryable: error.retryable },
 			};
 			return undefined;
+		}
+		if (error instanceof JobStillRenderingError && this.take) {
+			// Still paid for and rendering: the reservation and the job ID stay on the item, and the
+			// take records the render time watched so the next pass has only the rest of the timeout.
+			this.take = { ...this.take, watchedMs: (resumed?.watchedMs ?? 0) + error.watchedMs };
+			this.ctx.logger.info(error.message);
+			return 'handedOn';
 		}
 		// Timeout, cancellation, poll trouble: the render may still be paid for and finish. The
 		// reservation and the job ID stay on the item so a re-run polls it instead of paying again.
@@ -657,6 +675,11 @@ class RenderRun<R> {
 	}
 }
 
+/** A take a waiting step handed on while the vendor still rendered it (not one that timed out). */
+function handedOnInFlight(take: Take | undefined): boolean {
+	return take?.watchedMs !== undefined && ['submitted', 'queued', 'running'].includes(take.status);
+}
+
 /**
  * The shared render flow every vendor operation runs for one item: resume a recorded job, or
  * check the allowance and the budget and submit once; record the take before waiting; wait
@@ -677,6 +700,9 @@ export async function renderItem<R>(
 		// The budget already holds a resumed job's unpaid cost (BudgetTracker.fromItems), and the
 		// item's allowance was charged when it was submitted; settling releases both.
 		run.reserved = heldCost(run.resumed, context.ledger);
+		// A straggler a waiting step handed on, routed back here by QC: it is still rendering, so a
+		// Submit Only step passes it on to the waiting step instead of waiting for it itself.
+		if (settings.mode === 'submit' && handedOnInFlight(run.resumed)) return run.emit();
 	} else {
 		// The journal first: a job a dead step was sent is paid, whatever the budget check now says.
 		const recalled = await run.recall();
@@ -690,6 +716,7 @@ export async function renderItem<R>(
 		}
 	}
 	const finished = await run.wait();
+	if (finished === 'handedOn') return run.emit();
 	if (!finished) return run.emit({ failure: run.take?.failure });
 	return await run.collect(finished.jobId, finished.status);
 }

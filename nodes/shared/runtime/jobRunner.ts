@@ -2,6 +2,7 @@ import type { Vendor } from '../contract/schemas';
 import {
 	JobCancelledError,
 	JobFailedError,
+	JobStillRenderingError,
 	JobTimedOutError,
 	SubmitOutcomeUnknownError,
 	VendorHttpError,
@@ -26,7 +27,10 @@ import { followingWait, pacedWait, type RenderPace } from './renderTimes';
  * - every error names the vendor, the job ID and the item index;
  * - waiting is bounded by a timeout and stops as soon as the execution is cancelled; time the
  *   vendor holds the job in its queue for the account's concurrency (Runway THROTTLED) is not
- *   render time, and is added to the timeout up to MAX_QUEUED_MS.
+ *   render time, and is added to the timeout up to MAX_QUEUED_MS;
+ * - a job may be waited for in several passes (handed on as a straggler, then resumed): the passes
+ *   share one timeout of render time watched, and a job resumed with all of it watched is still
+ *   polled once.
  */
 
 export type JobPhase = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -74,6 +78,14 @@ export interface WaitPolicy extends BackoffPolicy {
 	 * the model's typical render time, then at a small share of the time waited so far.
 	 */
 	follow?: { typicalMs: number; floorMs: number };
+	/**
+	 * Hand a straggler on instead of holding the step: once this pass has watched a job render
+	 * `after` times the model's expected time (this run's observations, else `typicalMs`), the wait
+	 * ends with JobStillRenderingError and the job ID, for a later pass to collect.
+	 */
+	handOn?: { after: number; typicalMs: number };
+	/** Render time earlier passes watched this job for; what is left of the timeout is this pass's. */
+	watchedMs?: number;
 }
 
 export interface RunOptions {
@@ -257,18 +269,26 @@ export async function waitForJob<R>(
 	let lastStatus = firstStatus?.vendorStatus ?? 'submitted';
 	let pendingForMs: number | undefined;
 
+	const watchedBefore = Math.max(0, policy.watchedMs ?? 0);
+
 	for (;;) {
-		const remaining = waitStarted + policy.timeoutMs + queuedMs - options.clock.now();
-		if (remaining <= 0) {
+		const now = options.clock.now();
+		const remaining = waitStarted + policy.timeoutMs - watchedBefore + queuedMs - now;
+		if (remaining <= 0 && polls > 0) {
 			throw new JobTimedOutError({
 				...context,
 				waitedMs: policy.timeoutMs + queuedMs,
 				lastStatus,
 			});
 		}
+		// Render time this pass has watched: time queued at the vendor is not the job's render.
+		const watched = now - waitStarted - queuedMs;
+		const handOnAt = handOnPoint(policy, options);
+		if (handOnAt !== undefined && polls > 0 && watched >= handOnAt)
+			throw new JobStillRenderingError({ ...context, watchedMs: watched, lastStatus });
 		// The render's own clock once it left the queue; while it is queued, the time waited (so a
 		// long queue is polled at a growing interval, not at the floor for hours).
-		const elapsed = options.clock.now() - waitStarted - (queuedNow ? 0 : queuedMs);
+		const elapsed = now - waitStarted - (queuedNow ? 0 : queuedMs);
 		const paced = policy.follow
 			? polls === 0 && policy.firstDelayMs <= 0
 				? 0
@@ -292,7 +312,8 @@ export async function waitForJob<R>(
 					policy.intervalMs,
 				);
 		hinted = 0;
-		await sleepOrCancel(Math.min(paced, remaining), options, context);
+		const untilHandOn = handOnAt === undefined ? Infinity : handOnAt - watched;
+		await sleepOrCancel(Math.max(0, Math.min(paced, remaining, untilHandOn)), options, context);
 		polls++;
 		const polled = await settle(async () => await adapter.poll(jobId));
 		if (!polled.ok) {
@@ -328,6 +349,12 @@ export async function waitForJob<R>(
 		wait = interval;
 		interval = nextInterval(interval, policy);
 	}
+}
+
+/** Render time after which a pass hands its job on, or undefined when it waits until the timeout. */
+function handOnPoint(policy: WaitPolicy, options: RunOptions): number | undefined {
+	if (!policy.handOn || policy.handOn.after <= 0) return undefined;
+	return policy.handOn.after * (options.pace?.expectedMs() ?? policy.handOn.typicalMs);
 }
 
 /** Waits for a job this node run has just submitted, and learns the model's render time from it. */

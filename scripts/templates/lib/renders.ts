@@ -1,7 +1,7 @@
 // The render and QC nodes the pipeline templates share, and the crash-safe split of each render
 // node into a Submit Only step and a waiting step.
 import { condition, link, node, sticky, type Position, type Workflow } from './nodes';
-import { CRED, JUDGE, PKG, RENDER } from './settings';
+import { CRED, JUDGE, PKG, RENDER_TO_QC } from './settings';
 
 /** Veo on Vertex AI for hero shots: the pin's references, native audio. */
 export const veoHero = (position: Position) =>
@@ -15,7 +15,7 @@ export const veoHero = (position: Position) =>
 			shotSource: 'item',
 			referenceMode: 'pin',
 			generateAudio: true,
-			renderOptions: RENDER,
+			renderOptions: RENDER_TO_QC,
 		},
 		position,
 		1,
@@ -32,7 +32,7 @@ export const runwayBroll = (position: Position) =>
 			operation: 'textToVideo',
 			model: 'gen4.5',
 			shotSource: 'item',
-			renderOptions: RENDER,
+			renderOptions: RENDER_TO_QC,
 		},
 		position,
 		1,
@@ -50,7 +50,7 @@ export const soraGateway = (position: Position) =>
 			model: 'sora-2',
 			shotSource: 'item',
 			inputReference: 'none',
-			renderOptions: RENDER,
+			renderOptions: RENDER_TO_QC,
 		},
 		position,
 		1,

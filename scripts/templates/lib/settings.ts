@@ -22,6 +22,14 @@ export const CRED = {
  */
 export const RENDER = { timeoutMinutes: 30, concurrency: 20 };
 
+/**
+ * Render nodes whose output goes to QC Router: a render still running four times the model's
+ * expected time is handed on with its job ID, so one stuck job does not hold the step (and every
+ * other shot of the round) until the timeout; QC Router sends it back to be collected in the next
+ * pass, and the passes share the one timeout.
+ */
+export const RENDER_TO_QC = { ...RENDER, handOnAfter: 4 };
+
 /** Where every template delivers: a setting of each template (never a field of a request). */
 export const DELIVERY_ROOT = '/home/node/.n8n-files/video-deliveries';
 
