@@ -42,7 +42,7 @@ export interface RenderSpec {
 export const SWATCH_SIZE = 48;
 
 /** Bump when what a spec renders to changes, so cached files are not reused. */
-const RENDER_VERSION = 2;
+const RENDER_VERSION = 3;
 
 /**
  * The four quadrant colours of a reference's identity swatch, from four slices of its content
@@ -94,14 +94,72 @@ const mediaDir = (): string => {
 
 const hex = (colour: string): string => `0x${colour.replace('#', '')}`;
 
+/** Files being written, by path: a second job of the same spec waits for the first instead of encoding again. */
+const writing = new Map<string, Promise<string>>();
+
 /** Renders (or reuses) the file for a spec and returns its path. */
 export async function render(spec: RenderSpec): Promise<string> {
 	await assertFfmpeg();
 	const key = sha256(canonicalJson({ version: RENDER_VERSION, spec })).slice(0, 32);
-	const ext = spec.kind === 'image' ? 'png' : 'mp4';
-	const out = path.join(mediaDir(), `${key}.${ext}`);
+	const out = path.join(mediaDir(), `${key}.${spec.kind === 'image' ? 'png' : 'mp4'}`);
 	if (existsSync(out)) return out;
-	const tmp = `${out}.${process.pid}.${Date.now()}.tmp.${ext}`;
+	let file = writing.get(out);
+	if (!file) {
+		file = write(spec, out).finally(() => writing.delete(out));
+		writing.set(out, file);
+	}
+	return await file;
+}
+
+/**
+ * The picture of a clip: everything but the prompt's tone. A night's shots share their pin (grade,
+ * references), so their pictures repeat while every prompt is new; the picture is encoded once and
+ * each clip only muxes its own tone onto it, which keeps the simulator's CPU per render small.
+ */
+const pictureOf = (spec: RenderSpec): RenderSpec => ({
+	...spec,
+	audio: false,
+	prompt: '',
+	palette: [backgroundColour(spec)],
+	moovAtEnd: false,
+});
+
+async function write(spec: RenderSpec, out: string): Promise<string> {
+	const tmp = `${out}.${process.pid}.${Date.now()}.tmp${path.extname(out)}`;
+	const args = ['-v', 'error', '-y'];
+	if (spec.kind === 'video' && (spec.audio || spec.moovAtEnd || spec.prompt)) {
+		const duration = spec.durationSeconds.toFixed(3);
+		args.push('-i', await render(pictureOf(spec)));
+		if (spec.audio) {
+			const frequency = 220 + (parseInt(sha256(spec.prompt).slice(0, 4), 16) % 660);
+			args.push(
+				'-f',
+				'lavfi',
+				'-i',
+				`sine=frequency=${frequency}:sample_rate=48000:duration=${duration}`,
+				'-map',
+				'0:v',
+				'-map',
+				'1:a',
+				'-c:a',
+				'aac',
+				'-b:a',
+				'64k',
+			);
+		}
+		args.push('-c:v', 'copy');
+		if (!spec.moovAtEnd) args.push('-movflags', '+faststart');
+		args.push('-t', duration, '-f', 'mp4', tmp);
+	} else {
+		args.push(...encodeArgs(spec, tmp));
+	}
+	await run(mediaTool('ffmpeg'), args, { maxBuffer: 16 * 1024 * 1024 });
+	renameSync(tmp, out);
+	return out;
+}
+
+/** ffmpeg arguments that draw a still, or a silent clip's picture, from its spec. */
+function encodeArgs(spec: RenderSpec, tmp: string): string[] {
 	const swatches = [...spec.references, ...(spec.cast ?? [])].slice(0, 8).flatMap((ref, index) => {
 		const { x, y } = swatchPosition(index);
 		const half = SWATCH_SIZE / 2;
@@ -113,53 +171,40 @@ export async function render(spec: RenderSpec): Promise<string> {
 	const bar = `drawbox=x='mod(t*${Math.round(spec.width / 2)}\\,${spec.width})':y=${Math.round(spec.height / 2)}:w=${Math.max(8, Math.round(spec.width / 40))}:h=${Math.round(spec.height / 3)}:color=white@0.7:t=fill`;
 	const filters = [...swatches, ...(spec.kind === 'video' ? [bar] : [])].join(',') || 'null';
 	const colourInput = `color=c=${hex(backgroundColour(spec))}:s=${spec.width}x${spec.height}:r=${spec.fps}`;
-	const args = ['-v', 'error', '-y'];
-	if (spec.kind === 'image') {
-		args.push('-f', 'lavfi', '-i', colourInput, '-frames:v', '1', '-vf', filters, tmp);
-	} else {
-		const duration = spec.durationSeconds.toFixed(3);
-		args.push('-f', 'lavfi', '-i', `${colourInput}:d=${duration}`);
-		if (spec.audio) {
-			const frequency = 220 + (parseInt(sha256(spec.prompt).slice(0, 4), 16) % 660);
-			args.push(
-				'-f',
-				'lavfi',
-				'-i',
-				`sine=frequency=${frequency}:sample_rate=48000:duration=${duration}`,
-			);
-		}
+	if (spec.kind === 'image')
+		return ['-f', 'lavfi', '-i', colourInput, '-frames:v', '1', '-vf', filters, tmp];
+	const duration = spec.durationSeconds.toFixed(3);
+	const args = [
+		'-f',
+		'lavfi',
+		'-i',
+		`${colourInput}:d=${duration}`,
+		'-vf',
+		filters,
+		'-c:v',
+		'libx264',
+		'-preset',
+		'ultrafast',
+		'-pix_fmt',
+		'yuv420p',
+		'-g',
+		String(spec.fps),
+	];
+	if (spec.videoBitrateKbps)
 		args.push(
-			'-vf',
-			filters,
-			'-c:v',
-			'libx264',
-			'-preset',
-			'ultrafast',
-			'-pix_fmt',
-			'yuv420p',
-			'-g',
-			String(spec.fps),
+			'-b:v',
+			`${spec.videoBitrateKbps}k`,
+			'-x264-params',
+			'nal-hrd=cbr',
+			'-minrate',
+			`${spec.videoBitrateKbps}k`,
+			'-maxrate',
+			`${spec.videoBitrateKbps}k`,
+			'-bufsize',
+			`${spec.videoBitrateKbps}k`,
 		);
-		if (spec.videoBitrateKbps)
-			args.push(
-				'-b:v',
-				`${spec.videoBitrateKbps}k`,
-				'-x264-params',
-				'nal-hrd=cbr',
-				'-minrate',
-				`${spec.videoBitrateKbps}k`,
-				'-maxrate',
-				`${spec.videoBitrateKbps}k`,
-				'-bufsize',
-				`${spec.videoBitrateKbps}k`,
-			);
-		if (spec.audio) args.push('-c:a', 'aac', '-b:a', '64k');
-		if (!spec.moovAtEnd) args.push('-movflags', '+faststart');
-		args.push('-t', duration, '-f', 'mp4', tmp);
-	}
-	await run(mediaTool('ffmpeg'), args, { maxBuffer: 16 * 1024 * 1024 });
-	renameSync(tmp, out);
-	return out;
+	args.push('-movflags', '+faststart', '-t', duration, '-f', 'mp4', tmp);
+	return args;
 }
 
 /** A still taken from a rendered clip (Videos API thumbnail / spritesheet variants). */
