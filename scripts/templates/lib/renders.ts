@@ -130,7 +130,8 @@ const PARALLEL_NOTE =
 	'### Every vendor renders at once\nn8n runs one step at a time, so a waiting step holds the workflow while its vendor renders. ' +
 	'Here every **(Submit)** step of a round runs first: Runway takes all of its jobs at once and queues them for the account (*THROTTLED*), ' +
 	"then Veo's Submit step fills the Vertex quota, and only then do the waiting steps collect, Veo's first. " +
-	'**All Renders Sent** gathers what the Submit steps sent, and **Collect Renders** hands each item to the step that waits for its engine; an item it cannot place goes straight to QC.';
+	'**All Renders Sent** gathers what the Submit steps sent, and **Collect Renders** hands each item to the step that waits for its engine; an item it cannot place goes straight to QC.\n\n' +
+	'A render still running four times its expected time (*Hand On Slow Renders After*) leaves its waiting step with its job ID, so one stuck job does not hold the round: QC Router sends it back and the next round collects it, within the one render timeout.';
 
 /**
  * Runs the named waiting steps only after every Submit step of the round, so the vendors render
@@ -182,7 +183,7 @@ export function collectAfterSubmits(
 			at.route,
 			3.2,
 		),
-		sticky('Vendors In Parallel', PARALLEL_NOTE, at.note, 460, 260),
+		sticky('Vendors In Parallel', PARALLEL_NOTE, at.note, 460, 330),
 	);
 	connections[MERGE] = { main: link(ROUTE) };
 	connections[ROUTE] = {
