@@ -15,7 +15,7 @@ import { sandboxCredentials } from '../sandbox/credentials';
 import type { FaultRule } from '../sandbox/faults';
 import { BATCH_WORKFLOW, campaigns, executions } from '../test/harness/batchRun';
 import { PACKAGE_ROOT } from '../test/harness/engine';
-import { executionErrors } from '../test/harness/executionData';
+import { executionErrors, stepTimeline } from '../test/harness/executionData';
 import {
 	dataTableName,
 	ensureN8nRuntime,
@@ -324,6 +324,12 @@ describe('soak: a night at scale in queue mode', () => {
 						status: string;
 					}>(`SELECT id, status FROM execution_entity WHERE status <> 'success' ORDER BY id`)
 					.map((e) => `== execution ${e.id} ${e.status}\n${executionErrors(n8n, e.id).join('\n')}`),
+				...batchExecutions()
+					.slice(setup)
+					.map(
+						(e) =>
+							`== steps of execution ${e.id} (1 s or longer)\n${stepTimeline(n8n, e.id).join('\n')}`,
+					),
 				'== main',
 				main.output().slice(-20000),
 				...workers.map((w, i) => `== worker ${i}\n${w.output().slice(-20000)}`),

@@ -12,6 +12,8 @@ interface RunData {
 		runData: Record<
 			string,
 			Array<{
+				startTime?: number;
+				executionTime?: number;
 				error?: { message?: string; description?: string };
 				data?: { main?: Array<Array<{ json: any }> | null> };
 			}>
@@ -69,4 +71,23 @@ export function executionErrors(n8n: N8nInstance, executionId: number): string[]
 	if (error && !lines.length)
 		lines.push(`${error.node?.name ?? lastNodeExecuted ?? 'execution'}: ${text(error)}`);
 	return [...new Set(lines)];
+}
+
+/**
+ * Where an execution's time went: each node's runs, in the order they started, as
+ * `+start s node run time s`, so a reader sees the rounds and which step held each one.
+ */
+export function stepTimeline(n8n: N8nInstance, executionId: number): string[] {
+	const runData = executionData(n8n, executionId)?.resultData.runData ?? {};
+	const runs = Object.entries(runData).flatMap(([node, list]) =>
+		list.map((run) => ({ node, start: run.startTime ?? 0, ms: run.executionTime ?? 0 })),
+	);
+	const first = Math.min(...runs.map((run) => run.start));
+	return runs
+		.sort((a, b) => a.start - b.start)
+		.filter((run) => run.ms >= 1000)
+		.map(
+			(run) =>
+				`+${((run.start - first) / 1000).toFixed(0)} s ${run.node} ${(run.ms / 1000).toFixed(1)} s`,
+		);
 }
