@@ -11,6 +11,7 @@ import { mapWithConcurrency } from '../../nodes/shared/runtime/concurrency';
 import {
 	MAX_QUEUED_MS,
 	runJob,
+	waitForResumed,
 	type JobAdapter,
 	type JobStatus,
 	type WaitPolicy,
@@ -260,6 +261,26 @@ describe('job runner', () => {
 			expect(handedOn).toBeInstanceOf(JobStillRenderingError);
 			expect(handedOn.watchedMs).toBe(20_000);
 			expect(second.calls.submit).toBe(0);
+		});
+
+		it('a waiting step learns the render time from the jobs it resumes, measured from their submit, and hands its straggler on by it', async () => {
+			const clock = new FakeClock();
+			clock.time = 60_000;
+			const pace = new RenderTimes().forModel('veo');
+			// Submitted 6 s before this wait: seen rendering at once and at 1 s, done at the next poll.
+			const quick = scripted([], [running, running, succeeded]);
+			await waitForResumed(quick.adapter, 'op-1', 54_000, handOn, { clock, pace });
+			expect(pace.expectedMs()).toBe(7000);
+			// The straggler of the same step is handed on at 4 x 7 s of watching, not 4 x the typical 5 s.
+			const started = clock.time;
+			const stuck = scripted([], []);
+			const error = await waitForResumed(stuck.adapter, 'op-2', 50_000, handOn, {
+				clock,
+				pace,
+			}).catch((e) => e);
+			expect(error).toBeInstanceOf(JobStillRenderingError);
+			expect(clock.time - started).toBe(28_000);
+			expect(stuck.calls.submit).toBe(0);
 		});
 
 		it('a job resumed with the whole timeout watched is still polled once', async () => {

@@ -24,7 +24,7 @@ import { settle } from '../runtime/concurrency';
 import {
 	isOutcomeUnknown,
 	submitJob,
-	waitForJob,
+	waitForResumed,
 	waitForSubmitted,
 	type JobAdapter,
 	type JobStatus,
@@ -543,10 +543,11 @@ class RenderRun<R> {
 				return {
 					jobId: resumed.jobId,
 					status: (
-						await waitForJob(
+						await waitForResumed(
 							this.adapter,
 							resumed.jobId,
-							{ ...policy, firstDelayMs: 0, watchedMs: resumed.watchedMs },
+							Date.parse(resumed.startedAt),
+							{ ...policy, watchedMs: resumed.watchedMs },
 							this.options,
 						)
 					).status,

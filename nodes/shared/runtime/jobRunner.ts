@@ -379,6 +379,35 @@ export async function waitForSubmitted<R>(
 	return { status, polls };
 }
 
+/**
+ * Waits for a job submitted earlier (by a Submit Only step, or a pass that handed it on), and
+ * learns the model's render time from it too, measured from its submit (`submittedAt`, epoch ms):
+ * a waiting step collects only resumed jobs, and without this it would know nothing of the run's
+ * render times. A job the vendor held in its queue before this wait makes the figure longer, never
+ * shorter, so what is learned stays a bound no job of the run has beaten.
+ */
+export async function waitForResumed<R>(
+	adapter: JobAdapter<R>,
+	jobId: string,
+	submittedAt: number,
+	policy: WaitPolicy,
+	options: RunOptions,
+): Promise<{ status: JobStatus<R>; polls: number }> {
+	const sinceSubmit = options.clock.now() - submittedAt;
+	const { status, polls, pendingForMs, doneAtMs } = await waitForJob(
+		adapter,
+		jobId,
+		{ ...policy, firstDelayMs: 0 },
+		options,
+	);
+	if (Number.isFinite(sinceSubmit) && sinceSubmit >= 0) {
+		if (pendingForMs !== undefined) options.pace?.observe(sinceSubmit + pendingForMs);
+		else if (doneAtMs !== undefined && polls === 1)
+			options.pace?.finishedBy(sinceSubmit + doneAtMs);
+	}
+	return { status, polls };
+}
+
 /** Submit (or resume a recorded job) and wait for the result. */
 export async function runJob<R>(
 	adapter: JobAdapter<R>,
