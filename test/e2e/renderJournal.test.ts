@@ -13,6 +13,7 @@ const SHOTS = 5;
 interface Delivered {
 	shot: string;
 	jobId: string | null;
+	startedAt: string | null;
 	renderError: { code: string } | null;
 }
 
@@ -101,6 +102,10 @@ describe('render journal: a Submit step killed mid-send, retried, pays nothing t
 					? true
 					: undefined,
 			);
+			const sentBeforeKill = journal()
+				.filter((row) => row.state === 'accepted')
+				.map((row) => row.jobId);
+			const killedAt = Date.now();
 			await server!.stop('SIGKILL');
 			server = undefined;
 			const acceptedAtKill = (await sandboxJobs(sandbox)).length;
@@ -149,6 +154,11 @@ describe('render journal: a Submit step killed mid-send, retried, pays nothing t
 			const delivered = received.map((d) => d.jobId).filter((id): id is string => Boolean(id));
 			expect(delivered).toHaveLength(SHOTS - 1);
 			expect(new Set(delivered).size).toBe(SHOTS - 1);
+			// A job taken over keeps its real submit time (the journal's), not the retry's: render times
+			// learned from it, and the take's record, start when it was sent.
+			const takenOver = received.filter((d) => d.jobId && sentBeforeKill.includes(d.jobId));
+			expect(takenOver.length).toBeGreaterThanOrEqual(2);
+			for (const d of takenOver) expect(Date.parse(d.startedAt!)).toBeLessThan(killedAt);
 			const untold = billed.filter((jobId) => !delivered.includes(jobId));
 			expect(untold).toHaveLength(1);
 			expect(

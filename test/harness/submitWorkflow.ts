@@ -7,7 +7,7 @@ const to = (node: string) => [[{ node, type: 'main', index: 0 }]];
 /**
  * A webhook-started workflow that renders the given shots on Runway Gen-4.5 in two steps, as the
  * templates do (Runway (Submit), then Runway waiting), saving progress between steps, and posts
- * each finished item (shot, job ID, status, render error) to `notifyUrl`.
+ * each finished item (shot, job ID, status, the take's start, render error) to `notifyUrl`.
  */
 export function runwaySubmitThenWait(options: {
 	id: string;
@@ -86,7 +86,7 @@ export function runwaySubmitThenWait(options: {
 					sendBody: true,
 					specifyBody: 'json',
 					jsonBody:
-						'={{ JSON.stringify({ shot: $json.shot.id, jobId: $json.jobId, status: $json.status, renderError: $json.renderError ?? null }) }}',
+						'={{ JSON.stringify({ shot: $json.shot.id, jobId: $json.jobId, status: $json.status, startedAt: (($json.takes || []).slice(-1)[0] || {}).startedAt || null, renderError: $json.renderError ?? null }) }}',
 					options: {},
 				},
 			},

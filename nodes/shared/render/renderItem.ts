@@ -233,8 +233,8 @@ class RenderRun<R> {
 		return this.context.pipeline.runId;
 	}
 
-	/** The take of a job the vendor holds for this item, written the moment its ID is known. */
-	recordTake(jobId: string): void {
+	/** The take of a job the vendor holds for this item, written the moment its ID is known (or sent, `sentAt`). */
+	recordTake(jobId: string, sentAt?: number): void {
 		const { plan, context } = this;
 		this.take = {
 			layer: plan.layer,
@@ -245,7 +245,7 @@ class RenderRun<R> {
 			status: 'submitted',
 			pinFingerprint: context.pin?.fingerprint ?? null,
 			attempt: this.attempt,
-			startedAt: this.now(),
+			startedAt: sentAt === undefined ? this.now() : new Date(sentAt).toISOString(),
 			costUsd: plan.estimate.usd,
 			refsSent: plan.refsSent,
 		};
@@ -305,7 +305,9 @@ class RenderRun<R> {
 		);
 		if (entry.state === 'accepted' && entry.jobId && dead) return 'cleared';
 		if (entry.state === 'accepted' && entry.jobId) {
-			this.recordTake(entry.jobId);
+			// Stamped with the journal's send time, not this takeover's: the render time the waiting
+			// step learns from it (and the take's record) start at the real submit.
+			this.recordTake(entry.jobId, entry.sentAt);
 			this.resumed = this.take;
 			// Paid whatever the budget now says: the first run's checks let it through.
 			this.budget.hold(this.runId, this.plan.estimate.usd);
@@ -558,10 +560,16 @@ class RenderRun<R> {
 				status: (await waitForSubmitted(this.adapter, submitted, policy, this.options)).status,
 			};
 		});
-		// No longer waited for, so no longer counted: the download after it does not hold the vendor's cap.
-		this.ticket?.done();
+		const error = waited.ok ? undefined : waited.error;
+		if (error instanceof JobStillRenderingError && this.ticket && !this.batch.ended.aborted) {
+			// Handed on but still rendering at the vendor, which counts it: it keeps its place until the step ends.
+			const ticket = this.ticket;
+			this.batch.ended.addEventListener('abort', () => ticket.done(), { once: true });
+		} else {
+			// No longer waited for, so no longer counted: the download after it does not hold the vendor's cap.
+			this.ticket?.done();
+		}
 		if (waited.ok) return waited.value;
-		const error = waited.error;
 		if (error instanceof JobFailedError && this.take) {
 			this.settle(0);
 			this.take = {

@@ -33,6 +33,8 @@ export const journalRowSchema = z.object({
 	key: z.string().min(1),
 	state: journalStateSchema,
 	jobId: z.string().nullish(),
+	/** n8n's own column: when the row was first written, just before the request left. */
+	createdAt: z.union([z.string(), z.number()]).nullish(),
 });
 export type JournalRow = z.infer<typeof journalRowSchema>;
 
@@ -42,6 +44,8 @@ const COLUMNS = ['key', 'state', 'jobId', 'runId', 'shotId', 'layer', 'vendor', 
 export interface JournalEntry {
 	state: JournalState;
 	jobId?: string;
+	/** When the submit was sent (epoch ms), where the table says. */
+	sentAt?: number;
 }
 
 /** Where a submit comes from: the same item of the same step sends the same key, anything else another. */
@@ -122,7 +126,15 @@ export class RenderJournal {
 			throw new RenderJournalError(
 				`${where}: its row in the ${this.tableName} table is not a journal row (${row.error.issues[0]?.path.join('.')}: ${row.error.issues[0]?.message}); fix or delete it in the table`,
 			);
-		return { state: row.data.state, ...(row.data.jobId ? { jobId: row.data.jobId } : {}) };
+		const sentAt =
+			typeof row.data.createdAt === 'number'
+				? row.data.createdAt
+				: Date.parse(row.data.createdAt ?? '');
+		return {
+			state: row.data.state,
+			...(row.data.jobId ? { jobId: row.data.jobId } : {}),
+			...(Number.isFinite(sentAt) ? { sentAt } : {}),
+		};
 	}
 
 	/** Writes the state of a submit key (one row per key). */
