@@ -81,16 +81,6 @@ export class AdaptiveConcurrency implements SubmitGate {
 	readonly signals = { refused: 0, throttled: 0 };
 	/** What the vendor ran for us each round it pushed back (narrowed by later signals of the round). */
 	private readonly pushedBackAt: number[] = [];
-	/** Bumped each time a round's sample is set, so a correction only applies to the value it was made for. */
-	private readonly sampleVersion: number[] = [];
-	/**
-	 * Submits on their way to the vendor, by the order they were let go. One sent before the submit
-	 * the vendor pushed back on, and then accepted, was running for us at that moment: the sample
-	 * counted one short (a busy machine can read an accept's answer after the next one's refusal).
-	 * One sent after it is not counted: the vendor took it because one of ours had just finished.
-	 */
-	private readonly inTransit = new Map<number, Array<{ index: number; version: number }>>();
-	private granted = 0;
 
 	constructor(
 		private readonly clock: Clock,
@@ -150,15 +140,10 @@ export class AdaptiveConcurrency implements SubmitGate {
 	private ticket(round: number, holding: boolean): SubmitTicket {
 		let state: 'sending' | 'held' | 'gone' = holding ? 'held' : 'sending';
 		let isThrottled = false;
-		/** The samples taken while this submit was in transit. */
-		const seenAt: Array<{ index: number; version: number }> = [];
-		const order = this.granted++;
-		if (!holding) this.inTransit.set(order, seenAt);
 		const leaveSending = () => {
 			if (state !== 'sending') return false;
 			state = 'gone';
 			this.sending--;
-			this.inTransit.delete(order);
 			return true;
 		};
 		return {
@@ -166,10 +151,6 @@ export class AdaptiveConcurrency implements SubmitGate {
 				if (state !== 'sending') return;
 				state = 'held';
 				this.sending--;
-				this.inTransit.delete(order);
-				for (const { index, version } of seenAt)
-					if (this.sampleVersion[index] === version)
-						this.pushedBackAt[index] = Math.min(this.settings.upper, this.pushedBackAt[index] + 1);
 				this.held++;
 				this.peakHeld = Math.max(this.peakHeld, this.held);
 				this.grow();
@@ -185,7 +166,7 @@ export class AdaptiveConcurrency implements SubmitGate {
 					return false;
 				}
 				const ours = this.held;
-				this.lower(round, ours, order);
+				this.lower(round, ours);
 				if (retryAfterMs !== undefined && retryAfterMs > 0)
 					this.holdUntil = Math.max(this.holdUntil, this.clock.now() + retryAfterMs);
 				if (ours === 0) return false;
@@ -200,7 +181,7 @@ export class AdaptiveConcurrency implements SubmitGate {
 				if (!throttled) return;
 				this.signals.throttled++;
 				// The vendor runs only those of ours it does not hold back: that is its cap for now.
-				this.lower(round, this.held - this.throttledNow, order);
+				this.lower(round, this.held - this.throttledNow);
 			},
 			abandoned: () => {
 				if (leaveSending()) this.pump();
@@ -227,33 +208,23 @@ export class AdaptiveConcurrency implements SubmitGate {
 	 * Multiplicative decrease, once per round; `accepted` is what the vendor runs for us now, so the
 	 * level never stays above it (sending more would only be refused or queued again).
 	 */
-	private lower(round: number, accepted: number, order: number): void {
+	private lower(round: number, accepted: number): void {
 		const shown = Math.max(1, accepted);
 		if (round === this.round) {
 			this.round++;
 			this.threshold = shown;
 			this.level = Math.max(1, Math.min(this.level, shown) / 2);
 			this.pushedBackAt.push(shown);
-			this.sampleVersion.push(0);
-			this.watchTransit(order);
 			return;
 		}
 		// A later signal of the same round narrows what the vendor has shown, without halving again.
 		this.threshold = Math.min(this.threshold, shown);
 		this.level = Math.min(this.level, this.threshold);
-		const last = this.pushedBackAt.length - 1;
-		if (last >= 0 && shown <= this.pushedBackAt[last]) {
-			this.pushedBackAt[last] = shown;
-			this.sampleVersion[last]++;
-			this.watchTransit(order);
-		}
-	}
-
-	/** Tags the submits sent before `order` and still in transit with the sample just set, to correct it if the vendor accepts them. */
-	private watchTransit(order: number): void {
-		const index = this.pushedBackAt.length - 1;
-		const version = this.sampleVersion[index];
-		for (const [sent, seenAt] of this.inTransit) if (sent < order) seenAt.push({ index, version });
+		if (this.pushedBackAt.length)
+			this.pushedBackAt[this.pushedBackAt.length - 1] = Math.min(
+				this.pushedBackAt[this.pushedBackAt.length - 1],
+				shown,
+			);
 	}
 
 	private async releaseAfter(count: number, signal?: AbortSignal): Promise<void> {
