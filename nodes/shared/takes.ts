@@ -1,6 +1,13 @@
 import type { AssetRef, Take, Vendor } from './contract/schemas';
 import type { JobStatus } from './runtime/jobRunner';
 
+const IN_FLIGHT: ReadonlySet<Take['status']> = new Set(['submitted', 'queued', 'running']);
+
+/** True while the vendor still holds the take's job unfinished: nothing to rule on or pay for yet, only to collect. */
+export function isInFlight(take: Take): boolean {
+	return IN_FLIGHT.has(take.status);
+}
+
 /**
  * The take for `jobId` with what the vendor just said about it (and where its output is, once
  * there is one). Takes of other jobs are left as they are.

@@ -36,6 +36,7 @@ import { readShotContext, type ShotContext } from '../../shared/render/shotConte
 import { mapWithConcurrency, settle, type Settled } from '../../shared/runtime/concurrency';
 import { withoutFields } from '../../shared/itemJson';
 import { entryKey } from '../../shared/ledger';
+import { isInFlight } from '../../shared/takes';
 import { probeTake } from '../helpers/probeTake';
 import { VISUAL_CHECKS_OFF, visualChecksOff, visualVerdicts } from '../helpers/visualChecks';
 import {
@@ -102,7 +103,7 @@ function knownNeed(
 	take: Take | undefined,
 	layer: RenderLayer,
 ): number | undefined {
-	if (take && ['submitted', 'queued', 'running'].includes(take.status)) return 0;
+	if (take && isInFlight(take)) return 0;
 	const last = [...context.takes].reverse().find((t) => t.layer === layer && t.costUsd > 0);
 	if (!last) return undefined;
 	// A layer may render a shot in several steps (a keyframe still, then the clip): the whole last

@@ -7,6 +7,7 @@ import type {
 	Take,
 	Verdict,
 } from '../contract/schemas';
+import { isInFlight } from '../takes';
 
 export type Route = 'passed' | RenderLayer | 'needs_review';
 
@@ -112,7 +113,7 @@ export function decide(
 	const layer = failed[0].layer;
 	// A shot with no take yet is being dispatched to its layer for its first render, and a render
 	// still in flight goes back to be collected (resumed): neither spends a retry.
-	const inFlight = !take || ['submitted', 'queued', 'running'].includes(take.status);
+	const inFlight = !take || isInFlight(take);
 	if (!inFlight && attempts[layer] >= budgets.retries[layer]) {
 		return {
 			route: 'needs_review',

@@ -1,5 +1,6 @@
 import type { Qc, Take, Verdict } from '../contract/schemas';
 import type { Route } from './decide';
+import { isInFlight } from '../takes';
 
 /**
  * The round's QC with every earlier ruling kept: a take sent back keeps why it went back and to
@@ -14,12 +15,7 @@ export function withHistory(
 ): Qc {
 	const history = [...(previous?.history ?? [])];
 	// A shot with no take, or a render still in flight, has no take to rule on yet.
-	if (
-		take &&
-		take.status !== 'submitted' &&
-		take.status !== 'queued' &&
-		take.status !== 'running'
-	) {
+	if (take && !isInFlight(take)) {
 		const ruling = {
 			jobId: take.jobId,
 			attempt: take.attempt,

@@ -17,6 +17,7 @@ import {
 } from '../errors';
 import { BudgetTracker, heldCost, ledgerEntry, type MeteredCharge } from '../ledger';
 import { withoutFields } from '../itemJson';
+import { isInFlight } from '../takes';
 import { errorJson } from '../nodeErrors';
 import { typicalRenderMs, type PriceEstimate } from '../registry/registry';
 import { ItemFailedError, type Batch } from '../router';
@@ -686,7 +687,7 @@ class RenderRun<R> {
 
 /** A take a waiting step handed on while the vendor still rendered it (not one that timed out). */
 function handedOnInFlight(take: Take | undefined): boolean {
-	return take?.watchedMs !== undefined && ['submitted', 'queued', 'running'].includes(take.status);
+	return take?.watchedMs !== undefined && isInFlight(take);
 }
 
 /**
