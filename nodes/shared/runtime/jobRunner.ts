@@ -357,6 +357,21 @@ function handOnPoint(policy: WaitPolicy, options: RunOptions): number | undefine
 	return policy.handOn.after * (options.pace?.expectedMs() ?? policy.handOn.typicalMs);
 }
 
+/**
+ * What a watched job tells of the model's render time, `sinceSubmit` ms after its submit when the
+ * wait began: the last poll that found it unfinished is a lower bound of its render time (the
+ * detection time would overstate it); a job done at the first poll gives only an upper bound.
+ */
+function learnRenderTime(
+	pace: RenderPace | undefined,
+	sinceSubmit: number,
+	waited: { polls: number; pendingForMs?: number; doneAtMs?: number },
+): void {
+	if (waited.pendingForMs !== undefined) pace?.observe(sinceSubmit + waited.pendingForMs);
+	else if (waited.doneAtMs !== undefined && waited.polls === 1)
+		pace?.finishedBy(sinceSubmit + waited.doneAtMs);
+}
+
 /** Waits for a job this node run has just submitted, and learns the model's render time from it. */
 export async function waitForSubmitted<R>(
 	adapter: JobAdapter<R>,
@@ -364,19 +379,10 @@ export async function waitForSubmitted<R>(
 	policy: WaitPolicy,
 	options: RunOptions,
 ): Promise<{ status: JobStatus<R>; polls: number }> {
-	const { status, polls, pendingForMs, doneAtMs } = await waitForJob(
-		adapter,
-		submitted.jobId,
-		policy,
-		options,
-		submitted.status,
-	);
-	// Only a job watched from its submit tells how long this model takes; the last poll that found
-	// it unfinished is a lower bound of its render time, where the detection time would overstate it.
-	// It is measured from the start of the wait, the same origin the pacing uses.
-	if (pendingForMs !== undefined) options.pace?.observe(pendingForMs);
-	else if (doneAtMs !== undefined && polls === 1) options.pace?.finishedBy(doneAtMs);
-	return { status, polls };
+	const waited = await waitForJob(adapter, submitted.jobId, policy, options, submitted.status);
+	// The wait starts at the submit: the same origin the pacing uses.
+	learnRenderTime(options.pace, 0, waited);
+	return { status: waited.status, polls: waited.polls };
 }
 
 /**
@@ -394,18 +400,10 @@ export async function waitForResumed<R>(
 	options: RunOptions,
 ): Promise<{ status: JobStatus<R>; polls: number }> {
 	const sinceSubmit = options.clock.now() - submittedAt;
-	const { status, polls, pendingForMs, doneAtMs } = await waitForJob(
-		adapter,
-		jobId,
-		{ ...policy, firstDelayMs: 0 },
-		options,
-	);
-	if (Number.isFinite(sinceSubmit) && sinceSubmit >= 0) {
-		if (pendingForMs !== undefined) options.pace?.observe(sinceSubmit + pendingForMs);
-		else if (doneAtMs !== undefined && polls === 1)
-			options.pace?.finishedBy(sinceSubmit + doneAtMs);
-	}
-	return { status, polls };
+	const waited = await waitForJob(adapter, jobId, { ...policy, firstDelayMs: 0 }, options);
+	if (Number.isFinite(sinceSubmit) && sinceSubmit >= 0)
+		learnRenderTime(options.pace, sinceSubmit, waited);
+	return { status: waited.status, polls: waited.polls };
 }
 
 /** Submit (or resume a recorded job) and wait for the result. */
