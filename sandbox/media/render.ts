@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { canonicalJson, sha256 } from '../random';
-import { mediaTool } from './tools';
+import { FAST_H264, mediaTool } from './tools';
 
 const run = promisify(execFile);
 
@@ -181,12 +181,7 @@ function encodeArgs(spec: RenderSpec, tmp: string): string[] {
 		`${colourInput}:d=${duration}`,
 		'-vf',
 		filters,
-		'-c:v',
-		'libx264',
-		'-preset',
-		'ultrafast',
-		'-pix_fmt',
-		'yuv420p',
+		...FAST_H264,
 		'-g',
 		String(spec.fps),
 	];

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { mediaTool } from '../../sandbox/media/tools';
+import { FAST_H264, mediaTool } from '../../sandbox/media/tools';
 
 export interface Probed {
 	width: number;
@@ -66,12 +66,7 @@ export function mp4Clip(width: number, height: number, seconds: number): Buffer 
 			`testsrc2=size=${width}x${height}:rate=24`,
 			'-t',
 			String(seconds),
-			'-c:v',
-			'libx264',
-			'-preset',
-			'ultrafast',
-			'-pix_fmt',
-			'yuv420p',
+			...FAST_H264,
 			'-movflags',
 			'frag_keyframe+empty_moov',
 			'-f',

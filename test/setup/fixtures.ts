@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { mediaTool } from '../../sandbox/media/tools';
+import { FAST_H264, mediaTool } from '../../sandbox/media/tools';
 
 export const FIXTURE_DIR = path.resolve(__dirname, '../../.fixtures/mp4');
 
@@ -97,12 +97,7 @@ export const FIXTURES: Record<string, string[]> = {
 		'6',
 		'-vf',
 		'noise=alls=60:allf=t',
-		'-c:v',
-		'libx264',
-		'-preset',
-		'ultrafast',
-		'-pix_fmt',
-		'yuv420p',
+		...FAST_H264,
 		'-b:v',
 		'20M',
 		'-minrate',
