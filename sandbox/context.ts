@@ -123,7 +123,13 @@ export function planJob(
 				},
 			};
 		case 'stuck':
-			return { spec, outcome: { kind: 'stuck' } };
+			return {
+				spec,
+				outcome: {
+					kind: 'stuck',
+					...(fault.params?.finishesOnCancel === true ? { finishesOnCancel: true } : {}),
+				},
+			};
 		case 'drift':
 			return {
 				spec: driftedSpec(spec, fault.params),

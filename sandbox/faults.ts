@@ -27,7 +27,7 @@ export interface FaultRule {
 	times?: number;
 	/** Only requests whose prompt contains this text (one shot of a batch), whatever the fault. */
 	promptIncludes?: string;
-	/** Fault-specific: status, retryAfterSeconds, delayMs, code, message, drift ('character'|'colour'|'audio'|'duration'), afterSend (server_error on a submit: the job is created and charged first). */
+	/** Fault-specific: status, retryAfterSeconds, delayMs, code, message, drift ('character'|'colour'|'audio'|'duration'), afterSend (server_error on a submit: the job is created and charged first), finishesOnCancel (stuck: the job ends, charged, as a cancel reaches it, the race a cancel at the timeout can lose). */
 	params?: Record<string, unknown>;
 }
 

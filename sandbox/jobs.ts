@@ -22,7 +22,11 @@ export interface SandboxJob {
 	renderMs: number;
 	spec: RenderSpec;
 	/** What the job will end as. */
-	outcome: { kind: 'success' } | { kind: 'fail'; failure: JobFailure } | { kind: 'stuck' };
+	outcome:
+		| { kind: 'success' }
+		| { kind: 'fail'; failure: JobFailure }
+		/** Never ends; `finishesOnCancel`: it ends (and is charged) the instant a cancel reaches it. */
+		| { kind: 'stuck'; finishesOnCancel?: boolean };
 	failure?: JobFailure;
 	file?: string;
 	/** Outputs are served until this time; then the vendor's expiry answer. */
@@ -96,6 +100,8 @@ export class JobEngine {
 		const job = this.jobs.get(id);
 		if (job) this.cancel(job);
 		this.jobs.delete(id);
+		// A job that ended without a cancel (finished as the delete arrived) frees its slot here.
+		this.pump();
 	}
 
 	/** Jobs of an account that are queued or running (what a concurrency cap counts when it refuses). */

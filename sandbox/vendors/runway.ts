@@ -674,6 +674,16 @@ export const runwayHandler: VendorHandler = {
 				throw new HttpError(404, { error: 'Task not found' });
 			if (method === 'GET') return sendJson(res, 200, taskObject(ctx, job));
 			if (method === 'DELETE') {
+				if (
+					job.outcome.kind === 'stuck' &&
+					job.outcome.finishesOnCancel &&
+					job.state === 'running'
+				) {
+					// The race a cancel can lose: the task finished, and was charged, as the DELETE arrived.
+					job.state = 'succeeded';
+					job.finishedAt = Date.now();
+					job.onSucceeded?.(job);
+				}
 				if (job.state === 'queued' || job.state === 'throttled' || job.state === 'running')
 					ctx.jobs.cancel(job);
 				else ctx.jobs.delete(job.id);

@@ -45,7 +45,14 @@ import {
 	splitRenders,
 	veoHero,
 } from './lib/renders';
-import { CRED, DELIVERY_ROOT, PIPELINE_SETTINGS, PKG, RENDER, RENDER_TO_QC } from './lib/settings';
+import {
+	CRED,
+	DELIVERY_ROOT,
+	PIPELINE_SETTINGS,
+	PKG,
+	RUNWAY_RENDER,
+	RUNWAY_RENDER_TO_QC,
+} from './lib/settings';
 import { VENDORS } from '../../nodes/shared/contract/schemas';
 
 const CAMPAIGN_TABLE = 'video_campaigns';
@@ -423,7 +430,7 @@ export function batch() {
 				operation: 'textToImage',
 				model: 'gen4_image',
 				shotSource: 'item',
-				renderOptions: { ...RENDER, binaryPropertyName: 'keyframe' },
+				renderOptions: { ...RUNWAY_RENDER, binaryPropertyName: 'keyframe' },
 			},
 			[980, 380],
 			1,
@@ -439,7 +446,7 @@ export function batch() {
 				shotSource: 'item',
 				promptImageSource: 'binary',
 				promptImageProperty: 'keyframe',
-				renderOptions: RENDER_TO_QC,
+				renderOptions: RUNWAY_RENDER_TO_QC,
 			},
 			[1200, 380],
 			1,

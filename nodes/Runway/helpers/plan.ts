@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Resolution } from '../../shared/contract/schemas';
 import { downloadToBinary } from '../../shared/binary';
-import { ContractError } from '../../shared/errors';
+import { ContractError, VendorHttpError } from '../../shared/errors';
 import {
 	estimatePrice,
 	resolveModel,
@@ -12,6 +12,7 @@ import { readRenderSettings, renderConcurrency } from '../../shared/render/prope
 import { renderItem, type RenderPlan } from '../../shared/render/renderItem';
 import type { ShotContext } from '../../shared/render/shotContext';
 import type { Batch } from '../../shared/router';
+import { settle } from '../../shared/runtime/concurrency';
 import { runwayRequest } from '../../shared/vendors/runway/transport';
 import { runwayJobStatus, type RunwayTask } from './task';
 import { stringParameter } from '../../shared/parameters';
@@ -44,6 +45,17 @@ export function runwayEstimate(
 ): PriceEstimate {
 	if (!model.spec) return { unit: 'credit', units: 0, unitPriceUsd: 0.01, usd: 0, estimated: true };
 	return estimatePrice(model.spec, request);
+}
+
+async function pollTask(ctx: IExecuteFunctions, itemIndex: number, jobId: string) {
+	const { body } = await runwayRequest<RunwayTask>(ctx, {
+		method: 'GET',
+		path: `/v1/tasks/${encodeURIComponent(jobId)}`,
+		operation: 'Poll task',
+		itemIndex,
+		jobId,
+	});
+	return runwayJobStatus(body);
 }
 
 /** Submits one Runway task through the shared render flow; Runway's own credits replace the estimate. */
@@ -83,15 +95,21 @@ export async function runwayRender(
 			);
 			return { jobId: body.id, body };
 		},
-		poll: async (jobId) => {
-			const { body } = await runwayRequest<RunwayTask>(ctx, {
-				method: 'GET',
+		poll: async (jobId) => await pollTask(ctx, itemIndex, jobId),
+		// DELETE cancels an unfinished task (CANCELLED, 0 credits) but deletes a finished one, so
+		// the task is read back: a 404 means it finished as the cancel reached it.
+		cancel: async (jobId) => {
+			await runwayRequest(ctx, {
+				method: 'DELETE',
 				path: `/v1/tasks/${encodeURIComponent(jobId)}`,
-				operation: 'Poll task',
+				operation: 'Cancel task',
 				itemIndex,
 				jobId,
 			});
-			return runwayJobStatus(body);
+			const read = await settle(async () => await pollTask(ctx, itemIndex, jobId));
+			if (read.ok) return read.value;
+			if (read.error instanceof VendorHttpError && read.error.statusCode === 404) return undefined;
+			throw read.error;
 		},
 		output: async (status) => {
 			const url = status.body.output?.[0];

@@ -193,7 +193,7 @@ export const renderProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0.05, maxValue: 720, numberPrecision: 2 },
 				default: 20,
 				description:
-					'Stop waiting after this long; the job ID stays on the item so a re-run collects the render without paying again',
+					'Stop waiting after this much render time (time the vendor holds the job back for the account’s concurrency does not count); the job ID stays on the item so a re-run collects the render without paying again',
 			},
 			{
 				displayName: 'Tolerated Poll Errors',
@@ -208,8 +208,34 @@ export const renderProperties: INodeProperties[] = [
 	},
 ];
 
+/** The option a vendor that refunds a cancelled job adds to the render options. */
+const cancelAtTimeoutOption: INodeProperties = {
+	displayName: 'Cancel at Vendor on Timeout',
+	name: 'cancelAtTimeout',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to cancel a render still unfinished when the timeout ends, so it gives back its place in the account’s concurrency and costs nothing, and QC Router can send the shot for a new render. Off: the render goes on at the vendor and its job ID stays on the item for a re-run to collect.',
+};
+
+/**
+ * The render properties of a vendor whose cancel refunds an unfinished job (Runway): the Options
+ * gain Cancel at Vendor on Timeout, in alphabetical place.
+ */
+export const cancellableRenderProperties: INodeProperties[] = renderProperties.map((property) =>
+	property.name === 'renderOptions'
+		? {
+				...property,
+				options: [...(property.options as INodeProperties[]), cancelAtTimeoutOption].sort((a, b) =>
+					a.displayName.localeCompare(b.displayName),
+				),
+			}
+		: property,
+);
+
 interface RenderOptionValues {
 	budgetUsd?: number;
+	cancelAtTimeout?: boolean;
 	concurrency?: number;
 	startConcurrency?: number;
 	handOnAfter?: number;
@@ -257,6 +283,7 @@ export function readRenderSettings(
 			start: Math.floor(values.startConcurrency ?? 0),
 		},
 		handOnAfter: Math.max(0, values.handOnAfter ?? 0),
+		cancelAtTimeout: values.cancelAtTimeout === true,
 		output: values.output ?? 'binary',
 		binaryPropertyName: values.binaryPropertyName || 'data',
 	};

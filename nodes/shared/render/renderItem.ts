@@ -81,6 +81,11 @@ export interface RenderPlan<R> {
 	vendorCostUsd?(status: JobStatus<R>): number | undefined;
 	/** Units the vendor metered for the finished job at a published price (Replicate's predict_time x hardware), replacing our estimate. */
 	vendorMetered?(status: JobStatus<R>): MeteredCharge | undefined;
+	/**
+	 * Cancels the job at the vendor and reads it back: its status after the cancel, or undefined
+	 * when the vendor no longer has it. Only vendors whose cancel refunds an unfinished job offer it.
+	 */
+	cancel?(jobId: string): Promise<JobStatus<R> | undefined>;
 }
 
 export interface RenderSettings {
@@ -91,6 +96,8 @@ export interface RenderSettings {
 	concurrency: ConcurrencySettings;
 	/** Hand a job on with its ID once it has rendered this many times the expected time (0: wait until the timeout). */
 	handOnAfter: number;
+	/** Cancel a job still unfinished at the timeout (where the plan can), so it gives back its place and its cost. */
+	cancelAtTimeout: boolean;
 	output: 'binary' | 'reference';
 	binaryPropertyName: string;
 }
@@ -589,11 +596,61 @@ class RenderRun<R> {
 			this.ctx.logger.info(error.message);
 			return 'handedOn';
 		}
+		if (error instanceof JobTimedOutError && this.take) {
+			const cancelled = await this.cancelTimedOut(this.take.jobId, error);
+			if (cancelled === 'cancelled') return undefined;
+			if (cancelled) return cancelled;
+			this.take = { ...this.take, status: 'timed_out' };
+		}
 		// Timeout, cancellation, poll trouble: the render may still be paid for and finish. The
 		// reservation and the job ID stay on the item so a re-run polls it instead of paying again.
-		if (error instanceof JobTimedOutError && this.take)
-			this.take = { ...this.take, status: 'timed_out' };
 		this.failed(error, { code: failureCode(error), jobId: this.take?.jobId });
+	}
+
+	/**
+	 * At the timeout, where the option is on and the vendor can: cancels the job (the last poll,
+	 * just before, saw it unfinished) and reads it back. Cancelled: a failed take that cost nothing,
+	 * for QC to send back for a new render within the layer's retries, and the account's place is
+	 * free again. Finished after all: collected as usual. Anything else (the cancel failed, or the
+	 * job finished as the cancel reached it and the vendor deleted it) stays a timeout with its job
+	 * ID and its cost held, since it may have been charged.
+	 */
+	private async cancelTimedOut(
+		jobId: string,
+		timedOut: JobTimedOutError,
+	): Promise<'cancelled' | { jobId: string; status: JobStatus<R> } | undefined> {
+		const { plan } = this;
+		if (!this.settings.cancelAtTimeout || !plan.cancel || !this.take) return undefined;
+		const read = await settle(async () => await plan.cancel!(jobId));
+		const waited = `${Math.round(timedOut.waitedMs / 1000)} s`;
+		if (!read.ok) {
+			this.ctx.logger.warn(
+				`${this.where}: cancelling ${plan.vendor} job ${jobId} after ${waited} failed: ${errorJson(read.error).error as string}`,
+			);
+			return undefined;
+		}
+		const status = read.value;
+		if (status?.phase === 'succeeded') return { jobId, status };
+		if (status?.phase !== 'cancelled') {
+			this.ctx.logger.warn(
+				`${this.where}: ${plan.vendor} job ${jobId} ${status ? `is ${status.vendorStatus}` : 'was gone'} after its cancel at the timeout: it may have finished and been charged`,
+			);
+			return undefined;
+		}
+		this.settle(0);
+		this.take = {
+			...this.take,
+			status: 'cancelled',
+			finishedAt: this.now(),
+			costUsd: 0,
+			failure: {
+				code: 'timeout_cancelled',
+				message: `Unfinished after ${waited}: cancelled at ${plan.vendor}, so nothing was charged`,
+				retryable: true,
+			},
+		};
+		this.ctx.logger.info(`${this.where}: ${plan.vendor} job ${jobId} cancelled after ${waited}`);
+		return 'cancelled';
 	}
 
 	entry(

@@ -1,7 +1,7 @@
 // The render and QC nodes the pipeline templates share, and the crash-safe split of each render
 // node into a Submit Only step and a waiting step.
 import { condition, link, node, sticky, type Position, type Workflow } from './nodes';
-import { CRED, JUDGE, PKG, RENDER_TO_QC } from './settings';
+import { CRED, JUDGE, PKG, RENDER_TO_QC, RUNWAY_RENDER_TO_QC } from './settings';
 
 /** Veo on Vertex AI for hero shots: the pin's references, native audio. */
 export const veoHero = (position: Position) =>
@@ -32,7 +32,7 @@ export const runwayBroll = (position: Position) =>
 			operation: 'textToVideo',
 			model: 'gen4.5',
 			shotSource: 'item',
-			renderOptions: RENDER_TO_QC,
+			renderOptions: RUNWAY_RENDER_TO_QC,
 		},
 		position,
 		1,

@@ -18,9 +18,11 @@ export const CRED = {
  * Render options of every template's render nodes. Concurrent Renders is the upper limit (the
  * node's own default): within it each node learns the vendor account's cap. No poll interval, so
  * polling follows the render (first check from the model's typical render time, then from the
- * times the run observes).
+ * times the run observes). Ten minutes of render time (time queued behind the account's cap does
+ * not count) is what Runway's SDK waits by default and well past Veo's typical one to six minutes;
+ * a render still going then is stuck far more often than slow, and holds its run's delivery.
  */
-export const RENDER = { timeoutMinutes: 30, concurrency: 20 };
+export const RENDER = { timeoutMinutes: 10, concurrency: 20 };
 
 /**
  * Render nodes whose output goes to QC Router: a render still running four times the model's
@@ -29,6 +31,13 @@ export const RENDER = { timeoutMinutes: 30, concurrency: 20 };
  * pass, and the passes share the one timeout.
  */
 export const RENDER_TO_QC = { ...RENDER, handOnAfter: 4 };
+
+/**
+ * Runway nodes also cancel a task still unfinished at the timeout: Runway refunds a cancelled task,
+ * and a stuck one would hold a place in the account's concurrency for the rest of the night.
+ */
+export const RUNWAY_RENDER = { ...RENDER, cancelAtTimeout: true };
+export const RUNWAY_RENDER_TO_QC = { ...RENDER_TO_QC, cancelAtTimeout: true };
 
 /** Where every template delivers: a setting of each template (never a field of a request). */
 export const DELIVERY_ROOT = '/home/node/.n8n-files/video-deliveries';

@@ -5,7 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { composePrompt, pickReferences, seedFor } from '../../../shared/render/prompt';
-import { readShot, renderProperties } from '../../../shared/render/properties';
+import { readShot, cancellableRenderProperties } from '../../../shared/render/properties';
 import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayMediaUri } from '../../../shared/vendors/runway/media';
@@ -18,7 +18,7 @@ export { validateShotSource as validate } from '../../../shared/render/propertie
 const properties: INodeProperties[] = [
 	modelProperty('textToImageModels', 'gen4_image'),
 	customModelProperty,
-	...renderProperties.filter((property) => property.name !== 'durationSeconds'),
+	...cancellableRenderProperties.filter((property) => property.name !== 'durationSeconds'),
 ];
 
 export const description = updateDisplayOptions(

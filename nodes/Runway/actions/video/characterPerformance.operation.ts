@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 import { ContractError } from '../../../shared/errors';
 import { pickReferences } from '../../../shared/render/prompt';
-import { renderProperties } from '../../../shared/render/properties';
+import { cancellableRenderProperties } from '../../../shared/render/properties';
 import { nextAttempt, readShotContext } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayMediaUri } from '../../../shared/vendors/runway/media';
@@ -42,7 +42,9 @@ const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 5 },
 		default: 3,
 	},
-	...renderProperties.filter((property) => ['mode', 'renderOptions'].includes(property.name)),
+	...cancellableRenderProperties.filter((property) =>
+		['mode', 'renderOptions'].includes(property.name),
+	),
 ];
 
 export const description = updateDisplayOptions(

@@ -6,7 +6,7 @@ import {
 } from 'n8n-workflow';
 import { ContractError } from '../../../shared/errors';
 import { pickReferences } from '../../../shared/render/prompt';
-import { readShot, renderProperties } from '../../../shared/render/properties';
+import { readShot, cancellableRenderProperties } from '../../../shared/render/properties';
 import { nextAttempt, stillOfAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayMediaUri } from '../../../shared/vendors/runway/media';
@@ -50,7 +50,7 @@ export const promptImageProperties: INodeProperties[] = [
 const properties: INodeProperties[] = [
 	modelProperty('imageToVideoModels', 'gen4_turbo'),
 	customModelProperty,
-	...renderProperties,
+	...cancellableRenderProperties,
 	...promptImageProperties,
 	runwayOptionsProperty,
 ];

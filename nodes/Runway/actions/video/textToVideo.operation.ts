@@ -4,7 +4,7 @@ import {
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
-import { readShot, renderProperties } from '../../../shared/render/properties';
+import { readShot, cancellableRenderProperties } from '../../../shared/render/properties';
 import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
@@ -16,7 +16,7 @@ export { validateShotSource as validate } from '../../../shared/render/propertie
 const properties: INodeProperties[] = [
 	modelProperty('textToVideoModels', 'gen4.5'),
 	customModelProperty,
-	...renderProperties,
+	...cancellableRenderProperties,
 	runwayOptionsProperty,
 ];
 

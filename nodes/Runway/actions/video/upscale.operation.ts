@@ -4,7 +4,7 @@ import {
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
-import { renderProperties } from '../../../shared/render/properties';
+import { cancellableRenderProperties } from '../../../shared/render/properties';
 import { nextAttempt, readShotContext } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
@@ -45,7 +45,9 @@ const properties: INodeProperties[] = [
 		})),
 		displayOptions: { show: { model: ['enhance_frame_rate'] } },
 	},
-	...renderProperties.filter((property) => ['mode', 'renderOptions'].includes(property.name)),
+	...cancellableRenderProperties.filter((property) =>
+		['mode', 'renderOptions'].includes(property.name),
+	),
 ];
 
 export const description = updateDisplayOptions(

@@ -5,7 +5,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { composePrompt, seedFor } from '../../../shared/render/prompt';
-import { ASPECT_RATIO_OPTIONS, renderProperties } from '../../../shared/render/properties';
+import {
+	ASPECT_RATIO_OPTIONS,
+	cancellableRenderProperties,
+} from '../../../shared/render/properties';
 import { nextAttempt, readShotContext } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
@@ -59,7 +62,9 @@ const properties: INodeProperties[] = [
 		options: [...ASPECT_RATIO_OPTIONS, { name: 'Keep the Source’s', value: 'keep' }],
 		description: 'Outpaint to another aspect ratio (for 9:16 / 1:1 ad variants)',
 	},
-	...renderProperties.filter((property) => ['mode', 'renderOptions'].includes(property.name)),
+	...cancellableRenderProperties.filter((property) =>
+		['mode', 'renderOptions'].includes(property.name),
+	),
 ];
 
 export const description = updateDisplayOptions(
