@@ -166,18 +166,38 @@ export class JobCancelledError extends VendorJobError {
 	}
 }
 
+const COLLECT_LATER =
+	'Collect it later with Get Status / Download and this job ID instead of submitting again';
+
 export class JobTimedOutError extends VendorJobError {
 	readonly retryable = true;
 	readonly waitedMs: number;
+	readonly context: JobContext & { jobId: string; waitedMs: number; lastStatus: string };
 
-	constructor(context: JobContext & { jobId: string; waitedMs: number; lastStatus: string }) {
+	/** `afterCancel`: what a cancel sent at the timeout found, where one was sent. */
+	constructor(
+		context: JobContext & { jobId: string; waitedMs: number; lastStatus: string },
+		afterCancel?: string,
+	) {
 		super(
-			`Still ${context.lastStatus} after ${Math.round(context.waitedMs / 1000)} s; the render was not cancelled. ` +
-				'Collect it later with Get Status / Download and this job ID instead of submitting again',
+			`Still ${context.lastStatus} after ${Math.round(context.waitedMs / 1000)} s; ` +
+				(afterCancel ?? `the render was not cancelled. ${COLLECT_LATER}`),
 			context,
 		);
 		this.name = 'JobTimedOutError';
 		this.waitedMs = context.waitedMs;
+		this.context = context;
+	}
+
+	/** The same timeout, saying what the cancel sent at it found. */
+	afterCancel(found: 'gone' | { failed: string } | { leftAs: string }): JobTimedOutError {
+		const said =
+			found === 'gone'
+				? 'it finished as the cancel reached it and the vendor deleted it with its output: it may have been charged, and cannot be collected'
+				: 'failed' in found
+					? `cancelling it failed (${found.failed}), so the render may still finish. ${COLLECT_LATER}`
+					: `the cancel left it ${found.leftAs}, so the render may still finish. ${COLLECT_LATER}`;
+		return new JobTimedOutError(this.context, said);
 	}
 }
 

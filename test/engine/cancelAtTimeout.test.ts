@@ -147,7 +147,9 @@ describe('Cancel at Vendor on Timeout (engine, sandbox with a Runway account of 
 		);
 		expect(charged.map((entry: { jobId: string }) => entry.jobId)).toEqual([take.jobId]);
 		expect(review[0].json.reviewReason).toMatch(
-			new RegExp(`control render error timeout \\(job ${take.jobId}\\)`),
+			new RegExp(
+				`control render error timeout \\(job ${take.jobId}\\): Still RUNNING after \\d+ s; it finished as the cancel reached it and the vendor deleted it with its output: it may have been charged, and cannot be collected`,
+			),
 		);
 	});
 });

@@ -1,3 +1,4 @@
+import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow, type RunResult, type WorkflowJson } from '../harness/engine';
 import { heroLoop, veoNode } from '../harness/workflows';
@@ -47,6 +48,51 @@ function splitHeroLoop(): WorkflowJson {
 	};
 }
 
+/** Time between QC and the next pass (a Wait node, or other branches n8n runs first). */
+const PAUSE_MS = 5000;
+const PAUSE_TYPE = 'test.pause';
+const pauseNode: INodeType = {
+	description: {
+		displayName: 'Pause',
+		name: 'pause',
+		group: ['transform'],
+		version: 1,
+		description: 'Passes its items on after a pause',
+		defaults: { name: 'Pause' },
+		inputs: ['main'] as never,
+		outputs: ['main'] as never,
+		properties: [],
+	},
+	async execute(this: IExecuteFunctions) {
+		await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+		return [this.getInputData()];
+	},
+};
+
+/** The split loop with a pause between QC sending the straggler back and the next pass. */
+function pausedSplitHeroLoop(): WorkflowJson {
+	const loop = splitHeroLoop();
+	return {
+		...loop,
+		nodes: [
+			...loop.nodes,
+			{
+				id: 'p1',
+				name: 'Pause',
+				type: PAUSE_TYPE,
+				typeVersion: 1,
+				position: [600, 0],
+				parameters: {},
+			},
+		] as never,
+		connections: {
+			...loop.connections,
+			QC: { main: [[], [], [{ node: 'Pause', type: 'main' as never, index: 0 }], [], [], []] },
+			Pause: { main: [[{ node: 'Veo (Submit)', type: 'main' as never, index: 0 }]] },
+		},
+	};
+}
+
 describe('a stuck render is handed on instead of holding the step (engine, sandbox)', () => {
 	let sandbox: Sandbox;
 
@@ -69,6 +115,7 @@ describe('a stuck render is handed on instead of holding the step (engine, sandb
 			credentials: credentialsFor(sandbox, 'vpSandboxVertex'),
 			input: asItems(shotItems(3, pin, { needsAudio: true, resolution: '720p' })),
 			startNode,
+			extraNodeTypes: { [PAUSE_TYPE]: pauseNode },
 		});
 		expect(result.error).toBeUndefined();
 		return result;
@@ -134,5 +181,19 @@ describe('a stuck render is handed on instead of holding the step (engine, sandb
 		const submits = result.run.data.resultData.runData['Veo (Submit)'];
 		expect(submits).toHaveLength(2);
 		expect(submits[1].executionTime).toBeLessThan(1000);
+	});
+
+	it('the time between passes counts toward the timeout: the straggler times out on the clock from its submit, not only while a pass watches it', async () => {
+		const result = await run(pausedSplitHeroLoop(), 'Veo (Submit)');
+		await expectHandedOnThenReviewed(result, 'Veo');
+		const reviewed = shotItemSchema.parse(
+			result.runs('QC').flatMap((outputs) => outputs[4] ?? [])[0].json,
+		);
+		const passes = result.run.data.resultData.runData.Veo;
+		const last = passes[passes.length - 1];
+		// Submit to timeout, with the pause between the passes: the timeout, a poll and some slack.
+		expect(
+			last.startTime + last.executionTime - Date.parse(reviewed.takes[0].startedAt),
+		).toBeLessThan(TIMEOUT_MS + 3000);
 	});
 });

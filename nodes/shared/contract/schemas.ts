@@ -285,8 +285,10 @@ export const takeSchema = z
 		finishedAt: isoDateTimeSchema.optional(),
 		costUsd: z.number().nonnegative(),
 		progress: z.number().min(0).max(1).optional(),
-		/** Render time the node has watched this job for, ms, over the passes that handed it on (they share one timeout). */
+		/** Render time of this job, ms, over the passes that handed it on and the time between them (they share one timeout). */
 		watchedMs: z.number().nonnegative().optional(),
+		/** When the last pass handed it on: it renders on at the vendor until the next pass, which counts that time too. */
+		handedOnAt: isoDateTimeSchema.optional(),
 		refsSent: z.array(z.string()).optional(),
 		failure: z
 			.object({

@@ -548,6 +548,7 @@ class RenderRun<R> {
 		const { resumed, policy } = this;
 		// A resumed job is already at the vendor: it counts against the account's cap while it renders.
 		if (resumed) this.ticket = this.options.gate!.adopt();
+		const renderedBefore = this.renderedBefore();
 		const waited = await settle(async () => {
 			if (resumed)
 				return {
@@ -557,7 +558,7 @@ class RenderRun<R> {
 							this.adapter,
 							resumed.jobId,
 							Date.parse(resumed.startedAt),
-							{ ...policy, watchedMs: resumed.watchedMs },
+							{ ...policy, watchedMs: renderedBefore },
 							this.options,
 						)
 					).status,
@@ -592,19 +593,47 @@ class RenderRun<R> {
 		if (error instanceof JobStillRenderingError && this.take) {
 			// Still paid for and rendering: the reservation and the job ID stay on the item, and the
 			// take records the render time watched so the next pass has only the rest of the timeout.
-			this.take = { ...this.take, watchedMs: (resumed?.watchedMs ?? 0) + error.watchedMs };
+			this.take = {
+				...this.take,
+				watchedMs: renderedBefore + error.watchedMs,
+				handedOnAt: this.now(),
+			};
 			this.ctx.logger.info(error.message);
 			return 'handedOn';
 		}
+		let reported = error;
 		if (error instanceof JobTimedOutError && this.take) {
 			const cancelled = await this.cancelTimedOut(this.take.jobId, error);
 			if (cancelled === 'cancelled') return undefined;
-			if (cancelled) return cancelled;
+			if (cancelled instanceof JobTimedOutError) reported = cancelled;
+			else if (cancelled) return cancelled;
 			this.take = { ...this.take, status: 'timed_out' };
 		}
 		// Timeout, cancellation, poll trouble: the render may still be paid for and finish. The
 		// reservation and the job ID stay on the item so a re-run polls it instead of paying again.
-		this.failed(error, { code: failureCode(error), jobId: this.take?.jobId });
+		this.failed(reported, { code: failureCode(reported), jobId: this.take?.jobId });
+	}
+
+	/**
+	 * Render time a resumed job had before this pass, so its timeout runs on the vendor's clock and
+	 * not only while a pass watches it: what earlier passes watched plus the time since the last
+	 * one handed it on (it was rendering then: a hand-on counts only render time); for a job
+	 * collected the first time, the time since its submit, where the vendor refuses over the
+	 * account's cap instead of queueing (so all of that time was render time). A job that already
+	 * timed out, resumed by a re-run, gets a whole timeout again.
+	 */
+	renderedBefore(): number {
+		const { resumed } = this;
+		if (!resumed || !isInFlight(resumed)) return 0;
+		const now = this.batch.clock.now();
+		if (resumed.watchedMs !== undefined)
+			return (
+				resumed.watchedMs +
+				(resumed.handedOnAt ? Math.max(0, now - Date.parse(resumed.handedOnAt)) : 0)
+			);
+		return queuesOverConcurrency(this.plan.vendor)
+			? 0
+			: Math.max(0, now - Date.parse(resumed.startedAt));
 	}
 
 	/**
@@ -618,25 +647,16 @@ class RenderRun<R> {
 	private async cancelTimedOut(
 		jobId: string,
 		timedOut: JobTimedOutError,
-	): Promise<'cancelled' | { jobId: string; status: JobStatus<R> } | undefined> {
+	): Promise<'cancelled' | { jobId: string; status: JobStatus<R> } | JobTimedOutError | undefined> {
 		const { plan } = this;
 		if (!this.settings.cancelAtTimeout || !plan.cancel || !this.take) return undefined;
 		const read = await settle(async () => await plan.cancel!(jobId));
-		const waited = `${Math.round(timedOut.waitedMs / 1000)} s`;
-		if (!read.ok) {
-			this.ctx.logger.warn(
-				`${this.where}: cancelling ${plan.vendor} job ${jobId} after ${waited} failed: ${errorJson(read.error).error as string}`,
-			);
-			return undefined;
-		}
+		if (!read.ok) return timedOut.afterCancel({ failed: errorJson(read.error).error as string });
 		const status = read.value;
-		if (status?.phase === 'succeeded') return { jobId, status };
-		if (status?.phase !== 'cancelled') {
-			this.ctx.logger.warn(
-				`${this.where}: ${plan.vendor} job ${jobId} ${status ? `is ${status.vendorStatus}` : 'was gone'} after its cancel at the timeout: it may have finished and been charged`,
-			);
-			return undefined;
-		}
+		if (!status) return timedOut.afterCancel('gone');
+		if (status.phase === 'succeeded') return { jobId, status };
+		if (status.phase !== 'cancelled') return timedOut.afterCancel({ leftAs: status.vendorStatus });
+		const waited = `${Math.round(timedOut.waitedMs / 1000)} s`;
 		this.settle(0);
 		this.take = {
 			...this.take,
