@@ -1,6 +1,6 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
-import { runWorkflow, type RunResult, type WorkflowJson } from '../harness/engine';
-import { runwayNode } from '../harness/workflows';
+import { runWorkflow, type RunResult } from '../harness/engine';
+import { controlLoop } from '../harness/workflows';
 import { asItems, shotItems } from '../harness/pipeline';
 import {
 	credentialsFor,
@@ -20,28 +20,6 @@ const CANCEL = {
 	pollIntervalSeconds: 0.5,
 	cancelAtTimeout: true,
 };
-
-/** Runway renders the b-roll; QC sends a failing shot back to Runway until it passes or runs out of retries. */
-function controlLoop(): WorkflowJson {
-	return {
-		name: 'control QC loop',
-		nodes: [
-			runwayNode(CANCEL),
-			{
-				id: 'qc',
-				name: 'QC',
-				type: 'n8n-nodes-video-pipeline.qcRouter',
-				typeVersion: 1,
-				position: [300, 0],
-				parameters: { barrier: 'run' },
-			},
-		] as never,
-		connections: {
-			Runway: { main: [[{ node: 'QC', type: 'main' as never, index: 0 }]] },
-			QC: { main: [[], [], [], [{ node: 'Runway', type: 'main' as never, index: 0 }], [], []] },
-		},
-	};
-}
 
 interface SandboxJob {
 	id: string;
@@ -72,7 +50,7 @@ describe('Cancel at Vendor on Timeout (engine, sandbox with a Runway account of 
 				{ fault: 'stuck', vendor: 'runway', promptIncludes: 'Shot 2:', times: 1, params: stuck },
 			],
 		});
-		const result = await runWorkflow(controlLoop(), {
+		const result = await runWorkflow(controlLoop(CANCEL), {
 			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
 			input: asItems(shotItems(3, undefined, { layer: 'broll', durationSeconds: 5 })),
 			startNode: 'Runway',

@@ -1,6 +1,6 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow, type WorkflowJson } from '../harness/engine';
-import { heroLoop } from '../harness/workflows';
+import { controlLoop, heroLoop } from '../harness/workflows';
 import { asItems, pinWith, referenceImage, shotItems } from '../harness/pipeline';
 import { credentialsFor, sandboxLedger, withSandbox, type Sandbox } from '../harness/sandbox';
 
@@ -122,38 +122,7 @@ describe('QC Router loop (engine, sandbox with drift injection)', () => {
 		sandbox.setFaults({
 			rules: [{ fault: 'drift', vendor: 'runway', times: 1, params: { drift: 'duration' } }],
 		});
-		const workflow: WorkflowJson = {
-			name: 'control QC loop',
-			nodes: [
-				{
-					id: 'r',
-					name: 'Runway',
-					type: 'n8n-nodes-video-pipeline.runway',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: {
-						resource: 'video',
-						operation: 'textToVideo',
-						model: 'gen4.5',
-						shotSource: 'item',
-						renderOptions: { pollIntervalSeconds: 0.2, timeoutMinutes: 1 },
-					},
-					credentials: { runwayVideoPipelineApi: { id: 'vpSandboxRunway', name: 'Runway' } },
-				},
-				{
-					id: 'q',
-					name: 'QC',
-					type: 'n8n-nodes-video-pipeline.qcRouter',
-					typeVersion: 1,
-					position: [300, 0],
-					parameters: { barrier: 'run' },
-				},
-			] as never,
-			connections: {
-				Runway: { main: [[{ node: 'QC', type: 'main' as never, index: 0 }]] },
-				QC: { main: [[], [], [], [{ node: 'Runway', type: 'main' as never, index: 0 }], [], []] },
-			},
-		};
+		const workflow = controlLoop();
 		const result = await runWorkflow(workflow, {
 			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
 			input: asItems(shotItems(3, undefined, { layer: 'broll', durationSeconds: 6 })),

@@ -137,15 +137,21 @@ export const soraNode = (renderOptions: Record<string, unknown> = FAST) =>
 		['openAiVideoPipelineApi', 'vpSandboxOpenAi'],
 	);
 
-/** Veo renders the hero shots; QC sends failing shots back to Veo until they pass or run out of retries. */
-export function heroLoop(
+/** QC Router's outputs a failing shot leaves by, per layer it is sent back to. */
+const QC_OUTPUT = { narrative: 1, hero: 2, control: 3 } as const;
+
+/** A render node and QC Router, which sends the shots failing in `layer` back to it until they pass or run out of retries. */
+export function qcLoop(
+	render: WorkflowJson['nodes'][number],
+	layer: keyof typeof QC_OUTPUT,
 	qcParameters: Record<string, unknown> = {},
-	renderOptions: Record<string, unknown> = FAST,
 ): WorkflowJson {
+	const outputs: Array<ReturnType<typeof to> | []> = [[], [], [], [], [], []];
+	outputs[QC_OUTPUT[layer]] = to(render.name);
 	return {
-		name: 'hero QC loop',
+		name: `${layer} QC loop`,
 		nodes: [
-			veoNode(renderOptions),
+			render,
 			{
 				id: 'a2',
 				name: 'QC',
@@ -156,8 +162,18 @@ export function heroLoop(
 			},
 		] as never,
 		connections: {
-			Veo: { main: [[{ node: 'QC', type: 'main' as never, index: 0 }]] },
-			QC: { main: [[], [], [{ node: 'Veo', type: 'main' as never, index: 0 }], [], [], []] },
+			[render.name]: { main: [to('QC')] },
+			QC: { main: outputs },
 		},
 	};
 }
+
+/** Veo renders the hero shots; QC sends failing shots back to Veo until they pass or run out of retries. */
+export const heroLoop = (
+	qcParameters: Record<string, unknown> = {},
+	renderOptions: Record<string, unknown> = FAST,
+): WorkflowJson => qcLoop(veoNode(renderOptions), 'hero', qcParameters);
+
+/** Runway renders the b-roll; QC sends failing shots back to Runway. */
+export const controlLoop = (renderOptions: Record<string, unknown> = FAST): WorkflowJson =>
+	qcLoop(runwayNode(renderOptions) as never, 'control');
