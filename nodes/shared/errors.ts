@@ -154,6 +154,8 @@ export class JobFailedError extends VendorJobError {
 
 export class JobCancelledError extends VendorJobError {
 	readonly retryable = true;
+	/** Cancelled at the vendor (nothing charged, nothing to collect), not a wait this execution stopped. */
+	readonly byVendor: boolean;
 
 	constructor(context: JobContext, byVendor: boolean) {
 		super(
@@ -163,6 +165,7 @@ export class JobCancelledError extends VendorJobError {
 			context,
 		);
 		this.name = 'JobCancelledError';
+		this.byVendor = byVendor;
 	}
 }
 
@@ -190,13 +193,17 @@ export class JobTimedOutError extends VendorJobError {
 	}
 
 	/** The same timeout, saying what the cancel sent at it found. */
-	afterCancel(found: 'gone' | { failed: string } | { leftAs: string }): JobTimedOutError {
+	afterCancel(
+		found: 'gone' | { failed: string } | { unread: string } | { leftAs: string },
+	): JobTimedOutError {
 		const said =
 			found === 'gone'
-				? 'it finished as the cancel reached it and the vendor deleted it with its output: it may have been charged, and cannot be collected'
+				? 'it finished as the cancel reached it and the vendor deleted it with its output: it was charged, and cannot be collected'
 				: 'failed' in found
 					? `cancelling it failed (${found.failed}), so the render may still finish. ${COLLECT_LATER}`
-					: `the cancel left it ${found.leftAs}, so the render may still finish. ${COLLECT_LATER}`;
+					: 'unread' in found
+						? `the vendor took the cancel, but reading the job back failed (${found.unread}); a re-run reads it again: cancelled, it is rendered anew at no charge`
+						: `the cancel left it ${found.leftAs}, so the render may still finish. ${COLLECT_LATER}`;
 		return new JobTimedOutError(this.context, said);
 	}
 }

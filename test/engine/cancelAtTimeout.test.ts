@@ -1,7 +1,7 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow, type RunResult } from '../harness/engine';
-import { controlLoop } from '../harness/workflows';
-import { asItems, shotItems } from '../harness/pipeline';
+import { controlLoop, keyframeThenClip, qcLoop, runwayNode } from '../harness/workflows';
+import { asItems, shotItems, singleNode } from '../harness/pipeline';
 import {
 	credentialsFor,
 	renderDuplicates,
@@ -14,6 +14,7 @@ import {
 jest.setTimeout(180_000);
 
 const RENDER_MS = 1500;
+const RUNWAY = { type: 'runwayVideoPipelineApi', id: 'vpSandboxRunway', name: 'Sandbox Runway' };
 const TIMEOUT_MS = 6000;
 const CANCEL = {
 	timeoutMinutes: TIMEOUT_MS / 60_000,
@@ -102,32 +103,182 @@ describe('Cancel at Vendor on Timeout (engine, sandbox with a Runway account of 
 		expect(shot2.qc?.attempts.control).toBe(1);
 	});
 
-	it('a task that finishes as the cancel reaches it (Runway then deletes it) stays a timeout with its job ID and its cost held, and goes to review', async () => {
+	it('a task that finishes as the cancel reaches it (Runway then deletes it) is a failed take charged with its job ID, not resumed, and QC has the shot rendered again', async () => {
 		const result = await run({ finishesOnCancel: true });
 
+		// The deleted task is gone from the vendor but on its bill; shot 2 was rendered once more.
 		const jobs = (await sandboxJobs(sandbox)) as SandboxJob[];
-		expect(jobs.filter((job) => job.spec.prompt.includes('Shot 2:'))).toHaveLength(0);
+		const ofShot2 = jobs.filter((job) => job.spec.prompt.includes('Shot 2:'));
+		expect(ofShot2.map((job) => job.state)).toEqual(['succeeded']);
 		const ledger = await sandboxLedger(sandbox);
-		expect(ledger.entries).toHaveLength(3);
-		expect(renderDuplicates(ledger)).toEqual([]);
-
-		const review = result.runs('QC').flatMap((outputs) => outputs[4] ?? []);
-		expect(review).toHaveLength(1);
-		const reviewed = shotItemSchema.parse(review[0].json);
-		expect(reviewed.shot.index).toBe(1);
-		expect(reviewed.takes).toHaveLength(1);
-		const [take] = reviewed.takes;
-		expect(take.status).toBe('timed_out');
-		expect(take.costUsd).toBeGreaterThan(0);
-		// The charge the vendor made for the deleted task is the one the run holds for it.
-		const charged = ledger.entries.filter(
+		expect(ledger.entries).toHaveLength(4);
+		const deleted = ledger.entries.filter(
 			(entry: { jobId: string }) => !jobs.some((job) => job.id === entry.jobId),
 		);
-		expect(charged.map((entry: { jobId: string }) => entry.jobId)).toEqual([take.jobId]);
-		expect(review[0].json.reviewReason).toMatch(
-			new RegExp(
-				`control render error timeout \\(job ${take.jobId}\\): Still RUNNING after \\d+ s; it finished as the cancel reached it and the vendor deleted it with its output: it may have been charged, and cannot be collected`,
-			),
+		expect(deleted).toHaveLength(1);
+		// The one request paid twice is the deleted render and the render that replaced it: the
+		// vendor threw the first output away, so the shot had to be paid for again.
+		const [twice] = renderDuplicates(ledger);
+		expect(renderDuplicates(ledger)).toEqual([{ fingerprint: twice.fingerprint, count: 2 }]);
+		expect(
+			ledger.entries
+				.filter(
+					(entry: { requestFingerprint: string }) => entry.requestFingerprint === twice.fingerprint,
+				)
+				.map((entry: { jobId: string }) => entry.jobId)
+				.sort(),
+		).toEqual([deleted[0].jobId, ofShot2[0].id].sort());
+
+		const done = finalItems(result);
+		expect(done.map(({ item }) => item.qc?.status)).toEqual(['passed', 'passed', 'passed']);
+		const shot2 = done.find(({ item }) => item.shot.index === 1)!.item;
+		const [lost, again] = shot2.takes;
+		expect(shot2.takes).toHaveLength(2);
+		expect([lost.jobId, lost.status]).toEqual([deleted[0].jobId, 'failed']);
+		expect([again.jobId, again.status]).toEqual([ofShot2[0].id, 'succeeded']);
+		expect(lost.failure).toMatchObject({ code: 'timeout_deleted', retryable: true });
+		expect(lost.failure!.message).toMatch(
+			/Still RUNNING after \d+ s; it finished as the cancel reached it and the vendor deleted it with its output: it was charged, and cannot be collected/,
 		);
+		// The run's books carry the charge the vendor made for it: item ledgers add up to the bill.
+		expect(lost.costUsd).toBeCloseTo(deleted[0].usd, 6);
+		const booked = done.flatMap(({ item }) => item.ledger);
+		expect(booked.map((entry) => entry.jobId).sort()).toEqual(
+			ledger.entries.map((entry: { jobId: string }) => entry.jobId).sort(),
+		);
+		expect(booked.reduce((sum, entry) => sum + entry.usd, 0)).toBeCloseTo(ledger.totalUsd, 6);
+	});
+
+	it('never deletes a task it could not see unfinished: with every poll failing to the timeout, the cancel reads first, sends no DELETE, and a re-run collects the finished render', async () => {
+		// Shot 1 finishes in 1.5 s, but no poll of it gets through: the node cannot tell it is done.
+		sandbox.setFaults({
+			rules: [{ fault: 'server_error', vendor: 'runway', op: 'poll', params: { status: 503 } }],
+		});
+		const blind = await runWorkflow(controlLoop({ ...CANCEL, maxPollErrors: 1000 }), {
+			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
+			input: asItems(shotItems(1, undefined, { layer: 'broll', durationSeconds: 5 })),
+			startNode: 'Runway',
+		});
+		expect(blind.error).toBeUndefined();
+		const review = blind.runs('QC').flatMap((outputs) => outputs[4] ?? []);
+		expect(review).toHaveLength(1);
+		const held = shotItemSchema.parse(review[0].json);
+		expect(held.takes.map((take) => take.status)).toEqual(['timed_out']);
+		expect(review[0].json.reviewReason).toMatch(/cancelling it failed \(.*503/);
+
+		// The finished task is still at the vendor with its output: no cancel deleted it.
+		const [job] = (await sandboxJobs(sandbox)) as SandboxJob[];
+		expect([job.id, job.state]).toEqual([held.takes[0].jobId, 'succeeded']);
+
+		sandbox.setFaults({ rules: [] });
+		const again = await runWorkflow(controlLoop(CANCEL), {
+			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
+			input: [{ json: { ...review[0].json, qc: { ...held.qc!, status: 'retry' } } as never }],
+			startNode: 'Runway',
+		});
+		expect(again.error).toBeUndefined();
+		const [collected] = finalItems(again).map(({ item }) => item);
+		expect(collected.qc?.status).toBe('passed');
+		expect(collected.takes.map((take) => [take.jobId, take.status])).toEqual([
+			[job.id, 'succeeded'],
+		]);
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.entries.map((entry: { jobId: string }) => entry.jobId)).toEqual([job.id]);
+	});
+
+	it('a re-run that finds its task cancelled at the vendor (in the dashboard, or by a cancel it could not read back) books it at $0 and has the shot rendered again', async () => {
+		sandbox.setFaults({ rules: [{ fault: 'stuck', vendor: 'runway', times: 1 }] });
+		const credentials = credentialsFor(sandbox, 'vpSandboxRunway');
+		const submitOnly = runwayNode(CANCEL);
+		submitOnly.parameters = { ...submitOnly.parameters, mode: 'submit' };
+		const handed = await runWorkflow(
+			{ name: 'submit only', nodes: [submitOnly] as never, connections: {} },
+			{
+				credentials,
+				input: asItems(shotItems(1, undefined, { layer: 'broll', durationSeconds: 5 })),
+			},
+		);
+		expect(handed.error).toBeUndefined();
+		const [take] = shotItemSchema.parse(handed.output('Runway')[0].json).takes;
+		// The operator cancels it with the node's own Cancel Task operation.
+		const cancel = await runWorkflow(
+			singleNode('runway', { resource: 'task', operation: 'cancel', taskId: take.jobId }, RUNWAY),
+			{ credentials, input: [{ json: {} }] },
+		);
+		expect(cancel.error).toBeUndefined();
+		expect(((await sandboxJobs(sandbox)) as SandboxJob[]).map((job) => job.state)).toEqual([
+			'cancelled',
+		]);
+
+		const result = await runWorkflow(controlLoop(CANCEL), {
+			credentials,
+			input: [{ json: handed.output('Runway')[0].json }],
+			startNode: 'Runway',
+		});
+		expect(result.error).toBeUndefined();
+		const [done] = finalItems(result).map(({ item }) => item);
+		expect(done.qc?.status).toBe('passed');
+		expect(done.takes.map((t) => [t.jobId, t.status, t.costUsd])).toEqual([
+			[take.jobId, 'cancelled', 0],
+			[expect.not.stringMatching(take.jobId), 'succeeded', expect.any(Number)],
+		]);
+		expect(done.takes[0].failure).toMatchObject({ code: 'cancelled', retryable: true });
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.entries.map((entry: { jobId: string }) => entry.jobId)).toEqual([
+			done.takes[1].jobId,
+		]);
+	});
+
+	it('a keyframe still cancelled at the timeout leaves its clip unsent: the keyframe the item carries from the round before is not animated, and the next round draws a new one', async () => {
+		const credentials = credentialsFor(sandbox, 'vpSandboxRunway');
+		const chain = keyframeThenClip(CANCEL);
+		// Round 1 drew a keyframe and animated it; QC sent the shot back for round 2.
+		const first = await runWorkflow(chain, {
+			credentials,
+			input: asItems(shotItems(1, undefined, { layer: 'broll', durationSeconds: 5 })),
+		});
+		expect(first.error).toBeUndefined();
+		const [roundOne] = first.output('Clip');
+		expect(roundOne.binary?.keyframe).toBeDefined();
+		const roundTwo = {
+			...roundOne,
+			json: {
+				...roundOne.json,
+				qc: { attempts: { narrative: 0, hero: 0, control: 1 }, verdicts: [], status: 'retry' },
+			},
+		};
+
+		// Round 2's keyframe is stuck and cancelled at the timeout.
+		sandbox.setFaults({
+			rules: [{ fault: 'stuck', vendor: 'runway', model: 'gen4_image', times: 1 }],
+		});
+		const result = await runWorkflow(qcLoop(chain, 'control'), {
+			credentials,
+			input: [roundTwo as never],
+			startNode: 'Still',
+		});
+		expect(result.error).toBeUndefined();
+
+		// At the vendor: round 2's still cancelled, and no clip made from round 1's keyframe.
+		const jobs = (await sandboxJobs(sandbox)) as Array<SandboxJob & { model: string }>;
+		const byModel = (model: string) =>
+			jobs.filter((job) => job.model === model).sort((a, b) => a.createdAt - b.createdAt);
+		expect(byModel('gen4_image').map((job) => job.state)).toEqual([
+			'succeeded',
+			'cancelled',
+			'succeeded',
+		]);
+		expect(byModel('gen4.5').map((job) => job.state)).toEqual(['succeeded', 'succeeded']);
+		expect(byModel('gen4.5')[1].createdAt).toBeGreaterThan(byModel('gen4_image')[2].createdAt);
+
+		const [done] = finalItems(result).map(({ item }) => item);
+		expect(done.qc?.status).toBe('passed');
+		expect(done.takes.map((take) => [take.operation, take.attempt, take.status])).toEqual([
+			['textToImage', 1, 'succeeded'],
+			['imageToVideo', 1, 'succeeded'],
+			['textToImage', 2, 'cancelled'],
+			['textToImage', 3, 'succeeded'],
+			['imageToVideo', 3, 'succeeded'],
+		]);
 	});
 });

@@ -3,7 +3,7 @@ import { bufferSource, probeMp4 } from '../../nodes/shared/mp4';
 import { readBinary, runWorkflow } from '../harness/engine';
 import { pngImage } from '../harness/media';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
-import { packageNode, to } from '../harness/workflows';
+import { keyframeThenClip } from '../harness/workflows';
 import {
 	credentialsFor,
 	sandboxJobs,
@@ -114,41 +114,7 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 	});
 
 	it('animates the keyframe it drew with the pinned references, and the clip’s take names them', async () => {
-		const keyframed = await run(
-			{
-				name: 'keyframe then clip',
-				nodes: [
-					packageNode(
-						'Still',
-						'runway',
-						{
-							resource: 'image',
-							operation: 'textToImage',
-							model: 'gen4_image',
-							shotSource: 'item',
-							renderOptions: { ...FAST, binaryPropertyName: 'keyframe' },
-						},
-						[RUNWAY.type, RUNWAY.id],
-					),
-					packageNode(
-						'Clip',
-						'runway',
-						{
-							resource: 'video',
-							operation: 'imageToVideo',
-							model: 'gen4.5',
-							shotSource: 'item',
-							promptImageSource: 'binary',
-							promptImageProperty: 'keyframe',
-							renderOptions: FAST,
-						},
-						[RUNWAY.type, RUNWAY.id],
-					),
-				] as never,
-				connections: { Still: { main: [to('Clip')] } },
-			},
-			broll(1, { characters: ['mara'] }),
-		);
+		const keyframed = await run(keyframeThenClip(FAST), broll(1, { characters: ['mara'] }));
 		expect(keyframed.error).toBeUndefined();
 		const [still, clip] = shotItemSchema.parse(keyframed.output('Clip')[0].json).takes;
 		expect(still).toMatchObject({ operation: 'textToImage', refsSent: ['mara'], attempt: 1 });

@@ -140,29 +140,79 @@ export const soraNode = (renderOptions: Record<string, unknown> = FAST) =>
 /** QC Router's outputs a failing shot leaves by, per layer it is sent back to. */
 const QC_OUTPUT = { narrative: 1, hero: 2, control: 3 } as const;
 
-/** A render node and QC Router, which sends the shots failing in `layer` back to it until they pass or run out of retries. */
+type WorkflowNode = WorkflowJson['nodes'][number];
+
+/** Render nodes in a row: items enter at `entry` and leave from `exit`. */
+export type RenderChain = WorkflowJson & { entry: string; exit: string };
+
+/** Runway draws a keyframe still into `keyframe` (Gen-4 Image), then animates it (Gen-4.5 image to video). */
+export const keyframeThenClip = (renderOptions: Record<string, unknown> = FAST): RenderChain => ({
+	name: 'keyframe then clip',
+	nodes: [
+		packageNode(
+			'Still',
+			'runway',
+			{
+				resource: 'image',
+				operation: 'textToImage',
+				model: 'gen4_image',
+				shotSource: 'item',
+				renderOptions: { ...renderOptions, binaryPropertyName: 'keyframe' },
+			},
+			['runwayVideoPipelineApi', 'vpSandboxRunway'],
+		),
+		packageNode(
+			'Clip',
+			'runway',
+			{
+				resource: 'video',
+				operation: 'imageToVideo',
+				model: 'gen4.5',
+				shotSource: 'item',
+				promptImageSource: 'binary',
+				promptImageProperty: 'keyframe',
+				renderOptions,
+			},
+			['runwayVideoPipelineApi', 'vpSandboxRunway'],
+		),
+	] as never,
+	connections: { Still: { main: [to('Clip')] } },
+	entry: 'Still',
+	exit: 'Clip',
+});
+
+/** QC Router as a test workflow runs it: one completion barrier per run. */
+export const qcNode = (parameters: Record<string, unknown> = {}): WorkflowNode =>
+	({
+		id: 'a2',
+		name: 'QC',
+		type: 'n8n-nodes-video-pipeline.qcRouter',
+		typeVersion: 1,
+		position: [300, 0],
+		parameters: { barrier: 'run', ...parameters },
+	}) as never;
+
+/**
+ * A render node (or chain) and QC Router, which sends the shots failing in `layer` back to it
+ * until they pass or run out of retries.
+ */
 export function qcLoop(
-	render: WorkflowJson['nodes'][number],
+	render: WorkflowNode | RenderChain,
 	layer: keyof typeof QC_OUTPUT,
 	qcParameters: Record<string, unknown> = {},
 ): WorkflowJson {
+	const chain: RenderChain =
+		'nodes' in render
+			? render
+			: { nodes: [render], connections: {}, entry: render.name, exit: render.name };
 	const outputs: Array<ReturnType<typeof to> | []> = [[], [], [], [], [], []];
-	outputs[QC_OUTPUT[layer]] = to(render.name);
+	outputs[QC_OUTPUT[layer]] = to(chain.entry);
 	return {
 		name: `${layer} QC loop`,
-		nodes: [
-			render,
-			{
-				id: 'a2',
-				name: 'QC',
-				type: 'n8n-nodes-video-pipeline.qcRouter',
-				typeVersion: 1,
-				position: [300, 0],
-				parameters: { barrier: 'run', ...qcParameters },
-			},
-		] as never,
+		nodes: [...chain.nodes, qcNode(qcParameters)],
 		connections: {
-			[render.name]: { main: [to('QC')] },
+			...chain.connections,
+			[chain.exit]: { main: [to('QC')] },
 			QC: { main: outputs },
 		},
 	};

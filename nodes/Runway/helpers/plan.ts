@@ -13,6 +13,7 @@ import { renderItem, type RenderPlan } from '../../shared/render/renderItem';
 import type { ShotContext } from '../../shared/render/shotContext';
 import type { Batch } from '../../shared/router';
 import { settle } from '../../shared/runtime/concurrency';
+import { isTerminal } from '../../shared/runtime/jobRunner';
 import { runwayRequest } from '../../shared/vendors/runway/transport';
 import { runwayJobStatus, type RunwayTask } from './task';
 import { stringParameter } from '../../shared/parameters';
@@ -24,6 +25,9 @@ export const RUNWAY_DEFAULTS = {
 	concurrency: 20,
 	minPollSeconds: 5,
 };
+
+/** The operation name a still's takes carry (an image-to-video step checks this attempt's keyframe by it). */
+export const TEXT_TO_IMAGE = 'textToImage';
 
 export function runwayConcurrency(this: IExecuteFunctions): number {
 	return renderConcurrency(this, RUNWAY_DEFAULTS);
@@ -96,9 +100,12 @@ export async function runwayRender(
 			return { jobId: body.id, body };
 		},
 		poll: async (jobId) => await pollTask(ctx, itemIndex, jobId),
-		// DELETE cancels an unfinished task (CANCELLED, 0 credits) but deletes a finished one, so
-		// the task is read back: a 404 means it finished as the cancel reached it.
+		// DELETE cancels an unfinished task (CANCELLED, 0 credits) but deletes a finished one with
+		// its paid output, so the task is read first and only an unfinished one is cancelled; then
+		// it is read back: a 404 means it finished in between, and the vendor deleted it.
 		cancel: async (jobId) => {
+			const before = await pollTask(ctx, itemIndex, jobId);
+			if (isTerminal(before.phase)) return before;
 			await runwayRequest(ctx, {
 				method: 'DELETE',
 				path: `/v1/tasks/${encodeURIComponent(jobId)}`,
@@ -106,10 +113,10 @@ export async function runwayRender(
 				itemIndex,
 				jobId,
 			});
-			const read = await settle(async () => await pollTask(ctx, itemIndex, jobId));
-			if (read.ok) return read.value;
-			if (read.error instanceof VendorHttpError && read.error.statusCode === 404) return undefined;
-			throw read.error;
+			const after = await settle(async () => await pollTask(ctx, itemIndex, jobId));
+			if (after.ok) return after.value;
+			if (after.error instanceof VendorHttpError && after.error.statusCode === 404) return 'gone';
+			return { unread: after.error };
 		},
 		output: async (status) => {
 			const url = status.body.output?.[0];

@@ -10,6 +10,7 @@ import type {
 } from '../contract/schemas';
 import {
 	BudgetExceededError,
+	JobCancelledError,
 	JobFailedError,
 	JobStillRenderingError,
 	JobTimedOutError,
@@ -23,6 +24,7 @@ import { typicalRenderMs, type PriceEstimate } from '../registry/registry';
 import { ItemFailedError, type Batch } from '../router';
 import { settle } from '../runtime/concurrency';
 import {
+	failureOf,
 	isOutcomeUnknown,
 	submitJob,
 	waitForResumed,
@@ -82,11 +84,18 @@ export interface RenderPlan<R> {
 	/** Units the vendor metered for the finished job at a published price (Replicate's predict_time x hardware), replacing our estimate. */
 	vendorMetered?(status: JobStatus<R>): MeteredCharge | undefined;
 	/**
-	 * Cancels the job at the vendor and reads it back: its status after the cancel, or undefined
-	 * when the vendor no longer has it. Only vendors whose cancel refunds an unfinished job offer it.
+	 * Cancels the job at the vendor if it is still unfinished, and reads it back. Only vendors whose
+	 * cancel refunds an unfinished job offer it. Throws when the job could not be read or cancelled.
 	 */
-	cancel?(jobId: string): Promise<JobStatus<R> | undefined>;
+	cancel?(jobId: string): Promise<CancelOutcome<R>>;
 }
+
+/**
+ * What a cancel at the timeout found: the job's status (finished before the cancel was sent, or
+ * after it), `gone` when the vendor deleted it instead (it finished as the cancel reached it), or
+ * `unread` when the vendor took the cancel but the job could not be read back.
+ */
+export type CancelOutcome<R> = JobStatus<R> | 'gone' | { unread: unknown };
 
 export interface RenderSettings {
 	mode: RenderMode;
@@ -150,6 +159,8 @@ class RenderRun<R> {
 	/** What is left of the item's allowance once this render's cost is counted. */
 	allowanceUsd: number | undefined;
 	readonly budget: BudgetTracker;
+	/** The item's ledger as it leaves (a charge booked without an output joins it). */
+	ledger: LedgerEntry[];
 	/** A job recorded on the item, or one the render journal says a step that died had sent. */
 	resumed: Take | undefined;
 	/**
@@ -173,6 +184,7 @@ class RenderRun<R> {
 		readonly settings: RenderSettings,
 	) {
 		this.budget = batchBudget(batch);
+		this.ledger = context.ledger;
 		this.resumed = resumableTake(context, plan.layer, plan.vendor, plan.operation);
 		this.take = this.resumed;
 		this.allowanceUsd = context.allowance?.usd;
@@ -344,7 +356,7 @@ class RenderRun<R> {
 	emit(
 		extra: Record<string, unknown> = {},
 		binary?: Record<string, IBinaryData>,
-		ledger: LedgerEntry[] = this.context.ledger,
+		ledger: LedgerEntry[] = this.ledger,
 	): INodeExecutionData[] {
 		const input = this.ctx.getInputData()[this.itemIndex];
 		// An earlier render error of this item is answered by this render, whatever it brings.
@@ -580,14 +592,17 @@ class RenderRun<R> {
 		}
 		if (waited.ok) return waited.value;
 		if (error instanceof JobFailedError && this.take) {
-			this.settle(0);
-			this.take = {
-				...this.take,
-				status: 'failed',
-				finishedAt: this.now(),
-				costUsd: 0,
-				failure: { code: error.failureCode, message: error.message, retryable: error.retryable },
-			};
+			this.endedUnpaid('failed', vendorFailure(error));
+			return undefined;
+		}
+		if (error instanceof JobCancelledError && error.byVendor && this.take) {
+			// Cancelled at the vendor (a cancel sent at an earlier timeout, read back by this re-run,
+			// or one made in its dashboard): nothing was charged, and QC sends the shot for a new render.
+			this.endedUnpaid('cancelled', {
+				code: 'cancelled',
+				message: error.message,
+				retryable: true,
+			});
 			return undefined;
 		}
 		if (error instanceof JobStillRenderingError && this.take) {
@@ -604,7 +619,7 @@ class RenderRun<R> {
 		let reported = error;
 		if (error instanceof JobTimedOutError && this.take) {
 			const cancelled = await this.cancelTimedOut(this.take.jobId, error);
-			if (cancelled === 'cancelled') return undefined;
+			if (cancelled === 'ended') return undefined;
 			if (cancelled instanceof JobTimedOutError) reported = cancelled;
 			else if (cancelled) return cancelled;
 			this.take = { ...this.take, status: 'timed_out' };
@@ -637,40 +652,73 @@ class RenderRun<R> {
 	}
 
 	/**
-	 * At the timeout, where the option is on and the vendor can: cancels the job (the last poll,
-	 * just before, saw it unfinished) and reads it back. Cancelled: a failed take that cost nothing,
-	 * for QC to send back for a new render within the layer's retries, and the account's place is
-	 * free again. Finished after all: collected as usual. Anything else (the cancel failed, or the
-	 * job finished as the cancel reached it and the vendor deleted it) stays a timeout with its job
-	 * ID and its cost held, since it may have been charged.
+	 * At the timeout, where the option is on and the vendor can: cancels the job if it is still
+	 * unfinished, and reads it back.
+	 * - Cancelled: a failed take that cost nothing, for QC to send back for a new render within
+	 *   the layer's retries; the account's place is free again. Failed before the cancel: the same,
+	 *   as any vendor-side failure.
+	 * - Succeeded (before the cancel was sent): collected as usual.
+	 * - Gone (it finished as the cancel reached it, and the vendor deleted it with its output): a
+	 *   failed take charged at the estimate, with its job ID, so it is reported and not resumed.
+	 * - Anything else (the cancel failed, or left it running, or it could not be read back): a
+	 *   timeout with its job ID and its cost held, for a re-run to read again.
 	 */
 	private async cancelTimedOut(
 		jobId: string,
 		timedOut: JobTimedOutError,
-	): Promise<'cancelled' | { jobId: string; status: JobStatus<R> } | JobTimedOutError | undefined> {
+	): Promise<'ended' | { jobId: string; status: JobStatus<R> } | JobTimedOutError | undefined> {
 		const { plan } = this;
 		if (!this.settings.cancelAtTimeout || !plan.cancel || !this.take) return undefined;
 		const read = await settle(async () => await plan.cancel!(jobId));
 		if (!read.ok) return timedOut.afterCancel({ failed: errorJson(read.error).error as string });
-		const status = read.value;
-		if (!status) return timedOut.afterCancel('gone');
-		if (status.phase === 'succeeded') return { jobId, status };
-		if (status.phase !== 'cancelled') return timedOut.afterCancel({ leftAs: status.vendorStatus });
+		const found = read.value;
 		const waited = `${Math.round(timedOut.waitedMs / 1000)} s`;
-		this.settle(0);
-		this.take = {
-			...this.take,
-			status: 'cancelled',
-			finishedAt: this.now(),
-			costUsd: 0,
-			failure: {
-				code: 'timeout_cancelled',
-				message: `Unfinished after ${waited}: cancelled at ${plan.vendor}, so nothing was charged`,
-				retryable: true,
-			},
-		};
+		if (found === 'gone') {
+			const credits = plan.vendorCredits?.(undefined, this.submitBody);
+			const entry = this.entry(jobId, credits?.credits, credits?.final);
+			this.settle(entry.usd);
+			this.ledger = [...this.ledger, entry];
+			this.take = {
+				...this.take,
+				status: 'failed',
+				finishedAt: this.now(),
+				costUsd: entry.usd,
+				failure: {
+					code: 'timeout_deleted',
+					message: timedOut.afterCancel('gone').message,
+					retryable: true,
+				},
+			};
+			this.ctx.logger.warn(
+				`${this.where}: ${plan.vendor} job ${jobId}: ${this.take.failure!.message}`,
+			);
+			return 'ended';
+		}
+		if ('unread' in found)
+			return timedOut.afterCancel({ unread: errorJson(found.unread).error as string });
+		if (found.phase === 'succeeded') return { jobId, status: found };
+		const failure =
+			found.phase === 'failed'
+				? failureOf(found, { vendor: plan.vendor, itemIndex: this.itemIndex, jobId })
+				: undefined;
+		if (failure instanceof JobFailedError) {
+			this.endedUnpaid('failed', vendorFailure(failure));
+			return 'ended';
+		}
+		if (found.phase !== 'cancelled') return timedOut.afterCancel({ leftAs: found.vendorStatus });
+		this.endedUnpaid('cancelled', {
+			code: 'timeout_cancelled',
+			message: `Unfinished after ${waited}: cancelled at ${plan.vendor}, so nothing was charged`,
+			retryable: true,
+		});
 		this.ctx.logger.info(`${this.where}: ${plan.vendor} job ${jobId} cancelled after ${waited}`);
-		return 'cancelled';
+		return 'ended';
+	}
+
+	/** The job ended at the vendor without an output and without a charge: the take says why, and the item holds nothing. */
+	endedUnpaid(status: 'failed' | 'cancelled', failure: NonNullable<Take['failure']>): void {
+		this.settle(0);
+		this.take = { ...this.take!, status, finishedAt: this.now(), costUsd: 0, failure };
 	}
 
 	entry(
@@ -716,7 +764,7 @@ class RenderRun<R> {
 		);
 		this.settle(entry.usd);
 		const ledger = [
-			...this.context.ledger.filter((e) => !(e.jobId === jobId && e.layer === plan.layer)),
+			...this.ledger.filter((e) => !(e.jobId === jobId && e.layer === plan.layer)),
 			entry,
 		];
 		const { asset } = produced.value;
@@ -761,6 +809,13 @@ class RenderRun<R> {
 		return this.emit({ outputUrl }, binary, ledger);
 	}
 }
+
+/** A take's record of a render the vendor failed. */
+const vendorFailure = (error: JobFailedError): NonNullable<Take['failure']> => ({
+	code: error.failureCode,
+	message: error.message,
+	retryable: error.retryable,
+});
 
 /** A take a waiting step handed on while the vendor still rendered it (not one that timed out). */
 function handedOnInFlight(take: Take | undefined): boolean {

@@ -136,6 +136,16 @@ export const stillOfAttempt = (context: ShotContext, layer: RenderLayer, propert
 	);
 
 /**
+ * True when this attempt set out to render with `operation` (a keyframe still, say) and that take
+ * did not succeed: it failed, was cancelled at its timeout, or is still rendering. Whatever the
+ * item carries from that step is from an earlier round.
+ */
+export const missedOfAttempt = (context: ShotContext, layer: RenderLayer, operation: string) => {
+	const take = takeOfAttempt(context, layer, (t) => t.operation === operation);
+	return take !== undefined && take.status !== 'succeeded';
+};
+
+/**
  * The take this render resumes instead of paying again: the take of the same layer, vendor,
  * operation and attempt that already has a job ID and no final failure.
  */

@@ -226,10 +226,11 @@ async function cancellable<T>(
 	throw result.error;
 }
 
-function failureOf<R>(
+/** The error a job that ended without an output stands for. */
+export function failureOf<R>(
 	status: JobStatus<R>,
 	context: { vendor: Vendor; itemIndex: number; jobId: string },
-): Error {
+): JobFailedError | JobCancelledError {
 	if (status.phase === 'cancelled') return new JobCancelledError(context, true);
 	return new JobFailedError({
 		...context,

@@ -9,7 +9,13 @@ import { readShot, cancellableRenderProperties } from '../../../shared/render/pr
 import { nextAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayMediaUri } from '../../../shared/vendors/runway/media';
-import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
+import {
+	runwayConcurrency,
+	runwayEstimate,
+	runwayModel,
+	runwayRender,
+	TEXT_TO_IMAGE,
+} from '../../helpers/plan';
 import { runwayRatio } from '../../helpers/ratios';
 import { customModelProperty, modelProperty } from '../descriptions';
 
@@ -53,7 +59,7 @@ export async function execute(
 	const seed = seedFor(context.pin, context.shot, attempt, context.retryHint);
 	return await runwayRender(this, itemIndex, batch, context, {
 		endpoint: 'text_to_image',
-		operation: 'textToImage',
+		operation: TEXT_TO_IMAGE,
 		model,
 		body: {
 			promptText: composePrompt(context.shot, context.pin, {

@@ -7,10 +7,16 @@ import {
 import { ContractError } from '../../../shared/errors';
 import { pickReferences } from '../../../shared/render/prompt';
 import { readShot, cancellableRenderProperties } from '../../../shared/render/properties';
-import { nextAttempt, stillOfAttempt } from '../../../shared/render/shotContext';
+import { missedOfAttempt, nextAttempt, stillOfAttempt } from '../../../shared/render/shotContext';
 import type { Batch } from '../../../shared/router';
 import { runwayMediaUri } from '../../../shared/vendors/runway/media';
-import { runwayConcurrency, runwayEstimate, runwayModel, runwayRender } from '../../helpers/plan';
+import {
+	runwayConcurrency,
+	runwayEstimate,
+	runwayModel,
+	runwayRender,
+	TEXT_TO_IMAGE,
+} from '../../helpers/plan';
 import { runwayOptionsProperty, videoBody } from '../../helpers/videoBody';
 import { customModelProperty, modelProperty } from '../descriptions';
 import { stringParameter } from '../../../shared/parameters';
@@ -70,9 +76,13 @@ export async function execute(
 	const context = readShot(this, itemIndex, 'control', false);
 	const source = this.getNodeParameter('promptImageSource', itemIndex, 'pin') as string;
 	// The keyframe step of this attempt failed or was refused (its render error rides on the item;
-	// QC Router clears it before every round): no still of this attempt to animate, and an image
-	// left from an earlier round would be paid for and fail the pin. QC routes the error instead.
-	if (source === 'binary' && context.renderError?.layer === 'control')
+	// QC Router clears it before every round), or its still was cancelled at the timeout: no still
+	// of this attempt to animate, and an image left from an earlier round would be paid for and
+	// fail the pin. QC routes the failed take instead.
+	if (
+		source === 'binary' &&
+		(context.renderError?.layer === 'control' || missedOfAttempt(context, 'control', TEXT_TO_IMAGE))
+	)
 		return [{ ...this.getInputData()[itemIndex], pairedItem: { item: itemIndex } }];
 	const model = runwayModel(this, itemIndex);
 	const { body, audio, duration } = videoBody(this, itemIndex, context, model, true);
