@@ -194,16 +194,23 @@ export class JobTimedOutError extends VendorJobError {
 
 	/** The same timeout, saying what the cancel sent at it found. */
 	afterCancel(
-		found: 'gone' | { failed: string } | { unread: string } | { leftAs: string },
+		found:
+			| 'gone'
+			| { unreadBefore: string }
+			| { failed: string }
+			| { unread: string }
+			| { leftAs: string },
 	): JobTimedOutError {
 		const said =
 			found === 'gone'
 				? 'it finished as the cancel reached it and the vendor deleted it with its output: it was charged, and cannot be collected'
-				: 'failed' in found
-					? `cancelling it failed (${found.failed}), so the render may still finish. ${COLLECT_LATER}`
-					: 'unread' in found
-						? `the vendor took the cancel, but reading the job back failed (${found.unread}); a re-run reads it again: cancelled, it is rendered anew at no charge`
-						: `the cancel left it ${found.leftAs}, so the render may still finish. ${COLLECT_LATER}`;
+				: 'unreadBefore' in found
+					? `reading it before a cancel failed (${found.unreadBefore}), so no cancel was sent and the render may still finish. ${COLLECT_LATER}`
+					: 'failed' in found
+						? `cancelling it failed (${found.failed}), and it is still unfinished. ${COLLECT_LATER}`
+						: 'unread' in found
+							? `a cancel was sent, but reading the job back failed (${found.unread}); a re-run reads it again: cancelled, it is rendered anew at no charge`
+							: `the cancel left it ${found.leftAs}, so the render may still finish. ${COLLECT_LATER}`;
 		return new JobTimedOutError(this.context, said);
 	}
 }

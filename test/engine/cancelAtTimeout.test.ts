@@ -164,7 +164,9 @@ describe('Cancel at Vendor on Timeout (engine, sandbox with a Runway account of 
 		expect(review).toHaveLength(1);
 		const held = shotItemSchema.parse(review[0].json);
 		expect(held.takes.map((take) => take.status)).toEqual(['timed_out']);
-		expect(review[0].json.reviewReason).toMatch(/cancelling it failed \(.*503/);
+		expect(review[0].json.reviewReason).toMatch(
+			/reading it before a cancel failed \(.*503.*\), so no cancel was sent/,
+		);
 
 		// The finished task is still at the vendor with its output: no cancel deleted it.
 		const [job] = (await sandboxJobs(sandbox)) as SandboxJob[];
@@ -186,8 +188,8 @@ describe('Cancel at Vendor on Timeout (engine, sandbox with a Runway account of 
 		expect(ledger.entries.map((entry: { jobId: string }) => entry.jobId)).toEqual([job.id]);
 	});
 
-	it('a re-run that finds its task cancelled at the vendor (in the dashboard, or by a cancel it could not read back) books it at $0 and has the shot rendered again', async () => {
-		sandbox.setFaults({ rules: [{ fault: 'stuck', vendor: 'runway', times: 1 }] });
+	/** A Submit Only render of one shot, then the operator's Cancel Task on it (DELETE): the item as it was handed on, and its take. */
+	async function submittedThenCancelled(finishFirst: boolean) {
 		const credentials = credentialsFor(sandbox, 'vpSandboxRunway');
 		const submitOnly = runwayNode(CANCEL);
 		submitOnly.parameters = { ...submitOnly.parameters, mode: 'submit' };
@@ -199,20 +201,31 @@ describe('Cancel at Vendor on Timeout (engine, sandbox with a Runway account of 
 			},
 		);
 		expect(handed.error).toBeUndefined();
-		const [take] = shotItemSchema.parse(handed.output('Runway')[0].json).takes;
-		// The operator cancels it with the node's own Cancel Task operation.
+		const [item] = handed.output('Runway');
+		const [take] = shotItemSchema.parse(item.json).takes;
+		if (finishFirst)
+			for (let tries = 0; (await sandboxJobs(sandbox))[0]?.state !== 'succeeded'; tries++) {
+				expect(tries).toBeLessThan(600);
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
 		const cancel = await runWorkflow(
 			singleNode('runway', { resource: 'task', operation: 'cancel', taskId: take.jobId }, RUNWAY),
 			{ credentials, input: [{ json: {} }] },
 		);
 		expect(cancel.error).toBeUndefined();
+		return { item, take, credentials };
+	}
+
+	it('a re-run that finds its task cancelled at the vendor (in the dashboard, or by a cancel it could not read back) books it at $0 and has the shot rendered again', async () => {
+		sandbox.setFaults({ rules: [{ fault: 'stuck', vendor: 'runway', times: 1 }] });
+		const { item, take, credentials } = await submittedThenCancelled(false);
 		expect(((await sandboxJobs(sandbox)) as SandboxJob[]).map((job) => job.state)).toEqual([
 			'cancelled',
 		]);
 
 		const result = await runWorkflow(controlLoop(CANCEL), {
 			credentials,
-			input: [{ json: handed.output('Runway')[0].json }],
+			input: [{ json: item.json }],
 			startNode: 'Runway',
 		});
 		expect(result.error).toBeUndefined();
@@ -227,6 +240,38 @@ describe('Cancel at Vendor on Timeout (engine, sandbox with a Runway account of 
 		expect(ledger.entries.map((entry: { jobId: string }) => entry.jobId)).toEqual([
 			done.takes[1].jobId,
 		]);
+	});
+
+	it('a re-run that finds gone a task whose cancel was sent but not read back books the charge the Submit step recorded, and has the shot rendered again instead of polling a 404 for ever', async () => {
+		// The cancel reached the task as it finished: Runway deleted it, output and all, and billed it.
+		const { item, take, credentials } = await submittedThenCancelled(true);
+		expect(await sandboxJobs(sandbox)).toEqual([]);
+		const [charged] = (await sandboxLedger(sandbox)).entries;
+		expect(charged.jobId).toBe(take.jobId);
+		// The item as a step that timed out and sent that cancel left it, unable to read the task back.
+		const left = {
+			...item.json,
+			takes: [{ ...take, status: 'timed_out', cancelSentAt: new Date().toISOString() }],
+		};
+
+		const result = await runWorkflow(controlLoop(CANCEL), {
+			credentials,
+			input: [{ json: left as never }],
+			startNode: 'Runway',
+		});
+		expect(result.error).toBeUndefined();
+		const [done] = finalItems(result).map(({ item }) => item);
+		expect(done.qc?.status).toBe('passed');
+		const [lost, again] = done.takes;
+		expect(done.takes).toHaveLength(2);
+		expect([lost.jobId, lost.status, again.status]).toEqual([take.jobId, 'failed', 'succeeded']);
+		expect(lost.failure).toMatchObject({ code: 'timeout_deleted', retryable: true });
+		expect(lost.failure!.message).toMatch(/deleted it with its output: it was charged/);
+		const ledger = await sandboxLedger(sandbox);
+		expect(lost.costUsd).toBeCloseTo(charged.usd, 6);
+		expect(done.ledger.map((entry) => [entry.jobId, entry.usd])).toEqual(
+			ledger.entries.map((entry: { jobId: string; usd: number }) => [entry.jobId, entry.usd]),
+		);
 	});
 
 	it('a keyframe still cancelled at the timeout leaves its clip unsent: the keyframe the item carries from the round before is not animated, and the next round draws a new one', async () => {

@@ -13,7 +13,8 @@ import { renderItem, type RenderPlan } from '../../shared/render/renderItem';
 import type { ShotContext } from '../../shared/render/shotContext';
 import type { Batch } from '../../shared/router';
 import { settle } from '../../shared/runtime/concurrency';
-import { isTerminal } from '../../shared/runtime/jobRunner';
+import { systemClock } from '../../shared/runtime/clock';
+import { isTerminal, isTransientPollError } from '../../shared/runtime/jobRunner';
 import { runwayRequest } from '../../shared/vendors/runway/transport';
 import { runwayJobStatus, type RunwayTask } from './task';
 import { stringParameter } from '../../shared/parameters';
@@ -62,6 +63,24 @@ async function pollTask(ctx: IExecuteFunctions, itemIndex: number, jobId: string
 	return runwayJobStatus(body);
 }
 
+/** Reads of a task after a cancel before its outcome is left unknown. */
+const READ_BACK_ATTEMPTS = 3;
+
+/**
+ * The task after a cancel: its status, `gone` (404: deleted), or the error when a few reads failed.
+ * Read again on a transient error, since an unread cancel leaves the take for a re-run to settle.
+ */
+async function readBack(ctx: IExecuteFunctions, itemIndex: number, jobId: string) {
+	for (let attempt = 1; ; attempt++) {
+		const read = await settle(async () => await pollTask(ctx, itemIndex, jobId));
+		if (read.ok) return read.value;
+		if (read.error instanceof VendorHttpError && read.error.statusCode === 404) return 'gone';
+		if (attempt >= READ_BACK_ATTEMPTS || !isTransientPollError(read.error))
+			return { unread: read.error };
+		await systemClock.sleep(1000 * attempt, ctx.getExecutionCancelSignal());
+	}
+}
+
 /** Submits one Runway task through the shared render flow; Runway's own credits replace the estimate. */
 export async function runwayRender(
 	ctx: IExecuteFunctions,
@@ -102,21 +121,26 @@ export async function runwayRender(
 		poll: async (jobId) => await pollTask(ctx, itemIndex, jobId),
 		// DELETE cancels an unfinished task (CANCELLED, 0 credits) but deletes a finished one with
 		// its paid output, so the task is read first and only an unfinished one is cancelled; then
-		// it is read back: a 404 means it finished in between, and the vendor deleted it.
+		// it is read back (a 404 means it finished in between, and the vendor deleted it).
 		cancel: async (jobId) => {
 			const before = await pollTask(ctx, itemIndex, jobId);
-			if (isTerminal(before.phase)) return before;
-			await runwayRequest(ctx, {
-				method: 'DELETE',
-				path: `/v1/tasks/${encodeURIComponent(jobId)}`,
-				operation: 'Cancel task',
-				itemIndex,
-				jobId,
-			});
-			const after = await settle(async () => await pollTask(ctx, itemIndex, jobId));
-			if (after.ok) return after.value;
-			if (after.error instanceof VendorHttpError && after.error.statusCode === 404) return 'gone';
-			return { unread: after.error };
+			if (isTerminal(before.phase)) return { sent: false, status: before };
+			const sent = await settle(
+				async () =>
+					await runwayRequest(ctx, {
+						method: 'DELETE',
+						path: `/v1/tasks/${encodeURIComponent(jobId)}`,
+						operation: 'Cancel task',
+						itemIndex,
+						jobId,
+					}),
+			);
+			return {
+				sent: true,
+				before,
+				sendError: sent.ok ? undefined : sent.error,
+				after: await readBack(ctx, itemIndex, jobId),
+			};
 		},
 		output: async (status) => {
 			const url = status.body.output?.[0];

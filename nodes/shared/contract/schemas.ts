@@ -289,6 +289,8 @@ export const takeSchema = z
 		watchedMs: z.number().nonnegative().optional(),
 		/** When the last pass handed it on: it renders on at the vendor until the next pass, which counts that time too. */
 		handedOnAt: isoDateTimeSchema.optional(),
+		/** When a cancel was sent at the timeout and its outcome could not be read: a later 404 means the vendor deleted the finished job. */
+		cancelSentAt: isoDateTimeSchema.optional(),
 		refsSent: z.array(z.string()).optional(),
 		failure: z
 			.object({

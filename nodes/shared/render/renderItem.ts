@@ -15,6 +15,7 @@ import {
 	JobStillRenderingError,
 	JobTimedOutError,
 	SubmitOutcomeUnknownError,
+	VendorHttpError,
 } from '../errors';
 import { BudgetTracker, heldCost, ledgerEntry, type MeteredCharge } from '../ledger';
 import { withoutFields } from '../itemJson';
@@ -85,17 +86,27 @@ export interface RenderPlan<R> {
 	vendorMetered?(status: JobStatus<R>): MeteredCharge | undefined;
 	/**
 	 * Cancels the job at the vendor if it is still unfinished, and reads it back. Only vendors whose
-	 * cancel refunds an unfinished job offer it. Throws when the job could not be read or cancelled.
+	 * cancel refunds an unfinished job offer it. Throws when the job could not be read first: then
+	 * nothing was sent.
 	 */
 	cancel?(jobId: string): Promise<CancelOutcome<R>>;
 }
 
 /**
- * What a cancel at the timeout found: the job's status (finished before the cancel was sent, or
- * after it), `gone` when the vendor deleted it instead (it finished as the cancel reached it), or
- * `unread` when the vendor took the cancel but the job could not be read back.
+ * What a cancel at the timeout found. The job is read first and only an unfinished one is cancelled:
+ * - `sent: false`: it had ended before any cancel was sent (its status);
+ * - `sent: true`: the cancel was sent (`sendError` when it was answered with an error: it may still
+ *   have reached the vendor) and the job read back: its status, `gone` when the vendor deleted it
+ *   instead (it finished as the cancel reached it), or `unread` when it could not be read.
  */
-export type CancelOutcome<R> = JobStatus<R> | 'gone' | { unread: unknown };
+export type CancelOutcome<R> =
+	| { sent: false; status: JobStatus<R> }
+	| {
+			sent: true;
+			before: JobStatus<R>;
+			sendError?: unknown;
+			after: JobStatus<R> | 'gone' | { unread: unknown };
+	  };
 
 export interface RenderSettings {
 	mode: RenderMode;
@@ -595,6 +606,17 @@ class RenderRun<R> {
 			this.endedUnpaid('failed', vendorFailure(error));
 			return undefined;
 		}
+		if (
+			error instanceof VendorHttpError &&
+			error.statusCode === 404 &&
+			this.take?.cancelSentAt !== undefined
+		) {
+			this.deletedAtVendor(
+				this.take.jobId,
+				`The cancel sent at the timeout (${this.take.cancelSentAt}) reached it as it finished, and the vendor deleted it with its output: it was charged, and cannot be collected`,
+			);
+			return undefined;
+		}
 		if (error instanceof JobCancelledError && error.byVendor && this.take) {
 			// Cancelled at the vendor (a cancel sent at an earlier timeout, read back by this re-run,
 			// or one made in its dashboard): nothing was charged, and QC sends the shot for a new render.
@@ -655,13 +677,15 @@ class RenderRun<R> {
 	 * At the timeout, where the option is on and the vendor can: cancels the job if it is still
 	 * unfinished, and reads it back.
 	 * - Cancelled: a failed take that cost nothing, for QC to send back for a new render within
-	 *   the layer's retries; the account's place is free again. Failed before the cancel: the same,
-	 *   as any vendor-side failure.
-	 * - Succeeded (before the cancel was sent): collected as usual.
+	 *   the layer's retries; the account's place is free again. Failed: the same, as any
+	 *   vendor-side failure.
+	 * - Succeeded (before the cancel was sent, or as it arrived): collected as usual.
 	 * - Gone (it finished as the cancel reached it, and the vendor deleted it with its output): a
-	 *   failed take charged at the estimate, with its job ID, so it is reported and not resumed.
-	 * - Anything else (the cancel failed, or left it running, or it could not be read back): a
-	 *   timeout with its job ID and its cost held, for a re-run to read again.
+	 *   failed take charged on the ledger with its job ID, so it is reported and not resumed.
+	 * - Anything else (it could not be read first, so nothing was sent; the cancel left it running;
+	 *   it could not be read back): a timeout with its job ID and its cost held, for a re-run to read
+	 *   again. A take whose cancel was sent but not read back remembers it (`cancelSentAt`): a re-run
+	 *   that then finds it gone knows the cancel deleted it.
 	 */
 	private async cancelTimedOut(
 		jobId: string,
@@ -670,42 +694,36 @@ class RenderRun<R> {
 		const { plan } = this;
 		if (!this.settings.cancelAtTimeout || !plan.cancel || !this.take) return undefined;
 		const read = await settle(async () => await plan.cancel!(jobId));
-		if (!read.ok) return timedOut.afterCancel({ failed: errorJson(read.error).error as string });
-		const found = read.value;
-		const waited = `${Math.round(timedOut.waitedMs / 1000)} s`;
-		if (found === 'gone') {
-			const credits = plan.vendorCredits?.(undefined, this.submitBody);
-			const entry = this.entry(jobId, credits?.credits, credits?.final);
-			this.settle(entry.usd);
-			this.ledger = [...this.ledger, entry];
-			this.take = {
-				...this.take,
-				status: 'failed',
-				finishedAt: this.now(),
-				costUsd: entry.usd,
-				failure: {
-					code: 'timeout_deleted',
-					message: timedOut.afterCancel('gone').message,
-					retryable: true,
-				},
-			};
-			this.ctx.logger.warn(
-				`${this.where}: ${plan.vendor} job ${jobId}: ${this.take.failure!.message}`,
+		const said = (error: unknown) => errorJson(error).error as string;
+		if (!read.ok) return timedOut.afterCancel({ unreadBefore: said(read.error) });
+		const outcome = read.value;
+		const status = outcome.sent ? outcome.after : outcome.status;
+		if (status === 'gone') {
+			this.deletedAtVendor(
+				jobId,
+				timedOut.afterCancel('gone').message,
+				outcome.sent ? outcome.before : undefined,
 			);
 			return 'ended';
 		}
-		if ('unread' in found)
-			return timedOut.afterCancel({ unread: errorJson(found.unread).error as string });
-		if (found.phase === 'succeeded') return { jobId, status: found };
+		if ('unread' in status) {
+			this.take = { ...this.take, cancelSentAt: this.now() };
+			return timedOut.afterCancel({ unread: said(status.unread) });
+		}
+		if (status.phase === 'succeeded') return { jobId, status };
 		const failure =
-			found.phase === 'failed'
-				? failureOf(found, { vendor: plan.vendor, itemIndex: this.itemIndex, jobId })
+			status.phase === 'failed'
+				? failureOf(status, { vendor: plan.vendor, itemIndex: this.itemIndex, jobId })
 				: undefined;
 		if (failure instanceof JobFailedError) {
 			this.endedUnpaid('failed', vendorFailure(failure));
 			return 'ended';
 		}
-		if (found.phase !== 'cancelled') return timedOut.afterCancel({ leftAs: found.vendorStatus });
+		if (status.phase !== 'cancelled')
+			return outcome.sent && outcome.sendError !== undefined
+				? timedOut.afterCancel({ failed: said(outcome.sendError) })
+				: timedOut.afterCancel({ leftAs: status.vendorStatus });
+		const waited = `${Math.round(timedOut.waitedMs / 1000)} s`;
 		this.endedUnpaid('cancelled', {
 			code: 'timeout_cancelled',
 			message: `Unfinished after ${waited}: cancelled at ${plan.vendor}, so nothing was charged`,
@@ -713,6 +731,33 @@ class RenderRun<R> {
 		});
 		this.ctx.logger.info(`${this.where}: ${plan.vendor} job ${jobId} cancelled after ${waited}`);
 		return 'ended';
+	}
+
+	/**
+	 * The vendor deleted the finished job, output and all, as a cancel reached it: it was charged and
+	 * cannot be collected. The take fails (QC sends the shot for a new render) with its job ID and the
+	 * charge on the ledger: the vendor's figure where it gave one (the read before the cancel, or the
+	 * submit's estimate, recorded on the take by a Submit Only step), else ours.
+	 */
+	deletedAtVendor(jobId: string, message: string, before?: JobStatus<R>): void {
+		const { plan } = this;
+		const take = this.take!;
+		const credits =
+			plan.vendorCredits?.(before, this.submitBody) ??
+			(plan.estimate.unit === 'credit' && take.costUsd > 0
+				? { credits: Math.round(take.costUsd / plan.estimate.unitPriceUsd), final: false }
+				: undefined);
+		const entry = this.entry(jobId, credits?.credits, credits?.final);
+		this.settle(entry.usd);
+		this.ledger = [...this.ledger, entry];
+		this.take = {
+			...take,
+			status: 'failed',
+			finishedAt: this.now(),
+			costUsd: entry.usd,
+			failure: { code: 'timeout_deleted', message, retryable: true },
+		};
+		this.ctx.logger.warn(`${this.where}: ${plan.vendor} job ${jobId}: ${message}`);
 	}
 
 	/** The job ended at the vendor without an output and without a charge: the take says why, and the item holds nothing. */
