@@ -7,7 +7,7 @@
  * Run it on its own with `npm run bench -- bench/soak.bench.ts` (SOAK_TIME_SCALE, SOAK_CAMPAIGNS
  * shorten it for a smoke run).
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { REALISTIC_RENDER_SECONDS } from '../sandbox/config';
@@ -135,6 +135,12 @@ function campaignRow(n: number) {
 	};
 }
 
+/** The render journal's rows (a Data Table the render nodes write before and after every submit). */
+const journalRows = (n8n: N8nInstance) =>
+	n8n.dataTable<{ key: string; state: string; shotId: string; vendor: string }>(
+		'video_render_journal',
+	);
+
 const sqlValue = (value: unknown) =>
 	typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
 
@@ -172,7 +178,10 @@ interface Report {
 
 interface LedgerEntry {
 	vendor: string;
+	model: string;
 	jobId: string;
+	/** When the vendor charged it. */
+	at: string;
 	unit: string;
 	usd: number;
 	requestFingerprint: string;
@@ -267,6 +276,14 @@ describe('soak: a night at scale in queue mode', () => {
 		const billedAtKill = sandbox.context.ledger.entries.length;
 		const killedCpu = cpuSeconds(workers[victimIndex].child.pid!);
 		await workers[victimIndex].stop('SIGKILL');
+		// Submits in flight as the worker died: their journal rows say `sending`. One the vendor took
+		// was billed without its answer (the job ID) ever reaching n8n, like a submit answered with a
+		// 5xx: the retry holds it as outcome unknown and its report flags the shot "may have been billed".
+		const sendingAtKill = new Set(
+			journalRows(n8n)
+				.filter((row) => row.state === 'sending')
+				.map((row) => row.key),
+		);
 		workers[victimIndex] = await n8n.worker(env);
 		// The operator's Retry (the editor calls this): it answers when the retry has finished, which a
 		// long night may take longer than an HTTP client waits, so the database says when it is done.
@@ -315,8 +332,9 @@ describe('soak: a night at scale in queue mode', () => {
 		const benchCpu = cpuSeconds(process.pid);
 
 		// What went wrong where, for whoever reads a night that did not go to plan.
+		const diagnostics = process.env.SOAK_DIAGNOSTICS ?? path.join(tmpdir(), 'soak-diagnostics.txt');
 		writeFileSync(
-			process.env.SOAK_DIAGNOSTICS ?? path.join(tmpdir(), 'soak-diagnostics.txt'),
+			diagnostics,
 			[
 				...n8n
 					.query<{
@@ -373,15 +391,36 @@ describe('soak: a night at scale in queue mode', () => {
 		);
 		const unreported = renders.filter((e) => !reportsOf.has(e.jobId));
 		const inTwo = renders.filter((e) => new Set(reportsOf.get(e.jobId) ?? []).size > 1);
-		// A render the vendor answered with a 5xx is in a report only as the shot it flags "may have
-		// been billed" (no job ID ever reached the node); any such render beyond the flags is lost.
+		const duplicates = renderDuplicates(ledger).reduce((sum, d) => sum + d.count - 1, 0);
+		// Which billed renders no report names, and the journal rows that never learned a job ID.
+		const unsettled = journalRows(n8n).filter(
+			(row) => row.state !== 'accepted' && row.state !== 'refused',
+		);
+		const diedSending = unsettled.filter((row) => sendingAtKill.has(row.key)).length;
+		// A render the node never heard of (the vendor answered its submit with a 5xx, or the worker
+		// sending it died first) is in a report only as the shot it flags "may have been billed"; any
+		// such render beyond the flags, and any other render no report names, is lost.
 		const unreportedUntold = unreported.filter((e) => toldNothing.has(e.jobId)).length;
+		const diedUntold = Math.min(diedSending, unreported.length - unreportedUntold);
 		const lost =
 			unreported.length -
-			unreportedUntold +
-			Math.max(0, unreportedUntold - unknownOutcomes.length) +
+			unreportedUntold -
+			diedUntold +
+			Math.max(0, unreportedUntold + diedUntold - unknownOutcomes.length) +
 			inTwo.length;
-		const duplicates = renderDuplicates(ledger).reduce((sum, d) => sum + d.count - 1, 0);
+		appendFileSync(
+			diagnostics,
+			[
+				'',
+				`== billed renders in no report (kill at +${Math.round((killedAt - started) / 1000)} s)`,
+				...unreported.map(
+					(e) =>
+						`${e.jobId} ${e.vendor} ${e.model} billed at +${Math.round((Date.parse(e.at) - started) / 1000)} s${toldNothing.has(e.jobId) ? ' (answered 5xx)' : ''}`,
+				),
+				`== render journal rows neither accepted nor refused: ${unsettled.length}`,
+				...unsettled.map((row) => JSON.stringify(row)),
+			].join('\n'),
+		);
 
 		const billedByRun = new Map<string, number>();
 		for (const entry of ledger.entries)
@@ -423,7 +462,7 @@ describe('soak: a night at scale in queue mode', () => {
 			key: 'soak_lost_paid_renders',
 			value: lost,
 			target: '0',
-			detail: `${night}. ${renders.length} renders billed, ${reports.length} run reports; billed renders in no report: ${unreported.length} (${unreportedUntold} of them charged by a submit the vendor answered with a 5xx, against ${unknownOutcomes.length} shots the reports flag as "may have been billed"); in more than one report: ${inTwo.length}`,
+			detail: `${night}. ${renders.length} renders billed, ${reports.length} run reports; billed renders in no report: ${unreported.length} (${unreportedUntold} of them charged by a submit the vendor answered with a 5xx, ${diedUntold} by one the killed worker had in flight, of ${diedSending} journal rows it left sending and still unknown; against ${unknownOutcomes.length} shots the reports flag as "may have been billed"); in more than one report: ${inTwo.length}`,
 		});
 		results.add({
 			key: 'soak_duplicate_charges',

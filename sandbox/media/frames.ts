@@ -43,7 +43,23 @@ export async function sampleFrame(file: string, atSeconds?: number): Promise<Fra
 	return await sample;
 }
 
-async function decodeFrame(file: string, atSeconds?: number): Promise<FrameSample> {
+/** Size and length of a file, probed once: a judge call reads several frames of the same clip. */
+const probes = new Map<
+	string,
+	Promise<{ width: number; height: number; durationSeconds: number }>
+>();
+
+function probeOnce(file: string) {
+	let probed = probes.get(file);
+	if (!probed) {
+		probed = probeFile(file);
+		probes.set(file, probed);
+		probed.catch(() => probes.delete(file));
+	}
+	return probed;
+}
+
+async function probeFile(file: string) {
 	const probe = JSON.parse(
 		(
 			await run(mediaTool('ffprobe'), [
@@ -60,7 +76,11 @@ async function decodeFrame(file: string, atSeconds?: number): Promise<FrameSampl
 		).stdout,
 	) as { streams: Array<{ width: number; height: number }>; format: { duration?: string } };
 	const { width, height } = probe.streams[0];
-	const durationSeconds = Number(probe.format.duration ?? 0);
+	return { width, height, durationSeconds: Number(probe.format.duration ?? 0) };
+}
+
+async function decodeFrame(file: string, atSeconds?: number): Promise<FrameSample> {
+	const { width, height, durationSeconds } = await probeOnce(file);
 	const at =
 		atSeconds === undefined
 			? durationSeconds / 2

@@ -42,7 +42,14 @@ export interface RenderSpec {
 export const SWATCH_SIZE = 48;
 
 /** Bump when what a spec renders to changes, so cached files are not reused. */
-const RENDER_VERSION = 3;
+const RENDER_VERSION = 4;
+
+/**
+ * The picture repeats every two seconds (the bar crosses the frame at half its width a second),
+ * so a clip's picture is one encoded loop of it, copied to the clip's length: a night of clips in
+ * all their lengths encodes each look once, instead of every frame of every clip.
+ */
+const LOOP_SECONDS = 2;
 
 /**
  * The four quadrant colours of a reference's identity swatch, from four slices of its content
@@ -112,9 +119,10 @@ export async function render(spec: RenderSpec): Promise<string> {
 }
 
 /**
- * The picture of a clip: everything but the prompt's tone. A night's shots share their pin (grade,
- * references), so their pictures repeat while every prompt is new; the picture is encoded once and
- * each clip only muxes its own tone onto it, which keeps the simulator's CPU per render small.
+ * The picture of a clip: everything but the prompt's tone and the clip's length. A night's shots
+ * share their pin (grade, references), so their pictures repeat while every prompt and length is
+ * new; the picture's loop is encoded once and each clip only copies it to its length and muxes its
+ * own tone onto it, which keeps the simulator's CPU per render small.
  */
 const pictureOf = (spec: RenderSpec): RenderSpec => ({
 	...spec,
@@ -122,14 +130,16 @@ const pictureOf = (spec: RenderSpec): RenderSpec => ({
 	prompt: '',
 	palette: [backgroundColour(spec)],
 	moovAtEnd: false,
+	durationSeconds: LOOP_SECONDS,
 });
 
 async function write(spec: RenderSpec, out: string): Promise<string> {
 	const tmp = `${out}.${process.pid}.${Date.now()}.tmp${path.extname(out)}`;
 	const args = ['-v', 'error', '-y'];
-	if (spec.kind === 'video' && (spec.audio || spec.moovAtEnd || spec.prompt)) {
+	const picture = pictureOf(spec);
+	if (spec.kind === 'video' && canonicalJson(picture) !== canonicalJson(spec)) {
 		const duration = spec.durationSeconds.toFixed(3);
-		args.push('-i', await render(pictureOf(spec)));
+		args.push('-stream_loop', '-1', '-i', await render(picture));
 		if (spec.audio) {
 			const frequency = 220 + (parseInt(sha256(spec.prompt).slice(0, 4), 16) % 660);
 			args.push(
