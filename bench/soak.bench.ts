@@ -212,7 +212,8 @@ describe('soak: a night at scale in queue mode', () => {
 		n8n = new N8nInstance(ensureN8nRuntime(), postgres);
 		await n8n.importCredentials(sandboxCredentials(sandbox));
 		await n8n.importWorkflow(templateJson('error-reporter.json'));
-		await n8n.importWorkflow(soakTemplate());
+		const template = soakTemplate();
+		await n8n.importWorkflow(template);
 		await n8n.publish(BATCH_WORKFLOW);
 		mkdirSync(DELIVERY, { recursive: true });
 		const env = { HOME: TEMPLATE_HOME, ...redis.queueEnv() };
@@ -457,7 +458,7 @@ describe('soak: a night at scale in queue mode', () => {
 						Math.log(CAPS.google / (CAPS.google - veoStuck));
 		const runwayTimeoutMs =
 			Number(
-				soakTemplate().nodes.find(
+				template.nodes.find(
 					(node: {
 						type: string;
 						parameters?: { renderOptions?: { cancelAtTimeout?: boolean } };

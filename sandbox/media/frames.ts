@@ -26,6 +26,17 @@ export interface FrameSample {
 	background: Rgb;
 }
 
+/** The promise `make` gives for `key`, made once; a failure is forgotten so the next call tries again. */
+function once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+	let made = cache.get(key);
+	if (!made) {
+		made = make();
+		cache.set(key, made);
+		made.catch(() => cache.delete(key));
+	}
+	return made;
+}
+
 const samples = new Map<string, Promise<FrameSample>>();
 
 /**
@@ -33,14 +44,9 @@ const samples = new Map<string, Promise<FrameSample>>();
  * (clamped into the clip), or from the middle. Files are content-addressed, so samples are cached.
  */
 export async function sampleFrame(file: string, atSeconds?: number): Promise<FrameSample> {
-	const key = `${file}@${atSeconds ?? 'middle'}`;
-	let sample = samples.get(key);
-	if (!sample) {
-		sample = decodeFrame(file, atSeconds);
-		samples.set(key, sample);
-		sample.catch(() => samples.delete(key));
-	}
-	return await sample;
+	return await once(samples, `${file}@${atSeconds ?? 'middle'}`, () =>
+		decodeFrame(file, atSeconds),
+	);
 }
 
 /** Size and length of a file, probed once: a judge call reads several frames of the same clip. */
@@ -48,16 +54,6 @@ const probes = new Map<
 	string,
 	Promise<{ width: number; height: number; durationSeconds: number }>
 >();
-
-function probeOnce(file: string) {
-	let probed = probes.get(file);
-	if (!probed) {
-		probed = probeFile(file);
-		probes.set(file, probed);
-		probed.catch(() => probes.delete(file));
-	}
-	return probed;
-}
 
 async function probeFile(file: string) {
 	const probe = JSON.parse(
@@ -80,7 +76,7 @@ async function probeFile(file: string) {
 }
 
 async function decodeFrame(file: string, atSeconds?: number): Promise<FrameSample> {
-	const { width, height, durationSeconds } = await probeOnce(file);
+	const { width, height, durationSeconds } = await once(probes, file, () => probeFile(file));
 	const at =
 		atSeconds === undefined
 			? durationSeconds / 2

@@ -13,7 +13,6 @@ import { renderItem, type RenderPlan } from '../../shared/render/renderItem';
 import type { ShotContext } from '../../shared/render/shotContext';
 import type { Batch } from '../../shared/router';
 import { settle } from '../../shared/runtime/concurrency';
-import { systemClock } from '../../shared/runtime/clock';
 import { isTerminal, isTransientPollError } from '../../shared/runtime/jobRunner';
 import { runwayRequest } from '../../shared/vendors/runway/transport';
 import { runwayJobStatus, type RunwayTask } from './task';
@@ -70,14 +69,14 @@ const READ_BACK_ATTEMPTS = 3;
  * The task after a cancel: its status, `gone` (404: deleted), or the error when a few reads failed.
  * Read again on a transient error, since an unread cancel leaves the take for a re-run to settle.
  */
-async function readBack(ctx: IExecuteFunctions, itemIndex: number, jobId: string) {
+async function readBack(ctx: IExecuteFunctions, batch: Batch, itemIndex: number, jobId: string) {
 	for (let attempt = 1; ; attempt++) {
 		const read = await settle(async () => await pollTask(ctx, itemIndex, jobId));
 		if (read.ok) return read.value;
 		if (read.error instanceof VendorHttpError && read.error.statusCode === 404) return 'gone';
 		if (attempt >= READ_BACK_ATTEMPTS || !isTransientPollError(read.error))
 			return { unread: read.error };
-		await systemClock.sleep(1000 * attempt, ctx.getExecutionCancelSignal());
+		await batch.clock.sleep(1000 * attempt, ctx.getExecutionCancelSignal());
 	}
 }
 
@@ -139,7 +138,7 @@ export async function runwayRender(
 				sent: true,
 				before,
 				sendError: sent.ok ? undefined : sent.error,
-				after: await readBack(ctx, itemIndex, jobId),
+				after: await readBack(ctx, batch, itemIndex, jobId),
 			};
 		},
 		output: async (status) => {
