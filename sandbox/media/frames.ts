@@ -49,10 +49,35 @@ export async function sampleFrame(file: string, atSeconds?: number): Promise<Fra
 	);
 }
 
-/** Size and length of a file, probed once: a judge call reads several frames of the same clip. */
+/**
+ * The frames of one file several samples want, decoded in one pass: a judge call reads several
+ * frames of a clip (and of its anchors and the shot before), and one decode of the clip costs far
+ * less than a seek and decode per frame. Each sample is cached as `sampleFrame` caches it.
+ */
+export async function sampleFrames(
+	file: string,
+	times: ReadonlyArray<number | undefined>,
+): Promise<FrameSample[]> {
+	const keyOf = (atSeconds: number | undefined) => `${file}@${atSeconds ?? 'middle'}`;
+	const wanted = [...new Set(times)].filter((atSeconds) => !samples.has(keyOf(atSeconds)));
+	if (wanted.length > 1) {
+		// A decode that fails as a whole leaves each sample to a seek of its own.
+		const decoded = decodeFrames(file, wanted).catch(() => undefined);
+		wanted.forEach((atSeconds, index) =>
+			once(
+				samples,
+				keyOf(atSeconds),
+				async () => (await decoded)?.[index] ?? (await decodeFrame(file, atSeconds)),
+			),
+		);
+	}
+	return await Promise.all(times.map((atSeconds) => sampleFrame(file, atSeconds)));
+}
+
+/** Size, length and frame rate of a file, probed once: a judge call reads several frames of the same clip. */
 const probes = new Map<
 	string,
-	Promise<{ width: number; height: number; durationSeconds: number }>
+	Promise<{ width: number; height: number; durationSeconds: number; fps: number }>
 >();
 
 async function probeFile(file: string) {
@@ -64,48 +89,103 @@ async function probeFile(file: string) {
 				'-select_streams',
 				'v:0',
 				'-show_entries',
-				'stream=width,height:format=duration',
+				'stream=width,height,avg_frame_rate:format=duration',
 				'-of',
 				'json',
 				file,
 			])
 		).stdout,
-	) as { streams: Array<{ width: number; height: number }>; format: { duration?: string } };
-	const { width, height } = probe.streams[0];
-	return { width, height, durationSeconds: Number(probe.format.duration ?? 0) };
+	) as {
+		streams: Array<{ width: number; height: number; avg_frame_rate?: string }>;
+		format: { duration?: string };
+	};
+	const { width, height, avg_frame_rate: rate = '0/0' } = probe.streams[0];
+	const [num, den] = rate.split('/').map(Number);
+	return {
+		width,
+		height,
+		durationSeconds: Number(probe.format.duration ?? 0),
+		fps: den > 0 && num > 0 ? num / den : 0,
+	};
+}
+
+const probed = (file: string) => once(probes, file, () => probeFile(file));
+
+/** The time a sample reads: `atSeconds` clamped into the clip, or its middle. */
+function sampleTime(durationSeconds: number, atSeconds?: number): number {
+	return atSeconds === undefined
+		? durationSeconds / 2
+		: Math.min(Math.max(0, atSeconds), Math.max(0, durationSeconds - 0.1));
 }
 
 async function decodeFrame(file: string, atSeconds?: number): Promise<FrameSample> {
-	const { width, height, durationSeconds } = await once(probes, file, () => probeFile(file));
-	const at =
-		atSeconds === undefined
-			? durationSeconds / 2
-			: Math.min(Math.max(0, atSeconds), Math.max(0, durationSeconds - 0.1));
-	const seek = durationSeconds > 0 ? ['-ss', at.toFixed(3)] : [];
+	const { width, height, durationSeconds } = await probed(file);
+	const seek =
+		durationSeconds > 0 ? ['-ss', sampleTime(durationSeconds, atSeconds).toFixed(3)] : [];
+	const { stdout } = await run(
+		mediaTool('ffmpeg'),
+		['-v', 'error', ...seek, '-i', file, '-frames:v', '1', ...RAW_RGB, 'pipe:1'],
+		{ encoding: 'buffer', maxBuffer: width * height * 3 + 1024 },
+	);
+	return readSample(stdout, width, height, durationSeconds);
+}
+
+const RAW_RGB = ['-f', 'rawvideo', '-pix_fmt', 'rgb24'];
+
+/**
+ * One decode of a clip for several samples: the first frame at or after each sample's time (what
+ * a seek to it shows), picked by frame number. A file without a known frame rate, or a frame the
+ * decode did not reach, is read with a seek of its own.
+ */
+async function decodeFrames(
+	file: string,
+	times: ReadonlyArray<number | undefined>,
+): Promise<FrameSample[]> {
+	const { width, height, durationSeconds, fps } = await probed(file);
+	if (!(durationSeconds > 0 && fps > 0))
+		return await Promise.all(times.map((atSeconds) => decodeFrame(file, atSeconds)));
+	const frameOf = times.map((atSeconds) =>
+		Math.max(0, Math.ceil(sampleTime(durationSeconds, atSeconds) * fps - 1e-6)),
+	);
+	const numbers = [...new Set(frameOf)].sort((a, b) => a - b);
+	const frameBytes = width * height * 3;
 	const { stdout } = await run(
 		mediaTool('ffmpeg'),
 		[
 			'-v',
 			'error',
-			...seek,
 			'-i',
 			file,
-			'-frames:v',
-			'1',
-			'-f',
-			'rawvideo',
-			'-pix_fmt',
-			'rgb24',
+			'-vf',
+			`select='${numbers.map((n) => `eq(n,${n})`).join('+')}'`,
+			// Every selected frame as it is (ffmpeg 4's spelling, which later versions still take).
+			'-vsync',
+			'0',
+			...RAW_RGB,
 			'pipe:1',
 		],
-		{
-			encoding: 'buffer',
-			maxBuffer: width * height * 3 + 1024,
-		},
+		{ encoding: 'buffer', maxBuffer: frameBytes * numbers.length + 1024 },
 	);
+	return await Promise.all(
+		frameOf.map(async (n, index) => {
+			const at = numbers.indexOf(n) * frameBytes;
+			return at + frameBytes <= stdout.length
+				? readSample(stdout.subarray(at, at + frameBytes), width, height, durationSeconds)
+				: await decodeFrame(file, times[index]);
+		}),
+	);
+}
+
+/** The pixels QC cares about in one decoded RGB frame. */
+function readSample(
+	frame: Buffer,
+	width: number,
+	height: number,
+	durationSeconds: number,
+): FrameSample {
 	const pixel = (x: number, y: number): Rgb => {
 		const offset = (Math.min(height - 1, y) * width + Math.min(width - 1, x)) * 3;
-		return [stdout[offset], stdout[offset + 1], stdout[offset + 2]];
+		return [frame[offset], frame[offset + 1], frame[offset + 2]];
 	};
 	const slots: Rgb[][] = [];
 	for (let index = 0; index < 8; index++) {

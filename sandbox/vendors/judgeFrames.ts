@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { colourDistance, hexToRgb, sampleFrame, type FrameSample, type Rgb } from '../media/frames';
+import {
+	colourDistance,
+	hexToRgb,
+	sampleFrame,
+	sampleFrames,
+	type FrameSample,
+	type Rgb,
+} from '../media/frames';
 import { swatchColours } from '../media/render';
 import { seededRandom, sha256 } from '../random';
 
@@ -160,6 +167,18 @@ export async function judgeFrames(
 	if (!sections.clip) return { frames: [], issues: ['no video was provided'] };
 	const at = sections.times.length ? sections.times : [undefined];
 	const palette = /#[0-9a-fA-F]{6}/.exec(sections.text)?.[0];
+	// Every frame the answer reads, one decode per clip: the clip's, its anchors', the shot before's.
+	const timesOf = (times: number[]) => at.map((time, index) => times[index] ?? time);
+	await Promise.all([
+		sampleFrames(sections.clip, at),
+		...sections.order.flatMap((tag) => {
+			const anchor = sections.anchors.get(tag);
+			return anchor ? [sampleFrames(anchor.clip, timesOf(anchor.times))] : [];
+		}),
+		...(sections.previous
+			? [sampleFrames(sections.previous.clip, timesOf(sections.previous.times))]
+			: []),
+	]);
 	const frames: FrameScores[] = [];
 	for (const [index, time] of at.entries()) {
 		const frame = await sampleFrame(sections.clip, time);

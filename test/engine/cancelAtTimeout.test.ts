@@ -1,7 +1,14 @@
 import { shotItemSchema } from '../../nodes/shared/contract';
 import { runWorkflow, type RunResult } from '../harness/engine';
-import { controlLoop, keyframeThenClip, qcLoop, runwayNode } from '../harness/workflows';
-import { asItems, shotItems, singleNode } from '../harness/pipeline';
+import {
+	controlLoop,
+	keyframeThenClip,
+	packageNode,
+	qcLoop,
+	runwayNode,
+	to,
+} from '../harness/workflows';
+import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
 import {
 	credentialsFor,
 	renderDuplicates,
@@ -325,5 +332,54 @@ describe('Cancel at Vendor on Timeout (engine, sandbox with a Runway account of 
 			['textToImage', 3, 'succeeded'],
 			['imageToVideo', 3, 'succeeded'],
 		]);
+	});
+
+	it('a still for another property cancelled at the timeout does not hold back the clip: the keyframe this attempt drew is animated', async () => {
+		const chain = keyframeThenClip(CANCEL);
+		// A poster still drawn into `poster` between the keyframe and the clip, stuck and cancelled.
+		const poster = packageNode(
+			'Poster',
+			'runway',
+			{
+				resource: 'image',
+				operation: 'textToImage',
+				model: 'gen4_image_turbo',
+				shotSource: 'item',
+				renderOptions: { ...CANCEL, binaryPropertyName: 'poster' },
+			},
+			['runwayVideoPipelineApi', 'vpSandboxRunway'],
+		);
+		const workflow = {
+			...chain,
+			nodes: [...chain.nodes, poster],
+			connections: { Still: { main: [to('Poster')] }, Poster: { main: [to('Clip')] } },
+		};
+		sandbox.setFaults({
+			rules: [{ fault: 'stuck', vendor: 'runway', model: 'gen4_image_turbo', times: 1 }],
+		});
+		// Gen-4 Image Turbo draws only from references: the shot's character has one.
+		const ava = await referenceImage(sandbox, 'ava.png', 3);
+		const pin = pinWith([{ tag: 'ava', url: ava.url }]);
+		const result = await runWorkflow(workflow as never, {
+			credentials: credentialsFor(sandbox, 'vpSandboxRunway'),
+			input: asItems(shotItems(1, pin, { layer: 'broll', durationSeconds: 5 })),
+		});
+		expect(result.error).toBeUndefined();
+
+		// At the vendor: the poster cancelled, the clip made from this attempt's keyframe.
+		const jobs = (await sandboxJobs(sandbox)) as Array<SandboxJob & { model: string }>;
+		const states = (model: string) =>
+			jobs.filter((job) => job.model === model).map((job) => job.state);
+		expect(states('gen4_image')).toEqual(['succeeded']);
+		expect(states('gen4_image_turbo')).toEqual(['cancelled']);
+		expect(states('gen4.5')).toEqual(['succeeded']);
+
+		const [clip] = result.output('Clip').map((item) => shotItemSchema.parse(item.json));
+		expect(clip.takes.map((take) => [take.operation, take.binaryProperty, take.status])).toEqual([
+			['textToImage', 'keyframe', 'succeeded'],
+			['textToImage', 'poster', 'cancelled'],
+			['imageToVideo', 'data', 'succeeded'],
+		]);
+		expect(clip.takes[2].refsSent).toEqual(clip.takes[0].refsSent);
 	});
 });

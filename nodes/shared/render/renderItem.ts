@@ -144,6 +144,10 @@ function replaceTake(takes: Take[], take: Take): Take[] {
 	return index < 0 ? [...takes, take] : takes.map((t, i) => (i === index ? take : t));
 }
 
+/** The item's binary property a render's file goes to, when it goes to one. */
+const binaryPropertyOf = (settings: RenderSettings): string | undefined =>
+	settings.output === 'binary' ? settings.binaryPropertyName : undefined;
+
 const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
 
 /** The renderError code of a failure that happened once the vendor held the job. */
@@ -196,7 +200,13 @@ class RenderRun<R> {
 	) {
 		this.budget = batchBudget(batch);
 		this.ledger = context.ledger;
-		this.resumed = resumableTake(context, plan.layer, plan.vendor, plan.operation);
+		this.resumed = resumableTake(
+			context,
+			plan.layer,
+			plan.vendor,
+			plan.operation,
+			binaryPropertyOf(settings),
+		);
 		this.take = this.resumed;
 		this.allowanceUsd = context.allowance?.usd;
 		this.attempt = nextAttempt(context, plan.layer);
@@ -267,6 +277,7 @@ class RenderRun<R> {
 	/** The take of a job the vendor holds for this item, written the moment its ID is known (or sent, `sentAt`). */
 	recordTake(jobId: string, sentAt?: number): void {
 		const { plan, context } = this;
+		const binaryProperty = binaryPropertyOf(this.settings);
 		this.take = {
 			layer: plan.layer,
 			vendor: plan.vendor,
@@ -279,6 +290,7 @@ class RenderRun<R> {
 			startedAt: sentAt === undefined ? this.now() : new Date(sentAt).toISOString(),
 			costUsd: plan.estimate.usd,
 			refsSent: plan.refsSent,
+			...(binaryProperty ? { binaryProperty } : {}),
 		};
 	}
 

@@ -136,24 +136,38 @@ export const stillOfAttempt = (context: ShotContext, layer: RenderLayer, propert
 	);
 
 /**
- * True when this attempt set out to render with `operation` (a keyframe still, say) and that take
- * did not succeed: it failed, was cancelled at its timeout, or is still rendering. Whatever the
- * item carries from that step is from an earlier round.
+ * True when this attempt set out to draw `property` with `operation` (a keyframe still, say) and
+ * that take did not succeed: it failed, was cancelled at its timeout, or is still rendering.
+ * Whatever the item carries in that property is from an earlier round. A still drawn into another
+ * property does not count; a take from before takes named their property counts for any.
  */
-export const missedOfAttempt = (context: ShotContext, layer: RenderLayer, operation: string) => {
-	const take = takeOfAttempt(context, layer, (t) => t.operation === operation);
+export const missedOfAttempt = (
+	context: ShotContext,
+	layer: RenderLayer,
+	operation: string,
+	property: string,
+) => {
+	const take = takeOfAttempt(
+		context,
+		layer,
+		(t) =>
+			t.operation === operation &&
+			(t.binaryProperty === undefined || t.binaryProperty === property),
+	);
 	return take !== undefined && take.status !== 'succeeded';
 };
 
 /**
  * The take this render resumes instead of paying again: the take of the same layer, vendor,
- * operation and attempt that already has a job ID and no final failure.
+ * operation, attempt and binary property (two stills of one attempt drawn into two properties
+ * are two renders) that already has a job ID and no final failure.
  */
 export const resumableTake = (
 	context: ShotContext,
 	layer: RenderLayer,
 	vendor: Take['vendor'],
 	operation: string,
+	binaryProperty: string | undefined,
 ) =>
 	takeOfAttempt(
 		context,
@@ -161,6 +175,7 @@ export const resumableTake = (
 		(take) =>
 			take.vendor === vendor &&
 			take.operation === operation &&
+			(take.binaryProperty === undefined || take.binaryProperty === binaryProperty) &&
 			take.status !== 'failed' &&
 			take.status !== 'cancelled',
 	);

@@ -75,13 +75,18 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const context = readShot(this, itemIndex, 'control', false);
 	const source = this.getNodeParameter('promptImageSource', itemIndex, 'pin') as string;
+	const property =
+		source === 'binary'
+			? (this.getNodeParameter('promptImageProperty', itemIndex) as string)
+			: undefined;
 	// The keyframe step of this attempt failed or was refused (its render error rides on the item;
-	// QC Router clears it before every round), or its still was cancelled at the timeout: no still
-	// of this attempt to animate, and an image left from an earlier round would be paid for and
-	// fail the pin. QC routes the failed take instead.
+	// QC Router clears it before every round), or its still for this property was cancelled at the
+	// timeout: no still of this attempt to animate, and an image left from an earlier round would
+	// be paid for and fail the pin. QC routes the failed take instead.
 	if (
-		source === 'binary' &&
-		(context.renderError?.layer === 'control' || missedOfAttempt(context, 'control', TEXT_TO_IMAGE))
+		property !== undefined &&
+		(context.renderError?.layer === 'control' ||
+			missedOfAttempt(context, 'control', TEXT_TO_IMAGE, property))
 	)
 		return [{ ...this.getInputData()[itemIndex], pairedItem: { item: itemIndex } }];
 	const model = runwayModel(this, itemIndex);
@@ -106,8 +111,7 @@ export async function execute(
 			'pin.characters.refs[0]',
 		);
 		refsSent = [first.tag];
-	} else if (source === 'binary') {
-		const property = this.getNodeParameter('promptImageProperty', itemIndex) as string;
+	} else if (property !== undefined) {
 		const mimeType = this.getInputData()[itemIndex].binary?.[property]?.mimeType ?? 'image/png';
 		promptImage = await runwayMediaUri(
 			this,
