@@ -144,8 +144,9 @@ async function decodeFrames(
 	const { width, height, durationSeconds, fps } = await probed(file);
 	if (!(durationSeconds > 0 && fps > 0))
 		return await Promise.all(times.map((atSeconds) => decodeFrame(file, atSeconds)));
+	// The time to the millisecond, as the seek is given it.
 	const frameOf = times.map((atSeconds) =>
-		Math.max(0, Math.ceil(sampleTime(durationSeconds, atSeconds) * fps - 1e-6)),
+		Math.max(0, Math.ceil(Number(sampleTime(durationSeconds, atSeconds).toFixed(3)) * fps - 1e-6)),
 	);
 	const numbers = [...new Set(frameOf)].sort((a, b) => a - b);
 	const frameBytes = width * height * 3;

@@ -249,8 +249,21 @@ describe('Runway node (engine, sandbox over loopback)', () => {
 			vendorStatus: 'SUCCEEDED',
 			credits: 60,
 		});
-		const collected = await run(node('video', 'textToVideo', { model: 'gen4.5' }), [pending]);
-		expect(shotItemSchema.parse(collected.output('Node')[0].json).takes).toHaveLength(1);
+		// The waiting step writes to a field of its own: it still collects the task the Submit Only
+		// step sent (whose take names no field: that step writes none), and names its field.
+		expect((pending.takes as Array<Record<string, unknown>>)[0].binaryProperty).toBeUndefined();
+		const collected = await run(
+			node('video', 'textToVideo', {
+				model: 'gen4.5',
+				renderOptions: { ...FAST, binaryPropertyName: 'clip' },
+			}),
+			[pending],
+		);
+		const [done] = collected.output('Node');
+		expect(shotItemSchema.parse(done.json).takes).toMatchObject([
+			{ status: 'succeeded', binaryProperty: 'clip', asset: { kind: 'binary', ref: 'clip' } },
+		]);
+		expect(done.binary?.clip).toBeDefined();
 		const ledger = await sandboxLedger(sandbox);
 		expect(ledger.entries).toHaveLength(1);
 		expect(ledger.duplicates).toEqual([]);

@@ -291,7 +291,7 @@ export const takeSchema = z
 		handedOnAt: isoDateTimeSchema.optional(),
 		/** When a cancel was sent at the timeout and its outcome could not be read: a later 404 means the vendor deleted the finished job. */
 		cancelSentAt: isoDateTimeSchema.optional(),
-		/** The item's binary property the render's file goes to, known from the submit on (a failed take names it too). */
+		/** The item's binary property the step waiting for the render writes its file to (a failed take names it too). */
 		binaryProperty: z.string().min(1).optional(),
 		refsSent: z.array(z.string()).optional(),
 		failure: z

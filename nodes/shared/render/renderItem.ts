@@ -144,9 +144,11 @@ function replaceTake(takes: Take[], take: Take): Take[] {
 	return index < 0 ? [...takes, take] : takes.map((t, i) => (i === index ? take : t));
 }
 
-/** The item's binary property a render's file goes to, when it goes to one. */
+/** The item's binary property this step writes the render's file to, when it writes one. */
 const binaryPropertyOf = (settings: RenderSettings): string | undefined =>
-	settings.output === 'binary' ? settings.binaryPropertyName : undefined;
+	settings.mode !== 'submit' && settings.output === 'binary'
+		? settings.binaryPropertyName
+		: undefined;
 
 const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
 
@@ -207,7 +209,10 @@ class RenderRun<R> {
 			plan.operation,
 			binaryPropertyOf(settings),
 		);
-		this.take = this.resumed;
+		// The step that writes the file names its property on the take it resumes (a Submit Only
+		// step's take names none: that step writes nothing).
+		const binaryProperty = binaryPropertyOf(settings);
+		this.take = this.resumed && binaryProperty ? { ...this.resumed, binaryProperty } : this.resumed;
 		this.allowanceUsd = context.allowance?.usd;
 		this.attempt = nextAttempt(context, plan.layer);
 		this.journaled = context.fromContract && hasRenderJournal(ctx);

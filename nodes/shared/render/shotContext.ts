@@ -159,8 +159,10 @@ export const missedOfAttempt = (
 
 /**
  * The take this render resumes instead of paying again: the take of the same layer, vendor,
- * operation, attempt and binary property (two stills of one attempt drawn into two properties
- * are two renders) that already has a job ID and no final failure.
+ * operation and attempt that already has a job ID and no final failure. Where both the take and
+ * this step name the binary property the file goes to, they must name the same one: two stills of
+ * one attempt drawn into two properties are two renders. A take a Submit Only step recorded names
+ * none, so the step that waits for it resumes it whatever its own output.
  */
 export const resumableTake = (
 	context: ShotContext,
@@ -175,7 +177,9 @@ export const resumableTake = (
 		(take) =>
 			take.vendor === vendor &&
 			take.operation === operation &&
-			(take.binaryProperty === undefined || take.binaryProperty === binaryProperty) &&
+			(take.binaryProperty === undefined ||
+				binaryProperty === undefined ||
+				take.binaryProperty === binaryProperty) &&
 			take.status !== 'failed' &&
 			take.status !== 'cancelled',
 	);
