@@ -235,6 +235,26 @@ export class JobStillRenderingError extends VendorJobError {
 	}
 }
 
+/**
+ * The vendor account refused every submit for capacity for a whole render timeout while none of
+ * this step's renders was in flight: its places are held by jobs that outlast a render (stuck at
+ * the vendor, which Vertex cannot cancel, or another client's). Trying on only crawls, so the item
+ * stops, unsent and unpaid, and says so.
+ */
+export class AccountSaturatedError extends VendorJobError {
+	readonly retryable = true;
+	readonly refusedForMs: number;
+
+	constructor(context: JobContext & { refusedForMs: number; cause: Error }) {
+		super(
+			`Not sent, nothing paid: the account has refused every submit for capacity for ${Math.round(context.refusedForMs / 1000)} s, a whole render timeout, with none of this step's renders in flight, so its places are held by jobs that outlast a render (stuck at the vendor, or another client's). Free the account's capacity (or raise its quota), then run the item again. Last answer: ${context.cause.message.replace(/ \[.*\]$/, '')}`,
+			context,
+		);
+		this.name = 'AccountSaturatedError';
+		this.refusedForMs = context.refusedForMs;
+	}
+}
+
 /** A submit that would take the run past its budget; raised before any request is sent. */
 export class BudgetExceededError extends Error {
 	readonly itemIndex: number;

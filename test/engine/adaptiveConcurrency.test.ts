@@ -105,6 +105,48 @@ describe('adaptive concurrency against an account cap the node is not told (engi
 		for (const out of result.output('Veo'))
 			expect(out.json.learnedConcurrency).toEqual({ google: CAP, runway: 2 });
 	});
+
+	it('an account whose every place is held by stuck jobs: after a render timeout of refusals, each remaining shot stops unsent and unpaid, saying why', async () => {
+		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
+		// The first three jobs stick at Vertex (no cancel there) and hold all of the account's places.
+		sandbox.setFaults({ rules: [{ fault: 'stuck', vendor: 'google', times: CAP }] });
+		const result = await runWorkflow(
+			{
+				name: 'saturated account',
+				nodes: [
+					veoNode({
+						pollIntervalSeconds: 0.2,
+						timeoutMinutes: 0.02,
+						concurrency: 10,
+						output: 'reference',
+					}),
+				],
+				connections: {},
+			},
+			{
+				credentials: credentialsFor(sandbox, 'vpSandboxVertex'),
+				input: asItems(shotItems(8, pin, { resolution: '720p' }) as never),
+			},
+		);
+		sandbox.setFaults({ rules: [] });
+		expect(result.error).toBeUndefined();
+		const output = result.output('Veo').map((o) => shotItemSchema.parse(o.json));
+		expect(output).toHaveLength(8);
+		// The stuck three time out with their job IDs; the other five were never accepted.
+		const timedOut = output.filter((item) => item.takes[0]?.status === 'timed_out');
+		expect(timedOut).toHaveLength(CAP);
+		const refused = output.filter((item) => item.takes.length === 0);
+		expect(refused).toHaveLength(8 - CAP);
+		for (const item of refused)
+			expect(item.renderError?.message).toMatch(
+				/^Not sent, nothing paid: the account has refused every submit for capacity for \d+ s, a whole render timeout, with none of this step's renders in flight/,
+			);
+		// At the vendor: nothing billed, only the three stuck jobs exist, and each refused shot was
+		// refused a bounded number of times.
+		expect((await sandboxLedger(sandbox)).entries).toHaveLength(0);
+		expect(await sandboxJobs(sandbox)).toHaveLength(CAP);
+		expect((await traffic())['google:refused']).toBeLessThanOrEqual((8 - CAP) * 4);
+	});
 });
 
 describe('adaptive concurrency on Runway, where over-cap tasks wait THROTTLED (engine, sandbox)', () => {

@@ -1,4 +1,5 @@
-import { VendorHttpError } from '../../nodes/shared/errors';
+import { AccountSaturatedError, VendorHttpError } from '../../nodes/shared/errors';
+import { settle } from '../../nodes/shared/runtime/concurrency';
 import {
 	AdaptiveConcurrency,
 	SAFE_START,
@@ -131,6 +132,20 @@ describe('adaptive concurrency (AIMD) per vendor account', () => {
 		expect(gate.inFlight).toBe(0);
 	});
 
+	it('a submit refused with none of ours in flight gives its place to the next waiting one: nothing queued behind it waits for a release that will never come', async () => {
+		const gate = fresh(20);
+		const first = await gate.enter();
+		const second = await gate.enter();
+		const third = gate.enter();
+		expect(await settled(third)).toBe(false);
+		expect(await first.refused(undefined)).toBe(false);
+		expect(await second.refused(undefined)).toBe(false);
+		// No job of ours is in flight and nobody else enters: the waiting submit gets its turn anyway.
+		expect(await settled(third)).toBe(true);
+		(await third).accepted();
+		expect(gate.inFlight).toBe(1);
+	});
+
 	it('a run that starts from a learned cap grows carefully above it (one per round of accepts)', async () => {
 		const gate = new AdaptiveConcurrency(new FakeClock(), { upper: 20, start: 8, learned: true });
 		expect(gate.limit).toBe(8);
@@ -251,6 +266,46 @@ describe('job runner with the account’s concurrency', () => {
 		expect(vendor.peak()).toBeLessThanOrEqual(3);
 		expect(vendor.refusals()).toBeGreaterThan(0);
 		expect(gate.learnedCap()).toBe(3);
+	});
+
+	it('an account whose places are held by jobs that never end: once it has refused for a whole render timeout with none of ours in flight, each item stops after one unpaid try, says why, and an accept starts the count anew', async () => {
+		const clock = new FakeClock();
+		const vendor = cappedVendor(clock, 2, 1000);
+		// Two jobs of another client (or stuck at the vendor) hold both places for good.
+		const forever = [
+			{ endsAt: Infinity, charged: 1 },
+			{ endsAt: Infinity, charged: 1 },
+		];
+		forever.forEach((job, index) => vendor.jobs.set(`held-${index}`, job));
+		const gate = fresh(20, clock);
+		const window = { ...policy, timeoutMs: 5000 };
+		const tries: number[] = [];
+		const outcomes: unknown[] = [];
+		for (let itemIndex = 0; itemIndex < 6; itemIndex++) {
+			const before = vendor.refusals();
+			const submitted = await settle(
+				async () => await submitJob(vendor.adapter(itemIndex), window, { clock, gate }),
+			);
+			tries.push(vendor.refusals() - before);
+			outcomes.push(submitted.ok ? submitted.value : submitted.error);
+		}
+		// The first items try three times (the 429 retries), as before; once the account has refused
+		// for the 5 s render timeout, an item stops at its first refusal.
+		expect(tries.slice(0, 2)).toEqual([3, 3]);
+		expect(outcomes[0]).toBeInstanceOf(VendorHttpError);
+		expect(tries.at(-1)).toBe(1);
+		expect(outcomes.at(-1)).toBeInstanceOf(AccountSaturatedError);
+		expect(tries.reduce((sum, n) => sum + n, 0)).toBeLessThan(6 * 3);
+		expect((outcomes.at(-1) as Error).message).toMatch(
+			/^Not sent, nothing paid: the account has refused every submit for capacity for \d+ s, a whole render timeout, with none of this step's renders in flight.*\[google, item 5\]$/,
+		);
+		expect(vendor.jobs.size).toBe(2);
+
+		// Room again: the next item is accepted, and the count of refusals starts again from zero.
+		for (const job of forever) job.endsAt = clock.now();
+		const accepted = await submitJob(vendor.adapter(6), window, { clock, gate });
+		expect(accepted.jobId).toBe('job-6');
+		expect(gate.refusedIdleForMs()).toBe(0);
 	});
 });
 

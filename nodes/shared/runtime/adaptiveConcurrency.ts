@@ -51,6 +51,11 @@ export interface SubmitTicket {
 export interface SubmitGate {
 	enter(signal?: AbortSignal): Promise<SubmitTicket>;
 	adopt(): SubmitTicket;
+	/**
+	 * How long the account has refused for capacity with none of ours in flight, since its last
+	 * accept (0 when it is not refusing so): room held by jobs this run cannot see end.
+	 */
+	refusedIdleForMs(): number;
 }
 
 interface Waiter {
@@ -81,6 +86,8 @@ export class AdaptiveConcurrency implements SubmitGate {
 	readonly signals = { refused: 0, throttled: 0 };
 	/** What the vendor ran for us each round it pushed back (narrowed by later signals of the round). */
 	private readonly pushedBackAt: number[] = [];
+	/** Since when every capacity refusal came with none of ours in flight; an accept clears it. */
+	private refusedIdleSince: number | undefined;
 
 	constructor(
 		private readonly clock: Clock,
@@ -131,6 +138,10 @@ export class AdaptiveConcurrency implements SubmitGate {
 		});
 	}
 
+	refusedIdleForMs(): number {
+		return this.refusedIdleSince === undefined ? 0 : this.clock.now() - this.refusedIdleSince;
+	}
+
 	/** A job already at the vendor (resumed from a recorded ID) takes its place without asking. */
 	adopt(): SubmitTicket {
 		this.held++;
@@ -152,6 +163,7 @@ export class AdaptiveConcurrency implements SubmitGate {
 				state = 'held';
 				this.sending--;
 				this.held++;
+				this.refusedIdleSince = undefined;
 				this.peakHeld = Math.max(this.peakHeld, this.held);
 				this.grow();
 				this.pump();
@@ -169,7 +181,13 @@ export class AdaptiveConcurrency implements SubmitGate {
 				this.lower(round, ours);
 				if (retryAfterMs !== undefined && retryAfterMs > 0)
 					this.holdUntil = Math.max(this.holdUntil, this.clock.now() + retryAfterMs);
-				if (ours === 0) return false;
+				if (ours === 0) {
+					this.refusedIdleSince ??= this.clock.now();
+					// The place this submit gave back goes to the next waiting one (after the hint): left
+					// unpumped, submits queued behind it wait for a release no job of ours will make.
+					this.pump();
+					return false;
+				}
 				// Room comes back when one of ours finishes; until then sending again would be refused again.
 				await this.releaseAfter(this.releases, signal);
 				return true;

@@ -1,5 +1,6 @@
 import type { Vendor } from '../contract/schemas';
 import {
+	AccountSaturatedError,
 	JobCancelledError,
 	JobFailedError,
 	JobStillRenderingError,
@@ -192,6 +193,11 @@ export async function submitJob<R>(
 				)
 			)
 				continue;
+			// Refused with none of ours in flight for a whole render timeout: the account's places are
+			// held by jobs that outlast a render, and retrying each item in turn would only crawl.
+			const refusedForMs = options.gate!.refusedIdleForMs();
+			if (refusedForMs >= policy.timeoutMs)
+				throw new AccountSaturatedError({ ...context, refusedForMs, cause: error as Error });
 		} else {
 			ticket?.abandoned();
 		}
