@@ -202,16 +202,10 @@ class RenderRun<R> {
 	) {
 		this.budget = batchBudget(batch);
 		this.ledger = context.ledger;
-		this.resumed = resumableTake(
-			context,
-			plan.layer,
-			plan.vendor,
-			plan.operation,
-			binaryPropertyOf(settings),
-		);
+		const binaryProperty = binaryPropertyOf(settings);
+		this.resumed = resumableTake(context, plan.layer, plan.vendor, plan.operation, binaryProperty);
 		// The step that writes the file names its property on the take it resumes (a Submit Only
 		// step's take names none: that step writes nothing).
-		const binaryProperty = binaryPropertyOf(settings);
 		this.take = this.resumed && binaryProperty ? { ...this.resumed, binaryProperty } : this.resumed;
 		this.allowanceUsd = context.allowance?.usd;
 		this.attempt = nextAttempt(context, plan.layer);
