@@ -38,15 +38,15 @@ function once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promis
 }
 
 const samples = new Map<string, Promise<FrameSample>>();
+const sampleKey = (file: string, atSeconds: number | undefined) =>
+	`${file}@${atSeconds ?? 'middle'}`;
 
 /**
  * Decodes one frame of a clip (or an image) and reads the pixels QC cares about: at `atSeconds`
  * (clamped into the clip), or from the middle. Files are content-addressed, so samples are cached.
  */
 export async function sampleFrame(file: string, atSeconds?: number): Promise<FrameSample> {
-	return await once(samples, `${file}@${atSeconds ?? 'middle'}`, () =>
-		decodeFrame(file, atSeconds),
-	);
+	return await once(samples, sampleKey(file, atSeconds), () => decodeFrame(file, atSeconds));
 }
 
 /**
@@ -58,15 +58,16 @@ export async function sampleFrames(
 	file: string,
 	times: ReadonlyArray<number | undefined>,
 ): Promise<FrameSample[]> {
-	const keyOf = (atSeconds: number | undefined) => `${file}@${atSeconds ?? 'middle'}`;
-	const wanted = [...new Set(times)].filter((atSeconds) => !samples.has(keyOf(atSeconds)));
+	const wanted = [...new Set(times)].filter(
+		(atSeconds) => !samples.has(sampleKey(file, atSeconds)),
+	);
 	if (wanted.length > 1) {
 		// A decode that fails as a whole leaves each sample to a seek of its own.
 		const decoded = decodeFrames(file, wanted).catch(() => undefined);
 		wanted.forEach((atSeconds, index) =>
 			once(
 				samples,
-				keyOf(atSeconds),
+				sampleKey(file, atSeconds),
 				async () => (await decoded)?.[index] ?? (await decodeFrame(file, atSeconds)),
 			),
 		);

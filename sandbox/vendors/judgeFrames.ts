@@ -1,12 +1,5 @@
 import { readFileSync } from 'node:fs';
-import {
-	colourDistance,
-	hexToRgb,
-	sampleFrame,
-	sampleFrames,
-	type FrameSample,
-	type Rgb,
-} from '../media/frames';
+import { colourDistance, hexToRgb, sampleFrames, type Rgb } from '../media/frames';
 import { swatchColours } from '../media/render';
 import { seededRandom, sha256 } from '../random';
 
@@ -167,21 +160,24 @@ export async function judgeFrames(
 	if (!sections.clip) return { frames: [], issues: ['no video was provided'] };
 	const at = sections.times.length ? sections.times : [undefined];
 	const palette = /#[0-9a-fA-F]{6}/.exec(sections.text)?.[0];
-	// Every frame the answer reads, one decode per clip: the clip's, its anchors', the shot before's.
+	// Every frame the answer reads, one decode per clip: the clip's, its anchors', the shot before's
+	// (an anchor or the shot before is read at its own times, else at the clip's).
 	const timesOf = (times: number[]) => at.map((time, index) => times[index] ?? time);
-	await Promise.all([
+	const [clipFrames, anchorFrames, previousFrames] = await Promise.all([
 		sampleFrames(sections.clip, at),
-		...sections.order.flatMap((tag) => {
-			const anchor = sections.anchors.get(tag);
-			return anchor ? [sampleFrames(anchor.clip, timesOf(anchor.times))] : [];
-		}),
-		...(sections.previous
-			? [sampleFrames(sections.previous.clip, timesOf(sections.previous.times))]
-			: []),
+		Promise.all(
+			sections.order.map(async (tag) => {
+				const anchor = sections.anchors.get(tag);
+				return anchor ? await sampleFrames(anchor.clip, timesOf(anchor.times)) : undefined;
+			}),
+		),
+		sections.previous
+			? sampleFrames(sections.previous.clip, timesOf(sections.previous.times))
+			: undefined,
 	]);
 	const frames: FrameScores[] = [];
 	for (const [index, time] of at.entries()) {
-		const frame = await sampleFrame(sections.clip, time);
+		const frame = clipFrames[index];
 		const characters = [];
 		for (const [slot, tag] of sections.order.entries()) {
 			const refs = sections.references.get(tag) ?? [];
@@ -193,22 +189,17 @@ export async function judgeFrames(
 					: 0
 				: 1;
 			const anchor = sections.anchors.get(tag);
-			let anchorScore = 1;
-			if (anchor) {
-				const anchorFrame: FrameSample = await sampleFrame(
-					anchor.clip,
-					anchor.times[index] ?? time,
-				);
-				anchorScore = sameSwatch(frame.slots[slot], anchorFrame.slots[anchor.order.indexOf(tag)])
-					? 1
-					: 0;
-			}
+			const anchorFrame = anchorFrames[slot]?.[index];
+			const anchorScore =
+				anchor && anchorFrame
+					? sameSwatch(frame.slots[slot], anchorFrame.slots[anchor.order.indexOf(tag)])
+						? 1
+						: 0
+					: 1;
 			characters.push({ tag, referenceScore, anchorScore });
 		}
 		const colourScore = palette ? closeness(frame.background, hexToRgb(palette)) : 1;
-		const previous = sections.previous
-			? await sampleFrame(sections.previous.clip, sections.previous.times[index] ?? time)
-			: undefined;
+		const previous = previousFrames?.[index];
 		const continuityScore = previous ? closeness(frame.background, previous.background) : 1;
 		const previousColourScore =
 			previous && palette ? closeness(previous.background, hexToRgb(palette)) : 1;
