@@ -79,6 +79,17 @@ function bringsJobToCollect(input: INodeExecutionData): boolean {
 	);
 }
 
+/**
+ * True when QC Router sent the item here (it carries the shot's QC state): the shot is part of a
+ * run whose report is written only once every shot is back at QC. Failing the node would end the
+ * execution and with it the run's report, and every render the run already paid for (earlier
+ * rounds, the other vendors' branches of this round) would reach no report.
+ */
+export function routedByQc(input: INodeExecutionData): boolean {
+	const qc = input.json.qc;
+	return typeof qc === 'object' && qc !== null && !Array.isArray(qc);
+}
+
 export function createBatch(
 	items: INodeExecutionData[],
 	clock: Clock = systemClock,
@@ -173,9 +184,9 @@ export async function routeOperations(
 	batch.end();
 
 	// Failing the node would discard every item's output. That is only allowed when it costs
-	// nothing: once any item holds a vendor job (new, or brought in to collect), or was refused for
-	// money (which QC routes), failed items travel on as data with their render error, so no paid
-	// job ID and no collected render is lost.
+	// nothing: once any item holds a vendor job (new, or brought in to collect), or was refused in a
+	// way QC routes (for money, or for the account's capacity on a shot QC sent), failed items travel
+	// on as data with their render error, so no paid job ID and no collected render is lost.
 	const flows = results.some((result, itemIndex) =>
 		result.ok
 			? carriesNewJob(items[itemIndex], result.value) || bringsJobToCollect(items[itemIndex])

@@ -8,7 +8,7 @@ import {
 	withSandbox,
 	type Sandbox,
 } from '../harness/sandbox';
-import { veoNode } from '../harness/workflows';
+import { heroLoop, veoNode } from '../harness/workflows';
 
 jest.setTimeout(5 * 60_000);
 
@@ -104,6 +104,120 @@ describe('adaptive concurrency against an account cap the node is not told (engi
 		expect((await sandboxLedger(sandbox)).duplicates).toEqual([]);
 		for (const out of result.output('Veo'))
 			expect(out.json.learnedConcurrency).toEqual({ google: CAP, runway: 2 });
+	});
+
+	const handOnRun = async (shots: number, stuck: string[], timeoutMinutes: number) => {
+		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
+		sandbox.setFaults({
+			rules: stuck.map((prompt) => ({
+				fault: 'stuck' as const,
+				vendor: 'google' as const,
+				promptIncludes: prompt,
+				times: 1,
+			})),
+		});
+		const result = await runWorkflow(
+			{
+				name: 'handed on',
+				nodes: [
+					veoNode({
+						pollIntervalSeconds: 0.2,
+						timeoutMinutes,
+						concurrency: CAP,
+						handOnAfter: 4,
+						output: 'reference',
+					}),
+				],
+				connections: {},
+			},
+			{
+				credentials: credentialsFor(sandbox, 'vpSandboxVertex'),
+				input: asItems(shotItems(shots, pin, { resolution: '720p' }) as never),
+			},
+		);
+		sandbox.setFaults({ rules: [] });
+		expect(result.error).toBeUndefined();
+		return result.output('Veo').map((o) => shotItemSchema.parse(o.json));
+	};
+
+	it('a job handed on while still rendering keeps its place while the vendor runs it: the account is never sent one more than it takes', async () => {
+		// Shot 2 sticks at Vertex; the step hands it on at four times the render time it has seen,
+		// while most shots still wait for room. The ceiling is the account's cap, so one submit too
+		// many (the handed-on job's place given back while Vertex still runs it) meets a 429.
+		const output = await handOnRun(20, ['Shot 2:'], 0.5);
+		const handedOn = output.find((item) => item.shot.index === 1)!;
+		expect(handedOn.takes[0]).toMatchObject({ status: 'running' });
+		// A busy machine may hand on a job that was merely slow; it still ends at the vendor.
+		for (const item of output.filter((o) => o !== handedOn))
+			expect(['succeeded', 'running']).toContain(item.takes[0]?.status);
+		// Handed on well before the rest were sent: most of them went while it held its place.
+		const handedOnAt = Date.parse(handedOn.takes[0].startedAt) + handedOn.takes[0].watchedMs!;
+		const jobs = (await sandboxJobs(sandbox)) as Array<{ startedAt?: number }>;
+		expect(jobs).toHaveLength(20);
+		expect(jobs.filter((job) => (job.startedAt ?? 0) > handedOnAt).length).toBeGreaterThan(3);
+		// At the vendor: not one refusal, every other shot billed once.
+		expect((await traffic())['google:refused'] ?? 0).toBe(0);
+		const ledger = await sandboxLedger(sandbox);
+		expect(ledger.entries).toHaveLength(19);
+		expect(ledger.duplicates).toEqual([]);
+	});
+
+	it('stuck jobs handed on that hold every place do not stall the step: their places go at the render timeout, and the shots still waiting end unsent and unpaid', async () => {
+		// Shot 1 renders (so the step knows the render time), Shots 2 to 4 stick and fill the account.
+		const output = await handOnRun(8, ['Shot 2:', 'Shot 3:', 'Shot 4:'], 0.1);
+		const stuck = output.filter((item) => [1, 2, 3].includes(item.shot.index));
+		expect(stuck.map((item) => item.takes[0]?.status)).toEqual(Array(3).fill('running'));
+		expect(output[0].takes[0]?.status).toBe('succeeded');
+		const waiting = output.filter((item) => item.shot.index > 3);
+		expect(waiting).toHaveLength(4);
+		for (const item of waiting) {
+			expect(item.takes).toHaveLength(0);
+			expect(item.renderError?.message).toMatch(/^Not sent, nothing paid: the account has refused/);
+		}
+		expect(await sandboxJobs(sandbox)).toHaveLength(4);
+		expect((await sandboxLedger(sandbox)).entries).toHaveLength(1);
+	});
+
+	it('in a QC loop, a round whose every submit the account refuses does not end the execution: each shot goes to Needs Review with the reason and the run gets its report', async () => {
+		await fetch(`${sandbox.origin}/_sandbox/reset`, { method: 'POST' });
+		// Every Vertex submit is refused (a quota, or every place held by other jobs): no item of
+		// the step holds a job, yet failing the node would end the run before QC writes its report.
+		sandbox.setFaults({
+			rules: [
+				{
+					fault: 'rate_limit',
+					vendor: 'google',
+					op: 'submit',
+					params: { retryAfterSeconds: 0.05 },
+				},
+			],
+		});
+		const result = await runWorkflow(
+			heroLoop({}, { pollIntervalSeconds: 0.2, timeoutMinutes: 1, output: 'reference' }),
+			{
+				credentials: credentialsFor(sandbox, 'vpSandboxVertex'),
+				input: asItems(shotItems(3, pin, { resolution: '720p' }) as never),
+				startNode: 'QC',
+			},
+		);
+		const refusals = (
+			(await (await fetch(`${sandbox.origin}/_sandbox/faults`)).json()) as {
+				log: Array<{ fault: string }>;
+			}
+		).log.filter((f) => f.fault === 'rate_limit');
+		sandbox.setFaults({ rules: [] });
+		expect(result.error).toBeUndefined();
+		expect(refusals.length).toBeGreaterThanOrEqual(3);
+		const qcRuns = result.runs('QC');
+		const review = qcRuns.flatMap((outputs) => outputs[4] ?? []);
+		expect(review).toHaveLength(3);
+		for (const item of review)
+			expect(item.json.reviewReason).toMatch(/hero render error .*429|RESOURCE_EXHAUSTED/);
+		const allDone = qcRuns.flatMap((outputs) => outputs[5] ?? []);
+		expect(allDone).toHaveLength(3);
+		const report = allDone[0].json.qcReport as { totals: Record<string, number> };
+		expect(report.totals).toMatchObject({ shots: 3, passed: 0, needsReview: 3, renders: 0 });
+		expect((await sandboxLedger(sandbox)).entries).toHaveLength(0);
 	});
 
 	it('an account whose every place is held by stuck jobs: after a render timeout of refusals, each remaining shot stops unsent and unpaid, saying why', async () => {

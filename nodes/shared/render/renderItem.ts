@@ -9,6 +9,7 @@ import type {
 	Vendor,
 } from '../contract/schemas';
 import {
+	AccountSaturatedError,
 	BudgetExceededError,
 	JobCancelledError,
 	JobFailedError,
@@ -22,10 +23,11 @@ import { withoutFields } from '../itemJson';
 import { isInFlight } from '../takes';
 import { errorJson } from '../nodeErrors';
 import { typicalRenderMs, type PriceEstimate } from '../registry/registry';
-import { ItemFailedError, type Batch } from '../router';
+import { ItemFailedError, routedByQc, type Batch } from '../router';
 import { settle } from '../runtime/concurrency';
 import {
 	failureOf,
+	isCapacityRefusal,
 	isOutcomeUnknown,
 	submitJob,
 	waitForResumed,
@@ -531,6 +533,16 @@ class RenderRun<R> {
 			batch.ended.aborted
 		)
 			return ticket.done();
+		this.keepPlaceWhileRendering(ticket, 0);
+	}
+
+	/**
+	 * Keeps a job's place while the vendor still runs it: a light watcher polls it (never handing it
+	 * on) and lets the place go once the job ends, times out, or the step ends. A place held to the
+	 * step's end instead would stall the step once its stragglers held every place: the submits
+	 * waiting for room would wait for the end of a step that waits for them.
+	 */
+	private keepPlaceWhileRendering(ticket: SubmitTicket, watchedMs: number): void {
 		const watcher: JobAdapter<R> = {
 			vendor: this.adapter.vendor,
 			itemIndex: this.adapter.itemIndex,
@@ -538,20 +550,26 @@ class RenderRun<R> {
 			poll: this.adapter.poll,
 			onStatus: (status) => ticket.status(status.throttled === true),
 		};
-		const signals = [batch.ended, ...(this.options.signal ? [this.options.signal] : [])];
-		void settle(
-			async () =>
-				// A stuck job keeps its place until the step ends: the watcher never hands it on.
-				await waitForSubmitted(
-					watcher,
-					pending,
-					{ ...this.policy, handOn: undefined },
-					{
-						...this.options,
-						gate: undefined,
-						signal: AbortSignal.any(signals),
-					},
-				),
+		const policy = { ...this.policy, handOn: undefined, watchedMs };
+		const options = {
+			...this.options,
+			gate: undefined,
+			signal: AbortSignal.any([
+				this.batch.ended,
+				...(this.options.signal ? [this.options.signal] : []),
+			]),
+		};
+		const { resumed, pending } = this;
+		void settle(async () =>
+			resumed
+				? await waitForResumed(
+						watcher,
+						resumed.jobId,
+						Date.parse(resumed.startedAt),
+						policy,
+						options,
+					)
+				: await waitForSubmitted(watcher, pending!, policy, options),
 		).then(() => ticket.done());
 	}
 
@@ -570,7 +588,11 @@ class RenderRun<R> {
 					message: errorJson(error).error as string,
 				},
 			}),
-			false,
+			// A shot QC Router sent, refused for the account's capacity (429, a quota, every place
+			// held): QC sends it to Needs Review. Failing the node would end the execution before the
+			// run's report, with the renders the run already paid for in none.
+			routedByQc(this.batch.items[this.itemIndex]) &&
+				(isCapacityRefusal(error) || error instanceof AccountSaturatedError),
 		);
 	}
 
@@ -605,9 +627,8 @@ class RenderRun<R> {
 		});
 		const error = waited.ok ? undefined : waited.error;
 		if (error instanceof JobStillRenderingError && this.ticket && !this.batch.ended.aborted) {
-			// Handed on but still rendering at the vendor, which counts it: it keeps its place until the step ends.
-			const ticket = this.ticket;
-			this.batch.ended.addEventListener('abort', () => ticket.done(), { once: true });
+			// Handed on but still rendering at the vendor, which counts it: it keeps its place while it renders.
+			this.keepPlaceWhileRendering(this.ticket, renderedBefore + error.watchedMs);
 		} else {
 			// No longer waited for, so no longer counted: the download after it does not hold the vendor's cap.
 			this.ticket?.done();

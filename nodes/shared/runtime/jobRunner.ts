@@ -143,7 +143,7 @@ export function isSafeToResubmit(error: unknown): boolean {
 }
 
 /** The vendor refused for capacity (rate, quota, concurrency): nothing was accepted, nothing paid. */
-function isCapacityRefusal(error: unknown): boolean {
+export function isCapacityRefusal(error: unknown): boolean {
 	return error instanceof VendorHttpError && error.statusCode === 429;
 }
 
