@@ -38,7 +38,8 @@ export type ResourceMap = Record<string, Record<string, Operation>>;
  * An item that could not finish, with the output it must still leave with: its take and job ID
  * once the vendor holds (or may hold) a job, its render error. `flows` is true when the item must
  * go on as data rather than fail the node: failing would throw away money (the item's job, or a
- * submit whose outcome is unknown), or the refusal is QC's to route (a submit the budget refused).
+ * submit whose outcome is unknown), or the refusal is QC's to route (a submit the budget refused,
+ * or one the account refused for capacity on a shot QC Router sent).
  */
 export class ItemFailedError extends Error {
 	constructor(

@@ -554,6 +554,9 @@ class RenderRun<R> {
 		const options = {
 			...this.options,
 			gate: undefined,
+			// A watcher that starts after the job's submit (a straggler handed on) would time the
+			// render from its own start and teach the step a render time far too short.
+			...(watchedMs > 0 ? { pace: undefined } : {}),
 			signal: AbortSignal.any([
 				this.batch.ended,
 				...(this.options.signal ? [this.options.signal] : []),
