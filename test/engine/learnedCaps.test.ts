@@ -91,10 +91,14 @@ describe('QC Router carries the caps the render nodes learned to All Done (engin
 		const done = bad.runs('QC').flatMap((outputs) => outputs[5] ?? []);
 		expect(done).toHaveLength(6);
 		// Only what the render nodes learned tonight: the malformed field did not raise or lower it.
+		// (From the safe start of 2 against the account's 2; a busy machine that notices a finished
+		// job late may count one more in flight than the vendor ran, never the malformed 'four'.)
+		const veoLearned = shotItemSchema.parse(bad.output('Veo')[0].json).learnedConcurrency?.google;
+		expect(veoLearned).toBeLessThanOrEqual(3);
 		for (const item of done) {
 			const caps = item.json.learnedConcurrency as Record<string, number>;
 			expect(Object.keys(caps).sort()).toEqual(['google', 'runway']);
-			expect(caps.google).toBeLessThanOrEqual(2);
+			expect(caps.google).toBe(veoLearned);
 		}
 	});
 });
