@@ -80,17 +80,6 @@ function bringsJobToCollect(input: INodeExecutionData): boolean {
 	);
 }
 
-/**
- * True when QC Router sent the item here (it carries the shot's QC state): the shot is part of a
- * run whose report is written only once every shot is back at QC. Failing the node would end the
- * execution and with it the run's report, and every render the run already paid for (earlier
- * rounds, the other vendors' branches of this round) would reach no report.
- */
-export function routedByQc(input: INodeExecutionData): boolean {
-	const qc = input.json.qc;
-	return typeof qc === 'object' && qc !== null && !Array.isArray(qc);
-}
-
 export function createBatch(
 	items: INodeExecutionData[],
 	clock: Clock = systemClock,

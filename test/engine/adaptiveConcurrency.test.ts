@@ -3,6 +3,7 @@ import { runWorkflow } from '../harness/engine';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
 import {
 	credentialsFor,
+	sandboxFaults,
 	sandboxJobs,
 	sandboxLedger,
 	withSandbox,
@@ -200,11 +201,7 @@ describe('adaptive concurrency against an account cap the node is not told (engi
 				startNode: 'QC',
 			},
 		);
-		const refusals = (
-			(await (await fetch(`${sandbox.origin}/_sandbox/faults`)).json()) as {
-				log: Array<{ fault: string }>;
-			}
-		).log.filter((f) => f.fault === 'rate_limit');
+		const refusals = (await sandboxFaults(sandbox)).filter((f) => f.fault === 'rate_limit');
 		sandbox.setFaults({ rules: [] });
 		expect(result.error).toBeUndefined();
 		expect(refusals.length).toBeGreaterThanOrEqual(3);

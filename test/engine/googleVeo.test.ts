@@ -4,6 +4,7 @@ import { readBinary, runWorkflow } from '../harness/engine';
 import { asItems, pinWith, referenceImage, shotItems, singleNode } from '../harness/pipeline';
 import {
 	credentialsFor,
+	sandboxFaults,
 	sandboxJobs,
 	sandboxLedger,
 	waitForSandboxJob,
@@ -202,10 +203,8 @@ describe('Google Veo node (engine, sandbox over loopback)', () => {
 		expect(unknown).toBe(1);
 		const known = 1 - unknown;
 		expect(pending[known].status).toBe('submitted');
-		const faults = (await (await fetch(`${sandbox.origin}/_sandbox/faults`)).json()) as {
-			log: Array<{ fault: string; jobIds?: string[] }>;
-		};
-		const untold = faults.log.find((f) => f.fault === 'server_error')?.jobIds ?? [];
+		const untold =
+			(await sandboxFaults(sandbox)).find((f) => f.fault === 'server_error')?.jobIds ?? [];
 		sandbox.setFaults({ rules: [] });
 
 		const collected = await run(generate(), pending);

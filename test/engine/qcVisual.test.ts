@@ -4,6 +4,7 @@ import { heroLoop } from '../harness/workflows';
 import { asItems, pinWith, referenceImage, shotItems } from '../harness/pipeline';
 import {
 	credentialsFor,
+	sandboxFaults,
 	sandboxJobs,
 	sandboxLedger,
 	withSandbox,
@@ -186,10 +187,7 @@ describe('QC Router visual checks (engine, sandbox judge)', () => {
 		const done = doneOf(result).map((o) => shotItemSchema.parse(o.json));
 		expect(done).toHaveLength(2);
 		// The refusal happened (the sandbox's fault log), and every take was still judged and passed once.
-		const faults = (await (await fetch(`${sandbox.origin}/_sandbox/faults`)).json()) as {
-			log: Array<{ fault: string }>;
-		};
-		expect(faults.log.filter((f) => f.fault === 'rate_limit')).toHaveLength(1);
+		expect((await sandboxFaults(sandbox)).filter((f) => f.fault === 'rate_limit')).toHaveLength(1);
 		for (const shot of done) {
 			expect(shot.qc!.status).toBe('passed');
 			expect(shot.takes).toHaveLength(1);

@@ -71,6 +71,13 @@ export async function sandboxLedger(sandbox: Sandbox): Promise<any> {
 	return await (await fetch(`${sandbox.origin}/_sandbox/ledger`)).json();
 }
 
+/** The faults the sandbox injected, in order, with the jobs a 5xx after send charged. */
+export async function sandboxFaults(
+	sandbox: Sandbox,
+): Promise<Array<{ fault: string; vendor: string; jobIds?: string[] }>> {
+	return ((await (await fetch(`${sandbox.origin}/_sandbox/faults`)).json()) as { log: any[] }).log;
+}
+
 /** Every job the sandbox has seen, with the request and the references it received. */
 export async function sandboxJobs(sandbox: Sandbox): Promise<any[]> {
 	return ((await (await fetch(`${sandbox.origin}/_sandbox/jobs`)).json()) as { jobs: any[] }).jobs;

@@ -23,7 +23,7 @@ import { withoutFields } from '../itemJson';
 import { isInFlight } from '../takes';
 import { errorJson } from '../nodeErrors';
 import { typicalRenderMs, type PriceEstimate } from '../registry/registry';
-import { ItemFailedError, routedByQc, type Batch } from '../router';
+import { ItemFailedError, type Batch } from '../router';
 import { settle } from '../runtime/concurrency';
 import {
 	failureOf,
@@ -591,10 +591,11 @@ class RenderRun<R> {
 					message: errorJson(error).error as string,
 				},
 			}),
-			// A shot QC Router sent, refused for the account's capacity (429, a quota, every place
-			// held): QC sends it to Needs Review. Failing the node would end the execution before the
-			// run's report, with the renders the run already paid for in none.
-			routedByQc(this.batch.items[this.itemIndex]) &&
+			// A shot QC Router sent (it carries its QC state), refused for the account's capacity (429,
+			// a quota, every place held): QC sends it to Needs Review. The run's report is written only
+			// once every shot is back at QC, so failing the node would end the execution with the
+			// renders the run already paid for (earlier rounds, the other vendors' branches) in none.
+			this.context.qc !== undefined &&
 				(isCapacityRefusal(error) || error instanceof AccountSaturatedError),
 		);
 	}
