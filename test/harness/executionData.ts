@@ -91,3 +91,31 @@ export function stepTimeline(n8n: N8nInstance, executionId: number): string[] {
 				`+${((run.start - first) / 1000).toFixed(0)} s ${run.node} ${(run.ms / 1000).toFixed(1)} s`,
 		);
 }
+
+/**
+ * What each long run of a render step (one of `minMs` or more) ended with, item by item: the last
+ * take's vendor, status, failure and job ID, so a step that waited long shows which job it waited for.
+ */
+export function longStepTakes(n8n: N8nInstance, executionId: number, minMs: number): string[] {
+	const runData = executionData(n8n, executionId)?.resultData.runData ?? {};
+	return Object.entries(runData).flatMap(([node, runs]) =>
+		runs
+			.filter((run) => (run.executionTime ?? 0) >= minMs)
+			.flatMap((run) => {
+				const items = (run.data?.main ?? []).flatMap((output) => output ?? []);
+				const takes = items
+					.map((item) => (Array.isArray(item.json?.takes) ? item.json.takes.at(-1) : undefined))
+					.filter((take) => take)
+					.map(
+						(take) =>
+							`${take.vendor}:${take.status}${take.failure?.code ? `(${take.failure.code})` : ''}${take.watchedMs ? ` watched ${take.watchedMs} ms` : ''} ${take.jobId ?? ''} started ${take.startedAt ?? '?'}${take.finishedAt ? ` finished ${take.finishedAt}` : ''}`,
+					);
+				return takes.length
+					? [
+							`${node} ${((run.executionTime ?? 0) / 1000).toFixed(1)} s:`,
+							...takes.map((t) => `  ${t}`),
+						]
+					: [];
+			}),
+	);
+}

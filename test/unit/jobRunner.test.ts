@@ -283,6 +283,30 @@ describe('job runner', () => {
 			expect(stuck.calls.submit).toBe(0);
 		});
 
+		it('a waiting step that collects long after the submit (every job done at its first poll) hands its straggler on by the typical render time, not by the delay', async () => {
+			const clock = new FakeClock();
+			clock.time = 300_000;
+			const pace = new RenderTimes().forModel('gen4.5');
+			// Submitted 200 s before this wait (the step ran after a long Veo phase): done at once.
+			const late = scripted([], [succeeded]);
+			await waitForResumed(late.adapter, 'task-1', 100_000, handOn, { clock, pace });
+			// Polling starts from half of what the job was done by; the hand-on does not.
+			expect(pace.expectedMs()).toBe(100_000);
+			expect(pace.renderEstimateMs(5000)).toBe(5000);
+			const started = clock.time;
+			const stuck = scripted([], []);
+			const error = await waitForResumed(stuck.adapter, 'task-2', 100_000, handOn, {
+				clock,
+				pace,
+			}).catch((e) => e);
+			// 4 x the typical 5 s of watching, not 4 x 100 s (past the 60 s timeout: never handed on).
+			expect(error).toBeInstanceOf(JobStillRenderingError);
+			expect(clock.time - started).toBe(20_000);
+			// Jobs done by less than the typical time bound it: renders of this account are faster.
+			pace.finishedBy(3000);
+			expect(pace.renderEstimateMs(5000)).toBe(3000);
+		});
+
 		it('a job resumed with the whole timeout watched is still polled once', async () => {
 			const done = scripted([], [succeeded]);
 			const collected = await runJob(

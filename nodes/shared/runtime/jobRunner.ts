@@ -81,7 +81,8 @@ export interface WaitPolicy extends BackoffPolicy {
 	follow?: { typicalMs: number; floorMs: number };
 	/**
 	 * Hand a straggler on instead of holding the step: once this pass has watched a job render
-	 * `after` times the model's expected time (this run's observations, else `typicalMs`), the wait
+	 * `after` times the model's render time (this run's observations, else `typicalMs`; see
+	 * `RenderPace.renderEstimateMs`), the wait
 	 * ends with JobStillRenderingError and the job ID, for a later pass to collect.
 	 */
 	handOn?: { after: number; typicalMs: number };
@@ -361,7 +362,8 @@ export async function waitForJob<R>(
 /** Render time after which a pass hands its job on, or undefined when it waits until the timeout. */
 function handOnPoint(policy: WaitPolicy, options: RunOptions): number | undefined {
 	if (!policy.handOn || policy.handOn.after <= 0) return undefined;
-	return policy.handOn.after * (options.pace?.expectedMs() ?? policy.handOn.typicalMs);
+	const { after, typicalMs } = policy.handOn;
+	return after * (options.pace?.renderEstimateMs(typicalMs) ?? typicalMs);
 }
 
 /**

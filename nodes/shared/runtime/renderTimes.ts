@@ -5,6 +5,14 @@ export interface RenderPace {
 	observe(ms: number): void;
 	/** A job was already done at its first poll, `ms` after its submit: an upper bound of the render time. */
 	finishedBy(ms: number): void;
+	/**
+	 * The render time to judge a straggler by: the shortest a job of this run was still seen
+	 * unfinished at, else the model's typical time, never above what the run saw jobs done by.
+	 * Half the upper bound (what polling starts from) would be the delay, not the render, in a step
+	 * that collects long after the submit: every job is done at its first poll there, and a stuck
+	 * one would be waited for twice that delay before it is handed on.
+	 */
+	renderEstimateMs(typicalMs: number): number;
 }
 
 /**
@@ -37,6 +45,8 @@ export class RenderTimes {
 			finishedBy: (ms) => {
 				if (ms > 0) this.doneBy.set(model, Math.min(ms, this.doneBy.get(model) ?? Infinity));
 			},
+			renderEstimateMs: (typicalMs) =>
+				this.fastest.get(model) ?? Math.min(typicalMs, this.doneBy.get(model) ?? Infinity),
 		};
 	}
 }
