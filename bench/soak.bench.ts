@@ -466,7 +466,7 @@ describe('soak: a night at scale in queue mode', () => {
 			diagnostics,
 			[
 				'',
-				'== vendor slots in use per minute (running jobs that ended / stuck or cancelled at timeout, of the cap)',
+				'== vendor slots in use per minute (jobs rendering / jobs the stuck fault hit, of the cap)',
 				...RENDER_VENDORS.map(
 					(vendor) =>
 						`${vendor} cap ${CAPS[vendor]}: ${slotUse[vendor].perMinute.map(([done, stuck]) => `${done.toFixed(1)}/${stuck.toFixed(1)}`).join(' ')}`,
@@ -526,12 +526,12 @@ describe('soak: a night at scale in queue mode', () => {
 		results.add({
 			key: 'soak_throughput_vs_capacity_left',
 			value: leftBoundMs / makespanMs,
-			detail: `the night's ${(makespanMs / 1000).toFixed(0)} s against the soonest its billed renders (Veo ${byVendor('google')}, Runway ${byVendor('runway')}, at their render times) fit in the slots the stuck jobs left, at the times they left them: ${(leftBoundMs / 1000).toFixed(0)} s (stuck: Veo ${stuckOf('google')}, each keeping a Vertex slot to the end, with no cancel; Runway ${stuckOf('runway')}, each holding its slot until cancelled at the render timeout)`,
+			detail: `the night's ${(makespanMs / 1000).toFixed(0)} s against the soonest its billed renders (Veo ${byVendor('google')}, Runway ${byVendor('runway')}, at their render times, as divisible work) fit in the slots the stuck jobs left, given the times those jobs stuck in this night: ${(leftBoundMs / 1000).toFixed(0)} s (stuck, besides the billed renders: Veo ${stuckOf('google')}, each keeping a Vertex slot to the end, with no cancel; Runway ${stuckOf('runway')}, each holding its slot until cancelled at the render timeout). A faster client meets its stuck jobs sooner, so this bound is optimistic and the ratio understates the client`,
 		});
 		results.add({
 			key: 'soak_vendor_slot_use',
 			value: slotUse.google.done / (CAPS.google * makespanMs),
-			detail: `share of the Vertex account's ${CAPS.google} slots x the night's ${(makespanMs / 1000).toFixed(0)} s that ran a render to its end; ${RENDER_VENDORS.map((vendor) => `${vendor}: ${pct(slotUse[vendor].done / (CAPS[vendor] * makespanMs))} rendering, ${pct(slotUse[vendor].stuck / (CAPS[vendor] * makespanMs))} held by stuck jobs, ${pct(1 - (slotUse[vendor].done + slotUse[vendor].stuck) / (CAPS[vendor] * makespanMs))} idle`).join('; ')} (per-minute lanes in the soak diagnostics)`,
+			detail: `share of the Vertex account's ${CAPS.google} slots x the night's ${(makespanMs / 1000).toFixed(0)} s that ran a render the stuck fault did not hit (succeeded, or failed as a fault said); ${RENDER_VENDORS.map((vendor) => `${vendor}: ${pct(slotUse[vendor].done / (CAPS[vendor] * makespanMs))} rendering, ${pct(slotUse[vendor].stuck / (CAPS[vendor] * makespanMs))} held by stuck jobs, ${pct(1 - (slotUse[vendor].done + slotUse[vendor].stuck) / (CAPS[vendor] * makespanMs))} idle`).join('; ')} (per-minute lanes in the soak diagnostics)`,
 		});
 		if (benchCpu) {
 			// The killed worker was this process's child: its CPU is counted with n8n's, not here.
@@ -550,10 +550,22 @@ describe('soak: a night at scale in queue mode', () => {
 
 const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
 
+/** What the soak reads of a sandbox job (`/_sandbox/jobs`). */
+interface SandboxJobRecord {
+	vendor: string;
+	startedAt?: number;
+	finishedAt?: number;
+	/** What the sandbox drew for the job when it was created: a stuck job never ends on its own. */
+	outcome?: { kind: string };
+}
+
+/** A job the stuck fault hit, by what the sandbox planned for it, not by where it ended (a cancel, or still running at the end). */
+const stuckJob = (job: SandboxJobRecord) => job.outcome?.kind === 'stuck';
+
 interface SlotUse {
-	/** Slot-milliseconds of jobs that ended on their own (succeeded or failed). */
+	/** Slot-milliseconds of jobs the sandbox rendered to their end (succeeded, or failed as a fault said). */
 	done: number;
-	/** Slot-milliseconds of jobs that never ended, or ended only by a cancel. */
+	/** Slot-milliseconds of jobs the stuck fault hit: held until their cancel, or for good. */
 	stuck: number;
 	/** Mean slots in use each minute of the night: [done, stuck]. */
 	perMinute: Array<[number, number]>;
@@ -561,7 +573,7 @@ interface SlotUse {
 
 /** How the vendors' slots were used between `from` and `to`, from the sandbox's job records. */
 function slotUseOf(
-	jobs: Array<{ vendor: string; state: string; startedAt?: number; finishedAt?: number }>,
+	jobs: SandboxJobRecord[],
 	from: number,
 	to: number,
 ): Record<(typeof RENDER_VENDORS)[number], SlotUse> {
@@ -577,7 +589,7 @@ function slotUseOf(
 			const start = Math.max(from, job.startedAt);
 			const end = Math.min(to, job.finishedAt ?? to);
 			if (end <= start) continue;
-			const ended = job.state === 'succeeded' || job.state === 'failed';
+			const ended = !stuckJob(job);
 			result[ended ? 'done' : 'stuck'] += end - start;
 			for (let m = Math.floor((start - from) / 60_000); m < minutes; m++) {
 				const overlap = Math.min(end, from + (m + 1) * 60_000) - Math.max(start, from + m * 60_000);
@@ -598,20 +610,14 @@ function slotUseOf(
  * never lets a free slot idle meets, given the stuck jobs as they happened.
  */
 function capacityLeftBoundMs(
-	jobs: Array<{ vendor: string; state: string; startedAt?: number; finishedAt?: number }>,
+	jobs: SandboxJobRecord[],
 	vendor: string,
 	cap: number,
 	workMs: number,
 	from: number,
 ): number {
 	const changes = jobs
-		.filter(
-			(job) =>
-				job.vendor === vendor &&
-				job.startedAt !== undefined &&
-				job.state !== 'succeeded' &&
-				job.state !== 'failed',
-		)
+		.filter((job) => job.vendor === vendor && job.startedAt !== undefined && stuckJob(job))
 		.flatMap(
 			(job): Array<[number, number]> => [
 				[Math.max(from, job.startedAt!), 1],

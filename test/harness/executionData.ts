@@ -93,8 +93,9 @@ export function stepTimeline(n8n: N8nInstance, executionId: number): string[] {
 }
 
 /**
- * What each long run of a render step (one of `minMs` or more) ended with, item by item: the last
- * take's vendor, status, failure and job ID, so a step that waited long shows which job it waited for.
+ * What each long run of a render step (one of `minMs` or more) ended with, item by item: the
+ * vendor, status, failure and job ID of the take the item left with, so a step that waited long
+ * shows which job it waited for.
  */
 export function longStepTakes(n8n: N8nInstance, executionId: number, minMs: number): string[] {
 	const runData = executionData(n8n, executionId)?.resultData.runData ?? {};
@@ -103,8 +104,15 @@ export function longStepTakes(n8n: N8nInstance, executionId: number, minMs: numb
 			.filter((run) => (run.executionTime ?? 0) >= minMs)
 			.flatMap((run) => {
 				const items = (run.data?.main ?? []).flatMap((output) => output ?? []);
+				// The take of the job the item left this step with (its `jobId`), else its latest.
 				const takes = items
-					.map((item) => (Array.isArray(item.json?.takes) ? item.json.takes.at(-1) : undefined))
+					.map((item) =>
+						Array.isArray(item.json?.takes)
+							? (item.json.takes.find(
+									(take: { jobId?: string }) => item.json.jobId && take.jobId === item.json.jobId,
+								) ?? item.json.takes.at(-1))
+							: undefined,
+					)
 					.filter((take) => take)
 					.map(
 						(take) =>

@@ -302,6 +302,10 @@ describe('job runner', () => {
 			// 4 x the typical 5 s of watching, not 4 x 100 s (past the 60 s timeout: never handed on).
 			expect(error).toBeInstanceOf(JobStillRenderingError);
 			expect(clock.time - started).toBe(20_000);
+			// A job seen unfinished 210 s after its submit (queued before this pass, say) does not
+			// lift the estimate above what the run saw jobs done by.
+			pace.observe(210_000);
+			expect(pace.renderEstimateMs(5000)).toBe(200_000);
 			// Jobs done by less than the typical time bound it: renders of this account are faster.
 			pace.finishedBy(3000);
 			expect(pace.renderEstimateMs(5000)).toBe(3000);

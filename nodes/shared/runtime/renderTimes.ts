@@ -10,7 +10,9 @@ export interface RenderPace {
 	 * unfinished at, else the model's typical time, never above what the run saw jobs done by.
 	 * Half the upper bound (what polling starts from) would be the delay, not the render, in a step
 	 * that collects long after the submit: every job is done at its first poll there, and a stuck
-	 * one would be waited for twice that delay before it is handed on.
+	 * one would be waited for twice that delay before it is handed on. A lower bound measured from
+	 * the submit there holds the delay too (and, at a vendor that queues, time queued before the
+	 * pass), so the upper bound caps it.
 	 */
 	renderEstimateMs(typicalMs: number): number;
 }
@@ -46,7 +48,7 @@ export class RenderTimes {
 				if (ms > 0) this.doneBy.set(model, Math.min(ms, this.doneBy.get(model) ?? Infinity));
 			},
 			renderEstimateMs: (typicalMs) =>
-				this.fastest.get(model) ?? Math.min(typicalMs, this.doneBy.get(model) ?? Infinity),
+				Math.min(this.fastest.get(model) ?? typicalMs, this.doneBy.get(model) ?? Infinity),
 		};
 	}
 }
