@@ -441,7 +441,7 @@ describe('soak: a night at scale in queue mode', () => {
 		const perMinute = (renders.length / makespanMs) * 60_000;
 		const boundPerMinute = (renders.length / boundMs) * 60_000;
 		// Where each account's capacity went over the night, from the sandbox's own job records: slots
-		// running a job that ended, slots held by a stuck one, and slots left idle.
+		// rendering, slots held by a job the stuck fault hit, and slots left idle.
 		const nightEnd = started + makespanMs;
 		const jobs = await sandboxJobs(sandbox);
 		const slotUse = slotUseOf(jobs, started, nightEnd);
@@ -589,14 +589,14 @@ function slotUseOf(
 			const start = Math.max(from, job.startedAt);
 			const end = Math.min(to, job.finishedAt ?? to);
 			if (end <= start) continue;
-			const ended = !stuckJob(job);
-			result[ended ? 'done' : 'stuck'] += end - start;
+			const stuck = stuckJob(job);
+			result[stuck ? 'stuck' : 'done'] += end - start;
 			for (let m = Math.floor((start - from) / 60_000); m < minutes; m++) {
 				const overlap = Math.min(end, from + (m + 1) * 60_000) - Math.max(start, from + m * 60_000);
 				if (overlap <= 0) break;
 				// The night's last minute is short: its mean is over the time it had.
 				const length = Math.min(60_000, to - (from + m * 60_000));
-				result.perMinute[m][ended ? 0 : 1] += overlap / length;
+				result.perMinute[m][stuck ? 1 : 0] += overlap / length;
 			}
 		}
 		return result;
